@@ -1,0 +1,73 @@
+//! Every diagnostic code, listed once.
+//!
+//! `E…` codes are errors in a rule file, `S…` codes are problems with a submission or a
+//! reference file. A code never changes meaning once published.
+
+/// The text does not follow the grammar.
+pub const SYNTAX: &str = "E001";
+/// A number, date or unit that cannot be read (`15%%`, `3亿亿`, `2023-13-01`).
+pub const LITERAL: &str = "E002";
+/// Something declared twice: a header field, a name, an indicator number, an item number.
+pub const DUPLICATE: &str = "E003";
+/// A file over the size or nesting limits.
+pub const LIMIT: &str = "E004";
+/// A name that is not declared.
+pub const UNKNOWN_NAME: &str = "E101";
+/// A function called with the wrong number of arguments, or a value of the wrong kind.
+pub const BAD_CALL: &str = "E102";
+/// A rule set without something it must have (a header, a pass rule, a score form, points).
+pub const MISSING: &str = "E103";
+/// A Rhai script that does not compile.
+pub const SCRIPT: &str = "E104";
+/// A pass condition that names an unknown category.
+pub const UNKNOWN_CATEGORY: &str = "E105";
+/// A construct used where it cannot work (items without points, judged items inside a tier).
+pub const MISUSE: &str = "E106";
+
+/// The submission file cannot be read (not TOML/JSON, wrong top-level shape).
+pub const SUB_SYNTAX: &str = "S001";
+/// A key that no input or judgement declares.
+pub const SUB_UNKNOWN_KEY: &str = "S002";
+/// A value of the wrong kind (text for a count, a fraction for a count, a negative amount).
+pub const SUB_KIND: &str = "S003";
+/// A bare number above 1 for a percent: 96.5 could be 96.5% or 9650%.
+pub const SUB_AMBIGUOUS_PERCENT: &str = "S004";
+/// A value outside its declared range (a rate above 100%).
+pub const SUB_RANGE: &str = "S005";
+/// The same key with different values in the submission and the reference file.
+pub const SUB_CONFLICT: &str = "S006";
+/// An input the rules need is missing (an error only in strict mode).
+pub const SUB_MISSING: &str = "S007";
+/// A judgement for an item that is computed from data, or a malformed judgement.
+pub const SUB_JUDGEMENT: &str = "S008";
+/// A judgement that was not given (an error only in strict mode).
+pub const SUB_NOT_SUBMITTED: &str = "S009";
+/// A data check of the rule file failed.
+pub const SUB_CHECK: &str = "S010";
+/// A submission over the size limits.
+pub const SUB_LIMIT: &str = "S011";
+
+/// Every code with a one-line description, for `--help` and the docs.
+pub const ALL: &[(&str, &str)] = &[
+    (SYNTAX, "语法错误"),
+    (LITERAL, "无法识别的数值、日期或单位"),
+    (DUPLICATE, "重复定义"),
+    (LIMIT, "超出文件大小或嵌套层数上限"),
+    (UNKNOWN_NAME, "未声明的名称"),
+    (BAD_CALL, "函数参数个数或数据类型不符"),
+    (MISSING, "缺少必需的内容"),
+    (SCRIPT, "脚本无法编译"),
+    (UNKNOWN_CATEGORY, "合格规则引用了不存在的一级指标"),
+    (MISUSE, "写法用错了位置"),
+    (SUB_SYNTAX, "申报文件格式错误"),
+    (SUB_UNKNOWN_KEY, "未知的填报项"),
+    (SUB_KIND, "数据类型不符"),
+    (SUB_AMBIGUOUS_PERCENT, "百分比写法有歧义"),
+    (SUB_RANGE, "数值超出允许范围"),
+    (SUB_CONFLICT, "申报文件与参照文件数值冲突"),
+    (SUB_MISSING, "缺少数据"),
+    (SUB_JUDGEMENT, "评审结论填写有误"),
+    (SUB_NOT_SUBMITTED, "评审结论未提交"),
+    (SUB_CHECK, "数据校验未通过"),
+    (SUB_LIMIT, "申报文件超出大小上限"),
+];

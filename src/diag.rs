@@ -1,0 +1,325 @@
+//! One diagnostic model for every stage.
+//!
+//! The parser, the resolver, the submission loader and the evaluator all report problems as
+//! [`Diagnostic`]s: a stable code, a severity, a message, the file and byte span it points at,
+//! extra labels and a help text. What went wrong is separate from where: a diagnostic names its
+//! file, and [`render`] looks the text up in a [`SourceMap`] only when it is shown. Messages are
+//! Chinese because the people who read them keep the rule files and fill in the submissions.
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A byte range in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, PartialOrd, Ord)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end: end.max(start) }
+    }
+
+    /// The span shifted right by `by` bytes.
+    pub fn offset(self, by: usize) -> Span {
+        Span { start: self.start + by, end: self.end + by }
+    }
+
+    /// The smallest span that covers both.
+    pub fn join(self, o: Span) -> Span {
+        Span { start: self.start.min(o.start), end: self.end.max(o.end) }
+    }
+}
+
+/// How bad a finding is. A result passes when it has no errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails anything.
+    Info,
+    /// Probably a mistake; fails only under `--deny warnings`.
+    Warning,
+    /// The input cannot be used as it is.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A finding about a rule file or a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// A stable code, listed in [`crate::codes`].
+    pub code: &'static str,
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The file it is about (a path or a name such as `<内置规则>`).
+    pub file: Option<Arc<str>>,
+    /// The place in that file.
+    pub span: Option<Span>,
+    /// The text under the main caret.
+    pub label: Option<String>,
+    /// Further places worth showing.
+    pub related: Vec<(Span, String)>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a code and a message.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            span: None,
+            label: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A warning with a code and a message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Points the diagnostic at a place in a file.
+    pub fn at(mut self, file: &Arc<str>, span: Span) -> Diagnostic {
+        self.file = Some(file.clone());
+        self.span = Some(span);
+        self
+    }
+
+    /// Names the file without a place in it.
+    pub fn in_file(mut self, file: &Arc<str>) -> Diagnostic {
+        self.file = Some(file.clone());
+        self
+    }
+
+    /// Sets the text under the caret.
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a help text.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a further labelled place in the same file.
+    pub fn related(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.related.push((span, text.into()));
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// The texts of the files that diagnostics point into, by name.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: BTreeMap<Arc<str>, Arc<str>>,
+}
+
+impl SourceMap {
+    /// An empty map.
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    /// Adds a file.
+    pub fn add(&mut self, name: &Arc<str>, text: &Arc<str>) {
+        self.files.insert(name.clone(), text.clone());
+    }
+
+    /// The text of a file.
+    pub fn get(&self, name: &str) -> Option<&Arc<str>> {
+        self.files.get(name)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, name: &str, offset: usize) -> Option<(usize, usize)> {
+        let text = self.get(name)?;
+        Some(line_col(text, offset))
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// How [`render`] draws.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// Use colour.
+    pub color: bool,
+    /// Wrap at this width.
+    pub width: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { color: false, width: 100 }
+    }
+}
+
+#[derive(Debug)]
+struct Shown {
+    diag: Diagnostic,
+    source: Option<NamedSource<String>>,
+    span: Option<Span>,
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.diag.file, &self.source) {
+            (Some(file), None) => write!(f, "{}：{}", file, self.diag.message),
+            _ => f.write_str(&self.diag.message),
+        }
+    }
+}
+
+impl std::error::Error for Shown {}
+
+impl miette::Diagnostic for Shown {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.diag.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            self.diag.label.clone(),
+            (span.start, span.end - span.start),
+        )];
+        for (s, text) in &self.diag.related {
+            labels.push(LabeledSpan::new_with_span(Some(text.clone()), (s.start, s.end - s.start)));
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}
+
+/// Renders a diagnostic the way rustc does: file, line, caret, label, help.
+pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> String {
+    let source = match (&diag.file, diag.span) {
+        (Some(file), Some(_)) => sources
+            .get(file)
+            .map(|text| NamedSource::new(file.to_string(), text.to_string()).with_language("zhibiao")),
+        _ => None,
+    };
+    // Spans must lie on character boundaries inside the text for miette to draw them.
+    let span = match (&source, diag.span, diag.file.as_ref().and_then(|f| sources.get(f))) {
+        (Some(_), Some(s), Some(text)) => {
+            let start = floor_char_boundary(text, s.start.min(text.len()));
+            let end = floor_char_boundary(text, s.end.min(text.len())).max(start);
+            Some(Span { start, end })
+        }
+        _ => None,
+    };
+    let shown = Shown { diag: diag.clone(), source: source.clone(), span };
+    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &shown).is_err() {
+        out = format!("{}[{}]: {}", diag.severity, diag.code, diag.message);
+    }
+    out
+}
+
+/// Renders many diagnostics, separated by blank lines.
+pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions) -> String {
+    diags.iter().map(|d| render(d, sources, opts)).collect::<Vec<_>>().join("\n")
+}
+
+/// The nearest of `candidates` to `name`, if it is near enough to be a likely typo.
+pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(name, c);
+        let close = strsim::damerau_levenshtein(name, c) <= (name.chars().count() / 3).max(2);
+        if (score >= 0.8 || close) && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "占比 x\n指标 y";
+        assert_eq!(line_col(text, text.find('y').unwrap()), (2, 4));
+        assert_eq!(line_col(text, text.find('x').unwrap()), (1, 4));
+    }
+
+    #[test]
+    fn suggests_near_names_only() {
+        let names = ["online_operators", "market_entities", "online_retail"];
+        assert_eq!(suggest("online_operator", names), Some("online_operators"));
+        assert_eq!(suggest("market_entites", names), Some("market_entities"));
+        assert_eq!(suggest("zzz", names), None);
+    }
+}

@@ -1,0 +1,17 @@
+//! zhibiao (指标): evaluation indexes kept as rule files.
+//!
+//! The library is pure: it takes texts and names and returns values and diagnostics. It reads no
+//! files, prints nothing and knows nothing of the command line; `src/main.rs` does all of that.
+//!
+//! The stages, in order:
+//! 1. [`syntax`]: rule-file text → syntax tree with spans (pest grammar in `grammar/`).
+//! 2. [`model`]: syntax trees → a resolved, checked rule set.
+//! 3. [`submission`]: a district's TOML or JSON → typed values, validated against the inputs.
+//! 4. [`eval`]: rule set × submission → scores with explanations (Rhai scripts in a sandbox).
+//! 5. [`report`]: the result as JSON or as a Chinese text report.
+#![warn(missing_docs)]
+
+pub mod codes;
+pub mod diag;
+pub mod number;
+pub mod syntax;

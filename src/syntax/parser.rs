@@ -1,0 +1,1110 @@
+//! From rule-file text to the syntax tree.
+//!
+//! Parsing never fails as a whole: the grammar swallows a broken declaration into a `bad_top` or
+//! `bad_member` node and carries on, and this module reparses each such chunk on its own to say
+//! exactly what was expected where. So one run reports every syntax error in a file.
+
+use super::ast::*;
+use crate::codes;
+use crate::diag::{Diagnostic, Severity, Span, suggest};
+use crate::number::{QuantityError, parse_quantity};
+use pest::Parser as _;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/zhibiao.pest"]
+struct ZbParser;
+
+/// The largest rule file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// The deepest nesting of brackets accepted.
+pub const MAX_NESTING: usize = 64;
+
+/// Parses a rule file. Returns what could be built and every diagnostic found.
+pub fn parse(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
+    let mut p = Builder { file: file.clone(), text, diags: Vec::new() };
+    if text.len() > MAX_FILE_BYTES {
+        p.diags.push(
+            Diagnostic::error(codes::LIMIT, format!("规则文件过大（{} 字节，上限 {} 字节）", text.len(), MAX_FILE_BYTES))
+                .in_file(file)
+                .help("把规则拆成多个文件，或检查是否误选了其他文件"),
+        );
+        return (File::default(), p.diags);
+    }
+    if let Some(at) = too_deep(text) {
+        p.diags.push(
+            Diagnostic::error(codes::LIMIT, format!("括号嵌套超过 {MAX_NESTING} 层"))
+                .at(file, Span::new(at, at + 1))
+                .label("这里嵌套过深")
+                .help("把表达式拆成几个 let 定义"),
+        );
+        return (File::default(), p.diags);
+    }
+    let mut out = File::default();
+    match ZbParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            if let Some(file_pair) = pairs.next() {
+                for pair in file_pair.into_inner() {
+                    p.top(pair, &mut out);
+                }
+            }
+        }
+        Err(e) => p.diags.push(p.syntax_error(e, 0)),
+    }
+    (out, p.diags)
+}
+
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings and scripts.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    let (mut in_str, mut in_script) = (false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_script {
+            if bytes[i..].starts_with(b"```") {
+                in_script = false;
+                i += 3;
+                continue;
+            }
+        } else if in_str {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_str = false;
+            }
+        } else if bytes[i..].starts_with(b"```") {
+            in_script = true;
+            i += 3;
+            continue;
+        } else {
+            match b {
+                b'"' => in_str = true,
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(i);
+                    }
+                }
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+struct Builder<'t> {
+    file: Arc<str>,
+    text: &'t str,
+    diags: Vec<Diagnostic>,
+}
+
+fn span_of(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// The keywords that may begin a field, for "did you mean" on a misspelt keyword.
+const KEYWORDS: &[&str] = &[
+    "ruleset", "version", "effective", "until", "source", "points", "category_rate", "category_cap",
+    "category", "pass", "input", "count", "money", "percent", "decimal", "bool", "list", "yearly",
+    "optional", "help", "min", "max", "years", "fn", "let", "check", "else", "error", "warning",
+    "indicator", "group", "nature", "rule", "method", "sources", "owners", "score", "tiers",
+    "overlap", "higher", "lower", "each", "year", "in", "award", "when", "items", "item", "judged",
+    "any", "all", "sum", "cap", "where", "allow", "declared", "indicators", "none",
+];
+
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::ruleset => "ruleset",
+        Rule::input_decl => "input",
+        Rule::fn_decl => "fn",
+        Rule::let_decl => "let",
+        Rule::check_decl => "check",
+        Rule::category => "category",
+        Rule::allow => "allow",
+        Rule::ruleset_id => "规则集编号（如 sd-nmsz）",
+        Rule::string => "带引号的文字（\"…\"）",
+        Rule::date => "日期（如 2023-11-01）",
+        Rule::number => "数字",
+        Rule::literal => "数值（如 15%、3亿、2）",
+        Rule::h_version => "version",
+        Rule::h_effective => "effective",
+        Rule::h_until => "until",
+        Rule::h_source => "source",
+        Rule::h_points => "points",
+        Rule::h_rate => "category_rate",
+        Rule::h_cap => "category_cap",
+        Rule::h_pass => "pass",
+        Rule::basis => "declared、indicators 或 none",
+        Rule::pass_total => "total",
+        Rule::pass_every => "every category",
+        Rule::pass_category => "category \"名称\"",
+        Rule::metric => "rate 或 score",
+        Rule::kind => "数据类型（count、money、percent、decimal、bool 或 list）",
+        Rule::kind_name => "数据类型（count、money、percent、decimal、bool）",
+        Rule::unit => "单位（如 万元、户）",
+        Rule::a_yearly => "yearly",
+        Rule::a_optional => "optional",
+        Rule::a_help => "help",
+        Rule::a_min => "min",
+        Rule::a_max => "max",
+        Rule::a_years => "years",
+        Rule::ident => "名称",
+        Rule::fn_name => "函数名",
+        Rule::params => "参数名",
+        Rule::label => "说明文字（\"…\"）",
+        Rule::severity => "error 或 warning",
+        Rule::lint_code => "检查代码（如 ZB301）",
+        Rule::group => "group",
+        Rule::indicator => "indicator",
+        Rule::points => "points",
+        Rule::indicator_no => "指标编号",
+        Rule::f_nature => "nature",
+        Rule::nature => "变量性质（定量、定性、定量+定性 或 定性+定量）",
+        Rule::f_rule => "rule",
+        Rule::f_method => "method",
+        Rule::f_sources => "sources",
+        Rule::f_owners => "owners",
+        Rule::cap_clause => "cap",
+        Rule::score_clause => "score",
+        Rule::sf_tiers => "tiers",
+        Rule::sf_each_year => "each year",
+        Rule::sf_items => "items",
+        Rule::sf_any => "any award",
+        Rule::sf_judged => "judged",
+        Rule::sf_max => "max",
+        Rule::sf_sum => "sum",
+        Rule::sf_expr => "表达式",
+        Rule::overlap => "overlap",
+        Rule::overlap_policy => "higher 或 lower",
+        Rule::tier => "分档（如 [8%, 15%] => 1）",
+        Rule::interval => "区间（如 [8%, 15%]）",
+        Rule::lbracket => "“[”或“(”",
+        Rule::rbracket => "“]”或“)”",
+        Rule::bound => "区间端点（数值或 ..）",
+        Rule::item => "item",
+        Rule::item_no => "子项编号",
+        Rule::judged => "judged",
+        Rule::when_clause => "when",
+        Rule::year_range => "年份范围（如 Y-1..Y）",
+        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr
+        | Rule::coalesce | Rule::add_expr | Rule::mul_expr | Rule::unary | Rule::postfix => "表达式",
+        Rule::or_op => "or",
+        Rule::and_op => "and",
+        Rule::not_op => "not",
+        Rule::cmp_op => "比较符（>、>=、<、<=、==、!=）",
+        Rule::add_op | Rule::mul_op => "运算符",
+        Rule::index => "“[年份]”",
+        Rule::quantifier => "all/any",
+        Rule::count_where => "count(…)",
+        Rule::call => "函数调用",
+        Rule::boolean => "true 或 false",
+        Rule::year_var => "Y",
+        Rule::script => "脚本（```…```）",
+        Rule::EOI => "文件结尾",
+        _ => return None,
+    })
+}
+
+impl Builder<'_> {
+    fn syntax_error(&self, e: pest::error::Error<Rule>, offset: usize) -> Diagnostic {
+        let pos = match e.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        } + offset;
+        let found = self.found_at(pos);
+        let mut expected: Vec<&str> = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. } => {
+                positives.iter().filter_map(|r| describe(*r)).collect()
+            }
+            ErrorVariant::CustomError { .. } => Vec::new(),
+        };
+        expected.dedup();
+        let mut seen = std::collections::BTreeSet::new();
+        expected.retain(|x| seen.insert(*x));
+        let found_text = if found.is_empty() { "文件结尾".to_string() } else { format!("“{found}”") };
+        let message = if expected.is_empty() {
+            format!("语法错误：这里不应出现{found_text}")
+        } else {
+            format!("语法错误：此处应为 {}，却是{found_text}", expected.join("、"))
+        };
+        let end = pos + found.len().max(1);
+        let mut d = Diagnostic::error(codes::SYNTAX, message)
+            .at(&self.file, Span::new(pos, end.min(self.text.len()).max(pos)))
+            .label("这里");
+        if let Some(hint) = self.hint_for(&found, &expected) {
+            d = d.help(hint);
+        } else {
+            d = d.help("对照语言参考（docs/language.md）检查这一行的写法");
+        }
+        d
+    }
+
+    /// The token at a position: a word, or a single character.
+    fn found_at(&self, pos: usize) -> String {
+        let rest = self.text.get(pos..).unwrap_or("");
+        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if !word.is_empty() {
+            return word;
+        }
+        rest.chars().next().map(|c| c.to_string()).unwrap_or_default()
+    }
+
+    fn hint_for(&self, found: &str, expected: &[&str]) -> Option<String> {
+        if found.chars().all(|c| c.is_ascii_alphabetic() || c == '_') && !found.is_empty() {
+            if let Some(k) = suggest(found, KEYWORDS.iter().copied()) {
+                if k != found {
+                    return Some(format!("是否想写 `{k}`？"));
+                }
+            }
+        }
+        if found == "%" {
+            return Some("百分号只能写一个，如 15%".into());
+        }
+        if found == "“" || found == "”" {
+            return Some("文字要用英文双引号 \"…\" 括起来；中文引号可以写在文字里面".into());
+        }
+        if expected.contains(&"带引号的文字（\"…\"）") {
+            return Some("用英文双引号把文字括起来，如 \"市场监管局\"".into());
+        }
+        None
+    }
+
+    fn reparse(&mut self, chunk: Pair<Rule>, rule: Rule) {
+        let offset = chunk.as_span().start();
+        let text = chunk.as_str();
+        match ZbParser::parse(rule, text) {
+            Err(e) => {
+                let d = self.syntax_error(e, offset);
+                self.diags.push(d);
+            }
+            Ok(_) => {
+                // The strict parse consumed a prefix but the chunk has more: point at the rest.
+                let d = Diagnostic::error(codes::SYNTAX, "语法错误：无法识别这一段")
+                    .at(&self.file, span_of(&chunk))
+                    .help("对照语言参考（docs/language.md）检查这一段的写法");
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn top(&mut self, pair: Pair<Rule>, out: &mut File) {
+        match pair.as_rule() {
+            Rule::ruleset => {
+                let h = self.header(pair);
+                if let Some(prev) = &out.header {
+                    self.diags.push(
+                        Diagnostic::error(codes::DUPLICATE, "一个文件只能有一个 ruleset 头")
+                            .at(&self.file, h.id.span)
+                            .related(prev.id.span, "第一个在这里")
+                            .help("删除多余的 ruleset 块"),
+                    );
+                } else {
+                    out.header = Some(h);
+                }
+            }
+            Rule::input_decl => out.inputs.push(self.input(pair)),
+            Rule::fn_decl => out.fns.push(self.fn_decl(pair)),
+            Rule::let_decl => out.lets.push(self.let_decl(pair)),
+            Rule::check_decl => out.checks.push(self.check(pair)),
+            Rule::category => out.categories.push(self.category(pair)),
+            Rule::allow => out.allows.push(self.allow(pair)),
+            Rule::bad_top => self.reparse(pair, Rule::top_strict),
+            _ => {}
+        }
+    }
+
+    fn string(&mut self, pair: Pair<Rule>) -> Spanned<String> {
+        let span = span_of(&pair);
+        let raw = pair.as_str();
+        let inner = &raw[1..raw.len() - 1];
+        let mut s = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => s.push('\n'),
+                    Some('t') => s.push('\t'),
+                    Some(other) => s.push(other),
+                    None => {}
+                }
+            } else {
+                s.push(c);
+            }
+        }
+        Spanned::new(s, span)
+    }
+
+    fn number(&mut self, pair: Pair<Rule>) -> Spanned<Decimal> {
+        let span = span_of(&pair);
+        let value = pair.as_str().parse::<Decimal>().unwrap_or_else(|_| {
+            self.diags.push(
+                Diagnostic::error(codes::LITERAL, format!("数字“{}”超出可精确表示的范围", pair.as_str()))
+                    .at(&self.file, span)
+                    .help("数字最多 28 位有效数字"),
+            );
+            Decimal::ZERO
+        });
+        Spanned::new(value, span)
+    }
+
+    fn literal(&mut self, pair: Pair<Rule>) -> Literal {
+        let span = span_of(&pair);
+        let text = pair.as_str().to_string();
+        match parse_quantity(&text) {
+            Ok(q) => Literal { value: q.value, unit: q.unit, text, span },
+            Err(e) => {
+                let msg = match e {
+                    QuantityError::TooLarge => format!("数值“{text}”超出可精确表示的范围"),
+                    QuantityError::Repeated(r) => format!("数值“{text}”写法有误：“{r}”重复"),
+                    QuantityError::NotANumber => format!("无法识别的数值“{text}”"),
+                };
+                self.diags.push(
+                    Diagnostic::error(codes::LITERAL, msg)
+                        .at(&self.file, span)
+                        .help("数值写法如 15%、3亿、5千万元、50学时"),
+                );
+                Literal { value: Decimal::ZERO, unit: crate::number::QuantityUnit::None, text, span }
+            }
+        }
+    }
+
+    fn date(&mut self, pair: Pair<Rule>) -> Spanned<String> {
+        let span = span_of(&pair);
+        let s = pair.as_str().to_string();
+        let ok = {
+            let parts: Vec<u32> = s.split('-').filter_map(|p| p.parse().ok()).collect();
+            matches!(parts.as_slice(), [y, m, d] if *y >= 1900 && (1..=12).contains(m) && (1..=days_in(*y, *m)).contains(d))
+        };
+        if !ok {
+            self.diags.push(
+                Diagnostic::error(codes::LITERAL, format!("日期“{s}”不存在"))
+                    .at(&self.file, span)
+                    .help("日期写成 年-月-日，如 2023-11-01"),
+            );
+        }
+        Spanned::new(s, span)
+    }
+
+    fn allow(&mut self, pair: Pair<Rule>) -> Allow {
+        let span = span_of(&pair);
+        let mut it = pair.into_inner();
+        let code = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
+        let reason = it.next().map(|p| self.string(p));
+        Allow {
+            code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            reason: reason.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            span,
+        }
+    }
+
+    fn header(&mut self, pair: Pair<Rule>) -> Header {
+        let span = span_of(&pair);
+        let mut it = pair.into_inner();
+        let id = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let title = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let mut h = Header {
+            id,
+            title,
+            version: None,
+            effective: None,
+            until: None,
+            source: None,
+            points: None,
+            category_rate: None,
+            category_cap: None,
+            pass: Vec::new(),
+            allows: Vec::new(),
+            span,
+        };
+        for field in it {
+            let fspan = span_of(&field);
+            let rule = field.as_rule();
+            let mut inner = field.into_inner();
+            match rule {
+                Rule::h_version => {
+                    let v = inner.next().map(|p| self.string(p));
+                    h.version = self.once(h.version.is_some(), "version", fspan, v);
+                }
+                Rule::h_effective => {
+                    let v = inner.next().map(|p| self.date(p));
+                    h.effective = self.once(h.effective.is_some(), "effective", fspan, v);
+                }
+                Rule::h_until => {
+                    let v = inner.next().map(|p| self.date(p));
+                    h.until = self.once(h.until.is_some(), "until", fspan, v);
+                }
+                Rule::h_source => {
+                    let v = inner.next().map(|p| self.string(p));
+                    h.source = self.once(h.source.is_some(), "source", fspan, v);
+                }
+                Rule::h_points => {
+                    let v = inner.next().map(|p| self.number(p));
+                    h.points = self.once(h.points.is_some(), "points", fspan, v);
+                }
+                Rule::h_rate => {
+                    let v = inner.next().map(|p| basis(&p));
+                    h.category_rate = self.once(h.category_rate.is_some(), "category_rate", fspan, v);
+                }
+                Rule::h_cap => {
+                    let v = inner.next().map(|p| basis(&p));
+                    h.category_cap = self.once(h.category_cap.is_some(), "category_cap", fspan, v);
+                }
+                Rule::h_pass => {
+                    if !h.pass.is_empty() {
+                        self.diags.push(Diagnostic::error(codes::DUPLICATE, "pass 只能写一次").at(&self.file, fspan).help("把所有条件用 and 连在一条 pass 里"));
+                    }
+                    for c in inner {
+                        if let Some(pc) = self.pass_cond(c) {
+                            h.pass.push(pc);
+                        }
+                    }
+                }
+                Rule::allow => {
+                    let a = self.allow_from_inner(fspan, inner);
+                    h.allows.push(a);
+                }
+                _ => {}
+            }
+        }
+        h
+    }
+
+    fn allow_from_inner(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Allow {
+        let code = inner.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
+        let reason = inner.next().map(|p| self.string(p));
+        Allow {
+            code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            reason: reason.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            span,
+        }
+    }
+
+    fn once<T>(&mut self, already: bool, what: &str, span: Span, value: Option<T>) -> Option<T> {
+        if already {
+            self.diags.push(
+                Diagnostic::error(codes::DUPLICATE, format!("{what} 写了两次"))
+                    .at(&self.file, span)
+                    .help("只保留一处"),
+            );
+        }
+        value
+    }
+
+    fn pass_cond(&mut self, pair: Pair<Rule>) -> Option<PassCond> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let mut it = pair.into_inner();
+        let subject = match rule {
+            Rule::pass_total => PassSubject::Total,
+            Rule::pass_every => PassSubject::Every(metric(&it.next()?)),
+            Rule::pass_category => {
+                let name = self.string(it.next()?);
+                PassSubject::Category(name, metric(&it.next()?))
+            }
+            _ => return None,
+        };
+        let op = cmp_op(it.next()?.as_str());
+        let value = self.literal(it.next()?);
+        Some(PassCond { subject, op, value, span })
+    }
+
+    fn input(&mut self, pair: Pair<Rule>) -> InputDecl {
+        let span = span_of(&pair);
+        let mut it = pair.into_inner();
+        let name = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let label = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let mut decl = InputDecl {
+            name,
+            label,
+            kind: Spanned::new(ScalarKind::Decimal, span),
+            list: false,
+            unit: None,
+            yearly: false,
+            optional: false,
+            help: None,
+            min: None,
+            max: None,
+            years: None,
+            allows: Vec::new(),
+            span,
+        };
+        for p in it {
+            let pspan = span_of(&p);
+            match p.as_rule() {
+                Rule::kind => {
+                    let mut scalar = None;
+                    for k in p.into_inner() {
+                        match k.as_rule() {
+                            Rule::list_kind => {
+                                decl.list = true;
+                                scalar = k.into_inner().next();
+                            }
+                            Rule::scalar_kind => scalar = Some(k),
+                            _ => {}
+                        }
+                    }
+                    if let Some(sk) = scalar {
+                        for part in sk.into_inner() {
+                            match part.as_rule() {
+                                Rule::kind_name => {
+                                    let kind = match part.as_str().trim() {
+                                        "count" => ScalarKind::Count,
+                                        "money" => ScalarKind::Money,
+                                        "percent" => ScalarKind::Percent,
+                                        "bool" => ScalarKind::Bool,
+                                        _ => ScalarKind::Decimal,
+                                    };
+                                    decl.kind = Spanned::new(kind, span_of(&part));
+                                }
+                                Rule::unit => decl.unit = Some(Spanned::new(part.as_str().to_string(), span_of(&part))),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                Rule::a_yearly => decl.yearly = true,
+                Rule::a_optional => decl.optional = true,
+                Rule::a_help => decl.help = p.into_inner().next().map(|s| self.string(s)),
+                Rule::a_min => decl.min = p.into_inner().next().map(|l| self.literal(l)),
+                Rule::a_max => decl.max = p.into_inner().next().map(|l| self.literal(l)),
+                Rule::a_years => decl.years = p.into_inner().next().map(|r| self.year_range(r)),
+                Rule::allow => {
+                    let a = self.allow_from_inner(pspan, p.into_inner());
+                    decl.allows.push(a);
+                }
+                _ => {}
+            }
+        }
+        if decl.kind.value == ScalarKind::Money {
+            match &decl.unit {
+                Some(u) if crate::number::money_unit_factor(&u.value).is_none() => self.diags.push(
+                    Diagnostic::error(codes::LITERAL, format!("金额单位“{}”无法识别", u.value))
+                        .at(&self.file, u.span)
+                        .help("金额单位写成 元、万元、千万元 或 亿元"),
+                ),
+                None => self.diags.push(
+                    Diagnostic::error(codes::LITERAL, "金额必须写明单位")
+                        .at(&self.file, decl.kind.span)
+                        .help("在 money 后写单位，如 money 万元"),
+                ),
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn fn_decl(&mut self, pair: Pair<Rule>) -> FnDecl {
+        let span = span_of(&pair);
+        let mut name = Spanned::new(String::new(), span);
+        let mut params = Vec::new();
+        let mut label = None;
+        let mut body = None;
+        for (i, p) in pair.into_inner().enumerate() {
+            match p.as_rule() {
+                Rule::ident if i == 0 => name = Spanned::new(p.as_str().to_string(), span_of(&p)),
+                Rule::params => params = p.into_inner().map(|x| Spanned::new(x.as_str().to_string(), span_of(&x))).collect(),
+                Rule::label => label = p.into_inner().next().map(|s| self.string(s)),
+                Rule::expr => body = Some(self.expr(p)),
+                _ => {}
+            }
+        }
+        FnDecl { name, params, label, body: body.unwrap_or(Expr { kind: ExprKind::Bool(false), span }), span }
+    }
+
+    fn let_decl(&mut self, pair: Pair<Rule>) -> LetDecl {
+        let span = span_of(&pair);
+        let mut name = Spanned::new(String::new(), span);
+        let mut label = None;
+        let mut value = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Spanned::new(p.as_str().to_string(), span_of(&p)),
+                Rule::label => label = p.into_inner().next().map(|s| self.string(s)),
+                Rule::expr => value = Some(self.expr(p)),
+                _ => {}
+            }
+        }
+        LetDecl { name, label, value: value.unwrap_or(Expr { kind: ExprKind::Bool(false), span }), span }
+    }
+
+    fn check(&mut self, pair: Pair<Rule>) -> CheckDecl {
+        let span = span_of(&pair);
+        let mut cond = None;
+        let mut severity = Spanned::new(Severity::Error, span);
+        let mut message = Spanned::new(String::new(), span);
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::expr => cond = Some(self.expr(p)),
+                Rule::severity => {
+                    let s = if p.as_str().trim() == "warning" { Severity::Warning } else { Severity::Error };
+                    severity = Spanned::new(s, span_of(&p));
+                }
+                Rule::string => message = self.string(p),
+                _ => {}
+            }
+        }
+        CheckDecl { cond: cond.unwrap_or(Expr { kind: ExprKind::Bool(true), span }), severity, message, span }
+    }
+
+    fn category(&mut self, pair: Pair<Rule>) -> Category {
+        let span = span_of(&pair);
+        let mut it = pair.into_inner();
+        let name = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let points = it
+            .next()
+            .and_then(|p| p.into_inner().next())
+            .map(|p| self.number(p))
+            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+        let mut cat = Category { name, points, groups: Vec::new(), indicators: Vec::new(), allows: Vec::new(), span };
+        for m in it {
+            self.member(m, &mut cat, None);
+        }
+        cat
+    }
+
+    fn member(&mut self, m: Pair<Rule>, cat: &mut Category, group: Option<&str>) {
+        let mspan = span_of(&m);
+        match m.as_rule() {
+            Rule::indicator => {
+                let ind = self.indicator(m, group);
+                cat.indicators.push(ind);
+            }
+            Rule::group => {
+                let mut it = m.into_inner();
+                let name = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), mspan));
+                let mut points = None;
+                let gname = name.value.clone();
+                let mut rest = Vec::new();
+                for p in it {
+                    if p.as_rule() == Rule::points {
+                        points = p.into_inner().next().map(|n| self.number(n));
+                    } else {
+                        rest.push(p);
+                    }
+                }
+                cat.groups.push(Group { name, points, span: mspan });
+                for p in rest {
+                    self.member(p, cat, Some(&gname));
+                }
+            }
+            Rule::allow => {
+                let a = self.allow_from_inner(mspan, m.into_inner());
+                cat.allows.push(a);
+            }
+            Rule::bad_member => self.reparse(m, Rule::member_strict),
+            _ => {}
+        }
+    }
+
+    fn indicator(&mut self, pair: Pair<Rule>, group: Option<&str>) -> Indicator {
+        let span = span_of(&pair);
+        let mut it = pair.into_inner();
+        let no_pair = it.next();
+        let no = match &no_pair {
+            Some(p) => {
+                let v = p.as_str().parse::<u32>().unwrap_or_else(|_| {
+                    self.diags.push(Diagnostic::error(codes::LITERAL, "指标编号过大").at(&self.file, span_of(p)).help("指标编号是 1 到 9999 的整数"));
+                    0
+                });
+                Spanned::new(v, span_of(p))
+            }
+            None => Spanned::new(0, span),
+        };
+        let name = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let points_pair = it.next();
+        let head_end = points_pair.as_ref().map_or(name.span.end, |p| p.as_span().end());
+        let points = points_pair
+            .and_then(|p| p.into_inner().next())
+            .map(|p| self.number(p))
+            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+        let mut ind = Indicator {
+            no,
+            name,
+            points,
+            group: group.map(str::to_string),
+            nature: None,
+            rule: None,
+            method: None,
+            sources: Vec::new(),
+            owners: Vec::new(),
+            lets: Vec::new(),
+            score: None,
+            cap: None,
+            allows: Vec::new(),
+            head_span: Span::new(span.start, head_end),
+            span,
+        };
+        for f in it {
+            let fspan = span_of(&f);
+            match f.as_rule() {
+                Rule::f_nature => {
+                    let v = f.into_inner().next().map(|n| {
+                        let nat = match n.as_str() {
+                            "定量" => Nature::Quantitative,
+                            "定性" => Nature::Qualitative,
+                            "定量+定性" => Nature::QuantQual,
+                            _ => Nature::QualQuant,
+                        };
+                        Spanned::new(nat, span_of(&n))
+                    });
+                    ind.nature = self.once(ind.nature.is_some(), "nature", fspan, v);
+                }
+                Rule::f_rule => {
+                    let v = f.into_inner().next().map(|s| self.string(s));
+                    ind.rule = self.once(ind.rule.is_some(), "rule", fspan, v);
+                }
+                Rule::f_method => {
+                    let v = f.into_inner().next().map(|s| self.string(s));
+                    ind.method = self.once(ind.method.is_some(), "method", fspan, v);
+                }
+                Rule::f_sources => {
+                    if !ind.sources.is_empty() {
+                        self.once(true, "sources", fspan, Some(()));
+                    }
+                    ind.sources = f.into_inner().map(|s| self.string(s)).collect();
+                }
+                Rule::f_owners => {
+                    if !ind.owners.is_empty() {
+                        self.once(true, "owners", fspan, Some(()));
+                    }
+                    ind.owners = f.into_inner().map(|s| self.string(s)).collect();
+                }
+                Rule::let_decl => {
+                    let l = self.let_decl(f);
+                    ind.lets.push(l);
+                }
+                Rule::score_clause => {
+                    let form = f.into_inner().next().map(|p| self.score_form(p));
+                    if ind.score.is_some() {
+                        self.diags.push(
+                            Diagnostic::error(codes::DUPLICATE, "一个指标只能有一个 score")
+                                .at(&self.file, fspan)
+                                .help("要组合多种计分方式，用 score max { … } 或 score sum { … }"),
+                        );
+                    } else {
+                        ind.score = form;
+                    }
+                }
+                Rule::cap_clause => {
+                    let v = f.into_inner().next().map(|n| self.number(n));
+                    ind.cap = self.once(ind.cap.is_some(), "cap", fspan, v);
+                }
+                Rule::allow => {
+                    let a = self.allow_from_inner(fspan, f.into_inner());
+                    ind.allows.push(a);
+                }
+                _ => {}
+            }
+        }
+        ind
+    }
+
+    fn score_form(&mut self, pair: Pair<Rule>) -> ScoreForm {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let mut it = pair.into_inner();
+        match rule {
+            Rule::sf_tiers => {
+                let mut subject = None;
+                let mut overlap = None;
+                let mut tiers = Vec::new();
+                for p in it {
+                    match p.as_rule() {
+                        Rule::expr => subject = Some(self.expr(p)),
+                        Rule::overlap => {
+                            overlap = p.into_inner().next().map(|o| {
+                                let v = if o.as_str().trim() == "higher" { Overlap::Higher } else { Overlap::Lower };
+                                Spanned::new(v, span_of(&o))
+                            })
+                        }
+                        Rule::tier => tiers.push(self.tier(p)),
+                        _ => {}
+                    }
+                }
+                ScoreForm::Tiers { subject: subject.unwrap_or(Expr { kind: ExprKind::Bool(false), span }), overlap, tiers, span }
+            }
+            Rule::sf_each_year => {
+                let var = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+                let range = it.next().map(|p| self.year_range(p));
+                let award = it.next().map(|p| self.number(p)).unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
+                let range = range.unwrap_or(YearRange { from: year_expr(span), to: year_expr(span), span });
+                ScoreForm::EachYear { var, range, award, cond, span }
+            }
+            Rule::sf_items => ScoreForm::Items { items: it.map(|p| self.item(p)).collect(), span },
+            Rule::sf_any => {
+                let award = it.next().map(|p| self.number(p)).unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+                ScoreForm::Any { award, items: it.map(|p| self.item(p)).collect(), span }
+            }
+            Rule::sf_judged => ScoreForm::Judged { span },
+            Rule::sf_max => ScoreForm::Max { forms: it.map(|p| self.score_form(p)).collect(), span },
+            Rule::sf_sum => ScoreForm::Sum { forms: it.map(|p| self.score_form(p)).collect(), span },
+            _ => {
+                let e = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
+                ScoreForm::Expr(e)
+            }
+        }
+    }
+
+    fn tier(&mut self, pair: Pair<Rule>) -> Tier {
+        let span = span_of(&pair);
+        let mut it = pair.into_inner();
+        let interval = it.next();
+        let points = it.next().map(|p| self.number(p)).unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+        let mut t = Tier { lo: None, lo_inclusive: true, hi: None, hi_inclusive: true, points, interval_span: span, span };
+        if let Some(iv) = interval {
+            t.interval_span = span_of(&iv);
+            let parts: Vec<Pair<Rule>> = iv.into_inner().collect();
+            if let [lb, lo, hi, rb] = parts.as_slice() {
+                t.lo_inclusive = lb.as_str() == "[";
+                t.hi_inclusive = rb.as_str() == "]";
+                t.lo = self.bound(lo.clone());
+                t.hi = self.bound(hi.clone());
+            }
+        }
+        t
+    }
+
+    fn bound(&mut self, pair: Pair<Rule>) -> Option<Literal> {
+        let mut neg = false;
+        let mut lit = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::neg_op => neg = true,
+                Rule::literal => lit = Some(self.literal(p)),
+                _ => {}
+            }
+        }
+        lit.map(|mut l| {
+            if neg {
+                l.value = -l.value;
+                l.text = format!("-{}", l.text);
+            }
+            l
+        })
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> SubItem {
+        let span = span_of(&pair);
+        let mut no = Spanned::new(0, span);
+        let mut text = Spanned::new(String::new(), span);
+        let mut points = None;
+        let mut how = How::Judged(span);
+        let mut owners = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::item_no => no = Spanned::new(p.as_str().parse().unwrap_or(0), span_of(&p)),
+                Rule::string => text = self.string(p),
+                Rule::points => points = p.into_inner().next().map(|n| self.number(n)),
+                Rule::judged => how = How::Judged(span_of(&p)),
+                Rule::when_clause => {
+                    if let Some(e) = p.into_inner().next() {
+                        how = How::When(self.expr(e));
+                    }
+                }
+                Rule::f_owners => owners = p.into_inner().map(|s| self.string(s)).collect(),
+                _ => {}
+            }
+        }
+        SubItem { no, text, points, how, owners, span }
+    }
+
+    fn year_range(&mut self, pair: Pair<Rule>) -> YearRange {
+        let span = span_of(&pair);
+        let mut it = pair.into_inner();
+        let from = it.next().map(|p| self.expr(p)).unwrap_or_else(|| year_expr(span));
+        let to = it.next().map(|p| self.expr(p)).unwrap_or_else(|| year_expr(span));
+        YearRange { from, to, span }
+    }
+
+    /// Builds an expression from any expression-level pair.
+    fn expr(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        match rule {
+            Rule::expr | Rule::sf_expr => match pair.into_inner().next() {
+                Some(p) => self.expr(p),
+                None => Expr { kind: ExprKind::Bool(false), span },
+            },
+            Rule::or_expr | Rule::and_expr => {
+                let mut it = pair.into_inner();
+                let mut acc = match it.next() {
+                    Some(p) => self.expr(p),
+                    None => return Expr { kind: ExprKind::Bool(false), span },
+                };
+                while let (Some(_op), Some(rhs)) = (it.next(), it.next()) {
+                    let r = self.expr(rhs);
+                    let s = acc.span.join(r.span);
+                    let kind = if rule == Rule::or_expr {
+                        ExprKind::Or(Box::new(acc), Box::new(r))
+                    } else {
+                        ExprKind::And(Box::new(acc), Box::new(r))
+                    };
+                    acc = Expr { kind, span: s };
+                }
+                acc
+            }
+            Rule::not_expr => {
+                let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+                let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
+                let mut e = match rest.first() {
+                    Some(p) => self.expr(p.clone()),
+                    None => return Expr { kind: ExprKind::Bool(false), span },
+                };
+                for op in ops.iter().rev() {
+                    e = Expr { span: span_of(op).join(e.span), kind: ExprKind::Not(Box::new(e)) };
+                }
+                e
+            }
+            Rule::cmp_expr => {
+                let mut it = pair.into_inner();
+                let lhs = match it.next() {
+                    Some(p) => self.expr(p),
+                    None => return Expr { kind: ExprKind::Bool(false), span },
+                };
+                match (it.next(), it.next()) {
+                    (Some(op), Some(rhs)) => {
+                        let r = self.expr(rhs);
+                        Expr { kind: ExprKind::Cmp(cmp_op(op.as_str()), Box::new(lhs), Box::new(r)), span }
+                    }
+                    _ => lhs,
+                }
+            }
+            Rule::coalesce => {
+                let mut parts: Vec<Expr> = pair.into_inner().map(|p| self.expr(p)).collect();
+                // `a ?? b ?? c` is `a ?? (b ?? c)`.
+                let mut acc = match parts.pop() {
+                    Some(e) => e,
+                    None => return Expr { kind: ExprKind::Bool(false), span },
+                };
+                while let Some(l) = parts.pop() {
+                    let s = l.span.join(acc.span);
+                    acc = Expr { kind: ExprKind::Coalesce(Box::new(l), Box::new(acc)), span: s };
+                }
+                acc
+            }
+            Rule::add_expr | Rule::mul_expr => {
+                let mut it = pair.into_inner();
+                let mut acc = match it.next() {
+                    Some(p) => self.expr(p),
+                    None => return Expr { kind: ExprKind::Bool(false), span },
+                };
+                while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
+                    let r = self.expr(rhs);
+                    let s = acc.span.join(r.span);
+                    let op = match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "-" => ArithOp::Sub,
+                        "*" | "×" => ArithOp::Mul,
+                        _ => ArithOp::Div,
+                    };
+                    acc = Expr { kind: ExprKind::Arith(op, Box::new(acc), Box::new(r)), span: s };
+                }
+                acc
+            }
+            Rule::unary => {
+                let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+                let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
+                let mut e = match rest.first() {
+                    Some(p) => self.expr(p.clone()),
+                    None => return Expr { kind: ExprKind::Bool(false), span },
+                };
+                for op in ops.iter().rev() {
+                    e = Expr { span: span_of(op).join(e.span), kind: ExprKind::Neg(Box::new(e)) };
+                }
+                e
+            }
+            Rule::postfix => {
+                let mut it = pair.into_inner();
+                let mut acc = match it.next() {
+                    Some(p) => self.expr(p),
+                    None => return Expr { kind: ExprKind::Bool(false), span },
+                };
+                for idx in it {
+                    let ispan = span_of(&idx);
+                    let i = match idx.into_inner().next() {
+                        Some(p) => self.expr(p),
+                        None => continue,
+                    };
+                    acc = Expr { span: acc.span.join(ispan), kind: ExprKind::Index(Box::new(acc), Box::new(i)) };
+                }
+                acc
+            }
+            Rule::literal => Expr { kind: ExprKind::Lit(self.literal(pair)), span },
+            Rule::boolean => Expr { kind: ExprKind::Bool(pair.as_str().trim() == "true"), span },
+            Rule::year_var => Expr { kind: ExprKind::Year, span },
+            Rule::ident => Expr { kind: ExprKind::Name(pair.as_str().to_string()), span },
+            Rule::call => {
+                let mut it = pair.into_inner();
+                let name = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+                let args = it.map(|p| self.expr(p)).collect();
+                Expr { kind: ExprKind::Call(name, args), span }
+            }
+            Rule::quantifier => {
+                let mut it = pair.into_inner();
+                let all = it.next().is_some_and(|k| k.as_str().trim() == "all");
+                let var = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+                let range = it.next().map(|p| self.year_range(p)).unwrap_or(YearRange { from: year_expr(span), to: year_expr(span), span });
+                let body = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(true), span });
+                Expr { kind: ExprKind::Quant { all, var, range: Box::new(range), body: Box::new(body) }, span }
+            }
+            Rule::count_where => {
+                let mut it = pair.into_inner();
+                let var = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+                let list = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
+                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
+                Expr { kind: ExprKind::CountWhere { var, list: Box::new(list), cond: Box::new(cond) }, span }
+            }
+            Rule::script => {
+                let raw = pair.as_str();
+                let code = raw[3..raw.len() - 3].to_string();
+                Expr { kind: ExprKind::Script(Script { code, code_offset: span.start + 3 }), span }
+            }
+            _ => Expr { kind: ExprKind::Bool(false), span },
+        }
+    }
+}
+
+fn year_expr(span: Span) -> Expr {
+    Expr { kind: ExprKind::Year, span }
+}
+
+fn basis(p: &Pair<Rule>) -> Spanned<Basis> {
+    let b = match p.as_str().trim() {
+        "declared" => Basis::Declared,
+        "indicators" => Basis::Indicators,
+        _ => Basis::None,
+    };
+    Spanned::new(b, span_of(p))
+}
+
+fn metric(p: &Pair<Rule>) -> Metric {
+    if p.as_str().trim() == "rate" { Metric::Rate } else { Metric::Score }
+}
+
+fn cmp_op(s: &str) -> CmpOp {
+    match s {
+        ">" => CmpOp::Gt,
+        ">=" | "≥" => CmpOp::Ge,
+        "<" => CmpOp::Lt,
+        "<=" | "≤" => CmpOp::Le,
+        "==" => CmpOp::Eq,
+        _ => CmpOp::Ne,
+    }
+}
+
+fn days_in(y: u32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}

@@ -24,17 +24,26 @@ pub struct Span {
 impl Span {
     /// A span from `start` to `end`.
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// The span shifted right by `by` bytes.
     pub fn offset(self, by: usize) -> Span {
-        Span { start: self.start + by, end: self.end + by }
+        Span {
+            start: self.start + by,
+            end: self.end + by,
+        }
     }
 
     /// The smallest span that covers both.
     pub fn join(self, o: Span) -> Span {
-        Span { start: self.start.min(o.start), end: self.end.max(o.end) }
+        Span {
+            start: self.start.min(o.start),
+            end: self.end.max(o.end),
+        }
     }
 }
 
@@ -98,7 +107,10 @@ impl Diagnostic {
 
     /// A warning with a code and a message.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Points the diagnostic at a place in a file.
@@ -200,7 +212,10 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 100 }
+        RenderOptions {
+            color: false,
+            width: 100,
+        }
     }
 }
 
@@ -236,7 +251,10 @@ impl miette::Diagnostic for Shown {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -250,7 +268,10 @@ impl miette::Diagnostic for Shown {
             (span.start, span.end - span.start),
         )];
         for (s, text) in &self.diag.related {
-            labels.push(LabeledSpan::new_with_span(Some(text.clone()), (s.start, s.end - s.start)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(text.clone()),
+                (s.start, s.end - s.start),
+            ));
         }
         Some(Box::new(labels.into_iter()))
     }
@@ -259,13 +280,17 @@ impl miette::Diagnostic for Shown {
 /// Renders a diagnostic the way rustc does: file, line, caret, label, help.
 pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> String {
     let source = match (&diag.file, diag.span) {
-        (Some(file), Some(_)) => sources
-            .get(file)
-            .map(|text| NamedSource::new(file.to_string(), text.to_string()).with_language("zhibiao")),
+        (Some(file), Some(_)) => sources.get(file).map(|text| {
+            NamedSource::new(file.to_string(), text.to_string()).with_language("zhibiao")
+        }),
         _ => None,
     };
     // Spans must lie on character boundaries inside the text for miette to draw them.
-    let span = match (&source, diag.span, diag.file.as_ref().and_then(|f| sources.get(f))) {
+    let span = match (
+        &source,
+        diag.span,
+        diag.file.as_ref().and_then(|f| sources.get(f)),
+    ) {
         (Some(_), Some(s), Some(text)) => {
             let start = floor_char_boundary(text, s.start.min(text.len()));
             let end = floor_char_boundary(text, s.end.min(text.len())).max(start);
@@ -273,8 +298,16 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
         }
         _ => None,
     };
-    let shown = Shown { diag: diag.clone(), source: source.clone(), span };
-    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let shown = Shown {
+        diag: diag.clone(),
+        source: source.clone(),
+        span,
+    };
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width);
     let mut out = String::new();
     if handler.render_report(&mut out, &shown).is_err() {
@@ -285,7 +318,11 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
 
 /// Renders many diagnostics, separated by blank lines.
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions) -> String {
-    diags.iter().map(|d| render(d, sources, opts)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| render(d, sources, opts))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The nearest of `candidates` to `name`, if it is near enough to be a likely typo.

@@ -11,7 +11,13 @@
 //! 5. [`report`]: the result as JSON or as a Chinese text report.
 #![warn(missing_docs)]
 
+pub mod builtin;
 pub mod codes;
 pub mod diag;
+pub mod eval;
+pub mod model;
 pub mod number;
+pub mod report;
+pub mod script;
+pub mod submission;
 pub mod syntax;

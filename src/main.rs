@@ -1,11 +1,422 @@
+//! The `zhibiao` command line: reads files, calls the library, prints reports and diagnostics.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
-fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
-    let name: Arc<str> = Arc::from(path.as_str());
-    let (file, diags) = zhibiao::syntax::parse(&name, &text);
-    let mut sm = zhibiao::diag::SourceMap::new();
-    sm.add(&name, &Arc::from(text.as_str()));
-    println!("{}", zhibiao::diag::render_all(&diags, &sm, Default::default()));
-    println!("inputs {} fns {} checks {} cats {} inds {}", file.inputs.len(), file.fns.len(), file.checks.len(), file.categories.len(), file.categories.iter().map(|c| c.indicators.len()).sum::<usize>());
+use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
+use zhibiao::model::RuleSet;
+use zhibiao::submission::{self, Format};
+use zhibiao::{builtin, codes, eval, model, report};
+
+/// Exit code: evaluated (whether the district passes or not), or no findings.
+const EXIT_OK: u8 = 0;
+/// Exit code: `check` found errors in a rule file.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit code: unusable input (a rule file or a submission that cannot be used).
+const EXIT_UNUSABLE: u8 = 2;
+/// Exit code: an internal error (a bug in zhibiao).
+const EXIT_INTERNAL: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "zhibiao",
+    version,
+    about = "指标：把评估指标体系写成规则文件，检查规则，为申报材料计分并说明每一分的来由。",
+    after_help = "退出码：0 已完成评估（无论是否合格）；1 检查发现规则错误；2 输入无法使用（规则文件或申报文件有错）；3 程序内部错误。"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 为申报文件计分，输出评估报告。
+    Eval(EvalArgs),
+    /// 检查规则文件能否使用（语法、名称、计分方式、脚本）。
+    Check {
+        /// 规则文件或目录；不写则检查内置规则。
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// 申报文件（.toml 或 .json）。
+    submission: PathBuf,
+    /// 规则：规则文件、规则目录（取生效日期最新的版本）或内置规则编号（如 sd-nmsz 或 sd-nmsz@2023）。不写则用内置规则。
+    #[arg(long)]
+    rules: Option<String>,
+    /// 全省参照数据文件（province_ 开头的项），供各地区共用。
+    #[arg(long)]
+    reference: Option<PathBuf>,
+    /// 报告格式。
+    #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+    format: OutFormat,
+    /// 严格模式：缺少数据或未提交评审结论时报错，不出报告。
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    /// 中文文字报告。
+    Text,
+    /// JSON（供其他程序读取）。
+    Json,
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("（{}:{}）", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("zhibiao 内部错误{place}：{info}");
+        eprintln!(
+            "这是 zhibiao 的缺陷，不是您的输入有误。请把所用的命令、规则文件和申报文件一并报告给维护人员。"
+        );
+    }));
+    let cli = Cli::parse();
+    match std::panic::catch_unwind(move || run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => ExitCode::from(EXIT_INTERNAL),
+    }
+}
+
+fn render_opts() -> RenderOptions {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    RenderOptions { color, width: 100 }
+}
+
+fn print_diags(diags: &[Diagnostic], sources: &SourceMap) {
+    if !diags.is_empty() {
+        eprintln!("{}", diag::render_all(diags, sources, render_opts()));
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Eval(args) => run_eval(args),
+        Command::Check { paths } => run_check(paths),
+    }
+}
+
+/// Reads a file as UTF-8, or says why not.
+fn read(path: &Path, code: &'static str) -> Result<(Arc<str>, Arc<str>), Diagnostic> {
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(code, format!("无法读取文件：{e}"))
+            .in_file(&name)
+            .help("检查文件路径是否正确、文件是否存在")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            code,
+            format!(
+                "文件不是 UTF-8 编码（第 {} 字节处）",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .in_file(&name)
+        .help("用文本编辑器把文件另存为 UTF-8 编码")
+    })?;
+    Ok((name, Arc::from(text)))
+}
+
+/// Where a rule file comes from.
+struct RuleSource {
+    name: Arc<str>,
+    text: Arc<str>,
+}
+
+fn rule_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let name: Arc<str> = Arc::from(dir.display().to_string());
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(codes::MISSING, format!("无法读取目录：{e}")).in_file(&name)
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "zb"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Resolves `--rules`: a file, a folder (its newest version), a built-in id, or the default.
+fn rule_source(spec: Option<&str>) -> Result<RuleSource, Diagnostic> {
+    let Some(spec) = spec else {
+        let f = builtin::default_file();
+        return Ok(RuleSource {
+            name: Arc::from(format!("{}（内置）", f.path)),
+            text: Arc::from(f.text),
+        });
+    };
+    let path = Path::new(spec);
+    if path.is_file() {
+        let (name, text) = read(path, codes::MISSING)?;
+        return Ok(RuleSource { name, text });
+    }
+    if path.is_dir() {
+        let files = rule_files_in(path)?;
+        let mut best: Option<(String, RuleSource)> = None;
+        for f in files {
+            let (name, text) = read(&f, codes::MISSING)?;
+            let (ast, _) = zhibiao::syntax::parse(&name, &text);
+            let date = ast
+                .header
+                .and_then(|h| h.effective)
+                .map(|e| e.value)
+                .unwrap_or_default();
+            if best.as_ref().is_none_or(|(d, _)| date > *d) {
+                best = Some((date, RuleSource { name, text }));
+            }
+        }
+        return best.map(|(_, s)| s).ok_or_else(|| {
+            Diagnostic::error(codes::MISSING, "目录里没有规则文件（.zb）")
+                .in_file(&Arc::from(spec))
+                .help("--rules 后面写规则文件、含 .zb 文件的目录，或内置规则编号（如 sd-nmsz）")
+        });
+    }
+    let (set, version) = spec
+        .split_once('@')
+        .map_or((spec, None), |(s, v)| (s, Some(v)));
+    for f in builtin::FILES {
+        let stem = Path::new(f.path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        if f.set == set && version.is_none_or(|v| v == stem) {
+            return Ok(RuleSource {
+                name: Arc::from(format!("{}（内置）", f.path)),
+                text: Arc::from(f.text),
+            });
+        }
+    }
+    let known: Vec<String> = builtin::FILES
+        .iter()
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f.set,
+                Path::new(f.path)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("")
+            )
+        })
+        .collect();
+    Err(Diagnostic::error(
+        codes::MISSING,
+        format!("找不到规则“{spec}”：既不是文件或目录，也不是内置规则"),
+    )
+    .help(format!("内置规则有：{}", known.join("、"))))
+}
+
+fn load_rules(spec: Option<&str>, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diagnostic>> {
+    let src = rule_source(spec).map_err(|d| vec![d])?;
+    sources.add(&src.name, &src.text);
+    let (rules, diags) = model::load(&src.name, &src.text);
+    if diag::has_errors(&diags) {
+        return Err(diags);
+    }
+    print_diags(&diags, sources);
+    rules.ok_or(diags)
+}
+
+fn run_eval(args: EvalArgs) -> u8 {
+    let mut sources = SourceMap::new();
+    let rules = match load_rules(args.rules.as_deref(), &mut sources) {
+        Ok(r) => r,
+        Err(diags) => {
+            print_diags(&diags, &sources);
+            eprintln!("规则文件有错误，无法评估。");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let Some(format) = Format::from_path(&args.submission.display().to_string()) else {
+        let name: Arc<str> = Arc::from(args.submission.display().to_string());
+        print_diags(
+            &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
+                .in_file(&name)
+                .help("申报文件的扩展名应为 .toml 或 .json")],
+            &sources,
+        );
+        return EXIT_UNUSABLE;
+    };
+    let (name, text) = match read(&args.submission, codes::SUB_SYNTAX) {
+        Ok(x) => x,
+        Err(d) => {
+            print_diags(&[d], &sources);
+            return EXIT_UNUSABLE;
+        }
+    };
+    sources.add(&name, &text);
+    let (sub, diags) = submission::load(&rules, &name, &text, format);
+    problems.extend(diags);
+    let Some(mut sub) = sub else {
+        print_diags(&problems, &sources);
+        return EXIT_UNUSABLE;
+    };
+    if let Some(path) = &args.reference {
+        let Some(rformat) = Format::from_path(&path.display().to_string()) else {
+            let name: Arc<str> = Arc::from(path.display().to_string());
+            problems.push(
+                Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
+                    .in_file(&name)
+                    .help("参照文件的扩展名应为 .toml 或 .json"),
+            );
+            print_diags(&problems, &sources);
+            return EXIT_UNUSABLE;
+        };
+        match read(path, codes::SUB_SYNTAX) {
+            Ok((rname, rtext)) => {
+                sources.add(&rname, &rtext);
+                let (reference, rdiags) =
+                    submission::load_reference(&rules, &rname, &rtext, rformat);
+                problems.extend(rdiags);
+                if let Some(reference) = reference {
+                    problems.extend(submission::merge_reference(&mut sub, &reference));
+                }
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if diag::has_errors(&problems) {
+        print_diags(&problems, &sources);
+        eprintln!("申报数据有错误，无法评估。请按提示修改后重试。");
+        return EXIT_UNUSABLE;
+    }
+    let failed_checks: Vec<Diagnostic> = eval::check_data(&rules, &sub)
+        .into_iter()
+        .filter(|c| c.severity == diag::Severity::Error)
+        .map(|c| {
+            Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message))
+                .in_file(&sub.file)
+                .help(format!("{}。请核对这些数据", c.detail))
+        })
+        .collect();
+    if !failed_checks.is_empty() {
+        print_diags(&failed_checks, &sources);
+        eprintln!("申报数据未通过规则文件中的校验，无法评估。");
+        return EXIT_UNUSABLE;
+    }
+    let evaluation = eval::evaluate(&rules, &sub);
+    if args.strict {
+        let mut strict = Vec::new();
+        for m in evaluation.missing() {
+            strict.push(
+                Diagnostic::error(
+                    codes::SUB_MISSING,
+                    format!("缺少数据：{}", eval::missing_label(&rules, &m)),
+                )
+                .in_file(&sub.file)
+                .help(match m.year {
+                    Some(y) => format!("在 [data] 中填写 {} 的 {y} 年数据", m.key),
+                    None => format!("在 [data] 中填写 {}", m.key),
+                }),
+            );
+        }
+        for it in evaluation.not_submitted() {
+            strict.push(
+                Diagnostic::error(
+                    codes::SUB_NOT_SUBMITTED,
+                    format!("评审结论未提交：{} {}", it.key, it.text),
+                )
+                .in_file(&sub.file)
+                .help(format!(
+                    "在 [judgements] 中填写 \"{}\" = true 或 false",
+                    it.key
+                )),
+            );
+        }
+        if !strict.is_empty() {
+            print_diags(&strict, &sources);
+            eprintln!("严格模式：申报不完整，共 {} 处。", strict.len());
+            return EXIT_UNUSABLE;
+        }
+    }
+    let warnings: Vec<Diagnostic> = problems;
+    let ctx = report::Context {
+        rules: &rules,
+        sub: &sub,
+        problems: &warnings,
+        sources: &sources,
+    };
+    match args.format {
+        OutFormat::Text => print!("{}", report::to_text(&ctx, &evaluation)),
+        OutFormat::Json => {
+            let v = report::to_json(&ctx, &evaluation);
+            match serde_json::to_string_pretty(&v) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("无法生成 JSON：{e}");
+                    return EXIT_INTERNAL;
+                }
+            }
+        }
+    }
+    EXIT_OK
+}
+
+fn run_check(paths: Vec<PathBuf>) -> u8 {
+    let mut sources = SourceMap::new();
+    let mut files: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+    let mut all = Vec::new();
+    if paths.is_empty() {
+        for f in builtin::FILES {
+            files.push((Arc::from(format!("{}（内置）", f.path)), Arc::from(f.text)));
+        }
+    }
+    for p in &paths {
+        let list = if p.is_dir() {
+            match rule_files_in(p) {
+                Ok(l) => l,
+                Err(d) => {
+                    all.push(d);
+                    continue;
+                }
+            }
+        } else {
+            vec![p.clone()]
+        };
+        for f in list {
+            match read(&f, codes::MISSING) {
+                Ok(x) => files.push(x),
+                Err(d) => all.push(d),
+            }
+        }
+    }
+    for (name, text) in &files {
+        sources.add(name, text);
+        let (rules, diags) = model::load(name, text);
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        if let (Some(r), 0) = (&rules, errors) {
+            eprintln!(
+                "{}：{} {} 版，{} 个指标，未发现错误",
+                name,
+                r.id(),
+                r.version(),
+                r.indicators().count()
+            );
+        } else {
+            eprintln!("{}：{} 个错误", name, errors);
+        }
+        all.extend(diags);
+    }
+    print_diags(&all, &sources);
+    if all
+        .iter()
+        .any(|d| d.code == codes::MISSING && d.span.is_none() && files.is_empty())
+    {
+        return EXIT_UNUSABLE;
+    }
+    if diag::has_errors(&all) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

@@ -58,14 +58,21 @@ impl From<i64> for Num {
 
 impl Num {
     /// Zero.
-    pub const ZERO: Num = Num { n: Decimal::ZERO, d: Decimal::ONE };
+    pub const ZERO: Num = Num {
+        n: Decimal::ZERO,
+        d: Decimal::ONE,
+    };
 
     /// `n / d`, or an error when `d` is zero.
     pub fn ratio(n: Decimal, d: Decimal) -> Result<Num, NumError> {
         if d.is_zero() {
             return Err(NumError::DivisionByZero);
         }
-        let (n, d) = if d.is_sign_negative() { (-n, -d) } else { (n, d) };
+        let (n, d) = if d.is_sign_negative() {
+            (-n, -d)
+        } else {
+            (n, d)
+        };
         Ok(Num { n, d }.normalized())
     }
 
@@ -76,7 +83,10 @@ impl Num {
         }
         if let Some(q) = self.n.checked_div(self.d) {
             if q.checked_mul(self.d) == Some(self.n) {
-                return Num { n: q.normalize(), d: Decimal::ONE };
+                return Num {
+                    n: q.normalize(),
+                    d: Decimal::ONE,
+                };
             }
         }
         self
@@ -111,7 +121,10 @@ impl Num {
 
     /// `-self`.
     pub fn neg(self) -> Num {
-        Num { n: -self.n, d: self.d }
+        Num {
+            n: -self.n,
+            d: self.d,
+        }
     }
 
     /// `self - o`.
@@ -148,12 +161,20 @@ impl Num {
 
     /// The smaller of two numbers.
     pub fn min(self, o: Num) -> Result<Num, NumError> {
-        Ok(if self.try_cmp(&o)? == Ordering::Greater { o } else { self })
+        Ok(if self.try_cmp(&o)? == Ordering::Greater {
+            o
+        } else {
+            self
+        })
     }
 
     /// The larger of two numbers.
     pub fn max(self, o: Num) -> Result<Num, NumError> {
-        Ok(if self.try_cmp(&o)? == Ordering::Less { o } else { self })
+        Ok(if self.try_cmp(&o)? == Ordering::Less {
+            o
+        } else {
+            self
+        })
     }
 
     /// True when the number is zero.
@@ -208,7 +229,10 @@ pub fn grouped(d: Decimal) -> String {
 pub fn display(n: &Num, places: u32, scale: Decimal, group: bool) -> String {
     let v = n.to_decimal().checked_mul(scale).unwrap_or(Decimal::MAX);
     let r = v.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    let exact = n.exact_decimal().and_then(|d| d.checked_mul(scale)).is_some_and(|d| d == r);
+    let exact = n
+        .exact_decimal()
+        .and_then(|d| d.checked_mul(scale))
+        .is_some_and(|d| d == r);
     let body = if group { grouped(r) } else { plain(r) };
     if exact { body } else { format!("约{body}") }
 }
@@ -229,7 +253,10 @@ pub fn money_unit_factor(unit: &str) -> Option<Decimal> {
     if stem.is_empty() {
         return Some(Decimal::ONE);
     }
-    MAGNITUDES.iter().find(|(w, _)| *w == stem).map(|(_, f)| Decimal::from(*f))
+    MAGNITUDES
+        .iter()
+        .find(|(w, _)| *w == stem)
+        .map(|(_, f)| Decimal::from(*f))
 }
 
 /// A number written the way people write it: digits, an optional magnitude word and an optional
@@ -273,7 +300,9 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
         Some(r) => (true, r.trim_start()),
         None => (false, t),
     };
-    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(t.len());
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(t.len());
     let (digits, rest) = t.split_at(end);
     let digits: String = digits.chars().filter(|c| *c != ',').collect();
     if digits.is_empty() || digits.starts_with('.') || digits.ends_with('.') {
@@ -282,7 +311,9 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
     let mut value: Decimal = digits.parse().map_err(|_| QuantityError::TooLarge)?;
     let mut rest = rest.trim();
     if let Some((w, f)) = MAGNITUDES.iter().find(|(w, _)| rest.starts_with(w)) {
-        value = value.checked_mul(Decimal::from(*f)).ok_or(QuantityError::TooLarge)?;
+        value = value
+            .checked_mul(Decimal::from(*f))
+            .ok_or(QuantityError::TooLarge)?;
         rest = &rest[w.len()..];
         if MAGNITUDES.iter().any(|(w2, _)| rest.starts_with(w2)) {
             return Err(QuantityError::Repeated(format!("{w}{rest}")));
@@ -302,7 +333,10 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
     } else {
         return Err(QuantityError::NotANumber);
     };
-    Ok(Quantity { value: if neg { -value } else { value }, unit })
+    Ok(Quantity {
+        value: if neg { -value } else { value },
+        unit,
+    })
 }
 
 #[cfg(test)]
@@ -316,7 +350,10 @@ mod tests {
     #[test]
     fn ratio_comparison_is_exact_at_the_bound() {
         let share = Num::from(d("1500")).div(Num::from(d("10000"))).unwrap();
-        assert_eq!(share.try_cmp(&Num::from(d("0.15"))).unwrap(), Ordering::Equal);
+        assert_eq!(
+            share.try_cmp(&Num::from(d("0.15"))).unwrap(),
+            Ordering::Equal
+        );
         let third = Num::from(d("1")).div(Num::from(d("3"))).unwrap();
         let back = third.mul(Num::from(d("3"))).unwrap();
         assert_eq!(back.try_cmp(&Num::from(d("1"))).unwrap(), Ordering::Equal);
@@ -325,7 +362,11 @@ mod tests {
     #[test]
     fn growth_compares_exactly() {
         // (115/100 - 1) == 15%
-        let g = Num::from(d("115")).div(Num::from(d("100"))).unwrap().sub(Num::from(1)).unwrap();
+        let g = Num::from(d("115"))
+            .div(Num::from(d("100")))
+            .unwrap()
+            .sub(Num::from(1))
+            .unwrap();
         assert_eq!(g.try_cmp(&Num::from(d("0.15"))).unwrap(), Ordering::Equal);
     }
 
@@ -341,9 +382,18 @@ mod tests {
         assert_eq!((q.value, q.unit), (d("50000000"), QuantityUnit::Money));
         assert_eq!(parse_quantity("15%").unwrap().value, d("0.15"));
         assert_eq!(parse_quantity("-2.5%").unwrap().value, d("-0.025"));
-        assert_eq!(parse_quantity("50学时").unwrap().unit, QuantityUnit::Other("学时".into()));
-        assert!(matches!(parse_quantity("3亿亿"), Err(QuantityError::Repeated(_))));
-        assert!(matches!(parse_quantity("15%%"), Err(QuantityError::Repeated(_))));
+        assert_eq!(
+            parse_quantity("50学时").unwrap().unit,
+            QuantityUnit::Other("学时".into())
+        );
+        assert!(matches!(
+            parse_quantity("3亿亿"),
+            Err(QuantityError::Repeated(_))
+        ));
+        assert!(matches!(
+            parse_quantity("15%%"),
+            Err(QuantityError::Repeated(_))
+        ));
         assert_eq!(parse_quantity("abc"), Err(QuantityError::NotANumber));
     }
 

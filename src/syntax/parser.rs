@@ -25,12 +25,23 @@ pub const MAX_NESTING: usize = 64;
 
 /// Parses a rule file. Returns what could be built and every diagnostic found.
 pub fn parse(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
-    let mut p = Builder { file: file.clone(), text, diags: Vec::new() };
+    let mut p = Builder {
+        file: file.clone(),
+        text,
+        diags: Vec::new(),
+    };
     if text.len() > MAX_FILE_BYTES {
         p.diags.push(
-            Diagnostic::error(codes::LIMIT, format!("规则文件过大（{} 字节，上限 {} 字节）", text.len(), MAX_FILE_BYTES))
-                .in_file(file)
-                .help("把规则拆成多个文件，或检查是否误选了其他文件"),
+            Diagnostic::error(
+                codes::LIMIT,
+                format!(
+                    "规则文件过大（{} 字节，上限 {} 字节）",
+                    text.len(),
+                    MAX_FILE_BYTES
+                ),
+            )
+            .in_file(file)
+            .help("把规则拆成多个文件，或检查是否误选了其他文件"),
         );
         return (File::default(), p.diags);
     }
@@ -111,12 +122,64 @@ fn span_of(pair: &Pair<Rule>) -> Span {
 
 /// The keywords that may begin a field, for "did you mean" on a misspelt keyword.
 const KEYWORDS: &[&str] = &[
-    "ruleset", "version", "effective", "until", "source", "points", "category_rate", "category_cap",
-    "category", "pass", "input", "count", "money", "percent", "decimal", "bool", "list", "yearly",
-    "optional", "help", "min", "max", "years", "fn", "let", "check", "else", "error", "warning",
-    "indicator", "group", "nature", "rule", "method", "sources", "owners", "score", "tiers",
-    "overlap", "higher", "lower", "each", "year", "in", "award", "when", "items", "item", "judged",
-    "any", "all", "sum", "cap", "where", "allow", "declared", "indicators", "none",
+    "ruleset",
+    "version",
+    "effective",
+    "until",
+    "source",
+    "points",
+    "category_rate",
+    "category_cap",
+    "category",
+    "pass",
+    "input",
+    "count",
+    "money",
+    "percent",
+    "decimal",
+    "bool",
+    "list",
+    "yearly",
+    "optional",
+    "help",
+    "min",
+    "max",
+    "years",
+    "fn",
+    "let",
+    "check",
+    "else",
+    "error",
+    "warning",
+    "indicator",
+    "group",
+    "nature",
+    "rule",
+    "method",
+    "sources",
+    "owners",
+    "score",
+    "tiers",
+    "overlap",
+    "higher",
+    "lower",
+    "each",
+    "year",
+    "in",
+    "award",
+    "when",
+    "items",
+    "item",
+    "judged",
+    "any",
+    "all",
+    "sum",
+    "cap",
+    "where",
+    "allow",
+    "declared",
+    "indicators",
+    "none",
 ];
 
 fn describe(rule: Rule) -> Option<&'static str> {
@@ -193,8 +256,16 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::judged => "judged",
         Rule::when_clause => "when",
         Rule::year_range => "年份范围（如 Y-1..Y）",
-        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr
-        | Rule::coalesce | Rule::add_expr | Rule::mul_expr | Rule::unary | Rule::postfix => "表达式",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::coalesce
+        | Rule::add_expr
+        | Rule::mul_expr
+        | Rule::unary
+        | Rule::postfix => "表达式",
         Rule::or_op => "or",
         Rule::and_op => "and",
         Rule::not_op => "not",
@@ -228,15 +299,25 @@ impl Builder<'_> {
         expected.dedup();
         let mut seen = std::collections::BTreeSet::new();
         expected.retain(|x| seen.insert(*x));
-        let found_text = if found.is_empty() { "文件结尾".to_string() } else { format!("“{found}”") };
+        let found_text = if found.is_empty() {
+            "文件结尾".to_string()
+        } else {
+            format!("“{found}”")
+        };
         let message = if expected.is_empty() {
             format!("语法错误：这里不应出现{found_text}")
         } else {
-            format!("语法错误：此处应为 {}，却是{found_text}", expected.join("、"))
+            format!(
+                "语法错误：此处应为 {}，却是{found_text}",
+                expected.join("、")
+            )
         };
         let end = pos + found.len().max(1);
         let mut d = Diagnostic::error(codes::SYNTAX, message)
-            .at(&self.file, Span::new(pos, end.min(self.text.len()).max(pos)))
+            .at(
+                &self.file,
+                Span::new(pos, end.min(self.text.len()).max(pos)),
+            )
             .label("这里");
         if let Some(hint) = self.hint_for(&found, &expected) {
             d = d.help(hint);
@@ -249,11 +330,17 @@ impl Builder<'_> {
     /// The token at a position: a word, or a single character.
     fn found_at(&self, pos: usize) -> String {
         let rest = self.text.get(pos..).unwrap_or("");
-        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         if !word.is_empty() {
             return word;
         }
-        rest.chars().next().map(|c| c.to_string()).unwrap_or_default()
+        rest.chars()
+            .next()
+            .map(|c| c.to_string())
+            .unwrap_or_default()
     }
 
     fn hint_for(&self, found: &str, expected: &[&str]) -> Option<String> {
@@ -345,9 +432,12 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let value = pair.as_str().parse::<Decimal>().unwrap_or_else(|_| {
             self.diags.push(
-                Diagnostic::error(codes::LITERAL, format!("数字“{}”超出可精确表示的范围", pair.as_str()))
-                    .at(&self.file, span)
-                    .help("数字最多 28 位有效数字"),
+                Diagnostic::error(
+                    codes::LITERAL,
+                    format!("数字“{}”超出可精确表示的范围", pair.as_str()),
+                )
+                .at(&self.file, span)
+                .help("数字最多 28 位有效数字"),
             );
             Decimal::ZERO
         });
@@ -358,7 +448,12 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let text = pair.as_str().to_string();
         match parse_quantity(&text) {
-            Ok(q) => Literal { value: q.value, unit: q.unit, text, span },
+            Ok(q) => Literal {
+                value: q.value,
+                unit: q.unit,
+                text,
+                span,
+            },
             Err(e) => {
                 let msg = match e {
                     QuantityError::TooLarge => format!("数值“{text}”超出可精确表示的范围"),
@@ -370,7 +465,12 @@ impl Builder<'_> {
                         .at(&self.file, span)
                         .help("数值写法如 15%、3亿、5千万元、50学时"),
                 );
-                Literal { value: Decimal::ZERO, unit: crate::number::QuantityUnit::None, text, span }
+                Literal {
+                    value: Decimal::ZERO,
+                    unit: crate::number::QuantityUnit::None,
+                    text,
+                    span,
+                }
             }
         }
     }
@@ -395,7 +495,9 @@ impl Builder<'_> {
     fn allow(&mut self, pair: Pair<Rule>) -> Allow {
         let span = span_of(&pair);
         let mut it = pair.into_inner();
-        let code = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
+        let code = it
+            .next()
+            .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
         let reason = it.next().map(|p| self.string(p));
         Allow {
             code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
@@ -407,8 +509,14 @@ impl Builder<'_> {
     fn header(&mut self, pair: Pair<Rule>) -> Header {
         let span = span_of(&pair);
         let mut it = pair.into_inner();
-        let id = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
-        let title = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let id = it
+            .next()
+            .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
+            .unwrap_or_else(|| Spanned::new(String::new(), span));
+        let title = it
+            .next()
+            .map(|p| self.string(p))
+            .unwrap_or_else(|| Spanned::new(String::new(), span));
         let mut h = Header {
             id,
             title,
@@ -450,7 +558,8 @@ impl Builder<'_> {
                 }
                 Rule::h_rate => {
                     let v = inner.next().map(|p| basis(&p));
-                    h.category_rate = self.once(h.category_rate.is_some(), "category_rate", fspan, v);
+                    h.category_rate =
+                        self.once(h.category_rate.is_some(), "category_rate", fspan, v);
                 }
                 Rule::h_cap => {
                     let v = inner.next().map(|p| basis(&p));
@@ -458,7 +567,11 @@ impl Builder<'_> {
                 }
                 Rule::h_pass => {
                     if !h.pass.is_empty() {
-                        self.diags.push(Diagnostic::error(codes::DUPLICATE, "pass 只能写一次").at(&self.file, fspan).help("把所有条件用 and 连在一条 pass 里"));
+                        self.diags.push(
+                            Diagnostic::error(codes::DUPLICATE, "pass 只能写一次")
+                                .at(&self.file, fspan)
+                                .help("把所有条件用 and 连在一条 pass 里"),
+                        );
                     }
                     for c in inner {
                         if let Some(pc) = self.pass_cond(c) {
@@ -477,7 +590,9 @@ impl Builder<'_> {
     }
 
     fn allow_from_inner(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Allow {
-        let code = inner.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
+        let code = inner
+            .next()
+            .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
         let reason = inner.next().map(|p| self.string(p));
         Allow {
             code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
@@ -512,14 +627,25 @@ impl Builder<'_> {
         };
         let op = cmp_op(it.next()?.as_str());
         let value = self.literal(it.next()?);
-        Some(PassCond { subject, op, value, span })
+        Some(PassCond {
+            subject,
+            op,
+            value,
+            span,
+        })
     }
 
     fn input(&mut self, pair: Pair<Rule>) -> InputDecl {
         let span = span_of(&pair);
         let mut it = pair.into_inner();
-        let name = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
-        let label = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let name = it
+            .next()
+            .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
+            .unwrap_or_else(|| Spanned::new(String::new(), span));
+        let label = it
+            .next()
+            .map(|p| self.string(p))
+            .unwrap_or_else(|| Spanned::new(String::new(), span));
         let mut decl = InputDecl {
             name,
             label,
@@ -563,7 +689,12 @@ impl Builder<'_> {
                                     };
                                     decl.kind = Spanned::new(kind, span_of(&part));
                                 }
-                                Rule::unit => decl.unit = Some(Spanned::new(part.as_str().to_string(), span_of(&part))),
+                                Rule::unit => {
+                                    decl.unit = Some(Spanned::new(
+                                        part.as_str().to_string(),
+                                        span_of(&part),
+                                    ))
+                                }
                                 _ => {}
                             }
                         }
@@ -609,13 +740,27 @@ impl Builder<'_> {
         for (i, p) in pair.into_inner().enumerate() {
             match p.as_rule() {
                 Rule::ident if i == 0 => name = Spanned::new(p.as_str().to_string(), span_of(&p)),
-                Rule::params => params = p.into_inner().map(|x| Spanned::new(x.as_str().to_string(), span_of(&x))).collect(),
+                Rule::params => {
+                    params = p
+                        .into_inner()
+                        .map(|x| Spanned::new(x.as_str().to_string(), span_of(&x)))
+                        .collect()
+                }
                 Rule::label => label = p.into_inner().next().map(|s| self.string(s)),
                 Rule::expr => body = Some(self.expr(p)),
                 _ => {}
             }
         }
-        FnDecl { name, params, label, body: body.unwrap_or(Expr { kind: ExprKind::Bool(false), span }), span }
+        FnDecl {
+            name,
+            params,
+            label,
+            body: body.unwrap_or(Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            }),
+            span,
+        }
     }
 
     fn let_decl(&mut self, pair: Pair<Rule>) -> LetDecl {
@@ -631,7 +776,15 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        LetDecl { name, label, value: value.unwrap_or(Expr { kind: ExprKind::Bool(false), span }), span }
+        LetDecl {
+            name,
+            label,
+            value: value.unwrap_or(Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            }),
+            span,
+        }
     }
 
     fn check(&mut self, pair: Pair<Rule>) -> CheckDecl {
@@ -643,26 +796,48 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::expr => cond = Some(self.expr(p)),
                 Rule::severity => {
-                    let s = if p.as_str().trim() == "warning" { Severity::Warning } else { Severity::Error };
+                    let s = if p.as_str().trim() == "warning" {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    };
                     severity = Spanned::new(s, span_of(&p));
                 }
                 Rule::string => message = self.string(p),
                 _ => {}
             }
         }
-        CheckDecl { cond: cond.unwrap_or(Expr { kind: ExprKind::Bool(true), span }), severity, message, span }
+        CheckDecl {
+            cond: cond.unwrap_or(Expr {
+                kind: ExprKind::Bool(true),
+                span,
+            }),
+            severity,
+            message,
+            span,
+        }
     }
 
     fn category(&mut self, pair: Pair<Rule>) -> Category {
         let span = span_of(&pair);
         let mut it = pair.into_inner();
-        let name = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let name = it
+            .next()
+            .map(|p| self.string(p))
+            .unwrap_or_else(|| Spanned::new(String::new(), span));
         let points = it
             .next()
             .and_then(|p| p.into_inner().next())
             .map(|p| self.number(p))
             .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
-        let mut cat = Category { name, points, groups: Vec::new(), indicators: Vec::new(), allows: Vec::new(), span };
+        let mut cat = Category {
+            name,
+            points,
+            groups: Vec::new(),
+            indicators: Vec::new(),
+            allows: Vec::new(),
+            span,
+        };
         for m in it {
             self.member(m, &mut cat, None);
         }
@@ -678,7 +853,10 @@ impl Builder<'_> {
             }
             Rule::group => {
                 let mut it = m.into_inner();
-                let name = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), mspan));
+                let name = it
+                    .next()
+                    .map(|p| self.string(p))
+                    .unwrap_or_else(|| Spanned::new(String::new(), mspan));
                 let mut points = None;
                 let gname = name.value.clone();
                 let mut rest = Vec::new();
@@ -689,7 +867,11 @@ impl Builder<'_> {
                         rest.push(p);
                     }
                 }
-                cat.groups.push(Group { name, points, span: mspan });
+                cat.groups.push(Group {
+                    name,
+                    points,
+                    span: mspan,
+                });
                 for p in rest {
                     self.member(p, cat, Some(&gname));
                 }
@@ -710,16 +892,25 @@ impl Builder<'_> {
         let no = match &no_pair {
             Some(p) => {
                 let v = p.as_str().parse::<u32>().unwrap_or_else(|_| {
-                    self.diags.push(Diagnostic::error(codes::LITERAL, "指标编号过大").at(&self.file, span_of(p)).help("指标编号是 1 到 9999 的整数"));
+                    self.diags.push(
+                        Diagnostic::error(codes::LITERAL, "指标编号过大")
+                            .at(&self.file, span_of(p))
+                            .help("指标编号是 1 到 9999 的整数"),
+                    );
                     0
                 });
                 Spanned::new(v, span_of(p))
             }
             None => Spanned::new(0, span),
         };
-        let name = it.next().map(|p| self.string(p)).unwrap_or_else(|| Spanned::new(String::new(), span));
+        let name = it
+            .next()
+            .map(|p| self.string(p))
+            .unwrap_or_else(|| Spanned::new(String::new(), span));
         let points_pair = it.next();
-        let head_end = points_pair.as_ref().map_or(name.span.end, |p| p.as_span().end());
+        let head_end = points_pair
+            .as_ref()
+            .map_or(name.span.end, |p| p.as_span().end());
         let points = points_pair
             .and_then(|p| p.into_inner().next())
             .map(|p| self.number(p))
@@ -820,7 +1011,11 @@ impl Builder<'_> {
                         Rule::expr => subject = Some(self.expr(p)),
                         Rule::overlap => {
                             overlap = p.into_inner().next().map(|o| {
-                                let v = if o.as_str().trim() == "higher" { Overlap::Higher } else { Overlap::Lower };
+                                let v = if o.as_str().trim() == "higher" {
+                                    Overlap::Higher
+                                } else {
+                                    Overlap::Lower
+                                };
                                 Spanned::new(v, span_of(&o))
                             })
                         }
@@ -828,26 +1023,72 @@ impl Builder<'_> {
                         _ => {}
                     }
                 }
-                ScoreForm::Tiers { subject: subject.unwrap_or(Expr { kind: ExprKind::Bool(false), span }), overlap, tiers, span }
+                ScoreForm::Tiers {
+                    subject: subject.unwrap_or(Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    }),
+                    overlap,
+                    tiers,
+                    span,
+                }
             }
             Rule::sf_each_year => {
-                let var = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+                let var = it
+                    .next()
+                    .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
+                    .unwrap_or_else(|| Spanned::new(String::new(), span));
                 let range = it.next().map(|p| self.year_range(p));
-                let award = it.next().map(|p| self.number(p)).unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
-                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
-                let range = range.unwrap_or(YearRange { from: year_expr(span), to: year_expr(span), span });
-                ScoreForm::EachYear { var, range, award, cond, span }
+                let award = it
+                    .next()
+                    .map(|p| self.number(p))
+                    .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                });
+                let range = range.unwrap_or(YearRange {
+                    from: year_expr(span),
+                    to: year_expr(span),
+                    span,
+                });
+                ScoreForm::EachYear {
+                    var,
+                    range,
+                    award,
+                    cond,
+                    span,
+                }
             }
-            Rule::sf_items => ScoreForm::Items { items: it.map(|p| self.item(p)).collect(), span },
+            Rule::sf_items => ScoreForm::Items {
+                items: it.map(|p| self.item(p)).collect(),
+                span,
+            },
             Rule::sf_any => {
-                let award = it.next().map(|p| self.number(p)).unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
-                ScoreForm::Any { award, items: it.map(|p| self.item(p)).collect(), span }
+                let award = it
+                    .next()
+                    .map(|p| self.number(p))
+                    .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+                ScoreForm::Any {
+                    award,
+                    items: it.map(|p| self.item(p)).collect(),
+                    span,
+                }
             }
             Rule::sf_judged => ScoreForm::Judged { span },
-            Rule::sf_max => ScoreForm::Max { forms: it.map(|p| self.score_form(p)).collect(), span },
-            Rule::sf_sum => ScoreForm::Sum { forms: it.map(|p| self.score_form(p)).collect(), span },
+            Rule::sf_max => ScoreForm::Max {
+                forms: it.map(|p| self.score_form(p)).collect(),
+                span,
+            },
+            Rule::sf_sum => ScoreForm::Sum {
+                forms: it.map(|p| self.score_form(p)).collect(),
+                span,
+            },
             _ => {
-                let e = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
+                let e = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                });
                 ScoreForm::Expr(e)
             }
         }
@@ -857,8 +1098,19 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let mut it = pair.into_inner();
         let interval = it.next();
-        let points = it.next().map(|p| self.number(p)).unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
-        let mut t = Tier { lo: None, lo_inclusive: true, hi: None, hi_inclusive: true, points, interval_span: span, span };
+        let points = it
+            .next()
+            .map(|p| self.number(p))
+            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+        let mut t = Tier {
+            lo: None,
+            lo_inclusive: true,
+            hi: None,
+            hi_inclusive: true,
+            points,
+            interval_span: span,
+            span,
+        };
         if let Some(iv) = interval {
             t.interval_span = span_of(&iv);
             let parts: Vec<Pair<Rule>> = iv.into_inner().collect();
@@ -913,14 +1165,27 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        SubItem { no, text, points, how, owners, span }
+        SubItem {
+            no,
+            text,
+            points,
+            how,
+            owners,
+            span,
+        }
     }
 
     fn year_range(&mut self, pair: Pair<Rule>) -> YearRange {
         let span = span_of(&pair);
         let mut it = pair.into_inner();
-        let from = it.next().map(|p| self.expr(p)).unwrap_or_else(|| year_expr(span));
-        let to = it.next().map(|p| self.expr(p)).unwrap_or_else(|| year_expr(span));
+        let from = it
+            .next()
+            .map(|p| self.expr(p))
+            .unwrap_or_else(|| year_expr(span));
+        let to = it
+            .next()
+            .map(|p| self.expr(p))
+            .unwrap_or_else(|| year_expr(span));
         YearRange { from, to, span }
     }
 
@@ -931,13 +1196,21 @@ impl Builder<'_> {
         match rule {
             Rule::expr | Rule::sf_expr => match pair.into_inner().next() {
                 Some(p) => self.expr(p),
-                None => Expr { kind: ExprKind::Bool(false), span },
+                None => Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                },
             },
             Rule::or_expr | Rule::and_expr => {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => return Expr { kind: ExprKind::Bool(false), span },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
                 };
                 while let (Some(_op), Some(rhs)) = (it.next(), it.next()) {
                     let r = self.expr(rhs);
@@ -956,10 +1229,18 @@ impl Builder<'_> {
                 let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
                 let mut e = match rest.first() {
                     Some(p) => self.expr(p.clone()),
-                    None => return Expr { kind: ExprKind::Bool(false), span },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
                 };
                 for op in ops.iter().rev() {
-                    e = Expr { span: span_of(op).join(e.span), kind: ExprKind::Not(Box::new(e)) };
+                    e = Expr {
+                        span: span_of(op).join(e.span),
+                        kind: ExprKind::Not(Box::new(e)),
+                    };
                 }
                 e
             }
@@ -967,12 +1248,20 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let lhs = match it.next() {
                     Some(p) => self.expr(p),
-                    None => return Expr { kind: ExprKind::Bool(false), span },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
                 };
                 match (it.next(), it.next()) {
                     (Some(op), Some(rhs)) => {
                         let r = self.expr(rhs);
-                        Expr { kind: ExprKind::Cmp(cmp_op(op.as_str()), Box::new(lhs), Box::new(r)), span }
+                        Expr {
+                            kind: ExprKind::Cmp(cmp_op(op.as_str()), Box::new(lhs), Box::new(r)),
+                            span,
+                        }
                     }
                     _ => lhs,
                 }
@@ -982,11 +1271,19 @@ impl Builder<'_> {
                 // `a ?? b ?? c` is `a ?? (b ?? c)`.
                 let mut acc = match parts.pop() {
                     Some(e) => e,
-                    None => return Expr { kind: ExprKind::Bool(false), span },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
                 };
                 while let Some(l) = parts.pop() {
                     let s = l.span.join(acc.span);
-                    acc = Expr { kind: ExprKind::Coalesce(Box::new(l), Box::new(acc)), span: s };
+                    acc = Expr {
+                        kind: ExprKind::Coalesce(Box::new(l), Box::new(acc)),
+                        span: s,
+                    };
                 }
                 acc
             }
@@ -994,7 +1291,12 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => return Expr { kind: ExprKind::Bool(false), span },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
                 };
                 while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
                     let r = self.expr(rhs);
@@ -1005,7 +1307,10 @@ impl Builder<'_> {
                         "*" | "×" => ArithOp::Mul,
                         _ => ArithOp::Div,
                     };
-                    acc = Expr { kind: ExprKind::Arith(op, Box::new(acc), Box::new(r)), span: s };
+                    acc = Expr {
+                        kind: ExprKind::Arith(op, Box::new(acc), Box::new(r)),
+                        span: s,
+                    };
                 }
                 acc
             }
@@ -1014,10 +1319,18 @@ impl Builder<'_> {
                 let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
                 let mut e = match rest.first() {
                     Some(p) => self.expr(p.clone()),
-                    None => return Expr { kind: ExprKind::Bool(false), span },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
                 };
                 for op in ops.iter().rev() {
-                    e = Expr { span: span_of(op).join(e.span), kind: ExprKind::Neg(Box::new(e)) };
+                    e = Expr {
+                        span: span_of(op).join(e.span),
+                        kind: ExprKind::Neg(Box::new(e)),
+                    };
                 }
                 e
             }
@@ -1025,7 +1338,12 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => return Expr { kind: ExprKind::Bool(false), span },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
                 };
                 for idx in it {
                     let ispan = span_of(&idx);
@@ -1033,47 +1351,114 @@ impl Builder<'_> {
                         Some(p) => self.expr(p),
                         None => continue,
                     };
-                    acc = Expr { span: acc.span.join(ispan), kind: ExprKind::Index(Box::new(acc), Box::new(i)) };
+                    acc = Expr {
+                        span: acc.span.join(ispan),
+                        kind: ExprKind::Index(Box::new(acc), Box::new(i)),
+                    };
                 }
                 acc
             }
-            Rule::literal => Expr { kind: ExprKind::Lit(self.literal(pair)), span },
-            Rule::boolean => Expr { kind: ExprKind::Bool(pair.as_str().trim() == "true"), span },
-            Rule::year_var => Expr { kind: ExprKind::Year, span },
-            Rule::ident => Expr { kind: ExprKind::Name(pair.as_str().to_string()), span },
+            Rule::literal => Expr {
+                kind: ExprKind::Lit(self.literal(pair)),
+                span,
+            },
+            Rule::boolean => Expr {
+                kind: ExprKind::Bool(pair.as_str().trim() == "true"),
+                span,
+            },
+            Rule::year_var => Expr {
+                kind: ExprKind::Year,
+                span,
+            },
+            Rule::ident => Expr {
+                kind: ExprKind::Name(pair.as_str().to_string()),
+                span,
+            },
             Rule::call => {
                 let mut it = pair.into_inner();
-                let name = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
+                let name = it
+                    .next()
+                    .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
+                    .unwrap_or_else(|| Spanned::new(String::new(), span));
                 let args = it.map(|p| self.expr(p)).collect();
-                Expr { kind: ExprKind::Call(name, args), span }
+                Expr {
+                    kind: ExprKind::Call(name, args),
+                    span,
+                }
             }
             Rule::quantifier => {
                 let mut it = pair.into_inner();
                 let all = it.next().is_some_and(|k| k.as_str().trim() == "all");
-                let var = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
-                let range = it.next().map(|p| self.year_range(p)).unwrap_or(YearRange { from: year_expr(span), to: year_expr(span), span });
-                let body = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(true), span });
-                Expr { kind: ExprKind::Quant { all, var, range: Box::new(range), body: Box::new(body) }, span }
+                let var = it
+                    .next()
+                    .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
+                    .unwrap_or_else(|| Spanned::new(String::new(), span));
+                let range = it.next().map(|p| self.year_range(p)).unwrap_or(YearRange {
+                    from: year_expr(span),
+                    to: year_expr(span),
+                    span,
+                });
+                let body = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
+                    kind: ExprKind::Bool(true),
+                    span,
+                });
+                Expr {
+                    kind: ExprKind::Quant {
+                        all,
+                        var,
+                        range: Box::new(range),
+                        body: Box::new(body),
+                    },
+                    span,
+                }
             }
             Rule::count_where => {
                 let mut it = pair.into_inner();
-                let var = it.next().map(|p| Spanned::new(p.as_str().to_string(), span_of(&p))).unwrap_or_else(|| Spanned::new(String::new(), span));
-                let list = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
-                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr { kind: ExprKind::Bool(false), span });
-                Expr { kind: ExprKind::CountWhere { var, list: Box::new(list), cond: Box::new(cond) }, span }
+                let var = it
+                    .next()
+                    .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
+                    .unwrap_or_else(|| Spanned::new(String::new(), span));
+                let list = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                });
+                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                });
+                Expr {
+                    kind: ExprKind::CountWhere {
+                        var,
+                        list: Box::new(list),
+                        cond: Box::new(cond),
+                    },
+                    span,
+                }
             }
             Rule::script => {
                 let raw = pair.as_str();
                 let code = raw[3..raw.len() - 3].to_string();
-                Expr { kind: ExprKind::Script(Script { code, code_offset: span.start + 3 }), span }
+                Expr {
+                    kind: ExprKind::Script(Script {
+                        code,
+                        code_offset: span.start + 3,
+                    }),
+                    span,
+                }
             }
-            _ => Expr { kind: ExprKind::Bool(false), span },
+            _ => Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            },
         }
     }
 }
 
 fn year_expr(span: Span) -> Expr {
-    Expr { kind: ExprKind::Year, span }
+    Expr {
+        kind: ExprKind::Year,
+        span,
+    }
 }
 
 fn basis(p: &Pair<Rule>) -> Spanned<Basis> {
@@ -1086,7 +1471,11 @@ fn basis(p: &Pair<Rule>) -> Spanned<Basis> {
 }
 
 fn metric(p: &Pair<Rule>) -> Metric {
-    if p.as_str().trim() == "rate" { Metric::Rate } else { Metric::Score }
+    if p.as_str().trim() == "rate" {
+        Metric::Rate
+    } else {
+        Metric::Score
+    }
 }
 
 fn cmp_op(s: &str) -> CmpOp {

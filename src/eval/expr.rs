@@ -1,0 +1,663 @@
+//! Expressions: evaluation with exact numbers, and their description for people.
+//!
+//! A missing input does not stop evaluation: it becomes [`Val::Missing`], which carries what was
+//! needed. Arithmetic and comparisons with a missing value are missing; `and`/`or` follow
+//! three-valued logic (`false and missing` is false); `a ?? b` takes `b` where `a` is missing.
+
+use super::value::{Dim, MissingRef, Val, join_missing};
+use crate::diag::Span;
+use crate::model::RuleSet;
+use crate::number::{Num, NumError};
+use crate::submission::{InputValue, Submission};
+use crate::syntax::ast::{ArithOp, CmpOp, Expr, ExprKind, Script, YearRange};
+use rhai::Dynamic;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The deepest nesting of function calls during evaluation.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why an expression has no value: a rule problem for this indicator alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    /// What went wrong, in Chinese.
+    pub message: String,
+    /// Where in the rule file.
+    pub span: Span,
+}
+
+impl EvalError {
+    pub(crate) fn new(message: impl Into<String>, span: Span) -> EvalError {
+        EvalError {
+            message: message.into(),
+            span,
+        }
+    }
+}
+
+pub(crate) type R<T> = Result<T, EvalError>;
+
+fn num_err(e: NumError, span: Span) -> EvalError {
+    EvalError::new(e.to_string(), span)
+}
+
+/// The evaluation context for one submission.
+pub(crate) struct Env<'a> {
+    pub rules: &'a RuleSet,
+    pub sub: &'a Submission,
+    pub year: i32,
+    locals: Vec<(String, Val)>,
+    labels: Vec<(String, String)>,
+    globals: HashMap<String, Val>,
+    depth: usize,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(rules: &'a RuleSet, sub: &'a Submission) -> Env<'a> {
+        Env {
+            rules,
+            sub,
+            year: sub.year,
+            locals: Vec::new(),
+            labels: Vec::new(),
+            globals: HashMap::new(),
+            depth: 0,
+        }
+    }
+
+    /// Runs `f` with extra local bindings, then removes them.
+    pub fn with<T>(&mut self, binds: Vec<(String, Val)>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let n = binds.len();
+        self.locals.extend(binds);
+        let out = f(self);
+        let keep = self.locals.len().saturating_sub(n);
+        self.locals.truncate(keep);
+        out
+    }
+
+    /// Binds a local for the rest of the current scope (indicator `let`s).
+    pub fn push_local(&mut self, name: String, v: Val) {
+        self.locals.push((name, v));
+    }
+
+    /// Gives a local a label for explanations.
+    pub fn push_label(&mut self, name: String, label: String) {
+        self.labels.push((name, label));
+    }
+
+    /// Drops locals (and their labels) back to `len`.
+    pub fn truncate_locals(&mut self, len: usize) {
+        self.locals.truncate(len);
+        if len == 0 {
+            self.labels.clear();
+        }
+    }
+
+    pub fn locals_len(&self) -> usize {
+        self.locals.len()
+    }
+
+    fn input(&self, key: &str) -> Option<Val> {
+        let decl = self.rules.input(key)?;
+        let dim = Dim::of_input(decl);
+        Some(match self.sub.values.get(key) {
+            None => Val::missing(key, None),
+            Some(InputValue::Num(d)) => Val::Num(Num::from(*d), dim),
+            Some(InputValue::Bool(b)) => Val::Bool(*b),
+            Some(InputValue::Series(_)) => Val::Series(Arc::from(key)),
+            Some(InputValue::List(items)) => {
+                Val::List(Arc::new(items.iter().map(|d| Num::from(*d)).collect()), dim)
+            }
+        })
+    }
+
+    /// The value of a name.
+    pub fn lookup(&mut self, name: &str, span: Span) -> R<Val> {
+        if let Some((_, v)) = self.locals.iter().rev().find(|(n, _)| n == name) {
+            return Ok(v.clone());
+        }
+        if let Some(v) = self.globals.get(name) {
+            return Ok(v.clone());
+        }
+        if let Some(l) = self.rules.lets.get(name) {
+            let saved = std::mem::take(&mut self.locals);
+            let v = self.eval(&l.value.clone());
+            self.locals = saved;
+            let v = v?;
+            self.globals.insert(name.to_string(), v.clone());
+            return Ok(v);
+        }
+        self.input(name)
+            .ok_or_else(|| EvalError::new(format!("未声明的名称“{name}”"), span))
+    }
+
+    /// The label people know a name by, if it has one.
+    pub fn label_of(&self, name: &str) -> Option<String> {
+        if let Some((_, l)) = self.labels.iter().rev().find(|(n, _)| n == name) {
+            return Some(l.clone());
+        }
+        if self.locals.iter().any(|(n, _)| n == name) {
+            return None;
+        }
+        if let Some(i) = self.rules.input(name) {
+            return Some(i.label.value.clone());
+        }
+        self.rules
+            .lets
+            .get(name)
+            .and_then(|l| l.label.as_ref())
+            .map(|l| l.value.clone())
+    }
+
+    fn num(&mut self, e: &Expr) -> R<Result<(Num, Dim), Val>> {
+        match self.eval(e)? {
+            Val::Num(n, d) => Ok(Ok((n, d))),
+            m @ Val::Missing(_) => Ok(Err(m)),
+            other => Err(EvalError::new(
+                format!("这里需要数值，得到的是{}", kind_name(&other)),
+                e.span,
+            )),
+        }
+    }
+
+    fn year_of(&mut self, e: &Expr) -> R<i32> {
+        match self.eval(e)? {
+            Val::Num(n, _) if n.is_integer() => {
+                let d = n.to_decimal();
+                i32::try_from(d.mantissa() / 10i128.pow(d.scale()))
+                    .map_err(|_| EvalError::new("年份超出范围", e.span))
+            }
+            Val::Num(..) => Err(EvalError::new("年份必须是整数", e.span)),
+            _ => Err(EvalError::new("这里需要年份", e.span)),
+        }
+    }
+
+    /// The years of a range, in order. At most 50 years.
+    pub fn years(&mut self, r: &YearRange) -> R<Vec<i32>> {
+        let from = self.year_of(&r.from)?;
+        let to = self.year_of(&r.to)?;
+        if to < from || to - from > 50 {
+            return Err(EvalError::new(
+                format!("年份范围 {from}..{to} 无效（起始年不能晚于结束年，最多 50 年）"),
+                r.span,
+            ));
+        }
+        Ok((from..=to).collect())
+    }
+
+    pub fn bool_of(&mut self, e: &Expr) -> R<Result<bool, Val>> {
+        match self.eval(e)? {
+            Val::Bool(b) => Ok(Ok(b)),
+            m @ Val::Missing(_) => Ok(Err(m)),
+            other => Err(EvalError::new(
+                format!("这里需要“是/否”的条件，得到的是{}", kind_name(&other)),
+                e.span,
+            )),
+        }
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &Expr) -> R<Val> {
+        match &e.kind {
+            ExprKind::Lit(l) => Ok(Val::Num(Num::from(l.value), lit_dim(l))),
+            ExprKind::Bool(b) => Ok(Val::Bool(*b)),
+            ExprKind::Year => Ok(Val::Num(Num::from(i64::from(self.year)), Dim::Plain)),
+            ExprKind::Name(n) => self.lookup(n, e.span),
+            ExprKind::Index(base, idx) => {
+                let b = self.eval(base)?;
+                let y = self.year_of(idx)?;
+                match b {
+                    Val::Series(key) => {
+                        let decl = self.rules.input(&key);
+                        let dim = decl.map_or(Dim::Plain, Dim::of_input);
+                        match self.sub.values.get(&*key) {
+                            Some(InputValue::Series(s)) => match s.get(&y) {
+                                Some(v) => Ok(Val::Num(Num::from(*v), dim)),
+                                None => Ok(Val::missing(&key, Some(y))),
+                            },
+                            _ => Ok(Val::missing(&key, Some(y))),
+                        }
+                    }
+                    Val::Missing(m) => Ok(Val::Missing(
+                        m.into_iter()
+                            .map(|r| MissingRef {
+                                year: r.year.or(Some(y)),
+                                ..r
+                            })
+                            .collect(),
+                    )),
+                    other => Err(EvalError::new(
+                        format!(
+                            "只有按年填报的数据才能用 [年份] 取值，这里是{}",
+                            kind_name(&other)
+                        ),
+                        base.span,
+                    )),
+                }
+            }
+            ExprKind::Neg(a) => Ok(match self.num(a)? {
+                Ok((n, d)) => Val::Num(n.neg(), d),
+                Err(m) => m,
+            }),
+            ExprKind::Not(a) => Ok(match self.bool_of(a)? {
+                Ok(b) => Val::Bool(!b),
+                Err(m) => m,
+            }),
+            ExprKind::Arith(op, a, b) => {
+                let (x, y) = (self.num(a)?, self.num(b)?);
+                match (x, y) {
+                    (Ok((x, dx)), Ok((y, dy))) => {
+                        let r = match op {
+                            ArithOp::Add => x.add(y),
+                            ArithOp::Sub => x.sub(y),
+                            ArithOp::Mul => x.mul(y),
+                            ArithOp::Div => x.div(y),
+                        };
+                        match r {
+                            Ok(n) => Ok(Val::Num(n, Dim::combine(*op, &dx, &dy))),
+                            Err(NumError::DivisionByZero) => Err(EvalError::new(
+                                format!("除数为零：{} 为 0", self.describe_operand(b)),
+                                b.span,
+                            )),
+                            Err(err) => Err(num_err(err, e.span)),
+                        }
+                    }
+                    (x, y) => Ok(Val::Missing(join_missing(
+                        &x.err().unwrap_or(Val::Bool(true)),
+                        &y.err().unwrap_or(Val::Bool(true)),
+                    ))),
+                }
+            }
+            ExprKind::Cmp(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                match (&x, &y) {
+                    (Val::Num(x, _), Val::Num(y, _)) => {
+                        let ord = x.try_cmp(y).map_err(|err| num_err(err, e.span))?;
+                        Ok(Val::Bool(op.holds(ord)))
+                    }
+                    (Val::Bool(x), Val::Bool(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                        Ok(Val::Bool((x == y) == (*op == CmpOp::Eq)))
+                    }
+                    (Val::Missing(_), _) | (_, Val::Missing(_)) => {
+                        Ok(Val::Missing(join_missing(&x, &y)))
+                    }
+                    _ => Err(EvalError::new(
+                        format!("无法比较{}和{}", kind_name(&x), kind_name(&y)),
+                        e.span,
+                    )),
+                }
+            }
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                let is_and = matches!(e.kind, ExprKind::And(..));
+                let x = self.bool_of(a)?;
+                let y = self.bool_of(b)?;
+                let decisive = !is_and;
+                Ok(match (x, y) {
+                    (Ok(x), _) if x == decisive => Val::Bool(decisive),
+                    (_, Ok(y)) if y == decisive => Val::Bool(decisive),
+                    (Ok(_), Ok(_)) => Val::Bool(!decisive),
+                    (x, y) => Val::Missing(join_missing(
+                        &x.err().unwrap_or(Val::Bool(true)),
+                        &y.err().unwrap_or(Val::Bool(true)),
+                    )),
+                })
+            }
+            ExprKind::Coalesce(a, b) => {
+                let x = self.eval(a)?;
+                if matches!(x, Val::Missing(_)) {
+                    self.eval(b)
+                } else {
+                    Ok(x)
+                }
+            }
+            ExprKind::Call(name, args) => self.call(&name.value, args, e.span),
+            ExprKind::Quant {
+                all,
+                var,
+                range,
+                body,
+            } => {
+                let years = self.years(range)?;
+                let mut missing = Vec::new();
+                for y in years {
+                    let r = self.with(
+                        vec![(
+                            var.value.clone(),
+                            Val::Num(Num::from(i64::from(y)), Dim::Plain),
+                        )],
+                        |env| env.bool_of(body),
+                    )?;
+                    match r {
+                        Ok(b) if b != *all => return Ok(Val::Bool(b)),
+                        Ok(_) => {}
+                        Err(m) => missing.extend(join_missing(&m, &Val::Bool(true))),
+                    }
+                }
+                Ok(if missing.is_empty() {
+                    Val::Bool(*all)
+                } else {
+                    Val::Missing(missing)
+                })
+            }
+            ExprKind::CountWhere { var, list, cond } => {
+                let items = match self.eval(list)? {
+                    Val::List(items, d) => (items, d),
+                    m @ Val::Missing(_) => return Ok(m),
+                    other => {
+                        return Err(EvalError::new(
+                            format!("count 需要列表，这里是{}", kind_name(&other)),
+                            list.span,
+                        ));
+                    }
+                };
+                let mut n = 0i64;
+                for item in items.0.iter() {
+                    let r = self.with(
+                        vec![(var.value.clone(), Val::Num(*item, items.1.clone()))],
+                        |env| env.bool_of(cond),
+                    )?;
+                    match r {
+                        Ok(true) => n += 1,
+                        Ok(false) => {}
+                        Err(m) => return Ok(m),
+                    }
+                }
+                Ok(Val::Num(Num::from(n), Dim::Plain))
+            }
+            ExprKind::Script(s) => self.script(s, e.span),
+        }
+    }
+
+    fn call(&mut self, name: &str, args: &[Expr], span: Span) -> R<Val> {
+        if self.depth >= MAX_DEPTH {
+            return Err(EvalError::new(format!("函数调用超过 {MAX_DEPTH} 层"), span));
+        }
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            vals.push(self.eval(a)?);
+        }
+        if let Some(f) = self.rules.fns.get(name) {
+            let f = f.clone();
+            if f.params.len() != vals.len() {
+                return Err(EvalError::new(
+                    format!("函数“{name}”需要 {} 个参数", f.params.len()),
+                    span,
+                ));
+            }
+            let binds = f.params.iter().map(|p| p.value.clone()).zip(vals).collect();
+            // A function sees its parameters and the globals, not the caller's locals.
+            let saved = std::mem::take(&mut self.locals);
+            self.depth += 1;
+            let r = self.with(binds, |env| env.eval(&f.body));
+            self.depth -= 1;
+            self.locals = saved;
+            return r;
+        }
+        if let Some(m) = vals.iter().find(|v| matches!(v, Val::Missing(_))) {
+            return Ok(m.clone());
+        }
+        let nums = |vals: &[Val]| -> R<Vec<(Num, Dim)>> {
+            vals.iter()
+                .map(|v| match v {
+                    Val::Num(n, d) => Ok((*n, d.clone())),
+                    other => Err(EvalError::new(
+                        format!("{name} 需要数值，得到的是{}", kind_name(other)),
+                        span,
+                    )),
+                })
+                .collect()
+        };
+        match (name, vals.as_slice()) {
+            ("min" | "max", _) => {
+                let ns = nums(&vals)?;
+                let mut it = ns.into_iter();
+                let Some(mut best) = it.next() else {
+                    return Err(EvalError::new(format!("{name} 至少需要一个参数"), span));
+                };
+                for (n, d) in it {
+                    let pick = if name == "min" {
+                        best.0.min(n)
+                    } else {
+                        best.0.max(n)
+                    }
+                    .map_err(|e| num_err(e, span))?;
+                    if pick.try_cmp(&best.0) != Ok(std::cmp::Ordering::Equal) {
+                        best = (pick, d);
+                    }
+                }
+                Ok(Val::Num(best.0, best.1))
+            }
+            ("abs", [Val::Num(n, d)]) => Ok(Val::Num(
+                if n.is_negative() { n.neg() } else { *n },
+                d.clone(),
+            )),
+            ("sum", [Val::List(items, d)]) => {
+                let mut acc = Num::ZERO;
+                for n in items.iter() {
+                    acc = acc.add(*n).map_err(|e| num_err(e, span))?;
+                }
+                Ok(Val::Num(acc, d.clone()))
+            }
+            ("len", [Val::List(items, _)]) => {
+                Ok(Val::Num(Num::from(items.len() as i64), Dim::Plain))
+            }
+            _ => Err(EvalError::new(format!("函数“{name}”的参数不对"), span)),
+        }
+    }
+
+    fn script(&mut self, s: &Script, span: Span) -> R<Val> {
+        let engine = self.rules.scripts.clone();
+        let mut missing = Vec::new();
+        for key in engine.inputs_read(s) {
+            let optional = self.rules.input(&key).is_some_and(|d| d.optional);
+            if !self.sub.values.contains_key(&key) && !optional {
+                missing.push(MissingRef { key, year: None });
+            }
+        }
+        if !missing.is_empty() {
+            return Ok(Val::Missing(missing));
+        }
+        let mut vars: Vec<(String, Dynamic)> = Vec::new();
+        for decl in &self.rules.inputs {
+            let key = &decl.name.value;
+            let v = match self.sub.values.get(key) {
+                Some(InputValue::Num(d)) => Dynamic::from_decimal(*d),
+                Some(InputValue::Bool(b)) => Dynamic::from_bool(*b),
+                Some(InputValue::Series(s)) => {
+                    let map: rhai::Map = s
+                        .iter()
+                        .map(|(y, v)| (y.to_string().into(), Dynamic::from_decimal(*v)))
+                        .collect();
+                    Dynamic::from_map(map)
+                }
+                Some(InputValue::List(items)) => {
+                    Dynamic::from_array(items.iter().map(|d| Dynamic::from_decimal(*d)).collect())
+                }
+                None => Dynamic::UNIT,
+            };
+            vars.push((key.clone(), v));
+        }
+        for (name, v) in &self.locals {
+            let d = match v {
+                Val::Num(n, _) => Dynamic::from_decimal(n.to_decimal()),
+                Val::Bool(b) => Dynamic::from_bool(*b),
+                _ => Dynamic::UNIT,
+            };
+            vars.push((name.clone(), d));
+        }
+        vars.push(("Y".into(), Dynamic::from_int(i64::from(self.year))));
+        let line = |offset: usize| crate::diag::line_col(&self.rules.text, offset).0;
+        match engine.run(s, vars) {
+            Ok(d) => {
+                if let Some(b) = d.clone().try_cast::<bool>() {
+                    Ok(Val::Bool(b))
+                } else if let Ok(x) = d.as_decimal() {
+                    Ok(Val::Num(Num::from(x), Dim::Plain))
+                } else if let Ok(i) = d.as_int() {
+                    Ok(Val::Num(Num::from(i), Dim::Plain))
+                } else {
+                    Err(EvalError::new(
+                        format!(
+                            "脚本（规则文件第 {} 行）返回了{}，应返回数值或是/否",
+                            line(s.code_offset),
+                            d.type_name()
+                        ),
+                        span,
+                    ))
+                }
+            }
+            Err(err) => {
+                let at = s.code_offset + err.offset;
+                Err(EvalError::new(
+                    format!("脚本出错（规则文件第 {} 行）：{}", line(at), err.message),
+                    Span::new(at, at + 1),
+                ))
+            }
+        }
+    }
+
+    /// Describes a condition with the values substituted, e.g.
+    /// `网络交易经营者数量 1,500户 ≤ 市场主体数量 12,000户`.
+    pub fn describe(&mut self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Cmp(op, a, b) => format!(
+                "{} {} {}",
+                self.describe_operand(a),
+                op.symbol(),
+                self.describe_operand(b)
+            ),
+            ExprKind::And(a, b) => format!("{}，且 {}", self.describe(a), self.describe(b)),
+            ExprKind::Or(a, b) => format!("{}，或 {}", self.describe(a), self.describe(b)),
+            ExprKind::Not(a) => format!("并非（{}）", self.describe(a)),
+            _ => self.describe_operand(e),
+        }
+    }
+
+    /// Describes a value with its label: `市场主体数量 12,000户`.
+    pub fn describe_operand(&mut self, e: &Expr) -> String {
+        let shown = match self.eval(e) {
+            Ok(v) => v.show(),
+            Err(err) => format!("（无法计算：{}）", err.message),
+        };
+        match &e.kind {
+            ExprKind::Lit(l) => l.text.clone(),
+            ExprKind::Year => format!("{shown}年"),
+            ExprKind::Name(n) => match self.label_of(n) {
+                Some(label) => format!("{label} {shown}"),
+                None => shown,
+            },
+            ExprKind::Index(base, idx) => {
+                let year = self
+                    .year_of(idx)
+                    .map(|y| format!("（{y}年）"))
+                    .unwrap_or_default();
+                match &base.kind {
+                    ExprKind::Name(n) => {
+                        let key = match self.lookup(n, base.span) {
+                            Ok(Val::Series(k)) => k.to_string(),
+                            _ => n.clone(),
+                        };
+                        let label = self
+                            .rules
+                            .input(&key)
+                            .map_or(key.clone(), |d| d.label.value.clone());
+                        format!("{label}{year} {shown}")
+                    }
+                    _ => format!("{}{year} {shown}", self.describe_operand(base)),
+                }
+            }
+            ExprKind::Call(name, args) => self.describe_call(&name.value, args, &shown),
+            ExprKind::Arith(op, a, b) => {
+                format!(
+                    "{} {} {} = {shown}",
+                    self.describe_operand(a),
+                    op.symbol(),
+                    self.describe_operand(b)
+                )
+            }
+            ExprKind::Coalesce(a, b) => {
+                let left = self.eval(a);
+                if matches!(left, Ok(Val::Missing(_))) {
+                    format!(
+                        "{shown}（{}未填报，按公式计算：{}）",
+                        self.short_label(a),
+                        self.describe_operand(b)
+                    )
+                } else {
+                    format!("{shown}（取{}）", self.short_label(a))
+                }
+            }
+            ExprKind::CountWhere { list, .. } => {
+                format!("{}中符合条件的 {shown} 项", self.short_label(list))
+            }
+            _ => shown,
+        }
+    }
+
+    fn short_label(&mut self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Name(n) => self.label_of(n).unwrap_or_else(|| n.clone()),
+            ExprKind::Index(base, idx) => {
+                let year = self
+                    .year_of(idx)
+                    .map(|y| format!("（{y}年）"))
+                    .unwrap_or_default();
+                format!("{}{year}", self.short_label(base))
+            }
+            _ => "该值".into(),
+        }
+    }
+
+    fn describe_call(&mut self, name: &str, args: &[Expr], shown: &str) -> String {
+        let Some(f) = self.rules.fns.get(name).cloned() else {
+            return format!("{name}(…) = {shown}");
+        };
+        let label = f
+            .label
+            .as_ref()
+            .map_or(name.to_string(), |l| l.value.clone());
+        // A year argument is shown as （2024年）.
+        let mut year = String::new();
+        let mut vals = Vec::new();
+        for (p, a) in f.params.iter().zip(args) {
+            let v = self.eval(a).unwrap_or(Val::Missing(Vec::new()));
+            if let (Val::Num(n, Dim::Plain), true) = (&v, p.value == "y" || p.value == "year") {
+                year = format!("（{}年）", crate::number::plain(n.to_decimal()));
+            }
+            vals.push((p.value.clone(), v));
+        }
+        // Show how the value came about when the body chooses between a given and a computed value
+        // or is itself a formula.
+        let saved = std::mem::take(&mut self.locals);
+        let detail = self.with(vals, |env| match &f.body.kind {
+            ExprKind::Coalesce(..) | ExprKind::Arith(..) => Some(env.describe_operand(&f.body)),
+            _ => None,
+        });
+        self.locals = saved;
+        format!("{label}{year} {}", detail.as_deref().unwrap_or(shown))
+    }
+}
+
+fn lit_dim(l: &crate::syntax::ast::Literal) -> Dim {
+    use crate::number::QuantityUnit;
+    match &l.unit {
+        QuantityUnit::None => Dim::Plain,
+        QuantityUnit::Percent => Dim::Percent,
+        QuantityUnit::Money => Dim::Money {
+            factor: rust_decimal::Decimal::ONE,
+            unit: Arc::from("元"),
+        },
+        QuantityUnit::Other(u) => Dim::Unit(Arc::from(u.as_str())),
+    }
+}
+
+/// The Chinese name of a value's kind, for messages.
+pub fn kind_name(v: &Val) -> &'static str {
+    match v {
+        Val::Num(..) => "数值",
+        Val::Bool(_) => "是/否",
+        Val::Series(_) => "按年数据",
+        Val::List(..) => "列表",
+        Val::Missing(_) => "缺失值",
+    }
+}

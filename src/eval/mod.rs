@@ -1,0 +1,1009 @@
+//! Stage 4: a rule set and a submission to scores, with the reasons for every point.
+//!
+//! Each indicator is evaluated on its own: a rule problem (division by zero, a failing script)
+//! fails that indicator alone, with a message; a missing input makes it "missing" and scores 0,
+//! while the explanation still shows what the rest would give. Scores are exact decimals.
+
+mod expr;
+pub mod value;
+
+use expr::{Env, R};
+pub use expr::{EvalError, MAX_DEPTH};
+pub use value::{Dim, MissingRef, Val};
+
+use crate::diag::{Severity, Span};
+use crate::model::RuleSet;
+use crate::number::{Num, plain};
+use crate::submission::Submission;
+use crate::syntax::ast::{self, Basis, ExprKind, How, Metric, Overlap, PassSubject, ScoreForm};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::cmp::Ordering;
+
+/// How an indicator came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Scored from complete data.
+    Scored,
+    /// Data the rule needs is missing; scored 0.
+    Missing,
+    /// The rule could not be applied (a script failed, a division by zero); scored 0.
+    Error,
+}
+
+/// How a sub-item came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    /// Met: earns its points.
+    Met,
+    /// Not met.
+    NotMet,
+    /// A judgement that was not given (未提交).
+    NotSubmitted,
+    /// Data it needs is missing.
+    Missing,
+}
+
+impl ItemState {
+    /// The Chinese word for the state.
+    pub fn word(self) -> &'static str {
+        match self {
+            ItemState::Met => "符合",
+            ItemState::NotMet => "不符合",
+            ItemState::NotSubmitted => "未提交",
+            ItemState::Missing => "缺少数据",
+        }
+    }
+}
+
+/// One sub-item, or the judgement on a whole qualitative indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemResult {
+    /// `"12.1"`, or `"10"` for a whole indicator.
+    pub key: String,
+    /// The item's text.
+    pub text: String,
+    /// The most it can earn.
+    pub points: Decimal,
+    /// What it earned.
+    pub score: Decimal,
+    /// Met, not met, not submitted or missing.
+    pub state: ItemState,
+    /// Decided by a judgement (true) or by the data (false).
+    pub judged: bool,
+    /// Why, with the numbers.
+    pub detail: String,
+    /// Evidence named in the judgement.
+    pub evidence: Vec<String>,
+    /// The judgement's note.
+    pub note: Option<String>,
+    /// Owners of this item (the indicator's unless the item names its own).
+    pub owners: Vec<String>,
+}
+
+/// One indicator's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorResult {
+    /// Official number.
+    pub no: u32,
+    /// Name.
+    pub name: String,
+    /// Category (一级指标).
+    pub category: String,
+    /// Group (二级指标), if any.
+    pub group: Option<String>,
+    /// Declared points.
+    pub points: Decimal,
+    /// Score earned.
+    pub score: Decimal,
+    /// For a missing indicator: what the parts that could be computed would earn.
+    pub partial: Option<Decimal>,
+    /// Scored, missing or error.
+    pub status: Status,
+    /// Sub-items and judgements.
+    pub items: Vec<ItemResult>,
+    /// The reasons, one line per step, in Chinese.
+    pub explanation: Vec<String>,
+    /// What data was missing.
+    pub missing: Vec<MissingRef>,
+    /// The rule problem, for status error.
+    pub error: Option<String>,
+    /// Where the rule problem is in the rule file.
+    #[serde(skip)]
+    pub error_span: Option<Span>,
+    /// 责任单位.
+    pub owners: Vec<String>,
+    /// 变量性质.
+    pub nature: Option<String>,
+    /// The rule text.
+    pub rule: Option<String>,
+    /// 评估方式.
+    pub method: Option<String>,
+    /// 数据来源.
+    pub sources: Vec<String>,
+}
+
+/// One category's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryResult {
+    /// Name.
+    pub name: String,
+    /// Score after any cap.
+    pub score: Decimal,
+    /// Sum of its indicators before the cap.
+    pub raw: Decimal,
+    /// Declared points.
+    pub points: Decimal,
+    /// Sum of its indicators' points.
+    pub indicator_points: Decimal,
+    /// The denominator of the rate.
+    pub rate_basis: Decimal,
+    /// score / rate_basis, exact where it terminates, else rounded to 10 places.
+    pub rate: Option<Decimal>,
+    /// Whether the rate is exact.
+    pub rate_exact: bool,
+    /// Whether it meets the pass rule's per-category conditions (None if the rule has none).
+    pub passed: Option<bool>,
+}
+
+/// One condition of the pass rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConditionResult {
+    /// The condition as people read it: `总分 ≥ 85`.
+    pub text: String,
+    /// Whether it holds.
+    pub held: bool,
+    /// The numbers.
+    pub detail: String,
+    /// For per-category conditions, the categories that fail it.
+    pub failing: Vec<String>,
+}
+
+/// A data check of the rule file that failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckFailure {
+    /// The rule file's message.
+    pub message: String,
+    /// The numbers.
+    pub detail: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where the check is in the rule file.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The whole result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// The evaluation year.
+    pub year: i32,
+    /// Total score.
+    pub total: Decimal,
+    /// The most there is (declared total, or the sum of category points).
+    pub max: Decimal,
+    /// Whether every pass condition holds.
+    pub passed: bool,
+    /// The pass conditions.
+    pub conditions: Vec<ConditionResult>,
+    /// Categories in file order.
+    pub categories: Vec<CategoryResult>,
+    /// Indicators in file order.
+    pub indicators: Vec<IndicatorResult>,
+    /// Failed data checks.
+    pub checks: Vec<CheckFailure>,
+}
+
+impl Evaluation {
+    /// Every missing input (with year), each once, in order.
+    pub fn missing(&self) -> Vec<MissingRef> {
+        let mut out: Vec<MissingRef> = Vec::new();
+        for r in self.indicators.iter().flat_map(|i| i.missing.iter()) {
+            if !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+        out
+    }
+
+    /// Every judgement that was not submitted.
+    pub fn not_submitted(&self) -> Vec<&ItemResult> {
+        self.indicators
+            .iter()
+            .flat_map(|i| i.items.iter())
+            .filter(|it| it.state == ItemState::NotSubmitted)
+            .collect()
+    }
+}
+
+/// Runs the rule file's data checks against a submission.
+pub fn check_data(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure> {
+    let mut env = Env::new(rules, sub);
+    let mut out = Vec::new();
+    for c in &rules.checks {
+        let failure = match env.eval(&c.cond) {
+            Ok(Val::Bool(false)) => Some(failing_detail(&mut env, &c.cond)),
+            Ok(Val::Bool(true)) | Ok(Val::Missing(_)) => None,
+            Ok(_) => Some("校验条件没有得出“是/否”".to_string()),
+            Err(e) => Some(format!("校验无法计算：{}", e.message)),
+        };
+        if let Some(detail) = failure {
+            out.push(CheckFailure {
+                message: interpolate(&mut env, &c.message.value),
+                detail,
+                severity: c.severity.value,
+                span: c.span,
+            });
+        }
+    }
+    out
+}
+
+/// Describes why a check failed; for `all y in …` the first failing year.
+fn failing_detail(env: &mut Env, cond: &ast::Expr) -> String {
+    if let ExprKind::Quant {
+        all: true,
+        var,
+        range,
+        body,
+    } = &cond.kind
+    {
+        if let Ok(years) = env.years(range) {
+            for y in years {
+                let bind = vec![(
+                    var.value.clone(),
+                    Val::Num(Num::from(i64::from(y)), Dim::Plain),
+                )];
+                let (held, text) = env.with(bind, |env| (env.bool_of(body), env.describe(body)));
+                if matches!(held, Ok(Ok(false))) {
+                    return format!("{y}年：{text}");
+                }
+            }
+        }
+    }
+    env.describe(cond)
+}
+
+/// Replaces `{name}` in a message with the value of `name`.
+fn interpolate(env: &mut Env, msg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                match env.lookup(name, Span::default()) {
+                    Ok(v) if !matches!(v, Val::Series(_)) => out.push_str(&v.show()),
+                    _ => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Scores a submission.
+pub fn evaluate(rules: &RuleSet, sub: &Submission) -> Evaluation {
+    let mut env = Env::new(rules, sub);
+    let mut indicators = Vec::new();
+    for (cat, ind) in rules.indicators() {
+        indicators.push(indicator(&mut env, &cat.name.value, ind));
+    }
+    let checks = check_data(rules, sub);
+
+    let mut categories = Vec::new();
+    for cat in &rules.categories {
+        let raw = indicators
+            .iter()
+            .filter(|r| r.category == cat.name.value)
+            .map(|r| r.score)
+            .sum::<Decimal>();
+        let indicator_points = cat
+            .indicators
+            .iter()
+            .map(|i| i.points.value)
+            .sum::<Decimal>();
+        let score = match rules.cap_basis() {
+            Basis::Declared => raw.min(cat.points.value),
+            Basis::Indicators => raw.min(indicator_points),
+            Basis::None => raw,
+        };
+        let basis = match rules.rate_basis() {
+            Basis::Indicators => indicator_points,
+            _ => cat.points.value,
+        };
+        let rate = Num::ratio(score, basis).ok();
+        categories.push(CategoryResult {
+            name: cat.name.value.clone(),
+            score,
+            raw,
+            points: cat.points.value,
+            indicator_points,
+            rate_basis: basis,
+            rate: rate.map(|r| {
+                r.exact_decimal()
+                    .unwrap_or_else(|| r.to_decimal().round_dp(10))
+            }),
+            rate_exact: rate.is_some_and(|r| r.exact_decimal().is_some()),
+            passed: None,
+        });
+    }
+    let total: Decimal = categories.iter().map(|c| c.score).sum();
+    let max = rules
+        .header
+        .points
+        .as_ref()
+        .map_or_else(|| categories.iter().map(|c| c.points).sum(), |p| p.value);
+
+    let mut conditions = Vec::new();
+    for cond in &rules.header.pass {
+        conditions.push(pass_condition(cond, total, &mut categories));
+    }
+    let passed = conditions.iter().all(|c| c.held);
+    Evaluation {
+        year: sub.year,
+        total,
+        max,
+        passed,
+        conditions,
+        categories,
+        indicators,
+        checks,
+    }
+}
+
+fn rate_num(c: &CategoryResult) -> Option<Num> {
+    Num::ratio(c.score, c.rate_basis).ok()
+}
+
+fn show_threshold(l: &ast::Literal) -> String {
+    l.text.clone()
+}
+
+fn pass_condition(
+    cond: &ast::PassCond,
+    total: Decimal,
+    cats: &mut [CategoryResult],
+) -> ConditionResult {
+    let op = cond.op;
+    let threshold = Num::from(cond.value.value);
+    let holds = |v: Num| v.try_cmp(&threshold).is_ok_and(|o| op.holds(o));
+    let show_rate = |c: &CategoryResult| {
+        rate_num(c).map_or("—".into(), |r| value::show_num(&r, &Dim::Percent))
+    };
+    match &cond.subject {
+        PassSubject::Total => {
+            let held = holds(Num::from(total));
+            ConditionResult {
+                text: format!("总分 {} {}", op.symbol(), show_threshold(&cond.value)),
+                held,
+                detail: format!("总分 {}", plain(total)),
+                failing: Vec::new(),
+            }
+        }
+        PassSubject::Every(metric) => {
+            let mut failing = Vec::new();
+            let mut parts = Vec::new();
+            for c in cats.iter_mut() {
+                let (v, shown) = match metric {
+                    Metric::Rate => (rate_num(c), show_rate(c)),
+                    Metric::Score => (Some(Num::from(c.score)), format!("{}分", plain(c.score))),
+                };
+                let ok = v.is_some_and(holds);
+                c.passed = Some(c.passed.unwrap_or(true) && ok);
+                if !ok {
+                    failing.push(c.name.clone());
+                }
+                parts.push(format!("{} {shown}", c.name));
+            }
+            let what = if *metric == Metric::Rate {
+                "得分率"
+            } else {
+                "得分"
+            };
+            ConditionResult {
+                text: format!(
+                    "每个一级指标{what} {} {}",
+                    op.symbol(),
+                    show_threshold(&cond.value)
+                ),
+                held: failing.is_empty(),
+                detail: parts.join("，"),
+                failing,
+            }
+        }
+        PassSubject::Category(name, metric) => {
+            let what = if *metric == Metric::Rate {
+                "得分率"
+            } else {
+                "得分"
+            };
+            let Some(c) = cats.iter_mut().find(|c| c.name == name.value) else {
+                return ConditionResult {
+                    text: format!(
+                        "一级指标“{}”{what} {} {}",
+                        name.value,
+                        op.symbol(),
+                        show_threshold(&cond.value)
+                    ),
+                    held: false,
+                    detail: "没有这个一级指标".into(),
+                    failing: vec![name.value.clone()],
+                };
+            };
+            let (v, shown) = match metric {
+                Metric::Rate => (rate_num(c), show_rate(c)),
+                Metric::Score => (Some(Num::from(c.score)), format!("{}分", plain(c.score))),
+            };
+            let held = v.is_some_and(holds);
+            c.passed = Some(c.passed.unwrap_or(true) && held);
+            ConditionResult {
+                text: format!(
+                    "一级指标“{}”{what} {} {}",
+                    name.value,
+                    op.symbol(),
+                    show_threshold(&cond.value)
+                ),
+                held,
+                detail: format!("{} {shown}", c.name),
+                failing: if held {
+                    Vec::new()
+                } else {
+                    vec![c.name.clone()]
+                },
+            }
+        }
+    }
+}
+
+/// What a score form produced.
+struct Out {
+    score: Num,
+    missing: Vec<MissingRef>,
+    lines: Vec<String>,
+    items: Vec<ItemResult>,
+}
+
+impl Out {
+    fn new(score: Num) -> Out {
+        Out {
+            score,
+            missing: Vec::new(),
+            lines: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+fn pts(n: &Num) -> String {
+    crate::number::display(n, 4, Decimal::ONE, false)
+}
+
+fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorResult {
+    let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
+    let mut res = IndicatorResult {
+        no: ind.no.value,
+        name: ind.name.value.clone(),
+        category: category.to_string(),
+        group: ind.group.clone(),
+        points: ind.points.value,
+        score: Decimal::ZERO,
+        partial: None,
+        status: Status::Scored,
+        items: Vec::new(),
+        explanation: Vec::new(),
+        missing: Vec::new(),
+        error: None,
+        error_span: None,
+        owners: owners.clone(),
+        nature: ind.nature.as_ref().map(|n| n.value.as_str().to_string()),
+        rule: ind.rule.as_ref().map(|r| r.value.clone()),
+        method: ind.method.as_ref().map(|m| m.value.clone()),
+        sources: ind.sources.iter().map(|s| s.value.clone()).collect(),
+    };
+    let base = env.locals_len();
+    let outcome = (|| -> R<Out> {
+        for l in &ind.lets {
+            let v = env.eval(&l.value)?;
+            env.push_local(l.name.value.clone(), v);
+            if let Some(label) = &l.label {
+                env.push_label(l.name.value.clone(), label.value.clone());
+            }
+        }
+        match &ind.score {
+            Some(form) => score_form(env, ind, form, &owners),
+            None => Err(EvalError::new("没有计分方式", ind.head_span)),
+        }
+    })();
+    env.truncate_locals(base);
+
+    let mut out = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            res.status = Status::Error;
+            res.explanation
+                .push(format!("无法计分：{}，本指标按 0 分计", e.message));
+            res.error = Some(e.message);
+            res.error_span = Some(e.span);
+            return res;
+        }
+    };
+    let mut score = out.score;
+    if let Some(cap) = &ind.cap {
+        let cap_n = Num::from(cap.value);
+        if score.try_cmp(&cap_n) == Ok(Ordering::Greater) {
+            out.lines.push(format!(
+                "合计 {} 分，最高不超过 {} 分，按 {} 分计",
+                pts(&score),
+                plain(cap.value),
+                plain(cap.value)
+            ));
+            score = cap_n;
+        }
+    }
+    let points = Num::from(ind.points.value);
+    if score.try_cmp(&points) == Ok(Ordering::Greater) {
+        out.lines.push(format!(
+            "合计 {} 分，超过本指标分值 {} 分，按 {} 分计",
+            pts(&score),
+            plain(ind.points.value),
+            plain(ind.points.value)
+        ));
+        score = points;
+    }
+    if score.is_negative() {
+        out.lines
+            .push(format!("得分 {} 为负，按 0 分计", pts(&score)));
+        score = Num::ZERO;
+    }
+    let score = score
+        .exact_decimal()
+        .unwrap_or_else(|| score.to_decimal().round_dp(4));
+    res.items = out.items;
+    res.explanation = out.lines;
+    if out.missing.is_empty() {
+        res.score = score;
+    } else {
+        let names: Vec<String> = out
+            .missing
+            .iter()
+            .map(|m| missing_label(env.rules, m))
+            .collect();
+        res.status = Status::Missing;
+        res.partial = Some(score);
+        res.explanation.push(format!(
+            "缺少数据：{}。本指标按 0 分计（已有数据部分可得 {} 分，补齐后重新评估）",
+            names.join("、"),
+            plain(score)
+        ));
+        res.missing = out.missing;
+    }
+    res
+}
+
+/// `网上零售额（2022年）`.
+pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
+    let label = rules
+        .input(&m.key)
+        .map_or(m.key.clone(), |d| d.label.value.clone());
+    match m.year {
+        Some(y) => format!("{label}（{y}年）"),
+        None => label,
+    }
+}
+
+fn interval(t: &ast::Tier) -> String {
+    let lo = t.lo.as_ref().map_or("-∞".to_string(), |l| l.text.clone());
+    let hi = t.hi.as_ref().map_or("+∞".to_string(), |l| l.text.clone());
+    format!(
+        "{}{lo}, {hi}{}",
+        if t.lo_inclusive && t.lo.is_some() {
+            "["
+        } else {
+            "("
+        },
+        if t.hi_inclusive && t.hi.is_some() {
+            "]"
+        } else {
+            ")"
+        }
+    )
+}
+
+fn in_tier(n: &Num, t: &ast::Tier, span: Span) -> R<bool> {
+    let cmp = |b: &ast::Literal| {
+        n.try_cmp(&Num::from(b.value))
+            .map_err(|e| EvalError::new(e.to_string(), span))
+    };
+    if let Some(lo) = &t.lo {
+        match cmp(lo)? {
+            Ordering::Less => return Ok(false),
+            Ordering::Equal if !t.lo_inclusive => return Ok(false),
+            _ => {}
+        }
+    }
+    if let Some(hi) = &t.hi {
+        match cmp(hi)? {
+            Ordering::Greater => return Ok(false),
+            Ordering::Equal if !t.hi_inclusive => return Ok(false),
+            _ => {}
+        }
+    }
+    Ok(true)
+}
+
+fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[String]) -> R<Out> {
+    match form {
+        ScoreForm::Tiers {
+            subject,
+            overlap,
+            tiers,
+            span,
+        } => {
+            let v = env.eval(subject)?;
+            let desc = env.describe_operand(subject);
+            let n = match v {
+                Val::Num(n, _) => n,
+                Val::Missing(m) => {
+                    let mut o = Out::new(Num::ZERO);
+                    o.lines.push(format!("{desc}：缺少数据，无法分档"));
+                    o.missing = m;
+                    return Ok(o);
+                }
+                other => {
+                    return Err(EvalError::new(
+                        format!("分档需要数值，这里是{}", expr::kind_name(&other)),
+                        subject.span,
+                    ));
+                }
+            };
+            let mut hits = Vec::new();
+            for t in tiers {
+                if in_tier(&n, t, *span)? {
+                    hits.push(t);
+                }
+            }
+            let mut o = Out::new(Num::ZERO);
+            match hits.as_slice() {
+                [] => {
+                    let shown: Vec<String> = tiers.iter().map(interval).collect();
+                    o.lines.push(format!(
+                        "{desc}，未落入任何分档（{}），得 0 分",
+                        shown.join("、")
+                    ));
+                }
+                [t] => {
+                    o.score = Num::from(t.points.value);
+                    o.lines.push(format!(
+                        "{desc}，位于 {}，得 {} 分",
+                        interval(t),
+                        plain(t.points.value)
+                    ));
+                }
+                many => {
+                    let shown: Vec<String> = many.iter().map(|t| interval(t)).collect();
+                    let policy = overlap.as_ref().map(|p| p.value);
+                    let pick = match policy {
+                        Some(Overlap::Higher) => many
+                            .iter()
+                            .max_by(|a, b| a.points.value.cmp(&b.points.value)),
+                        Some(Overlap::Lower) => many
+                            .iter()
+                            .min_by(|a, b| a.points.value.cmp(&b.points.value)),
+                        None => {
+                            return Err(EvalError::new(
+                                format!(
+                                    "{desc} 同时落在 {}，规则没有写明取哪一档（overlap higher 或 overlap lower）",
+                                    shown.join(" 和 ")
+                                ),
+                                *span,
+                            ));
+                        }
+                    };
+                    if let Some(t) = pick {
+                        o.score = Num::from(t.points.value);
+                        let word = if policy == Some(Overlap::Higher) {
+                            "较高"
+                        } else {
+                            "较低"
+                        };
+                        o.lines.push(format!(
+                            "{desc}，同时位于 {}，按{word}档计，得 {} 分",
+                            shown.join(" 和 "),
+                            plain(t.points.value)
+                        ));
+                    }
+                }
+            }
+            Ok(o)
+        }
+        ScoreForm::EachYear {
+            var,
+            range,
+            award,
+            cond,
+            ..
+        } => {
+            let years = env.years(range)?;
+            let mut o = Out::new(Num::ZERO);
+            let award_n = Num::from(award.value);
+            for y in years {
+                let bind = vec![(
+                    var.value.clone(),
+                    Val::Num(Num::from(i64::from(y)), Dim::Plain),
+                )];
+                let (r, text) = env.with(bind, |env| -> R<_> {
+                    Ok((env.bool_of(cond)?, env.describe(cond)))
+                })?;
+                match r {
+                    Ok(true) => {
+                        o.score = o
+                            .score
+                            .add(award_n)
+                            .map_err(|e| EvalError::new(e.to_string(), cond.span))?;
+                        o.lines
+                            .push(format!("{y}年：{text}，符合，得 {} 分", plain(award.value)));
+                    }
+                    Ok(false) => o.lines.push(format!("{y}年：{text}，不符合，不得分")),
+                    Err(Val::Missing(m)) => {
+                        let names: Vec<String> =
+                            m.iter().map(|r| missing_label(env.rules, r)).collect();
+                        o.lines
+                            .push(format!("{y}年：缺少 {}，无法判断", names.join("、")));
+                        for r in m {
+                            if !o.missing.contains(&r) {
+                                o.missing.push(r);
+                            }
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+            Ok(o)
+        }
+        ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
+            let any_award = match form {
+                ScoreForm::Any { award, .. } => Some(award.value),
+                _ => None,
+            };
+            let mut o = Out::new(Num::ZERO);
+            let mut missing = Vec::new();
+            let mut met = Vec::new();
+            for it in items {
+                let points = it
+                    .points
+                    .as_ref()
+                    .map(|p| p.value)
+                    .or(any_award)
+                    .unwrap_or(Decimal::ZERO);
+                let item_owners = if it.owners.is_empty() {
+                    owners.to_vec()
+                } else {
+                    it.owners.iter().map(|o| o.value.clone()).collect()
+                };
+                let key = format!("{}.{}", ind.no.value, it.no.value);
+                let r = match &it.how {
+                    How::Judged(_) => judged_item(env, key, &it.text.value, points, item_owners),
+                    How::When(cond) => {
+                        let b = env.bool_of(cond)?;
+                        let text = env.describe(cond);
+                        let (state, score, refs) = match b {
+                            Ok(true) => (ItemState::Met, points, Vec::new()),
+                            Ok(false) => (ItemState::NotMet, Decimal::ZERO, Vec::new()),
+                            Err(Val::Missing(m)) => (ItemState::Missing, Decimal::ZERO, m),
+                            Err(_) => (ItemState::Missing, Decimal::ZERO, Vec::new()),
+                        };
+                        missing.extend(refs);
+                        ItemResult {
+                            key,
+                            text: it.text.value.clone(),
+                            points,
+                            score,
+                            state,
+                            judged: false,
+                            detail: text,
+                            evidence: Vec::new(),
+                            note: None,
+                            owners: item_owners,
+                        }
+                    }
+                };
+                let value_part = if any_award.is_some() {
+                    String::new()
+                } else {
+                    format!("（{}分）", plain(points))
+                };
+                o.lines.push(format!(
+                    "{}. {}{value_part}：{}——{}",
+                    it.no.value,
+                    it.text.value,
+                    r.state.word(),
+                    r.detail
+                ));
+                if r.state == ItemState::Met {
+                    met.push(it.no.value);
+                }
+                if any_award.is_none() {
+                    o.score = o
+                        .score
+                        .add(Num::from(r.score))
+                        .map_err(|e| EvalError::new(e.to_string(), it.span))?;
+                }
+                o.items.push(r);
+            }
+            if let Some(award) = any_award {
+                if let Some(first) = met.first() {
+                    o.score = Num::from(award);
+                    o.lines.push(format!(
+                        "符合第 {first} 项，符合一项即可得 {} 分",
+                        plain(award)
+                    ));
+                    missing.clear();
+                } else {
+                    o.lines.push("各项均不符合，得 0 分".to_string());
+                }
+            }
+            let mut seen = Vec::new();
+            for m in missing {
+                if !seen.contains(&m) {
+                    seen.push(m);
+                }
+            }
+            o.missing = seen;
+            Ok(o)
+        }
+        ScoreForm::Judged { .. } => {
+            let r = judged_item(
+                env,
+                ind.no.value.to_string(),
+                &ind.name.value,
+                ind.points.value,
+                owners.to_vec(),
+            );
+            let mut o = Out::new(Num::from(r.score));
+            o.lines.push(format!(
+                "专家评审：{}——{}，得 {} 分",
+                r.state.word(),
+                r.detail,
+                plain(r.score)
+            ));
+            o.items.push(r);
+            Ok(o)
+        }
+        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
+            let is_max = matches!(form, ScoreForm::Max { .. });
+            let mut o = Out::new(Num::ZERO);
+            let mut scores = Vec::new();
+            for f in forms {
+                let sub = score_form(env, ind, f, owners)?;
+                for l in sub.lines {
+                    o.lines.push(format!("· {l}"));
+                }
+                o.items.extend(sub.items);
+                for m in sub.missing {
+                    if !o.missing.contains(&m) {
+                        o.missing.push(m);
+                    }
+                }
+                scores.push(sub.score);
+                o.score = if is_max {
+                    o.score.max(sub.score)
+                } else {
+                    o.score.add(sub.score)
+                }
+                .map_err(|e| EvalError::new(e.to_string(), f.span()))?;
+            }
+            let shown: Vec<String> = scores.iter().map(pts).collect();
+            if is_max {
+                o.lines.push(format!(
+                    "各项得分 {}，取最高 {} 分",
+                    shown.join("、"),
+                    pts(&o.score)
+                ));
+            } else {
+                o.lines.push(format!(
+                    "各项得分 {} 合计 {} 分",
+                    shown.join(" + "),
+                    pts(&o.score)
+                ));
+            }
+            Ok(o)
+        }
+        ScoreForm::Expr(e) => {
+            let v = env.eval(e)?;
+            let desc = env.describe_operand(e);
+            match v {
+                Val::Num(n, _) => {
+                    let mut o = Out::new(n);
+                    o.lines.push(format!("{desc}，得 {} 分", pts(&n)));
+                    Ok(o)
+                }
+                Val::Missing(m) => {
+                    let mut o = Out::new(Num::ZERO);
+                    o.lines.push(format!("{desc}：缺少数据"));
+                    o.missing = m;
+                    Ok(o)
+                }
+                other => Err(EvalError::new(
+                    format!("计分表达式应得出分数，这里得出{}", expr::kind_name(&other)),
+                    e.span,
+                )),
+            }
+        }
+    }
+}
+
+fn judged_item(
+    env: &Env,
+    key: String,
+    text: &str,
+    points: Decimal,
+    owners: Vec<String>,
+) -> ItemResult {
+    let j = env.sub.judgements.get(&key);
+    let (state, score, detail) = match j {
+        None => (
+            ItemState::NotSubmitted,
+            Decimal::ZERO,
+            "未提交评审结论，按不符合计".to_string(),
+        ),
+        Some(j) => match (j.score, j.met) {
+            (Some(s), _) => {
+                let s = s.min(points).max(Decimal::ZERO);
+                let state = if s > Decimal::ZERO {
+                    ItemState::Met
+                } else {
+                    ItemState::NotMet
+                };
+                (
+                    state,
+                    s,
+                    format!("专家评分 {} 分（满分 {} 分）", plain(s), plain(points)),
+                )
+            }
+            (None, Some(true)) => (ItemState::Met, points, "评审认定符合".to_string()),
+            (None, _) => (
+                ItemState::NotMet,
+                Decimal::ZERO,
+                "评审认定不符合".to_string(),
+            ),
+        },
+    };
+    let mut detail = detail;
+    if let Some(j) = j {
+        if !j.evidence.is_empty() {
+            detail.push_str(&format!("；证据：{}", j.evidence.join("、")));
+        } else if state == ItemState::Met {
+            detail.push_str("；未列出证据材料");
+        }
+        if let Some(n) = &j.note {
+            detail.push_str(&format!("；备注：{n}"));
+        }
+    }
+    ItemResult {
+        key,
+        text: text.to_string(),
+        points,
+        score,
+        state,
+        judged: true,
+        detail,
+        evidence: j.map(|j| j.evidence.clone()).unwrap_or_default(),
+        note: j.and_then(|j| j.note.clone()),
+        owners,
+    }
+}

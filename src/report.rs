@@ -1,0 +1,601 @@
+//! Stage 5: an evaluation as a JSON report (the contract other programs rely on) or as a Chinese
+//! text report for people.
+//!
+//! Every score, rate and amount in the JSON is a decimal string, exact. The same inputs always
+//! give the same bytes: nothing here reads the clock or depends on hash order.
+
+use crate::diag::{Diagnostic, Severity, SourceMap, line_col};
+use crate::eval::{Evaluation, IndicatorResult, ItemState, Status, missing_label};
+use crate::model::RuleSet;
+use crate::number::{grouped, plain};
+use crate::submission::Submission;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The tool's name and version, as reports carry them.
+pub const TOOL: &str = concat!("zhibiao ", env!("CARGO_PKG_VERSION"));
+
+/// What a report is about, besides the evaluation itself.
+pub struct Context<'a> {
+    /// The rules used.
+    pub rules: &'a RuleSet,
+    /// The submission scored.
+    pub sub: &'a Submission,
+    /// Problems found in the submission that did not stop the evaluation (warnings).
+    pub problems: &'a [Diagnostic],
+    /// Texts of the files problems point into.
+    pub sources: &'a SourceMap,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    ruleset: JsonRuleset<'a>,
+    submission: JsonSubmission<'a>,
+    total: String,
+    max: String,
+    passed: bool,
+    conditions: Vec<JsonCondition<'a>>,
+    categories: Vec<JsonCategory<'a>>,
+    indicators: Vec<JsonIndicator<'a>>,
+    missing: Vec<JsonMissing>,
+    not_submitted: Vec<JsonNotSubmitted<'a>>,
+    lost_by_owner: Vec<JsonOwner>,
+    problems: Vec<JsonProblem>,
+    tool: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonRuleset<'a> {
+    id: &'a str,
+    title: &'a str,
+    version: &'a str,
+    digest: &'a str,
+    file: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSubmission<'a> {
+    region: Option<&'a str>,
+    year: i32,
+    digest: &'a str,
+    file: &'a str,
+    reference_digest: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonCondition<'a> {
+    text: &'a str,
+    held: bool,
+    detail: &'a str,
+    failing: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonCategory<'a> {
+    name: &'a str,
+    score: String,
+    max: String,
+    rate: Option<String>,
+    rate_exact: bool,
+    rate_fraction: String,
+    passed: Option<bool>,
+    raw: String,
+    indicator_points: String,
+}
+
+#[derive(Serialize)]
+struct JsonIndicator<'a> {
+    id: String,
+    name: &'a str,
+    category: &'a str,
+    group: Option<&'a str>,
+    score: String,
+    max: String,
+    status: Status,
+    partial: Option<String>,
+    items: Vec<JsonItem<'a>>,
+    explanation: &'a [String],
+    missing: Vec<JsonMissing>,
+    error: Option<&'a str>,
+    owners: &'a [String],
+    nature: Option<&'a str>,
+    rule: Option<&'a str>,
+    method: Option<&'a str>,
+    sources: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    key: &'a str,
+    text: &'a str,
+    score: String,
+    max: String,
+    state: ItemState,
+    judged: bool,
+    detail: &'a str,
+    evidence: &'a [String],
+    note: Option<&'a str>,
+    owners: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonMissing {
+    key: String,
+    year: Option<i32>,
+    label: String,
+    indicators: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonNotSubmitted<'a> {
+    key: &'a str,
+    text: &'a str,
+    max: String,
+    owners: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonOwner {
+    owner: String,
+    lost: String,
+    indicators: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonProblem {
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    help: Option<String>,
+}
+
+fn d(x: Decimal) -> String {
+    plain(x)
+}
+
+/// Points lost per responsible unit (责任单位): for each unit, the points its indicators and items
+/// did not earn. A unit shares the loss of every indicator it is named on.
+pub fn lost_by_owner(eval: &Evaluation) -> Vec<(String, Decimal, Vec<String>)> {
+    let mut map: BTreeMap<String, (Decimal, Vec<String>)> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut add = |owner: &str, lost: Decimal, what: String| {
+        if lost <= Decimal::ZERO {
+            return;
+        }
+        let e = map.entry(owner.to_string()).or_insert_with(|| {
+            order.push(owner.to_string());
+            (Decimal::ZERO, Vec::new())
+        });
+        e.0 += lost;
+        if !e.1.contains(&what) {
+            e.1.push(what);
+        }
+    };
+    for ind in &eval.indicators {
+        let lost = ind.points - ind.score;
+        let items_own = !ind.items.is_empty()
+            && ind.status == Status::Scored
+            && ind.items.iter().any(|it| it.owners != ind.owners);
+        if items_own {
+            for it in &ind.items {
+                for o in &it.owners {
+                    add(o, it.points - it.score, ind.no.to_string());
+                }
+            }
+        } else {
+            for o in &ind.owners {
+                add(o, lost, ind.no.to_string());
+            }
+        }
+    }
+    let mut out: Vec<(String, Decimal, Vec<String>)> = order
+        .into_iter()
+        .filter_map(|o| map.remove(&o).map(|(l, i)| (o, l, i)))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+fn missing_with_indicators(ctx: &Context, eval: &Evaluation) -> Vec<JsonMissing> {
+    eval.missing()
+        .into_iter()
+        .map(|m| JsonMissing {
+            label: missing_label(ctx.rules, &m),
+            indicators: eval
+                .indicators
+                .iter()
+                .filter(|i| i.missing.contains(&m))
+                .map(|i| i.no.to_string())
+                .collect(),
+            key: m.key,
+            year: m.year,
+        })
+        .collect()
+}
+
+fn problem_json(p: &Diagnostic, sources: &SourceMap) -> JsonProblem {
+    let pos = match (&p.file, p.span) {
+        (Some(f), Some(s)) => sources.line_col(f, s.start),
+        _ => None,
+    };
+    JsonProblem {
+        code: p.code,
+        severity: p.severity,
+        message: p.message.clone(),
+        file: p.file.as_ref().map(|f| f.to_string()),
+        line: pos.map(|p| p.0),
+        column: pos.map(|p| p.1),
+        help: p.help.clone(),
+    }
+}
+
+/// The JSON report.
+pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
+    let r = JsonReport {
+        ruleset: JsonRuleset {
+            id: ctx.rules.id(),
+            title: &ctx.rules.header.title.value,
+            version: ctx.rules.version(),
+            digest: &ctx.rules.digest,
+            file: &ctx.rules.file,
+        },
+        submission: JsonSubmission {
+            region: ctx.sub.region.as_deref(),
+            year: ctx.sub.year,
+            digest: &ctx.sub.digest,
+            file: &ctx.sub.file,
+            reference_digest: ctx.sub.reference_digest.as_deref(),
+        },
+        total: d(eval.total),
+        max: d(eval.max),
+        passed: eval.passed,
+        conditions: eval
+            .conditions
+            .iter()
+            .map(|c| JsonCondition {
+                text: &c.text,
+                held: c.held,
+                detail: &c.detail,
+                failing: &c.failing,
+            })
+            .collect(),
+        categories: eval
+            .categories
+            .iter()
+            .map(|c| JsonCategory {
+                name: &c.name,
+                score: d(c.score),
+                max: d(c.points),
+                rate: c.rate.map(d),
+                rate_exact: c.rate_exact,
+                rate_fraction: format!("{}/{}", d(c.score), d(c.rate_basis)),
+                passed: c.passed,
+                raw: d(c.raw),
+                indicator_points: d(c.indicator_points),
+            })
+            .collect(),
+        indicators: eval
+            .indicators
+            .iter()
+            .map(|i| indicator_json(ctx, i))
+            .collect(),
+        missing: missing_with_indicators(ctx, eval),
+        not_submitted: eval
+            .not_submitted()
+            .into_iter()
+            .map(|it| JsonNotSubmitted {
+                key: &it.key,
+                text: &it.text,
+                max: d(it.points),
+                owners: &it.owners,
+            })
+            .collect(),
+        lost_by_owner: lost_by_owner(eval)
+            .into_iter()
+            .map(|(owner, lost, indicators)| JsonOwner {
+                owner,
+                lost: d(lost),
+                indicators,
+            })
+            .collect(),
+        problems: ctx
+            .problems
+            .iter()
+            .map(|p| problem_json(p, ctx.sources))
+            .chain(eval.checks.iter().map(|c| JsonProblem {
+                code: crate::codes::SUB_CHECK,
+                severity: c.severity,
+                message: c.message.clone(),
+                file: Some(ctx.sub.file.to_string()),
+                line: None,
+                column: None,
+                help: Some(c.detail.clone()),
+            }))
+            .collect(),
+        tool: TOOL,
+    };
+    serde_json::to_value(&r).unwrap_or(serde_json::Value::Null)
+}
+
+fn indicator_json<'a>(ctx: &Context, i: &'a IndicatorResult) -> JsonIndicator<'a> {
+    JsonIndicator {
+        id: i.no.to_string(),
+        name: &i.name,
+        category: &i.category,
+        group: i.group.as_deref(),
+        score: d(i.score),
+        max: d(i.points),
+        status: i.status,
+        partial: i.partial.map(d),
+        items: i
+            .items
+            .iter()
+            .map(|it| JsonItem {
+                key: &it.key,
+                text: &it.text,
+                score: d(it.score),
+                max: d(it.points),
+                state: it.state,
+                judged: it.judged,
+                detail: &it.detail,
+                evidence: &it.evidence,
+                note: it.note.as_deref(),
+                owners: &it.owners,
+            })
+            .collect(),
+        explanation: &i.explanation,
+        missing: i
+            .missing
+            .iter()
+            .map(|m| JsonMissing {
+                key: m.key.clone(),
+                year: m.year,
+                label: missing_label(ctx.rules, m),
+                indicators: vec![i.no.to_string()],
+            })
+            .collect(),
+        error: i.error.as_deref(),
+        owners: &i.owners,
+        nature: i.nature.as_deref(),
+        rule: i.rule.as_deref(),
+        method: i.method.as_deref(),
+        sources: &i.sources,
+    }
+}
+
+fn pct(rate: Option<Decimal>, exact: bool) -> String {
+    match rate {
+        Some(r) => {
+            let p = (r * Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            let shown = format!("{:.2}%", p);
+            let is_exact = exact && (r * Decimal::ONE_HUNDRED) == p;
+            if is_exact {
+                shown
+            } else {
+                format!("约{shown}")
+            }
+        }
+        None => "—".into(),
+    }
+}
+
+/// Pads `s` to `width` display columns (CJK characters count two).
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The Chinese text report.
+pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
+    let mut o = String::new();
+    let rules = ctx.rules;
+    let _ = writeln!(o, "{}　评估报告", rules.header.title.value);
+    let _ = writeln!(
+        o,
+        "规则：{} {} 版（{}）",
+        rules.id(),
+        rules.version(),
+        rules.file
+    );
+    let region = ctx.sub.region.as_deref().unwrap_or("（未填写地区）");
+    let _ = writeln!(
+        o,
+        "申报：{region}，评估年度 {}（{}）",
+        ctx.sub.year, ctx.sub.file
+    );
+    let _ = writeln!(o);
+    let verdict = if eval.passed { "合格" } else { "不合格" };
+    let _ = writeln!(
+        o,
+        "结论：{verdict}（总分 {} / {}）",
+        d(eval.total),
+        d(eval.max)
+    );
+    for c in &eval.conditions {
+        let mark = if c.held { "✓" } else { "✗" };
+        let _ = writeln!(o, "  {mark} {}：{}", c.text, c.detail);
+        if !c.failing.is_empty() {
+            let _ = writeln!(o, "    未达到：{}", c.failing.join("、"));
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{}{}{}{}",
+        pad("一级指标", 16),
+        pad("得分/分值", 14),
+        pad("得分率", 12),
+        "是否达标"
+    );
+    for c in &eval.categories {
+        let passed = match c.passed {
+            Some(true) => "达标",
+            Some(false) => "未达标",
+            None => "—",
+        };
+        let capped = if c.raw != c.score {
+            format!("（各指标合计 {}，按分值封顶）", d(c.raw))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "{}{}{}{}{capped}",
+            pad(&c.name, 16),
+            pad(&format!("{}/{}", d(c.score), d(c.points)), 14),
+            pad(&pct(c.rate, c.rate_exact), 12),
+            passed
+        );
+    }
+    let _ = writeln!(
+        o,
+        "{}{}",
+        pad("合计", 16),
+        format_args!("{}/{}", d(eval.total), d(eval.max))
+    );
+
+    for cat in &eval.categories {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "【{}】{} / {} 分", cat.name, d(cat.score), d(cat.points));
+        for i in eval.indicators.iter().filter(|i| i.category == cat.name) {
+            let status = match i.status {
+                Status::Scored => String::new(),
+                Status::Missing => "（缺少数据）".into(),
+                Status::Error => "（规则出错）".into(),
+            };
+            let _ = writeln!(
+                o,
+                "  {}. {}：{} / {} 分{status}",
+                i.no,
+                i.name,
+                d(i.score),
+                d(i.points)
+            );
+            for line in &i.explanation {
+                let _ = writeln!(o, "      {line}");
+            }
+        }
+    }
+
+    let missing = eval.missing();
+    if !missing.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "缺少的数据（{} 项，相关指标按 0 分计）：", missing.len());
+        for m in missing {
+            let inds: Vec<String> = eval
+                .indicators
+                .iter()
+                .filter(|i| i.missing.contains(&m))
+                .map(|i| i.no.to_string())
+                .collect();
+            let key = match m.year {
+                Some(y) => format!("{}.{y}", m.key),
+                None => m.key.clone(),
+            };
+            let _ = writeln!(
+                o,
+                "  - {}〔{key}〕：影响指标 {}",
+                missing_label(rules, &m),
+                inds.join("、")
+            );
+        }
+    }
+    let not_submitted = eval.not_submitted();
+    if !not_submitted.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "未提交的评审结论（{} 项，按不符合计）：",
+            not_submitted.len()
+        );
+        for it in not_submitted {
+            let _ = writeln!(
+                o,
+                "  - {} {}（{} 分，{}）",
+                it.key,
+                it.text,
+                d(it.points),
+                it.owners.join("、")
+            );
+        }
+    }
+    let unmet: Vec<_> = eval
+        .indicators
+        .iter()
+        .flat_map(|i| i.items.iter())
+        .filter(|it| it.state == ItemState::NotMet)
+        .collect();
+    if !unmet.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "未达到的子项（{} 项）：", unmet.len());
+        for it in unmet {
+            let _ = writeln!(o, "  - {} {}（{} 分）", it.key, it.text, d(it.points));
+        }
+    }
+    let lost = lost_by_owner(eval);
+    if !lost.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "按责任单位汇总失分（同一指标有多个责任单位时各自计入）："
+        );
+        for (owner, pts, inds) in lost {
+            let _ = writeln!(
+                o,
+                "  - {}：失 {} 分（指标 {}）",
+                owner,
+                d(pts),
+                inds.join("、")
+            );
+        }
+    }
+    if !eval.checks.is_empty() || !ctx.problems.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "提示：");
+        for c in &eval.checks {
+            let _ = writeln!(o, "  - {}（{}）", c.message, c.detail);
+        }
+        for p in ctx.problems {
+            let place = match (&p.file, p.span) {
+                (Some(f), Some(s)) => ctx
+                    .sources
+                    .get(f)
+                    .map(|t| line_col(t, s.start))
+                    .map(|(l, _)| format!("{f}:{l}")),
+                (Some(f), None) => Some(f.to_string()),
+                _ => None,
+            };
+            let _ = writeln!(
+                o,
+                "  - [{}] {}{}",
+                p.code,
+                p.message,
+                place.map(|p| format!("（{p}）")).unwrap_or_default()
+            );
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "规则摘要 {}；申报摘要 {}；{}",
+        short(&rules.digest),
+        short(&ctx.sub.digest),
+        TOOL
+    );
+    o
+}
+
+fn short(digest: &str) -> String {
+    digest.chars().take(19).collect()
+}
+
+/// Formats an amount with thousands separators (used by other reports).
+pub fn amount(x: Decimal) -> String {
+    grouped(x)
+}

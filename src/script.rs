@@ -1,0 +1,320 @@
+//! Embedded Rhai scripts, in a sandbox.
+//!
+//! A script sees the inputs read-only, as exact decimals (a yearly series is a map keyed by the
+//! year as text, a list is an array), plus `Y` and any loop variable or parameter in scope. The
+//! engine has no modules, no `eval`, no clock, no file or network access, and `print` goes
+//! nowhere. Every run is bounded by an operation budget, a call depth and size limits, so a
+//! careless or hostile script fails its own indicator with a message and never hangs the run.
+//! Integer division is exact (`10 / 4` is 2.5), not truncating.
+//!
+//! Scripts are compiled once, when the rule set is resolved, and shared by every evaluation.
+
+use crate::syntax::ast::Script;
+use rhai::{AST, Dynamic, Engine, EvalAltResult, INT, Position, Scope};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// The most operations one script run may take.
+pub const MAX_OPERATIONS: u64 = 200_000;
+/// The deepest call nesting in a script.
+pub const MAX_CALL_LEVELS: usize = 32;
+/// The longest string a script may build, in bytes.
+pub const MAX_STRING: usize = 10_000;
+/// The longest array a script may build.
+pub const MAX_ARRAY: usize = 10_000;
+/// The largest map a script may build.
+pub const MAX_MAP: usize = 1_000;
+/// The longest script accepted, in bytes.
+pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
+
+/// Why a script failed to compile or to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptError {
+    /// What went wrong, in Chinese.
+    pub message: String,
+    /// Byte offset within the script's code.
+    pub offset: usize,
+}
+
+/// The shared, sandboxed engine and the scripts compiled with it.
+pub struct ScriptEngine {
+    engine: Engine,
+    inputs: Vec<String>,
+    compiled: RwLock<HashMap<usize, Arc<AST>>>,
+}
+
+impl std::fmt::Debug for ScriptEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScriptEngine")
+            .field("inputs", &self.inputs.len())
+            .finish()
+    }
+}
+
+fn div_exact(a: INT, b: INT) -> Result<Decimal, Box<EvalAltResult>> {
+    if b == 0 {
+        return Err("除数为零".into());
+    }
+    Decimal::from(a)
+        .checked_div(Decimal::from(b))
+        .ok_or_else(|| "数值超出范围".into())
+}
+
+impl ScriptEngine {
+    /// A sandboxed engine for scripts that may read the given inputs.
+    pub fn new(inputs: Vec<String>) -> ScriptEngine {
+        let mut engine = Engine::new();
+        engine
+            .set_max_operations(MAX_OPERATIONS)
+            .set_max_call_levels(MAX_CALL_LEVELS)
+            .set_max_expr_depths(64, 32)
+            .set_max_string_size(MAX_STRING)
+            .set_max_array_size(MAX_ARRAY)
+            .set_max_map_size(MAX_MAP)
+            .set_strict_variables(true)
+            .set_fast_operators(false)
+            .set_optimization_level(rhai::OptimizationLevel::Simple);
+        engine.disable_symbol("eval");
+        engine.on_print(|_| {});
+        engine.on_debug(|_, _, _| {});
+        engine.register_fn("/", div_exact);
+        ScriptEngine {
+            engine,
+            inputs,
+            compiled: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn compile_scope(&self, extra: &[&str]) -> Scope<'static> {
+        let mut scope = Scope::new();
+        for name in self
+            .inputs
+            .iter()
+            .map(String::as_str)
+            .chain(extra.iter().copied())
+            .chain(["Y"])
+        {
+            scope.push_constant_dynamic(name.to_string(), Dynamic::UNIT);
+        }
+        scope
+    }
+
+    /// Compiles a script and keeps it for later runs. `extra` names the variables in scope
+    /// besides the inputs and `Y`.
+    pub fn compile(&self, script: &Script, extra: &[&str]) -> Result<(), ScriptError> {
+        if script.code.len() > MAX_SCRIPT_BYTES {
+            return Err(ScriptError {
+                message: format!("脚本过长（上限 {MAX_SCRIPT_BYTES} 字节）"),
+                offset: 0,
+            });
+        }
+        let scope = self.compile_scope(extra);
+        match self.engine.compile_with_scope(&scope, &script.code) {
+            Ok(ast) => {
+                let mut map = self.compiled.write().unwrap_or_else(|p| p.into_inner());
+                map.insert(script.code_offset, Arc::new(ast));
+                Ok(())
+            }
+            Err(e) => Err(ScriptError {
+                message: parse_error_text(&e),
+                offset: offset_of(&script.code, e.position()),
+            }),
+        }
+    }
+
+    /// The inputs a script mentions (by name, outside strings and comments).
+    pub fn inputs_read(&self, script: &Script) -> Vec<String> {
+        let words = identifiers(&script.code);
+        self.inputs
+            .iter()
+            .filter(|i| words.contains(i.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    /// Runs a compiled script with the given variables.
+    pub fn run(
+        &self,
+        script: &Script,
+        vars: Vec<(String, Dynamic)>,
+    ) -> Result<Dynamic, ScriptError> {
+        let ast = {
+            let map = self.compiled.read().unwrap_or_else(|p| p.into_inner());
+            map.get(&script.code_offset).cloned()
+        };
+        let Some(ast) = ast else {
+            return Err(ScriptError {
+                message: "脚本未能编译".into(),
+                offset: 0,
+            });
+        };
+        let mut scope = Scope::new();
+        for (name, value) in vars {
+            scope.push_constant_dynamic(name, value);
+        }
+        self.engine
+            .eval_ast_with_scope::<Dynamic>(&mut scope, &ast)
+            .map_err(|e| ScriptError {
+                message: eval_error_text(&e),
+                offset: offset_of(&script.code, e.position()),
+            })
+    }
+}
+
+fn parse_error_text(e: &rhai::ParseError) -> String {
+    use rhai::ParseErrorType as P;
+    match e.err_type() {
+        P::VariableUndefined(name) => {
+            format!("未声明的名称“{name}”（脚本只能读取已声明的输入项和 Y）")
+        }
+        P::FnMissingParams(_) | P::FnMissingBody(_) => format!("函数定义不完整：{e}"),
+        P::UnknownOperator(op) => format!("无法识别的运算符“{op}”"),
+        other => format!("{other}"),
+    }
+}
+
+fn eval_error_text(e: &EvalAltResult) -> String {
+    use EvalAltResult as R;
+    match e {
+        R::ErrorTooManyOperations(_) => {
+            format!("脚本运行超过 {MAX_OPERATIONS} 步上限（可能是死循环）")
+        }
+        R::ErrorStackOverflow(_) => {
+            format!("脚本调用层数超过 {MAX_CALL_LEVELS} 层上限（可能是无限递归）")
+        }
+        R::ErrorDataTooLarge(what, _) => format!("脚本生成的数据过大（{what}）"),
+        R::ErrorVariableNotFound(name, _) => format!("脚本读取了不存在的名称“{name}”"),
+        R::ErrorArithmetic(msg, _) => format!("脚本计算出错：{msg}"),
+        R::ErrorRuntime(v, _) => format!("脚本报错：{v}"),
+        R::ErrorFunctionNotFound(sig, _) => format!("脚本调用了不存在的函数“{sig}”"),
+        R::ErrorInFunctionCall(_, _, inner, _) => eval_error_text(inner),
+        other => format!("脚本运行出错：{other}"),
+    }
+}
+
+/// Byte offset in `code` of a Rhai position (1-based line, 1-based character column).
+fn offset_of(code: &str, pos: Position) -> usize {
+    let (Some(line), col) = (pos.line(), pos.position().unwrap_or(1)) else {
+        return 0;
+    };
+    let mut offset = 0;
+    for (i, l) in code.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let within: usize = l
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return offset + within;
+        }
+        offset += l.len();
+    }
+    code.len()
+}
+
+/// The identifiers in a piece of Rhai code, skipping strings and comments.
+fn identifiers(code: &str) -> std::collections::HashSet<&str> {
+    let mut out = std::collections::HashSet::new();
+    let b = code.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'"' || c == b'`' || c == b'\'' {
+            i += 1;
+            while i < b.len() && b[i] != c {
+                if b[i] == b'\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+        } else if code[i..].starts_with("//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if code[i..].starts_with("/*") {
+            i = code[i + 2..].find("*/").map_or(b.len(), |j| i + 2 + j + 2);
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            out.insert(&code[start..i]);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(code: &str) -> Script {
+        Script {
+            code: code.into(),
+            code_offset: 0,
+        }
+    }
+
+    fn run(code: &str) -> Result<Dynamic, ScriptError> {
+        let e = ScriptEngine::new(vec!["a".into()]);
+        let s = script(code);
+        e.compile(&s, &[])?;
+        e.run(
+            &s,
+            vec![
+                ("a".into(), Dynamic::from_decimal(Decimal::from(3))),
+                ("Y".into(), Dynamic::from_int(2024)),
+            ],
+        )
+    }
+
+    #[test]
+    fn integer_division_is_exact() {
+        let v = run("10 / 4").unwrap();
+        assert_eq!(v.as_decimal().unwrap(), Decimal::new(25, 1));
+    }
+
+    #[test]
+    fn decimal_literals_are_exact() {
+        let v = run("0.1 + 0.2 == 0.3").unwrap();
+        assert!(v.as_bool().unwrap());
+    }
+
+    #[test]
+    fn endless_loop_is_stopped() {
+        let e = run("loop { }").unwrap_err();
+        assert!(e.message.contains("步上限"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_recursion_is_stopped() {
+        let e = run("fn f(n) { f(n + 1) } f(0)").unwrap_err();
+        assert!(e.message.contains("层数"), "{}", e.message);
+    }
+
+    #[test]
+    fn huge_string_is_stopped() {
+        let e = run("let s = \"x\"; loop { s += s; }").unwrap_err();
+        assert!(e.message.contains("过大"), "{}", e.message);
+    }
+
+    #[test]
+    fn eval_and_undeclared_names_are_refused() {
+        assert!(run("eval(\"1\")").is_err());
+        let e = run("b + 1").unwrap_err();
+        assert!(e.message.contains("未声明"), "{}", e.message);
+    }
+
+    #[test]
+    fn finds_inputs_read() {
+        let e = ScriptEngine::new(vec!["a".into(), "b".into()]);
+        assert_eq!(
+            e.inputs_read(&script("// b\nlet x = a; \"b\"")),
+            vec!["a".to_string()]
+        );
+    }
+}

@@ -11,6 +11,7 @@
 //! 5. [`report`]: the result as JSON or as a Chinese text report.
 #![warn(missing_docs)]
 
+pub mod assess;
 pub mod builtin;
 pub mod codes;
 pub mod diag;

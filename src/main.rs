@@ -5,10 +5,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use zhibiao::assess::{Input, Outcome, Request, assess};
 use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
 use zhibiao::model::RuleSet;
-use zhibiao::submission::{self, Format};
-use zhibiao::{builtin, codes, eval, model, report};
+use zhibiao::submission::Format;
+use zhibiao::{builtin, codes, model, report};
 
 /// Exit code: evaluated (whether the district passes or not), or no findings.
 const EXIT_OK: u8 = 0;
@@ -236,7 +237,6 @@ fn run_eval(args: EvalArgs) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    let mut problems: Vec<Diagnostic> = Vec::new();
     let Some(format) = Format::from_path(&args.submission.display().to_string()) else {
         let name: Arc<str> = Arc::from(args.submission.display().to_string());
         print_diags(
@@ -255,91 +255,57 @@ fn run_eval(args: EvalArgs) -> u8 {
         }
     };
     sources.add(&name, &text);
-    let (sub, diags) = submission::load(&rules, &name, &text, format);
-    problems.extend(diags);
-    let Some(mut sub) = sub else {
-        print_diags(&problems, &sources);
-        return EXIT_UNUSABLE;
-    };
+    let mut reference = None;
     if let Some(path) = &args.reference {
-        let Some(rformat) = Format::from_path(&path.display().to_string()) else {
-            let name: Arc<str> = Arc::from(path.display().to_string());
-            problems.push(
-                Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
-                    .in_file(&name)
-                    .help("参照文件的扩展名应为 .toml 或 .json"),
+        let rname: Arc<str> = Arc::from(path.display().to_string());
+        let Some(rformat) = Format::from_path(&rname) else {
+            print_diags(
+                &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
+                    .in_file(&rname)
+                    .help("参照文件的扩展名应为 .toml 或 .json")],
+                &sources,
             );
-            print_diags(&problems, &sources);
             return EXIT_UNUSABLE;
         };
         match read(path, codes::SUB_SYNTAX) {
             Ok((rname, rtext)) => {
                 sources.add(&rname, &rtext);
-                let (reference, rdiags) =
-                    submission::load_reference(&rules, &rname, &rtext, rformat);
-                problems.extend(rdiags);
-                if let Some(reference) = reference {
-                    problems.extend(submission::merge_reference(&mut sub, &reference));
-                }
+                reference = Some((rname, rtext, rformat));
             }
-            Err(d) => problems.push(d),
+            Err(d) => {
+                print_diags(&[d], &sources);
+                return EXIT_UNUSABLE;
+            }
         }
     }
-    if diag::has_errors(&problems) {
-        print_diags(&problems, &sources);
-        eprintln!("申报数据有错误，无法评估。请按提示修改后重试。");
-        return EXIT_UNUSABLE;
-    }
-    let failed_checks: Vec<Diagnostic> = eval::check_data(&rules, &sub)
-        .into_iter()
-        .filter(|c| c.severity == diag::Severity::Error)
-        .map(|c| {
-            Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message))
-                .in_file(&sub.file)
-                .help(format!("{}。请核对这些数据", c.detail))
-        })
-        .collect();
-    if !failed_checks.is_empty() {
-        print_diags(&failed_checks, &sources);
-        eprintln!("申报数据未通过规则文件中的校验，无法评估。");
-        return EXIT_UNUSABLE;
-    }
-    let evaluation = eval::evaluate(&rules, &sub);
-    if args.strict {
-        let mut strict = Vec::new();
-        for m in evaluation.missing() {
-            strict.push(
-                Diagnostic::error(
-                    codes::SUB_MISSING,
-                    format!("缺少数据：{}", eval::missing_label(&rules, &m)),
-                )
-                .in_file(&sub.file)
-                .help(match m.year {
-                    Some(y) => format!("在 [data] 中填写 {} 的 {y} 年数据", m.key),
-                    None => format!("在 [data] 中填写 {}", m.key),
-                }),
+    let request = Request {
+        submission: Input {
+            name: &name,
+            text: &text,
+            format,
+        },
+        reference: reference.as_ref().map(|(n, t, f)| Input {
+            name: n,
+            text: t,
+            format: *f,
+        }),
+        strict: args.strict,
+    };
+    let (sub, evaluation, warnings) = match assess(&rules, request) {
+        Outcome::Scored {
+            submission,
+            evaluation,
+            warnings,
+        } => (submission, evaluation, warnings),
+        Outcome::Unusable(diags) => {
+            print_diags(&diags, &sources);
+            eprintln!(
+                "输入有错误，无法评估（共 {} 处）。请按提示修改后重试。",
+                diags.iter().filter(|d| d.is_error()).count()
             );
-        }
-        for it in evaluation.not_submitted() {
-            strict.push(
-                Diagnostic::error(
-                    codes::SUB_NOT_SUBMITTED,
-                    format!("评审结论未提交：{} {}", it.key, it.text),
-                )
-                .in_file(&sub.file)
-                .help(format!(
-                    "在 [judgements] 中填写 \"{}\" = true 或 false",
-                    it.key
-                )),
-            );
-        }
-        if !strict.is_empty() {
-            print_diags(&strict, &sources);
-            eprintln!("严格模式：申报不完整，共 {} 处。", strict.len());
             return EXIT_UNUSABLE;
         }
-    }
-    let warnings: Vec<Diagnostic> = problems;
+    };
     let ctx = report::Context {
         rules: &rules,
         sub: &sub,

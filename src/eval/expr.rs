@@ -520,12 +520,26 @@ impl<'a> Env<'a> {
     /// `网络交易经营者数量 1,500户 ≤ 市场主体数量 12,000户`.
     pub fn describe(&mut self, e: &Expr) -> String {
         match &e.kind {
-            ExprKind::Cmp(op, a, b) => format!(
-                "{} {} {}",
-                self.describe_operand(a),
-                op.symbol(),
-                self.describe_operand(b)
-            ),
+            ExprKind::Cmp(op, a, b) => {
+                // A condition that holds is shown with the rule's operator; one that fails with
+                // the relation that actually holds, so the line never states something false.
+                let symbol = match (self.eval(a), self.eval(b)) {
+                    (Ok(Val::Num(x, _)), Ok(Val::Num(y, _))) => match x.try_cmp(&y) {
+                        Ok(ord) if op.holds(ord) => op.symbol(),
+                        Ok(std::cmp::Ordering::Less) => "<",
+                        Ok(std::cmp::Ordering::Equal) => "=",
+                        Ok(std::cmp::Ordering::Greater) => ">",
+                        Err(_) => op.symbol(),
+                    },
+                    (Ok(Val::Missing(_)), _) | (_, Ok(Val::Missing(_))) => "?",
+                    _ => op.symbol(),
+                };
+                format!(
+                    "{} {symbol} {}",
+                    self.describe_operand(a),
+                    self.describe_operand(b)
+                )
+            }
             ExprKind::And(a, b) => format!("{}，且 {}", self.describe(a), self.describe(b)),
             ExprKind::Or(a, b) => format!("{}，或 {}", self.describe(a), self.describe(b)),
             ExprKind::Not(a) => format!("并非（{}）", self.describe(a)),
@@ -567,14 +581,7 @@ impl<'a> Env<'a> {
                 }
             }
             ExprKind::Call(name, args) => self.describe_call(&name.value, args, &shown),
-            ExprKind::Arith(op, a, b) => {
-                format!(
-                    "{} {} {} = {shown}",
-                    self.describe_operand(a),
-                    op.symbol(),
-                    self.describe_operand(b)
-                )
-            }
+            ExprKind::Arith(..) => format!("{} = {shown}", self.formula(e)),
             ExprKind::Coalesce(a, b) => {
                 let left = self.eval(a);
                 if matches!(left, Ok(Val::Missing(_))) {
@@ -591,6 +598,35 @@ impl<'a> Env<'a> {
                 format!("{}中符合条件的 {shown} 项", self.short_label(list))
             }
             _ => shown,
+        }
+    }
+
+    /// A formula with the values substituted and no intermediate results:
+    /// `网上零售额（2024年） 92,000万元 ÷ 网上零售额（2023年） 74,500万元 - 1`.
+    fn formula(&mut self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Arith(op, a, b) => {
+                let left = self.formula_operand(a, *op, false);
+                let right = self.formula_operand(b, *op, true);
+                format!("{left} {} {right}", op.symbol())
+            }
+            _ => self.describe_operand(e),
+        }
+    }
+
+    fn formula_operand(&mut self, e: &Expr, parent: ArithOp, right: bool) -> String {
+        match &e.kind {
+            ExprKind::Arith(op, ..) => {
+                let inner = self.formula(e);
+                let loose = matches!(op, ArithOp::Add | ArithOp::Sub);
+                let tight = matches!(parent, ArithOp::Mul | ArithOp::Div);
+                if (loose && tight) || (right && matches!(parent, ArithOp::Sub | ArithOp::Div)) {
+                    format!("（{inner}）")
+                } else {
+                    inner
+                }
+            }
+            _ => self.describe_operand(e),
         }
     }
 
@@ -634,7 +670,11 @@ impl<'a> Env<'a> {
             _ => None,
         });
         self.locals = saved;
-        format!("{label}{year} {}", detail.as_deref().unwrap_or(shown))
+        match (&f.body.kind, detail) {
+            (ExprKind::Arith(..), Some(d)) => format!("{label}{year} = {d}"),
+            (_, Some(d)) => format!("{label}{year} {d}"),
+            (_, None) => format!("{label}{year} {shown}"),
+        }
     }
 }
 

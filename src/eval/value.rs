@@ -68,9 +68,9 @@ pub fn show_num(n: &Num, dim: &Dim) -> String {
         Dim::Percent => format!("{}%", display(n, 2, Decimal::ONE_HUNDRED, false)),
         Dim::Money { factor, unit } => {
             let in_unit = n.div(Num::from(*factor)).unwrap_or(*n);
-            format!("{}{unit}", display(&in_unit, 2, Decimal::ONE, true))
+            format!("{}{unit}", display(&in_unit, 4, Decimal::ONE, true))
         }
-        Dim::Unit(u) => format!("{}{u}", display(n, 2, Decimal::ONE, true)),
+        Dim::Unit(u) => format!("{}{u}", display(n, 4, Decimal::ONE, true)),
         Dim::Plain => display(n, 4, Decimal::ONE, true),
     }
 }

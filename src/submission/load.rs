@@ -106,9 +106,10 @@ pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diag
             continue;
         };
         let conflict = |what: String, x: String, y: String| {
+            let w = subj(&what);
             Diagnostic::error(
                 codes::SUB_CONFLICT,
-                format!("{what} 在 {a} 中为 {x}，在 {b} 中为 {y}"),
+                format!("{w}在 {a} 中为 {x}，在 {b} 中为 {y}"),
             )
             .in_file(&a)
             .help(format!(
@@ -220,18 +221,20 @@ fn strip_bom(text: &str) -> (&str, usize) {
 // ---------------------------------------------------------------------------------------------
 // TOML
 
-fn parse_toml(file: &Arc<str>, text: &str) -> Result<Node, Diagnostic> {
+/// The tree of a TOML text, or `None` after a syntax error (reported).
+fn parse_toml(file: &Arc<str>, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
     let (body, base) = strip_bom(text);
     match toml_edit::Document::parse(body) {
-        Ok(doc) => Ok(toml_table(doc.as_table(), body, base)),
+        Ok(doc) => Some(toml_table(doc.as_table(), body, base)),
         Err(e) => {
             let d = Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取 TOML 文件：{}", e.message().trim()))
                 .label("这里写法有误")
                 .help("检查这一行：字符串要加引号（region = \"某某区\"），键和值之间用 =，表头写成 [data]、[judgements]");
-            Err(match span_of(e.span(), base) {
+            diags.push(match span_of(e.span(), base) {
                 Some(s) => d.at(file, s),
                 None => d.in_file(file),
-            })
+            });
+            None
         }
     }
 }
@@ -435,11 +438,8 @@ impl Scanner<'_> {
     }
 }
 
-fn parse_json(
-    file: &Arc<str>,
-    text: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Node, Diagnostic> {
+/// The tree of a JSON text, or `None` after a syntax error (reported).
+fn parse_json(file: &Arc<str>, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
     let (body, base) = strip_bom(text);
     let value: serde_json::Value = match serde_json::from_str(body) {
         Ok(v) => v,
@@ -449,7 +449,7 @@ fn parse_json(
             let d = Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取 JSON 文件：{msg}"))
                 .label("这里写法有误")
                 .help("检查这一处：键和字符串要用双引号，项与项之间用逗号，最后一项后面不能有逗号");
-            return Err(match json_error_offset(body, e.line(), e.column()) {
+            diags.push(match json_error_offset(body, e.line(), e.column()) {
                 Some(at) => {
                     let end = body
                         .get(at..)
@@ -459,12 +459,13 @@ fn parse_json(
                 }
                 None => d.in_file(file),
             });
+            return None;
         }
     };
     let mut scanner = Scanner { text, pos: base };
     let scan = scanner.value(0);
     let loc = scan.as_ref().map(|(s, j)| (*s, j));
-    Ok(json_node(&value, loc, file, diags))
+    Some(json_node(&value, loc, file, diags))
 }
 
 /// The byte offset of serde_json's (1-based line, 1-based byte column) error position.
@@ -596,6 +597,16 @@ fn parse_number(raw: &str) -> Result<Decimal, NumProblem> {
     }
 }
 
+/// The subject of a message, followed by a space only after a Latin key (`market_entities 是…`,
+/// but `online_retail 的 2024 年数值是…`).
+fn subj(what: &str) -> String {
+    if what.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        format!("{what} ")
+    } else {
+        what.to_string()
+    }
+}
+
 fn kind_name(k: ScalarKind) -> &'static str {
     match k {
         ScalarKind::Count => "计数",
@@ -648,15 +659,12 @@ fn load_impl(
         return (None, diags);
     }
     let parsed = match format {
-        Format::Toml => parse_toml(file, text),
+        Format::Toml => parse_toml(file, text, &mut diags),
         Format::Json => parse_json(file, text, &mut diags),
     };
     let root = match parsed {
-        Ok(n) => n,
-        Err(d) => {
-            diags.push(d);
-            return (None, diags);
-        }
+        Some(n) => n,
+        None => return (None, diags),
     };
     let mut l = Loader {
         rules,
@@ -728,7 +736,7 @@ impl Loader<'_> {
         match n.kind {
             Kind::Str(_) => "文字",
             Kind::Num(_) => "数字",
-            Kind::Bool(_) => "true/false",
+            Kind::Bool(_) => "布尔值",
             Kind::Date => "日期",
             Kind::Null => "null",
             Kind::Array(_) => "数组",
@@ -769,8 +777,12 @@ impl Loader<'_> {
         // The year first: help texts for yearly values use it.
         let mut year_ok = false;
         let mut year_seen = false;
-        if let Some(e) = top.entries.iter().find(|e| e.key == "year") {
-            year_seen = !matches!(e.value.kind, Kind::Null);
+        if let Some(e) = top
+            .entries
+            .iter()
+            .find(|e| e.key == "year" && !matches!(e.value.kind, Kind::Null))
+        {
+            year_seen = true;
             if let Some(y) = self.year(&e.value) {
                 sub.year = y;
                 self.year = Some(y);
@@ -1128,12 +1140,13 @@ impl Loader<'_> {
     }
 
     fn wrong_kind(&mut self, decl: &InputDecl, what: &str, n: &Node) {
+        let w = subj(what);
         let shown = self.shown(n);
         self.push(
             Diagnostic::error(
                 codes::SUB_KIND,
                 format!(
-                    "{what} 应为{}，这里是{} {shown}",
+                    "{w}应为{}，这里是{} {shown}",
                     kind_name(decl.kind.value),
                     Self::type_desc(n)
                 ),
@@ -1146,6 +1159,7 @@ impl Loader<'_> {
 
     /// One value of an input, normalised (money in 元, percents as fractions) and checked.
     fn scalar(&mut self, decl: &InputDecl, n: &Node, what: &str) -> Option<Decimal> {
+        let w = subj(what);
         let kind = decl.kind.value;
         let unit = decl.unit.as_ref().map(|u| u.value.as_str());
         let factor = unit.and_then(money_unit_factor).unwrap_or(Decimal::ONE);
@@ -1176,12 +1190,9 @@ impl Loader<'_> {
             && !value.is_zero()
         {
             self.push(
-                Diagnostic::error(
-                    codes::SUB_KIND,
-                    format!("{what} 不能为负数，这里是 {shown}"),
-                )
-                .label("负数")
-                .help(Self::kind_help(decl)),
+                Diagnostic::error(codes::SUB_KIND, format!("{w}不能为负数，这里是 {shown}"))
+                    .label("负数")
+                    .help(Self::kind_help(decl)),
                 n.span,
             );
             return None;
@@ -1190,7 +1201,7 @@ impl Loader<'_> {
             self.push(
                 Diagnostic::error(
                     codes::SUB_KIND,
-                    format!("{what} 是计数，必须是整数，这里是 {shown}"),
+                    format!("{w}是计数，必须是整数，这里是 {shown}"),
                 )
                 .label("不是整数")
                 .help(Self::kind_help(decl)),
@@ -1227,6 +1238,7 @@ impl Loader<'_> {
         shown: &str,
         span: Option<Span>,
     ) -> Option<Decimal> {
+        let w = subj(what);
         if v.abs() <= Decimal::ONE {
             return Some(v);
         }
@@ -1240,7 +1252,7 @@ impl Loader<'_> {
             Diagnostic::error(
                 codes::SUB_AMBIGUOUS_PERCENT,
                 format!(
-                    "{what} 是百分比，{shown} 含义不明：按小数是 {times_100}%，按百分数是 {}%",
+                    "{w}是百分比，{shown} 有歧义：不知道是 {}% 还是 {times_100}%",
                     plain(v)
                 ),
             )
@@ -1277,8 +1289,9 @@ impl Loader<'_> {
         why: &str,
         help: &str,
     ) {
+        let w = subj(what);
         self.push(
-            Diagnostic::error(codes::SUB_KIND, format!("{what} 的值 {shown} {why}"))
+            Diagnostic::error(codes::SUB_KIND, format!("{w}的值 {shown} {why}"))
                 .label("无法读取")
                 .help(help.to_string()),
             span,
@@ -1294,6 +1307,7 @@ impl Loader<'_> {
         shown: &str,
         span: Option<Span>,
     ) -> Option<Decimal> {
+        let w = subj(what);
         let kind = decl.kind.value;
         let unit = decl.unit.as_ref().map(|u| u.value.as_str());
         let q = match parse_quantity(s) {
@@ -1307,7 +1321,7 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         codes::SUB_KIND,
-                        format!("{what} 应为{}，{shown} {why}", kind_name(kind)),
+                        format!("{w}应为{}，{shown} {why}", kind_name(kind)),
                     )
                     .label(format!("应为{}", kind_name(kind)))
                     .help(Self::kind_help(decl)),
@@ -1316,29 +1330,16 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let mismatch = |this: &mut Self, written: &str| {
-            let expected = match (kind, unit) {
-                (ScalarKind::Percent, _) => "百分比不带其他单位".to_string(),
-                (ScalarKind::Money, u) => {
-                    format!("金额的单位应为{}或带“万”“亿”的元", u.unwrap_or("元"))
-                }
-                (_, Some(u)) => format!("单位应为{u}"),
-                (_, None) => "不带单位".to_string(),
-            };
+        let mismatch = |this: &mut Self, problem: String| {
             this.push(
-                Diagnostic::error(
-                    codes::SUB_KIND,
-                    format!(
-                        "{what} 是{}，{expected}，这里写的是{written} {shown}",
-                        kind_name(kind)
-                    ),
-                )
-                .label("单位不符")
-                .help(Self::kind_help(decl)),
+                Diagnostic::error(codes::SUB_KIND, problem)
+                    .label("单位不符")
+                    .help(Self::kind_help(decl)),
                 span,
             );
             None
         };
+        let kn = kind_name(kind);
         let has_magnitude = MAGNITUDES.iter().any(|(w, _)| s.contains(w));
         match (kind, &q.unit) {
             (ScalarKind::Money, QuantityUnit::Money) => Some(q.value),
@@ -1357,10 +1358,23 @@ impl Loader<'_> {
             {
                 Some(q.value)
             }
-            (_, QuantityUnit::Percent) => mismatch(self, "百分比"),
-            (_, QuantityUnit::Money) => mismatch(self, "金额"),
-            (_, QuantityUnit::Other(u)) => mismatch(self, &format!("单位“{u}”")),
-            (ScalarKind::Bool, QuantityUnit::None) => mismatch(self, "数字"),
+            (_, QuantityUnit::Percent) => {
+                mismatch(self, format!("{w}是{kn}，不能写成百分比 {shown}"))
+            }
+            (ScalarKind::Percent, _) => {
+                mismatch(self, format!("{w}是百分比，不能带单位，这里是 {shown}"))
+            }
+            (_, QuantityUnit::Money) => mismatch(self, format!("{w}是{kn}，不能写成金额 {shown}")),
+            (ScalarKind::Money, QuantityUnit::Other(u)) => {
+                mismatch(self, format!("{w}是金额，{shown} 的单位“{u}”无法换算成元"))
+            }
+            (_, QuantityUnit::Other(u)) => match unit {
+                Some(want) => mismatch(self, format!("{w}的单位应为{want}，{shown} 的单位是“{u}”")),
+                None => mismatch(self, format!("{w}不带单位，{shown} 却带了单位“{u}”")),
+            },
+            (ScalarKind::Bool, QuantityUnit::None) => {
+                mismatch(self, format!("{w}应为是或否，这里是 {shown}"))
+            }
         }
     }
 
@@ -1387,11 +1401,12 @@ impl Loader<'_> {
         shown: &str,
         span: Option<Span>,
     ) -> Option<()> {
+        let w = subj(what);
         let (min, max) = (decl.min.as_ref(), decl.max.as_ref());
         let allowed = match (min, max) {
-            (Some(a), Some(b)) => format!("{} 到 {}", a.text, b.text),
-            (None, Some(b)) => format!("不超过 {}", b.text),
-            (Some(a), None) => format!("不低于 {}", a.text),
+            (Some(a), Some(b)) => format!("应在 {} 到 {} 之间", a.text, b.text),
+            (None, Some(b)) => format!("不能超过 {}", b.text),
+            (Some(a), None) => format!("不能低于 {}", a.text),
             (None, None) => return Some(()),
         };
         let problem = if let Some(lo) = min.filter(|lo| v < Self::bound(decl, lo)) {
@@ -1402,12 +1417,9 @@ impl Loader<'_> {
             return Some(());
         };
         self.push(
-            Diagnostic::error(codes::SUB_RANGE, format!("{what} 为 {shown}，{problem}"))
+            Diagnostic::error(codes::SUB_RANGE, format!("{w}为 {shown}，{problem}"))
                 .label("超出范围")
-                .help(format!(
-                    "{}的取值范围是 {allowed}，请核对数据",
-                    decl.label.value
-                )),
+                .help(format!("{}{allowed}，请核对数据", decl.label.value)),
             span,
         );
         None
@@ -1547,7 +1559,7 @@ impl Loader<'_> {
                 ("met", _) => {
                     field_err(
                         self,
-                        "true 或 false",
+                        " true 或 false",
                         "met = true 或 met = false（不加引号）",
                     );
                     ok = false;

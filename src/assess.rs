@@ -1,0 +1,122 @@
+//! The whole job in one call: load a submission (and a reference file), validate it, run the
+//! rule file's data checks and score it. The command line and the tests both go through here, so
+//! what a user sees and what the tests lock down are the same thing.
+
+use crate::codes;
+use crate::diag::{self, Diagnostic, Severity};
+use crate::eval::{self, Evaluation};
+use crate::model::RuleSet;
+use crate::submission::{self, Format, Submission};
+use std::sync::Arc;
+
+/// A file handed to [`assess`]: its name, its text and its format.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The name shown in messages (usually the path).
+    pub name: &'a Arc<str>,
+    /// The text.
+    pub text: &'a str,
+    /// TOML or JSON.
+    pub format: Format,
+}
+
+/// What to assess.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The district's submission.
+    pub submission: Input<'a>,
+    /// Province reference data shared by every district, if any.
+    pub reference: Option<Input<'a>>,
+    /// Missing inputs and judgements not submitted are errors.
+    pub strict: bool,
+}
+
+/// The result of [`assess`].
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Scored. `warnings` are problems that did not stop the evaluation.
+    Scored {
+        /// The validated submission (reference data merged in).
+        submission: Box<Submission>,
+        /// The scores.
+        evaluation: Box<Evaluation>,
+        /// Warnings found on the way.
+        warnings: Vec<Diagnostic>,
+    },
+    /// The input cannot be used as it is; every problem found.
+    Unusable(Vec<Diagnostic>),
+}
+
+/// Loads, validates, checks and scores a submission against a rule set.
+pub fn assess(rules: &RuleSet, req: Request) -> Outcome {
+    let s = req.submission;
+    let (sub, mut problems) = submission::load(rules, s.name, s.text, s.format);
+    let Some(mut sub) = sub else {
+        return Outcome::Unusable(problems);
+    };
+    if let Some(r) = req.reference {
+        let (reference, diags) = submission::load_reference(rules, r.name, r.text, r.format);
+        problems.extend(diags);
+        if let Some(reference) = reference {
+            problems.extend(submission::merge_reference(&mut sub, &reference));
+        }
+    }
+    if diag::has_errors(&problems) {
+        return Outcome::Unusable(problems);
+    }
+    let mut failed = Vec::new();
+    for c in eval::check_data(rules, &sub) {
+        let d = Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message))
+            .in_file(&sub.file)
+            .help(format!("{}。请核对这些数据", c.detail));
+        if c.severity == Severity::Error {
+            failed.push(d);
+        } else {
+            problems.push(Diagnostic {
+                severity: Severity::Warning,
+                ..d
+            });
+        }
+    }
+    if !failed.is_empty() {
+        return Outcome::Unusable(failed);
+    }
+    let evaluation = eval::evaluate(rules, &sub);
+    if req.strict {
+        let mut strict = Vec::new();
+        for m in evaluation.missing() {
+            strict.push(
+                Diagnostic::error(
+                    codes::SUB_MISSING,
+                    format!("缺少数据：{}", eval::missing_label(rules, &m)),
+                )
+                .in_file(&sub.file)
+                .help(match m.year {
+                    Some(y) => format!("在 [data] 中填写 {} 的 {y} 年数据", m.key),
+                    None => format!("在 [data] 中填写 {}", m.key),
+                }),
+            );
+        }
+        for it in evaluation.not_submitted() {
+            strict.push(
+                Diagnostic::error(
+                    codes::SUB_NOT_SUBMITTED,
+                    format!("评审结论未提交：{} {}", it.key, it.text),
+                )
+                .in_file(&sub.file)
+                .help(format!(
+                    "在 [judgements] 中填写 \"{}\" = true 或 false",
+                    it.key
+                )),
+            );
+        }
+        if !strict.is_empty() {
+            return Outcome::Unusable(strict);
+        }
+    }
+    Outcome::Scored {
+        submission: Box::new(sub),
+        evaluation: Box::new(evaluation),
+        warnings: problems,
+    }
+}

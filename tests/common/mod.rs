@@ -1,0 +1,90 @@
+//! Helpers shared by the integration tests: load rules from text, assess a submission, render.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use zhibiao::assess::{Input, Outcome, Request, assess};
+use zhibiao::diag::{RenderOptions, SourceMap, render_all};
+use zhibiao::eval::Evaluation;
+use zhibiao::model::RuleSet;
+use zhibiao::submission::{Format, Submission};
+
+/// Loads a rule file that must have no errors.
+pub fn rules(text: &str) -> RuleSet {
+    let name: Arc<str> = Arc::from("rules.zb");
+    let (rules, diags) = zhibiao::model::load(&name, text);
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert!(
+        errors.is_empty(),
+        "rule file has errors: {}",
+        rendered_rules(text)
+    );
+    rules.expect("rules")
+}
+
+/// The rendered diagnostics of a rule file (empty when it is clean).
+pub fn rendered_rules(text: &str) -> String {
+    let name: Arc<str> = Arc::from("rules.zb");
+    let (_, diags) = zhibiao::model::load(&name, text);
+    let mut sources = SourceMap::new();
+    sources.add(&name, &Arc::from(text));
+    render_all(&diags, &sources, RenderOptions::default())
+}
+
+/// Assesses a TOML submission; panics with the rendered diagnostics if it is unusable.
+pub fn scored(rules: &RuleSet, toml: &str) -> (Submission, Evaluation) {
+    match outcome(rules, toml, None, false) {
+        Outcome::Scored {
+            submission,
+            evaluation,
+            ..
+        } => (*submission, *evaluation),
+        Outcome::Unusable(d) => {
+            let mut sources = SourceMap::new();
+            sources.add(&Arc::from("submission.toml"), &Arc::from(toml));
+            panic!(
+                "unusable: {}",
+                render_all(&d, &sources, RenderOptions::default())
+            )
+        }
+    }
+}
+
+/// Assesses a TOML submission with an optional reference file.
+pub fn outcome(rules: &RuleSet, toml: &str, reference: Option<&str>, strict: bool) -> Outcome {
+    let name: Arc<str> = Arc::from("submission.toml");
+    let rname: Arc<str> = Arc::from("reference.toml");
+    let req = Request {
+        submission: Input {
+            name: &name,
+            text: toml,
+            format: Format::Toml,
+        },
+        reference: reference.map(|t| Input {
+            name: &rname,
+            text: t,
+            format: Format::Toml,
+        }),
+        strict,
+    };
+    assess(rules, req)
+}
+
+/// The score of one indicator, as a string.
+pub fn score_of(ev: &Evaluation, no: u32) -> String {
+    let ind = ev
+        .indicators
+        .iter()
+        .find(|i| i.no == no)
+        .expect("indicator");
+    ind.score.normalize().to_string()
+}
+
+/// The explanation of one indicator, one line per step.
+pub fn explain(ev: &Evaluation, no: u32) -> String {
+    let ind = ev
+        .indicators
+        .iter()
+        .find(|i| i.no == no)
+        .expect("indicator");
+    ind.explanation.join("\n")
+}

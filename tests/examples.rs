@@ -1,0 +1,142 @@
+//! The example submissions against the built-in official index: the verdicts they were written
+//! for, and their full text and JSON reports locked down as snapshots.
+
+mod common;
+use std::sync::Arc;
+use zhibiao::assess::Outcome;
+use zhibiao::diag::SourceMap;
+use zhibiao::report::{Context, to_json, to_text};
+
+const REFERENCE: &str = include_str!("../examples/province-2024.toml");
+
+fn official() -> zhibiao::model::RuleSet {
+    let f = zhibiao::builtin::default_file();
+    let (rules, diags) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    assert!(
+        !zhibiao::diag::has_errors(&diags),
+        "the built-in rules must load cleanly"
+    );
+    rules.expect("rules")
+}
+
+fn assess(
+    name: &str,
+) -> (
+    zhibiao::submission::Submission,
+    zhibiao::eval::Evaluation,
+    String,
+    String,
+) {
+    let rules = official();
+    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example");
+    let outcome = common::outcome(&rules, &text, Some(REFERENCE), false);
+    let Outcome::Scored {
+        submission,
+        evaluation,
+        warnings,
+    } = outcome
+    else {
+        panic!("{name} should be usable");
+    };
+    let sources = SourceMap::new();
+    let ctx = Context {
+        rules: &rules,
+        sub: &submission,
+        problems: &warnings,
+        sources: &sources,
+    };
+    let text_report = to_text(&ctx, &evaluation);
+    let json = serde_json::to_string_pretty(&to_json(&ctx, &evaluation)).expect("json");
+    (*submission, *evaluation, text_report, json)
+}
+
+#[test]
+fn the_passing_example_passes() {
+    let (_, ev, text, json) = assess("pass.toml");
+    assert!(ev.passed, "{text}");
+    assert!(ev.total >= 85.into());
+    insta::assert_snapshot!("pass_text", text);
+    insta::assert_snapshot!("pass_json", json);
+}
+
+#[test]
+fn the_category_fail_example_fails_on_a_category_rate_alone() {
+    let (_, ev, text, json) = assess("category-fail.toml");
+    assert!(!ev.passed);
+    assert!(ev.total >= 85.into(), "total {}", ev.total);
+    let failing: Vec<&str> = ev
+        .conditions
+        .iter()
+        .filter(|c| !c.held)
+        .map(|c| c.text.as_str())
+        .collect();
+    assert_eq!(failing, vec!["每个一级指标得分率 ≥ 75%"], "{text}");
+    insta::assert_snapshot!("category_fail_text", text);
+    insta::assert_snapshot!("category_fail_json", json);
+}
+
+#[test]
+fn the_draft_is_scored_with_its_gaps_listed() {
+    let (_, ev, text, json) = assess("draft.toml");
+    assert!(!ev.passed);
+    assert!(!ev.missing().is_empty());
+    assert!(!ev.not_submitted().is_empty());
+    assert!(text.contains("缺少的数据"));
+    assert!(text.contains("未提交的评审结论"));
+    insta::assert_snapshot!("draft_text", text);
+    insta::assert_snapshot!("draft_json", json);
+}
+
+#[test]
+fn reports_are_byte_identical_across_runs() {
+    let (_, _, a, ja) = assess("pass.toml");
+    let (_, _, b, jb) = assess("pass.toml");
+    assert_eq!(a, b);
+    assert_eq!(ja, jb);
+}
+
+#[test]
+fn the_json_report_keeps_the_contract_fields() {
+    let (_, _, _, json) = assess("pass.toml");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid json");
+    for key in [
+        "ruleset",
+        "submission",
+        "total",
+        "max",
+        "passed",
+        "categories",
+        "indicators",
+        "problems",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["ruleset"]["id"], "sd-nmsz");
+    assert_eq!(v["ruleset"]["version"], "2023");
+    assert!(
+        v["ruleset"]["digest"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("sha256:")
+    );
+    assert!(
+        v["submission"]["digest"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("sha256:")
+    );
+    assert!(v["total"].is_string(), "scores are decimal strings");
+    let inds = v["indicators"].as_array().expect("indicators");
+    assert_eq!(inds.len(), 42);
+    for (i, ind) in inds.iter().enumerate() {
+        assert_eq!(ind["id"], (i + 1).to_string());
+        assert!(ind["score"].is_string() && ind["max"].is_string());
+        assert!(["scored", "missing", "error"].contains(&ind["status"].as_str().unwrap_or("")));
+    }
+    let cats = v["categories"].as_array().expect("categories");
+    assert_eq!(cats.len(), 5);
+    for c in cats {
+        assert!(c["rate"].is_string() && c["score"].is_string() && c["passed"].is_boolean());
+    }
+}

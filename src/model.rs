@@ -122,6 +122,9 @@ pub fn digest(text: &str) -> String {
 /// found) and every diagnostic.
 pub fn load(file: &Arc<str>, text: &str) -> (Option<RuleSet>, Vec<Diagnostic>) {
     let (ast, mut diags) = crate::syntax::parse(file, text);
+    if diags.iter().any(|d| d.code == codes::LIMIT) {
+        return (None, diags);
+    }
     let rs = resolve(file, text, ast, &mut diags);
     (rs, diags)
 }

@@ -237,7 +237,7 @@ fn json_errors_carry_lines() {
     "market_entities": 12000,
     "identity_claim_rate": 96.5,
     "online_retail": {"2023": 74500, "2024": 92000},
-    "online_operaters": 1500
+    "training_hours": 50
   },
   "judgements": {
     "11.1": true
@@ -399,6 +399,10 @@ fn money_strings_convert_exactly() {
         sub.values.get("online_retail"),
         Some(&InputValue::Series(series))
     );
+    // Stored normalised: no trailing zeros from the conversion (9.2 × 10^8 is not "920000000.0").
+    if let Some(InputValue::Series(s)) = sub.values.get("online_retail") {
+        assert_eq!(s[&2022].to_string(), "920000000");
+    }
     let list = vec![
         d("50000000"),
         d("300000000"),

@@ -1210,7 +1210,7 @@ impl Loader<'_> {
             return None;
         }
         self.range(decl, value, what, &shown, n.span)?;
-        Some(value)
+        Some(value.normalize())
     }
 
     fn times(
@@ -1588,7 +1588,7 @@ impl Loader<'_> {
                         );
                         ok = false;
                     }
-                    Ok(s) => j.score = Some(s),
+                    Ok(s) => j.score = Some(s.normalize()),
                     Err(_) => {
                         field_err(self, "分数", "score = 1.5");
                         ok = false;
@@ -1701,5 +1701,56 @@ fn flatten<'n>(
             Kind::Table(t) if t.dotted => flatten(&t.entries, Some((&key, span)), out),
             _ => out.push((key, span, &e.value)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(s: &str) -> Option<Decimal> {
+        parse_number(s).ok()
+    }
+
+    #[test]
+    fn numbers_are_read_from_their_text() {
+        let d = |s: &str| s.parse::<Decimal>().ok();
+        assert_eq!(num("1_000.5"), d("1000.5"));
+        assert_eq!(num("+1.5e3"), d("1500"));
+        assert_eq!(num("2E-2"), d("0.02"));
+        assert_eq!(num("0x10"), d("16"));
+        assert_eq!(num("0b101"), d("5"));
+        assert_eq!(num("-0.965"), d("-0.965"));
+        assert_eq!(
+            num("12345678901234567.123456789"),
+            d("12345678901234567.123456789")
+        );
+        assert!(num("nan").is_none() && num("-inf").is_none() && num("").is_none());
+        assert!(num("1e400").is_none());
+    }
+
+    #[test]
+    fn json_scanner_finds_keys_values_and_escapes() {
+        let text = r#"{"a\"b": [1, "x,]"], "c": {"d": -2.5e3}}"#;
+        let mut s = Scanner { text, pos: 0 };
+        let Some((span, JScan::Obj(entries))) = s.value(0) else {
+            panic!("not an object")
+        };
+        assert_eq!((span.start, span.end), (0, text.len()));
+        let keys: Vec<_> = entries.iter().map(|e| e.key.clone()).collect();
+        assert_eq!(keys, [Some("a\"b".to_string()), Some("c".to_string())]);
+        let slice = |sp: Span| &text[sp.start..sp.end];
+        assert_eq!(slice(entries[0].value_span), r#"[1, "x,]"]"#);
+        let JScan::Obj(inner) = &entries[1].value else {
+            panic!("not an object")
+        };
+        assert_eq!(slice(inner[0].value_span), "-2.5e3");
+    }
+
+    #[test]
+    fn json_error_offsets() {
+        let text = "{\n  \"a\": 1,\n}";
+        assert_eq!(json_error_offset(text, 3, 1), Some(text.len() - 1));
+        assert_eq!(json_error_offset(text, 9, 1), None);
     }
 }

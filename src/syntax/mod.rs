@@ -4,4 +4,4 @@
 pub mod ast;
 mod parser;
 
-pub use parser::{MAX_FILE_BYTES, MAX_NESTING, parse};
+pub use parser::{MAX_CHAIN, MAX_FILE_BYTES, MAX_NESTING, parse};

@@ -21,10 +21,29 @@ struct ZbParser;
 /// The largest rule file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// The deepest nesting of brackets accepted.
-pub const MAX_NESTING: usize = 64;
+pub const MAX_NESTING: usize = 48;
+/// The most operands in one chain such as `a + b + c` (the tree it builds is as deep as the chain).
+pub const MAX_CHAIN: usize = 256;
+/// Stack for the parser thread: pest descends about a dozen rules per bracket level.
+const PARSE_STACK: usize = 64 * 1024 * 1024;
 
 /// Parses a rule file. Returns what could be built and every diagnostic found.
 pub fn parse(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
+    // pest's recursive descent needs stack in proportion to the nesting of the text, and a
+    // caller's thread may have little (2 MiB for a test thread). Parse on a thread of our own.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("zhibiao-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || parse_here(file, text))
+            .map(|h| h.join())
+    })
+    .unwrap_or_else(|_| Ok(parse_here(file, text)))
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
+    pest::set_error_detail(true);
     let mut p = Builder {
         file: file.clone(),
         text,
@@ -117,7 +136,9 @@ struct Builder<'t> {
 
 fn span_of(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    // A non-atomic rule's span can take in the whitespace it skipped at its end.
+    let trimmed = s.as_str().trim_end().len();
+    Span::new(s.start(), s.start() + trimmed)
 }
 
 /// The keywords that may begin a field, for "did you mean" on a misspelt keyword.
@@ -285,17 +306,53 @@ fn describe(rule: Rule) -> Option<&'static str> {
 
 impl Builder<'_> {
     fn syntax_error(&self, e: pest::error::Error<Rule>, offset: usize) -> Diagnostic {
-        let pos = match e.location {
+        let at = match e.location {
             InputLocation::Pos(p) => p,
             InputLocation::Span((s, _)) => s,
-        } + offset;
+        };
+        // pest reports the rules it tried; the attempts also know the literal tokens (`,`, `]`),
+        // and sometimes got further than the reported position.
+        let mut tokens: Vec<String> = Vec::new();
+        let mut rule_pos_is_best = true;
+        let mut at = at;
+        if let Some(att) = e.parse_attempts() {
+            if att.max_position >= at {
+                rule_pos_is_best = att.max_position == at;
+                at = att.max_position;
+                for t in att.expected_tokens() {
+                    // Literal tokens only: ranges print as `a..z`, built-ins as BUILTIN_RULE.
+                    let token = t.to_string();
+                    let literal = !token.trim().is_empty()
+                        && token != "BUILTIN_RULE"
+                        && token != "\u{feff}"
+                        && !(token.chars().count() > 2 && token.contains(".."));
+                    if literal && !tokens.contains(&format!("“{token}”")) {
+                        tokens.push(format!("“{token}”"));
+                    }
+                }
+            }
+        }
+        let pos = at + offset;
         let found = self.found_at(pos);
+        if let Some(d) = self.bad_literal_at(pos) {
+            return d;
+        }
         let mut expected: Vec<&str> = match &e.variant {
-            ErrorVariant::ParsingError { positives, .. } => {
+            ErrorVariant::ParsingError { positives, .. } if rule_pos_is_best => {
                 positives.iter().filter_map(|r| describe(*r)).collect()
             }
-            ErrorVariant::CustomError { .. } => Vec::new(),
+            _ => Vec::new(),
         };
+        // Literal tokens add to the rule names only where they say something new: punctuation
+        // such as `,` or `]`. Comment openers are always possible and never helpful.
+        let punctuation_only = !expected.is_empty();
+        expected.extend(
+            tokens
+                .iter()
+                .filter(|t| !t.contains("//") && !t.contains("/*"))
+                .filter(|t| !punctuation_only || !t.chars().any(char::is_alphanumeric))
+                .map(String::as_str),
+        );
         expected.dedup();
         let mut seen = std::collections::BTreeSet::new();
         expected.retain(|x| seen.insert(*x));
@@ -325,6 +382,42 @@ impl Builder<'_> {
             d = d.help("对照语言参考（docs/language.md）检查这一行的写法");
         }
         d
+    }
+
+    /// A number literal at `pos` that is malformed in a way people often get wrong (`15%%`,
+    /// `3亿亿`), as a precise diagnostic.
+    fn bad_literal_at(&self, pos: usize) -> Option<Diagnostic> {
+        let in_literal = |c: char| {
+            c.is_ascii_digit() || c == '.' || c == '%' || (!c.is_ascii() && c.is_alphabetic())
+        };
+        // The error may point inside the literal (at the second `%`): start from its beginning.
+        let before = self.text.get(..pos)?;
+        let back: usize = before
+            .chars()
+            .rev()
+            .take_while(|c| in_literal(*c))
+            .map(char::len_utf8)
+            .sum();
+        let pos = pos - back;
+        let rest = self.text.get(pos..)?;
+        if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let len: usize = rest
+            .chars()
+            .take_while(|c| in_literal(*c))
+            .map(char::len_utf8)
+            .sum();
+        let lit = &rest[..len];
+        match parse_quantity(lit) {
+            Err(QuantityError::Repeated(r)) => Some(
+                Diagnostic::error(codes::LITERAL, format!("数值“{lit}”写法有误：“{r}”重复"))
+                    .at(&self.file, Span::new(pos, pos + len))
+                    .label("这个数值")
+                    .help("数值写法如 15%、3亿、5千万元、50学时；百分号和数量单位各写一次"),
+            ),
+            _ => None,
+        }
     }
 
     /// The token at a position: a word, or a single character.
@@ -1193,6 +1286,31 @@ impl Builder<'_> {
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
         let span = span_of(&pair);
         let rule = pair.as_rule();
+        let chained = matches!(
+            rule,
+            Rule::or_expr
+                | Rule::and_expr
+                | Rule::not_expr
+                | Rule::coalesce
+                | Rule::add_expr
+                | Rule::mul_expr
+                | Rule::unary
+                | Rule::postfix
+        );
+        if chained && pair.clone().into_inner().count() > 2 * MAX_CHAIN {
+            self.diags.push(
+                Diagnostic::error(
+                    codes::LIMIT,
+                    format!("表达式过长（一串运算超过 {MAX_CHAIN} 项）"),
+                )
+                .at(&self.file, Span::new(span.start, span.start + 1))
+                .help("把表达式拆成几个 let 定义"),
+            );
+            return Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            };
+        }
         match rule {
             Rule::expr | Rule::sf_expr => match pair.into_inner().next() {
                 Some(p) => self.expr(p),

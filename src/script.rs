@@ -95,7 +95,9 @@ impl ScriptEngine {
             .chain(extra.iter().copied())
             .chain(["Y"])
         {
-            scope.push_constant_dynamic(name.to_string(), Dynamic::UNIT);
+            // Plain variables, not constants: the optimiser would fold a constant's placeholder
+            // value into the compiled script.
+            scope.push_dynamic(name.to_string(), Dynamic::UNIT);
         }
         scope
     }
@@ -183,8 +185,18 @@ fn eval_error_text(e: &EvalAltResult) -> String {
         R::ErrorStackOverflow(_) => {
             format!("脚本调用层数超过 {MAX_CALL_LEVELS} 层上限（可能是无限递归）")
         }
-        R::ErrorDataTooLarge(what, _) => format!("脚本生成的数据过大（{what}）"),
+        R::ErrorDataTooLarge(what, _) => {
+            let what = match what.as_str() {
+                "Length of string" => format!("字符串长度超过 {MAX_STRING} 字节"),
+                "Size of array" => format!("数组超过 {MAX_ARRAY} 项"),
+                "Size of object map" => format!("映射超过 {MAX_MAP} 项"),
+                other => other.to_string(),
+            };
+            format!("脚本生成的数据过大（{what}）")
+        }
         R::ErrorVariableNotFound(name, _) => format!("脚本读取了不存在的名称“{name}”"),
+        R::ErrorArithmetic(msg, _) if msg.starts_with("Division by zero") => "脚本计算出错：除数为零".to_string(),
+        R::ErrorArithmetic(msg, _) if msg.contains("overflow") => "脚本计算出错：数值超出范围".to_string(),
         R::ErrorArithmetic(msg, _) => format!("脚本计算出错：{msg}"),
         R::ErrorRuntime(v, _) => format!("脚本报错：{v}"),
         R::ErrorFunctionNotFound(sig, _) => format!("脚本调用了不存在的函数“{sig}”"),

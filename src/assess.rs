@@ -64,18 +64,15 @@ pub fn assess(rules: &RuleSet, req: Request) -> Outcome {
     if diag::has_errors(&problems) {
         return Outcome::Unusable(problems);
     }
+    // Failed checks of severity error stop here; warnings travel in the evaluation's `checks`.
     let mut failed = Vec::new();
     for c in eval::check_data(rules, &sub) {
-        let d = Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message))
-            .in_file(&sub.file)
-            .help(format!("{}。请核对这些数据", c.detail));
         if c.severity == Severity::Error {
-            failed.push(d);
-        } else {
-            problems.push(Diagnostic {
-                severity: Severity::Warning,
-                ..d
-            });
+            failed.push(
+                Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message))
+                    .in_file(&sub.file)
+                    .help(format!("{}。请核对这些数据", c.detail)),
+            );
         }
     }
     if !failed.is_empty() {

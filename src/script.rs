@@ -195,8 +195,12 @@ fn eval_error_text(e: &EvalAltResult) -> String {
             format!("脚本生成的数据过大（{what}）")
         }
         R::ErrorVariableNotFound(name, _) => format!("脚本读取了不存在的名称“{name}”"),
-        R::ErrorArithmetic(msg, _) if msg.starts_with("Division by zero") => "脚本计算出错：除数为零".to_string(),
-        R::ErrorArithmetic(msg, _) if msg.contains("overflow") => "脚本计算出错：数值超出范围".to_string(),
+        R::ErrorArithmetic(msg, _) if msg.starts_with("Division by zero") => {
+            "脚本计算出错：除数为零".to_string()
+        }
+        R::ErrorArithmetic(msg, _) if msg.contains("overflow") => {
+            "脚本计算出错：数值超出范围".to_string()
+        }
         R::ErrorArithmetic(msg, _) => format!("脚本计算出错：{msg}"),
         R::ErrorRuntime(v, _) => format!("脚本报错：{v}"),
         R::ErrorFunctionNotFound(sig, _) => format!("脚本调用了不存在的函数“{sig}”"),

@@ -85,7 +85,12 @@ sales = [35000, 100]
 fn a_script_sees_exact_decimals_and_scores() {
     let r = rules(RULES);
     let (_, ev) = scored(&r, SUB);
-    assert_eq!(score_of(&ev, 1), "2", "1500/10000 is exactly 15%: {}", explain(&ev, 1));
+    assert_eq!(
+        score_of(&ev, 1),
+        "2",
+        "1500/10000 is exactly 15%: {}",
+        explain(&ev, 1)
+    );
     assert_eq!(score_of(&ev, 7), "2", "{}", explain(&ev, 7));
     assert_eq!(score_of(&ev, 8), "2", "{}", explain(&ev, 8));
 }
@@ -101,7 +106,12 @@ fn runaway_scripts_fail_only_their_own_indicator() {
         .map(|i| format!("{}: {}", i.no, i.error.clone().unwrap_or_default()))
         .collect();
     insta::assert_snapshot!(errors.join("\n"));
-    assert_eq!(score_of(&ev, 6), "2", "a value above the points is capped: {}", explain(&ev, 6));
+    assert_eq!(
+        score_of(&ev, 6),
+        "2",
+        "a value above the points is capped: {}",
+        explain(&ev, 6)
+    );
 }
 
 #[test]

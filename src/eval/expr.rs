@@ -646,7 +646,11 @@ impl<'a> Env<'a> {
 
     fn describe_call(&mut self, name: &str, args: &[Expr], shown: &str) -> String {
         let Some(f) = self.rules.fns.get(name).cloned() else {
-            return format!("{name}(…) = {shown}");
+            let parts: Vec<String> = args.iter().map(|a| self.formula(a)).collect();
+            return match name {
+                "abs" => format!("｜{}｜ = {shown}", parts.join("，")),
+                _ => format!("{name}（{}） = {shown}", parts.join("，")),
+            };
         };
         let label = f
             .label

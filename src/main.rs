@@ -229,14 +229,6 @@ fn load_rules(spec: Option<&str>, sources: &mut SourceMap) -> Result<RuleSet, Ve
 
 fn run_eval(args: EvalArgs) -> u8 {
     let mut sources = SourceMap::new();
-    let rules = match load_rules(args.rules.as_deref(), &mut sources) {
-        Ok(r) => r,
-        Err(diags) => {
-            print_diags(&diags, &sources);
-            eprintln!("规则文件有错误，无法评估。");
-            return EXIT_UNUSABLE;
-        }
-    };
     let Some(format) = Format::from_path(&args.submission.display().to_string()) else {
         let name: Arc<str> = Arc::from(args.submission.display().to_string());
         print_diags(
@@ -255,6 +247,19 @@ fn run_eval(args: EvalArgs) -> u8 {
         }
     };
     sources.add(&name, &text);
+    // The command line wins; otherwise the submission may name its rule set.
+    let requested = args
+        .rules
+        .clone()
+        .or_else(|| zhibiao::submission::requested_ruleset(&text, format));
+    let rules = match load_rules(requested.as_deref(), &mut sources) {
+        Ok(r) => r,
+        Err(diags) => {
+            print_diags(&diags, &sources);
+            eprintln!("规则无法使用，无法评估。");
+            return EXIT_UNUSABLE;
+        }
+    };
     let mut reference = None;
     if let Some(path) = &args.reference {
         let rname: Arc<str> = Arc::from(path.display().to_string());

@@ -140,3 +140,33 @@ fn the_json_report_keeps_the_contract_fields() {
         assert!(c["rate"].is_string() && c["score"].is_string() && c["passed"].is_boolean());
     }
 }
+
+#[test]
+fn the_json_submission_scores_the_same_as_the_toml_one() {
+    let rules = official();
+    let json = include_str!("../examples/pass.json");
+    let name: Arc<str> = Arc::from("pass.json");
+    let rname: Arc<str> = Arc::from("province-2024.toml");
+    let req = zhibiao::assess::Request {
+        submission: zhibiao::assess::Input {
+            name: &name,
+            text: json,
+            format: zhibiao::submission::Format::Json,
+        },
+        reference: Some(zhibiao::assess::Input {
+            name: &rname,
+            text: REFERENCE,
+            format: zhibiao::submission::Format::Toml,
+        }),
+        strict: false,
+    };
+    let Outcome::Scored {
+        evaluation: from_json,
+        ..
+    } = zhibiao::assess::assess(&rules, req)
+    else {
+        panic!("pass.json should be usable");
+    };
+    let (_, from_toml, _, _) = assess("pass.toml");
+    assert_eq!(*from_json, from_toml);
+}

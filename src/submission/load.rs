@@ -1754,3 +1754,24 @@ mod tests {
         assert_eq!(json_error_offset(text, 9, 1), None);
     }
 }
+
+/// The `ruleset` a submission asks for (`"sd-nmsz@2023"`), if it names one and can be read at
+/// all. Used to pick the rules before the submission is validated against them.
+pub fn requested_ruleset(text: &str, format: Format) -> Option<String> {
+    let mut ignored = Vec::new();
+    let name: Arc<str> = Arc::from("");
+    let root = match format {
+        Format::Toml => parse_toml(&name, text, &mut ignored)?,
+        Format::Json => parse_json(&name, text, &mut ignored)?,
+    };
+    let Kind::Table(t) = root.kind else {
+        return None;
+    };
+    t.entries
+        .into_iter()
+        .find(|e| e.key == "ruleset")
+        .and_then(|e| match e.value.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        })
+}

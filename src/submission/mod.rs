@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 mod load;
 
-pub use load::{Format, load, load_reference, merge_reference};
+pub use load::{Format, load, load_reference, merge_reference, requested_ruleset};
 
 /// The largest submission accepted, in bytes.
 pub const MAX_SUBMISSION_BYTES: usize = 4 * 1024 * 1024;

@@ -109,7 +109,13 @@ fn run(cli: Cli) -> u8 {
 fn read(path: &Path, code: &'static str) -> Result<(Arc<str>, Arc<str>), Diagnostic> {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(code, format!("无法读取文件：{e}"))
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+            std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+            std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".to_string(),
+            _ => e.to_string(),
+        };
+        Diagnostic::error(code, format!("无法读取文件：{why}"))
             .in_file(&name)
             .help("检查文件路径是否正确、文件是否存在")
     })?;
@@ -147,7 +153,9 @@ fn rule_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 /// Resolves `--rules`: a file, a folder (its newest version), a built-in id, or the default.
-fn rule_source(spec: Option<&str>) -> Result<RuleSource, Diagnostic> {
+/// Resolves a rule spec. Paths are honoured only when `allow_paths` (the command line); a
+/// submission may name built-in rule sets only.
+fn rule_source(spec: Option<&str>, allow_paths: bool) -> Result<RuleSource, Diagnostic> {
     let Some(spec) = spec else {
         let f = builtin::default_file();
         return Ok(RuleSource {
@@ -156,11 +164,11 @@ fn rule_source(spec: Option<&str>) -> Result<RuleSource, Diagnostic> {
         });
     };
     let path = Path::new(spec);
-    if path.is_file() {
+    if allow_paths && path.is_file() {
         let (name, text) = read(path, codes::MISSING)?;
         return Ok(RuleSource { name, text });
     }
-    if path.is_dir() {
+    if allow_paths && path.is_dir() {
         let files = rule_files_in(path)?;
         let mut best: Option<(String, RuleSource)> = None;
         for f in files {
@@ -209,15 +217,23 @@ fn rule_source(spec: Option<&str>) -> Result<RuleSource, Diagnostic> {
             )
         })
         .collect();
-    Err(Diagnostic::error(
-        codes::MISSING,
-        format!("找不到规则“{spec}”：既不是文件或目录，也不是内置规则"),
+    let why = if allow_paths {
+        "既不是文件或目录，也不是内置规则"
+    } else {
+        "申报文件中的 ruleset 只能写内置规则编号"
+    };
+    Err(
+        Diagnostic::error(codes::MISSING, format!("找不到规则“{spec}”：{why}"))
+            .help(format!("内置规则有：{}", known.join("、"))),
     )
-    .help(format!("内置规则有：{}", known.join("、"))))
 }
 
-fn load_rules(spec: Option<&str>, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diagnostic>> {
-    let src = rule_source(spec).map_err(|d| vec![d])?;
+fn load_rules(
+    spec: Option<&str>,
+    allow_paths: bool,
+    sources: &mut SourceMap,
+) -> Result<RuleSet, Vec<Diagnostic>> {
+    let src = rule_source(spec, allow_paths).map_err(|d| vec![d])?;
     sources.add(&src.name, &src.text);
     let (rules, diags) = model::load(&src.name, &src.text);
     if diag::has_errors(&diags) {
@@ -247,12 +263,13 @@ fn run_eval(args: EvalArgs) -> u8 {
         }
     };
     sources.add(&name, &text);
-    // The command line wins; otherwise the submission may name its rule set.
-    let requested = args
-        .rules
-        .clone()
-        .or_else(|| zhibiao::submission::requested_ruleset(&text, format));
-    let rules = match load_rules(requested.as_deref(), &mut sources) {
+    // The command line wins; otherwise the submission may name a built-in rule set
+    // (`sd-nmsz@2023`) — never a path: files are chosen by whoever runs the command.
+    let (requested, allow_paths) = match &args.rules {
+        Some(r) => (Some(r.clone()), true),
+        None => (zhibiao::submission::requested_ruleset(&text, format), false),
+    };
+    let rules = match load_rules(requested.as_deref(), allow_paths, &mut sources) {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);

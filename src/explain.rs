@@ -120,7 +120,10 @@ fn source_ref(rules: &RuleSet, span: Span) -> SourceRef {
     let text = &rules.text;
     let start = span.start.min(text.len());
     let (line, _) = line_col(text, start);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = text
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| start + i);
     let end = end.min(span.end.max(start + 1)).max(start);
     let mut shown: String = text
         .get(start..end)

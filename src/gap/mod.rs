@@ -1032,54 +1032,134 @@ fn has_check_errors(rules: &RuleSet, sub: &Submission) -> bool {
         .any(|c| c.severity == crate::diag::Severity::Error)
 }
 
+/// How much a change closes the gap; larger is better: fewer failing subjects, then fewer points
+/// short, then (on a tie) the smaller gain, data before judgements, and the earlier candidate.
+type Rank = (
+    usize,
+    Decimal,
+    std::cmp::Reverse<Decimal>,
+    bool,
+    std::cmp::Reverse<usize>,
+);
+
+/// A candidate change with what is known of its effect.
+struct Candidate {
+    change: Change,
+    order: usize,
+    /// The rank it had when last scored (an upper bound on its rank now); `None` if never scored.
+    bound: Option<Rank>,
+    /// It closed nothing when last scored.
+    dead: bool,
+}
+
+/// Scores a change against the current state: its rank and the evaluation with it, or `None`
+/// when it closes nothing or breaks a data check.
+fn score_change(
+    rules: &RuleSet,
+    work: &Submission,
+    base: (usize, Decimal),
+    c: &Candidate,
+) -> Option<(Rank, Evaluation)> {
+    let mut w = work.clone();
+    c.change.apply(&mut w);
+    if has_check_errors(rules, &w) {
+        return None;
+    }
+    let e = eval::evaluate(rules, &w);
+    let d = deficit(rules, &e);
+    if d >= base {
+        return None;
+    }
+    let rank = (
+        base.0.saturating_sub(d.0),
+        base.1 - d.1,
+        std::cmp::Reverse(c.change.gain),
+        matches!(c.change.kind, ChangeKind::Data { .. }),
+        std::cmp::Reverse(c.order),
+    );
+    Some((rank, e))
+}
+
+/// Picks the change that closes the most of the gap now. Lazily: a change's rank can only shrink
+/// as the gap closes, so the best stale rank is re-scored first and taken when it still beats
+/// every other candidate's stale rank; when nothing lazy is found, every candidate is scored
+/// again before giving up.
+fn pick(
+    rules: &RuleSet,
+    work: &Submission,
+    base: (usize, Decimal),
+    cands: &mut [Candidate],
+) -> Option<(usize, Evaluation)> {
+    for full in [false, true] {
+        if full {
+            for c in cands.iter_mut() {
+                c.dead = false;
+                c.bound = None;
+            }
+        }
+        loop {
+            // Never-scored candidates first, then the best stale rank.
+            let best = cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.dead)
+                .max_by(|(_, a), (_, b)| match (&a.bound, &b.bound) {
+                    (None, None) => b.order.cmp(&a.order),
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (Some(x), Some(y)) => x.cmp(y),
+                })
+                .map(|(i, _)| i);
+            let Some(i) = best else {
+                break;
+            };
+            match score_change(rules, work, base, &cands[i]) {
+                None => cands[i].dead = true,
+                Some((rank, e)) => {
+                    let beaten = cands.iter().enumerate().any(|(j, c)| {
+                        j != i && !c.dead && c.bound.as_ref().is_none_or(|b| *b > rank)
+                    });
+                    if !beaten {
+                        return Some((i, e));
+                    }
+                    cands[i].bound = Some(rank);
+                }
+            }
+        }
+    }
+    None
+}
+
 /// A set of changes that makes the submission pass: at each step the change that closes the most
 /// of the gap (fewest failing subjects, then fewest points short; on a tie the smaller gain, then
 /// data before judgements, then file order), verified by re-evaluating the whole submission.
 pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoint]) -> Plan {
     let mut work = sub.clone();
     let mut cur = ev.clone();
-    let mut cands = candidates(rules, ev, next);
+    let mut order = 0usize;
+    let mut wrap = |change: Change| {
+        order += 1;
+        Candidate {
+            change,
+            order,
+            bound: None,
+            dead: false,
+        }
+    };
+    let mut cands: Vec<Candidate> = candidates(rules, ev, next)
+        .into_iter()
+        .map(&mut wrap)
+        .collect();
     let mut changes: Vec<Change> = Vec::new();
     for _ in 0..MAX_PLAN_STEPS {
         if cur.passed {
             break;
         }
         let base = deficit(rules, &cur);
-        let mut best: Option<(usize, Evaluation, (usize, Decimal))> = None;
-        for (i, c) in cands.iter().enumerate() {
-            let mut w = work.clone();
-            c.apply(&mut w);
-            if has_check_errors(rules, &w) {
-                continue;
-            }
-            let e = eval::evaluate(rules, &w);
-            let d = deficit(rules, &e);
-            if d >= base {
-                continue;
-            }
-            let better = match &best {
-                None => true,
-                Some((j, _, bd)) => {
-                    let o = &cands[*j];
-                    let key = |c: &Change, d: &(usize, Decimal)| {
-                        (
-                            d.0,
-                            d.1,
-                            c.gain,
-                            matches!(c.kind, ChangeKind::Judgement { .. }),
-                        )
-                    };
-                    key(c, &d) < key(o, bd)
-                }
-            };
-            if better {
-                best = Some((i, e, d));
-            }
-        }
-        let Some((i, e, _)) = best else {
+        let Some((i, e)) = pick(rules, &work, base, &mut cands) else {
             break;
         };
-        let c = cands.remove(i);
+        let c = cands.remove(i).change;
         c.apply(&mut work);
         cur = e;
         let no = c.indicator;
@@ -1105,12 +1185,13 @@ pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoin
                 .map(|(_, i)| i.no.value)
                 .collect();
             cands.retain(|x| {
-                !(affected.contains(&x.indicator) && matches!(x.kind, ChangeKind::Data { .. }))
+                !(affected.contains(&x.change.indicator)
+                    && matches!(x.change.kind, ChangeKind::Data { .. }))
             });
             for r in cur.indicators.iter().filter(|r| affected.contains(&r.no)) {
                 if let Some(n) = next_point(rules, &work, &cur, r) {
                     for s in &n.suggestions {
-                        cands.push(data_change(r.no, s));
+                        cands.push(wrap(data_change(r.no, s)));
                     }
                 }
             }

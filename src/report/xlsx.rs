@@ -159,9 +159,10 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
             &s,
             &[
                 ("合格条件", 22.0),
-                ("是否满足", 46.0),
-                ("实际情况", 16.0),
-                ("未达到", 14.0),
+                ("实际情况", 46.0),
+                ("是否满足", 12.0),
+                ("未达到", 12.0),
+                ("", 12.0),
                 ("", 12.0),
                 ("", 12.0),
             ],
@@ -169,13 +170,13 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
         row += 1;
         for c in &view.conditions {
             text(ws, row, 0, &c.text, &s)?;
+            text(ws, row, 1, &c.detail, &s)?;
             ws.write_string_with_format(
                 row,
-                1,
+                2,
                 if c.held { "满足" } else { "不满足" },
                 if c.held { &s.good } else { &s.bad },
             )?;
-            text(ws, row, 2, &c.detail, &s)?;
             text(ws, row, 3, &c.failing, &s)?;
             row += 1;
         }

@@ -162,8 +162,8 @@ pub(crate) struct Site<'a> {
 }
 
 /// The comparisons that decide an indicator: every tier bound, every comparison in a condition or
-/// a `let`, and the next whole point of a score formula. `current` is the indicator's score form
-/// value where known, for the formula target.
+/// a `let`, and the next whole point of a score formula. `env` must have the indicator's `let`s
+/// bound (the formula's current value and the years of each range are read from it).
 pub(crate) fn sites<'a>(env: &mut Env, rules: &'a RuleSet, ind: &'a Indicator) -> Vec<Site<'a>> {
     let mut c = SiteCollector {
         rules,

@@ -14,8 +14,9 @@
 //! in that direction) covers what the comparisons cannot show, such as a Rhai script.
 //!
 //! Limits: a comparison that is not monotone in the input may hide a nearer crossing; windows
-//! narrower than the lattice step are not seen; values from the shared reference file are never
-//! changed; absent values are not invented (the indicator is then missing, not short).
+//! narrower than the lattice step are not seen; a condition over list entries is watched for the
+//! first 64 entries (the score bisection covers the rest); values from the shared reference file
+//! are never changed; absent values are not invented (the indicator is then missing, not short).
 
 use super::deps::{Bind, Site, Target, inputs_read, sites};
 use crate::eval::{self, Env, Status, Val};

@@ -16,6 +16,8 @@ pub mod builtin;
 pub mod codes;
 pub mod diag;
 pub mod eval;
+pub mod explain;
+pub mod gap;
 pub mod model;
 pub mod number;
 pub mod report;

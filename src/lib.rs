@@ -16,6 +16,7 @@ pub mod builtin;
 pub mod codes;
 pub mod diag;
 pub mod eval;
+pub mod formatter;
 pub mod lint;
 pub mod model;
 pub mod number;

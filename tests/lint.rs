@@ -112,7 +112,7 @@ fn each_doc_example_fires_and_its_instead_does_not() {
             let snippet = block(&doc, heading)
                 .unwrap_or_else(|| panic!("{}: no ```zb block under {heading}", c.code));
             let text = if snippet.contains("ruleset ") {
-                snippet.clone()
+                format!("{snippet}\n")
             } else {
                 format!("{HEADER}{snippet}\n")
             };
@@ -122,6 +122,13 @@ fn each_doc_example_fires_and_its_instead_does_not() {
                 .filter(|f| f.diag.code.starts_with('E'))
                 .collect();
             assert!(errors.is_empty(), "{} {heading}: {errors:#?}", c.code);
+            let canonical =
+                zhibiao::formatter::format(&Arc::from("example.zb"), &text).expect("formats");
+            assert!(
+                canonical == text,
+                "{} {heading} is not in canonical form:\n{canonical}",
+                c.code
+            );
             let fired = findings.iter().any(|f| f.diag.code == c.code);
             assert_eq!(
                 fired, should_fire,

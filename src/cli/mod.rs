@@ -1,7 +1,7 @@
 //! The rule author's commands — `lint`, `test` and `fmt` — as parts of the `zhibiao` binary.
 //! Everything here reads files and prints; the work itself is done by the library.
 
-// pub mod fmt;
+pub mod fmt;
 pub mod lint;
 // pub mod test;
 

@@ -18,6 +18,7 @@
 //!     rule "专家评估。"
 //!     score judged
 //!   }
+//!
 //!   indicator 21 "示例指标二" points 2 {
 //!     rule "专家评估。"
 //!     score judged
@@ -33,6 +34,7 @@
 //!     rule "专家评估。"
 //!     score judged
 //!   }
+//!
 //!   indicator 21 "示例指标二" points 2 {
 //!     rule "专家评估。"
 //!     score judged

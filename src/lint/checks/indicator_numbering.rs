@@ -17,6 +17,7 @@
 //!     rule "专家评估。"
 //!     score judged
 //!   }
+//!
 //!   indicator 3 "示例指标三" points 2 {
 //!     rule "专家评估。"
 //!     score judged
@@ -32,6 +33,7 @@
 //!     rule "专家评估。"
 //!     score judged
 //!   }
+//!
 //!   indicator 2 "示例指标二" points 2 {
 //!     rule "专家评估。"
 //!     score judged

@@ -23,4 +23,5 @@ pub mod number;
 pub mod report;
 pub mod script;
 pub mod submission;
+pub mod suite;
 pub mod syntax;

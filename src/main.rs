@@ -41,6 +41,8 @@ enum Command {
     /// 检查规则文件：语法、名称、类型与单位、分值核算、分档、脚本、元数据（旧名 check）。
     #[command(alias = "check")]
     Lint(cli::lint::Args),
+    /// 运行规则目录下 tests/ 里的测试用例，并报告分档边界和条件的覆盖情况。
+    Test(cli::test::Args),
     /// 把规则文件改写成统一的格式；--check 只检查并显示差异。
     Fmt(cli::fmt::Args),
 }
@@ -104,6 +106,7 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Lint(args) => cli::lint::run(args),
+        Command::Test(args) => cli::test::run(args),
         Command::Fmt(args) => cli::fmt::run(args),
     }
 }

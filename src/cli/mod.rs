@@ -3,7 +3,7 @@
 
 pub mod fmt;
 pub mod lint;
-// pub mod test;
+pub mod test;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -248,11 +248,7 @@ pub fn run(args: Args) -> u8 {
     let mut coverage_short = false;
     for (name, u) in &under {
         let (possible, seen) = u.coverage.counts();
-        let pct = if possible == 0 {
-            100
-        } else {
-            seen * 100 / possible
-        };
+        let pct = (seen * 100).checked_div(possible).unwrap_or(100);
         println!(
             "边界覆盖（{name}）：{} 处分档边界和条件，应测 {possible} 种情况，已测 {seen} 种（{pct}%）{}",
             u.coverage.targets.len(),

@@ -700,7 +700,9 @@ fn num_value(d: Decimal) -> Value {
 fn set(t: &mut dyn toml_edit::TableLike, key: &str, v: Value) -> Option<String> {
     match t.get_mut(key).and_then(Item::as_value_mut) {
         Some(old) => {
-            let before = old.to_string().trim().to_string();
+            let mut bare = old.clone();
+            bare.decor_mut().clear();
+            let before = bare.to_string().trim().to_string();
             let decor = old.decor().clone();
             *old = v;
             *old.decor_mut() = decor;
@@ -804,4 +806,64 @@ pub fn update(
         }
     }
     Ok((doc.to_string(), changes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "region = \"甲\"\nyear = 2024\n\n[data]\nshare = \"10%\" # 原值\nstaff = 3\n\n[judgements]\n\"1.1\" = true\n";
+
+    fn suite(text: &str) -> Suite {
+        let (s, d) = parse(&Arc::from("t.toml"), text);
+        assert!(d.is_empty(), "{d:?}");
+        s.expect("suite")
+    }
+
+    #[test]
+    fn a_case_changes_only_what_it_names() {
+        let s = suite(
+            "submission = \"base.toml\"\n[[case]]\nname = \"改\"\nyear = 2025\nremove = [\"1.1\"]\n[case.data]\nstaff = 4\nnew = { 2024 = 1 }\n",
+        );
+        let case = &s.cases[0];
+        let out = s
+            .case_submission(case, &Arc::from("base.toml"), BASE, Format::Toml)
+            .expect("merged");
+        let doc = DocumentMut::from_str(&out).expect("toml");
+        assert_eq!(doc["year"].as_integer(), Some(2025));
+        assert_eq!(doc["data"]["staff"].as_integer(), Some(4));
+        assert_eq!(doc["data"]["share"].as_str(), Some("10%"));
+        assert!(doc["data"]["new"].is_inline_table());
+        assert!(doc["judgements"].get("1.1").is_none());
+        assert!(out.contains("# 原值"));
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion_and_bad_values_a_message() {
+        let (_, d) = parse(
+            &Arc::from("t.toml"),
+            "[[case]]\nname = \"x\"\n[case.expext]\ntotal = 1\n[[case]]\nname = \"y\"\n[case.expect]\ntotal = \"九十\"\nverdict = \"通过\"\n",
+        );
+        let msgs: Vec<String> = d
+            .iter()
+            .map(|x| format!("{} {}", x.message, x.help.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(msgs[0].contains("expext") && msgs[0].contains("是否想写 expect"));
+        assert!(msgs[1].contains("总分应写成数字"));
+        assert!(msgs[2].contains("verdict 应为"));
+        assert!(
+            d.iter()
+                .all(|x| x.code == codes::TEST_FILE && x.span.is_some())
+        );
+    }
+
+    #[test]
+    fn exact_decimals_survive_the_test_file() {
+        let s = suite(
+            "[[case]]\nname = \"x\"\n[case.expect.indicators]\n4 = 1.5\n10 = 0.30000000000000000001\n",
+        );
+        let e = s.cases[0].expect.as_ref().expect("expect");
+        assert_eq!(e.indicators[1].1.to_string(), "0.30000000000000000001");
+    }
 }

@@ -67,7 +67,7 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
                     (Some(lo), Some(hi)) => format!("{} 到 {} 之间的{what}", q.show(lo), q.show(hi)),
                     (Some(lo), None) => format!("不低于 {} 的{what}", q.show(lo)),
                     (None, Some(hi)) => format!("不超过 {} 的{what}", q.show(hi)),
-                    (None, None) => format!("{what}"),
+                    (None, None) => what.to_string(),
                 };
                 format!(
                     "分档对象“{}”只能取{can}，落不到 {} 里",

@@ -286,3 +286,56 @@ fn syntax_errors_are_reported_and_the_checks_wait() {
     assert!(report.findings.iter().all(|f| f.diag.code.starts_with('E')));
     assert!(report.fails(false));
 }
+
+#[test]
+fn every_rule_file_in_the_repository_lints_without_a_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for dir in [
+        "tests/fixtures/rules",
+        "tests/fixtures/lint",
+        "tests/fixtures/fmt",
+        "docs",
+        "rules/sd-nmsz",
+    ] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+            let p = entry.path();
+            if p.extension().is_some_and(|x| x == "zb") {
+                let text = std::fs::read_to_string(&p).expect("read");
+                let report = lint(&Arc::from(p.display().to_string()), &text);
+                assert!(report.findings.iter().all(|f| !f.diag.message.is_empty()));
+                count += 1;
+            }
+        }
+    }
+    assert!(count > 50, "{count}");
+}
+
+#[test]
+fn numbers_at_the_edge_of_exact_arithmetic_do_not_break_the_analyses() {
+    let big = "79228162514264337593543950335";
+    let text = format!(
+        "{HEADER}input x \"x\" count 户 years Y-9223372036854775807..Y\n  help \"h\"\n\
+         category \"甲\" points {big} {{\n\
+           indicator 1 \"一\" points {big} {{\n\
+             score tiers x * {big} {{\n\
+               [{big}, ..) => {big}\n\
+               (.., -{big}] => {big}\n\
+             }}\n\
+           }}\n\
+           indicator 2 \"二\" points {big} {{\n\
+             score each year y in Y-9223372036854775807..Y+9223372036854775807 award {big} when x[y - 9223372036854775807] > 0%\n\
+           }}\n\
+           indicator 3 \"三\" points 1 {{\n\
+             score items {{\n\
+               item 1 \"a\" points {big} judged\n\
+               item 2 \"b\" points {big} judged\n\
+             }}\n\
+           }}\n\
+         }}\n"
+    );
+    let report = lint(&Arc::from("big.zb"), &text);
+    assert!(!report.checks_skipped, "{:#?}", report.findings);
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.diag.code).collect();
+    assert!(codes.contains(&"ZB301"), "{codes:?}");
+}

@@ -48,7 +48,10 @@ impl Quantity {
         use crate::number::plain;
         match self {
             Quantity::Plain => plain(v),
-            Quantity::Percent => format!("{}%", plain(v * rust_decimal::Decimal::ONE_HUNDRED)),
+            Quantity::Percent => match v.checked_mul(rust_decimal::Decimal::ONE_HUNDRED) {
+                Some(p) => format!("{}%", plain(p)),
+                None => plain(v),
+            },
             Quantity::Money => format!("{}元", plain(v)),
             Quantity::Unit(u) => format!("{}{u}", plain(v)),
         }
@@ -329,7 +332,7 @@ impl Infer<'_> {
         match (from, to) {
             (Kind::Year(Some(a)), Kind::Year(Some(b))) if a.len() == 1 && b.len() == 1 => {
                 let (a, b) = (*a.first()?, *b.first()?);
-                (b >= a && b - a <= 50).then(|| (a..=b).collect())
+                (b >= a && b.checked_sub(a).is_some_and(|n| n <= 50)).then(|| (a..=b).collect())
             }
             (a, b) => {
                 for (k, e) in [(a, &r.from), (b, &r.to)] {
@@ -450,7 +453,10 @@ impl Infer<'_> {
                 };
                 let (meaning, suggestion) = match other {
                     Quantity::Percent => {
-                        let pct = l.value * rust_decimal::Decimal::ONE_HUNDRED;
+                        let pct = l
+                            .value
+                            .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+                            .unwrap_or(l.value);
                         (
                             format!("{} 在这里相当于 {}%", l.text, crate::number::plain(pct)),
                             format!("百分比要带 %：写成 {}%", l.text),
@@ -628,7 +634,10 @@ impl Infer<'_> {
         if let (Kind::Year(set), ArithOp::Add | ArithOp::Sub) = (&x, op) {
             if let Some(n) = literal(b).and_then(whole) {
                 let n = if op == ArithOp::Sub { -n } else { n };
-                return Kind::Year(set.as_ref().map(|s| s.iter().map(|v| v + n).collect()));
+                return Kind::Year(
+                    set.as_ref()
+                        .map(|s| s.iter().filter_map(|v| v.checked_add(n)).collect()),
+                );
             }
         }
         if matches!((&x, &y), (Kind::Unknown, _) | (_, Kind::Unknown)) {

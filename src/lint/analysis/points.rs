@@ -11,6 +11,13 @@ use crate::model::RuleSet;
 use crate::syntax::ast::{ArithOp, Basis, Expr, ExprKind, Indicator, ScoreForm};
 use rust_decimal::Decimal;
 
+/// The exact sum of some decimals, or `None` when it leaves the range of exact arithmetic.
+pub fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v))
+}
+
 /// The most a form can give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Max {
@@ -126,7 +133,8 @@ fn form_max(
         ScoreForm::EachYear { range, award, .. } => {
             match (static_year(&range.from), static_year(&range.to)) {
                 (Some((ra, a)), Some((rb, b))) if ra == rb && b >= a => {
-                    match award.value.checked_mul(Decimal::from(b - a + 1)) {
+                    let years = b.checked_sub(a).and_then(|n| n.checked_add(1));
+                    match years.and_then(|n| award.value.checked_mul(Decimal::from(n))) {
                         Some(v) => Max::Finite(v),
                         None => Max::Unbounded,
                     }
@@ -134,12 +142,12 @@ fn form_max(
                 _ => Max::Unknown,
             }
         }
-        ScoreForm::Items { items, .. } => Max::Finite(
+        ScoreForm::Items { items, .. } => checked_sum(
             items
                 .iter()
-                .filter_map(|i| i.points.as_ref().map(|p| p.value))
-                .sum(),
-        ),
+                .filter_map(|i| i.points.as_ref().map(|p| p.value)),
+        )
+        .map_or(Max::Unbounded, Max::Finite),
         ScoreForm::Any { award, .. } => Max::Finite(award.value),
         ScoreForm::Judged { .. } => Max::Finite(ind.points.value),
         ScoreForm::Max { forms, .. } => forms
@@ -188,7 +196,12 @@ pub fn static_year(e: &Expr) -> Option<(bool, i64)> {
             if brel {
                 return None;
             }
-            Some((rel, if *op == ArithOp::Add { x + y } else { x - y }))
+            let v = if *op == ArithOp::Add {
+                x.checked_add(y)?
+            } else {
+                x.checked_sub(y)?
+            };
+            Some((rel, v))
         }
         _ => None,
     }
@@ -213,7 +226,8 @@ pub fn categories(rules: &RuleSet, inds: &[IndicatorMax]) -> Vec<CategoryMax> {
         .categories
         .iter()
         .map(|c| {
-            let indicator_points: Decimal = c.indicators.iter().map(|i| i.points.value).sum();
+            let indicator_points =
+                checked_sum(c.indicators.iter().map(|i| i.points.value)).unwrap_or(Decimal::MAX);
             let raw = c
                 .indicators
                 .iter()

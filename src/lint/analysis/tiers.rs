@@ -114,7 +114,7 @@ impl Interval {
         let lo = self.lo.as_ref().map(|l| {
             let c = l.value.ceil();
             if c == l.value && !l.closed {
-                c + Decimal::ONE
+                c.checked_add(Decimal::ONE).unwrap_or(c)
             } else {
                 c
             }
@@ -122,7 +122,7 @@ impl Interval {
         let hi = self.hi.as_ref().map(|h| {
             let f = h.value.floor();
             if f == h.value && !h.closed {
-                f - Decimal::ONE
+                f.checked_sub(Decimal::ONE).unwrap_or(f)
             } else {
                 f
             }

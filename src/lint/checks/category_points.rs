@@ -42,6 +42,7 @@
 //! }
 //! ```
 
+use crate::lint::analysis::points::checked_sum;
 use crate::lint::{Context, Sink};
 use crate::number::plain;
 use rust_decimal::Decimal;
@@ -49,7 +50,9 @@ use rust_decimal::Decimal;
 pub(crate) fn run(cx: &Context, out: &mut Sink) {
     for c in &cx.rules.categories {
         let parts: Vec<Decimal> = c.indicators.iter().map(|i| i.points.value).collect();
-        let sum: Decimal = parts.iter().copied().sum();
+        let Some(sum) = checked_sum(parts.iter().copied()) else {
+            continue;
+        };
         if sum != c.points.value {
             let shown: Vec<String> = parts.iter().map(|p| plain(*p)).collect();
             let d = out
@@ -75,7 +78,9 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
                 .filter(|i| g.span.start <= i.span.start && i.span.end <= g.span.end)
                 .map(|i| i.points.value)
                 .collect();
-            let sum: Decimal = members.iter().copied().sum();
+            let Some(sum) = checked_sum(members.iter().copied()) else {
+                continue;
+            };
             if sum != gp.value {
                 let shown: Vec<String> = members.iter().map(|p| plain(*p)).collect();
                 let d = out

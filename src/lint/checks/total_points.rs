@@ -49,7 +49,7 @@
 //! }
 //! ```
 
-use crate::lint::analysis::points::Max;
+use crate::lint::analysis::points::{Max, checked_sum};
 use crate::lint::{Context, Sink};
 use crate::number::plain;
 use rust_decimal::Decimal;
@@ -58,7 +58,9 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
     let Some(total) = &cx.rules.header.points else {
         return;
     };
-    let declared: Decimal = cx.rules.categories.iter().map(|c| c.points.value).sum();
+    let Some(declared) = checked_sum(cx.rules.categories.iter().map(|c| c.points.value)) else {
+        return;
+    };
     if declared != total.value {
         let shown: Vec<String> = cx
             .rules

@@ -53,7 +53,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) fn declared(decl: &InputDecl) -> Option<BTreeSet<i64>> {
     let r = decl.years.as_ref()?;
     match (static_year(&r.from), static_year(&r.to)) {
-        (Some((true, a)), Some((true, b))) if b >= a && b - a <= 50 => Some((a..=b).collect()),
+        (Some((true, a)), Some((true, b))) if b >= a && b.checked_sub(a).is_some_and(|n| n <= 50) => Some((a..=b).collect()),
         _ => None,
     }
 }

@@ -1,7 +1,8 @@
 //! Every diagnostic code, listed once.
 //!
 //! `E…` codes are errors in a rule file, `S…` codes are problems with a submission or a
-//! reference file. A code never changes meaning once published.
+//! reference file, `T…` codes problems with a test file of `zhibiao test`. Lint checks have `ZB…`
+//! codes, listed in `crate::lint::CHECKS`. A code never changes meaning once published.
 
 /// The text does not follow the grammar.
 pub const SYNTAX: &str = "E001";
@@ -47,6 +48,9 @@ pub const SUB_CHECK: &str = "S010";
 /// A submission over the size limits.
 pub const SUB_LIMIT: &str = "S011";
 
+/// A test file of `zhibiao test` that cannot be used (not TOML, unknown keys, wrong values).
+pub const TEST_FILE: &str = "T001";
+
 /// Every code with a one-line description, for `--help` and the docs.
 pub const ALL: &[(&str, &str)] = &[
     (SYNTAX, "语法错误"),
@@ -70,4 +74,5 @@ pub const ALL: &[(&str, &str)] = &[
     (SUB_NOT_SUBMITTED, "评审结论未提交"),
     (SUB_CHECK, "数据校验未通过"),
     (SUB_LIMIT, "申报文件超出大小上限"),
+    (TEST_FILE, "测试文件写法有误"),
 ];

@@ -11,9 +11,11 @@ use zhibiao::model::RuleSet;
 use zhibiao::submission::Format;
 use zhibiao::{builtin, codes, model, report};
 
+mod cli;
+
 /// Exit code: evaluated (whether the district passes or not), or no findings.
 const EXIT_OK: u8 = 0;
-/// Exit code: `check` found errors in a rule file.
+/// Exit code: `lint` found problems, `test` failed, `fmt --check` found unformatted files.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit code: unusable input (a rule file or a submission that cannot be used).
 const EXIT_UNUSABLE: u8 = 2;
@@ -25,7 +27,7 @@ const EXIT_INTERNAL: u8 = 3;
     name = "zhibiao",
     version,
     about = "指标：把评估指标体系写成规则文件，检查规则，为申报材料计分并说明每一分的来由。",
-    after_help = "退出码：0 已完成评估（无论是否合格）；1 检查发现规则错误；2 输入无法使用（规则文件或申报文件有错）；3 程序内部错误。"
+    after_help = "退出码：0 已完成（评估无论是否合格）；1 lint 发现问题、test 未通过或 fmt --check 发现格式不符；2 输入无法使用（规则文件或申报文件有错、文件读不了）；3 程序内部错误。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,11 +40,13 @@ enum Command {
     Eval(EvalArgs),
     /// 逐步说明一个或多个指标的计分过程：公式代入数值、所在分档、逐年判断、各子项及证据、封顶，以及再得分需要什么。
     Explain(ExplainArgs),
-    /// 检查规则文件能否使用（语法、名称、计分方式、脚本）。
-    Check {
-        /// 规则文件或目录；不写则检查内置规则。
-        paths: Vec<PathBuf>,
-    },
+    /// 检查规则文件：语法、名称、类型与单位、分值核算、分档、脚本、元数据（旧名 check）。
+    #[command(alias = "check")]
+    Lint(cli::lint::Args),
+    /// 运行规则目录下 tests/ 里的测试用例，并报告分档边界和条件的覆盖情况。
+    Test(cli::test::Args),
+    /// 把规则文件改写成统一的格式；--check 只检查并显示差异。
+    Fmt(cli::fmt::Args),
 }
 
 #[derive(clap::Args)]
@@ -139,7 +143,9 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Explain(args) => run_explain(args),
-        Command::Check { paths } => run_check(paths),
+        Command::Lint(args) => cli::lint::run(args),
+        Command::Test(args) => cli::test::run(args),
+        Command::Fmt(args) => cli::fmt::run(args),
     }
 }
 
@@ -525,63 +531,4 @@ fn run_explain(args: ExplainArgs) -> u8 {
         }
     }
     EXIT_OK
-}
-
-fn run_check(paths: Vec<PathBuf>) -> u8 {
-    let mut sources = SourceMap::new();
-    let mut files: Vec<(Arc<str>, Arc<str>)> = Vec::new();
-    let mut all = Vec::new();
-    if paths.is_empty() {
-        for f in builtin::FILES {
-            files.push((Arc::from(format!("{}（内置）", f.path)), Arc::from(f.text)));
-        }
-    }
-    for p in &paths {
-        let list = if p.is_dir() {
-            match rule_files_in(p) {
-                Ok(l) => l,
-                Err(d) => {
-                    all.push(d);
-                    continue;
-                }
-            }
-        } else {
-            vec![p.clone()]
-        };
-        for f in list {
-            match read(&f, codes::MISSING) {
-                Ok(x) => files.push(x),
-                Err(d) => all.push(d),
-            }
-        }
-    }
-    for (name, text) in &files {
-        sources.add(name, text);
-        let (rules, diags) = model::load(name, text);
-        let errors = diags.iter().filter(|d| d.is_error()).count();
-        if let (Some(r), 0) = (&rules, errors) {
-            eprintln!(
-                "{}：{} {} 版，{} 个指标，未发现错误",
-                name,
-                r.id(),
-                r.version(),
-                r.indicators().count()
-            );
-        } else {
-            eprintln!("{}：{} 个错误", name, errors);
-        }
-        all.extend(diags);
-    }
-    print_diags(&all, &sources);
-    if all
-        .iter()
-        .any(|d| d.code == codes::MISSING && d.span.is_none() && files.is_empty())
-    {
-        return EXIT_UNUSABLE;
-    }
-    if diag::has_errors(&all) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
 }

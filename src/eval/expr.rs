@@ -50,6 +50,9 @@ pub(crate) struct Env<'a> {
     labels: Vec<(String, String)>,
     globals: HashMap<String, Val>,
     depth: usize,
+    /// Told every comparison's outcome, for boundary coverage (`zhibiao test`); `None` costs
+    /// nothing.
+    pub probe: Option<&'a mut dyn super::Probe>,
 }
 
 impl<'a> Env<'a> {
@@ -62,6 +65,7 @@ impl<'a> Env<'a> {
             labels: Vec::new(),
             globals: HashMap::new(),
             depth: 0,
+            probe: None,
         }
     }
 
@@ -273,6 +277,9 @@ impl<'a> Env<'a> {
                 match (&x, &y) {
                     (Val::Num(x, _), Val::Num(y, _)) => {
                         let ord = x.try_cmp(y).map_err(|err| num_err(err, e.span))?;
+                        if let Some(p) = self.probe.as_deref_mut() {
+                            p.compared(e.span, ord);
+                        }
                         Ok(Val::Bool(op.holds(ord)))
                     }
                     (Val::Bool(x), Val::Bool(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {

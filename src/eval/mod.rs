@@ -308,9 +308,28 @@ fn interpolate(env: &mut Env, msg: &str) -> String {
     out
 }
 
+/// Watches an evaluation: told the outcome of every comparison of a number with a number and of
+/// every tier's value with each bound of the table, so `zhibiao test` can tell which side of
+/// each boundary the tests reach.
+pub trait Probe {
+    /// At `at` (a comparison, or a tier bound's literal) the left side compared to the right
+    /// side as `ord`.
+    fn compared(&mut self, at: Span, ord: Ordering);
+}
+
 /// Scores a submission.
 pub fn evaluate(rules: &RuleSet, sub: &Submission) -> Evaluation {
+    evaluate_probed(rules, sub, None)
+}
+
+/// Scores a submission, telling `probe` every comparison made while scoring the indicators.
+pub fn evaluate_probed<'a>(
+    rules: &'a RuleSet,
+    sub: &'a Submission,
+    probe: Option<&'a mut dyn Probe>,
+) -> Evaluation {
     let mut env = Env::new(rules, sub);
+    env.probe = probe;
     let mut indicators = Vec::new();
     for (cat, ind) in rules.indicators() {
         indicators.push(indicator(&mut env, &cat.name.value, ind));
@@ -701,6 +720,13 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     ));
                 }
             };
+            if let Some(p) = env.probe.as_deref_mut() {
+                for b in tiers.iter().flat_map(|t| [&t.lo, &t.hi]).flatten() {
+                    if let Ok(ord) = n.try_cmp(&Num::from(b.value)) {
+                        p.compared(b.span, ord);
+                    }
+                }
+            }
             let mut hits = Vec::new();
             for t in tiers {
                 if in_tier(&n, t, *span)? {

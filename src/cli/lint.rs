@@ -1,0 +1,323 @@
+//! `zhibiao lint [PATHS…]`: checks rule files and prints the findings, rustc-style or as JSON.
+
+use super::{default_paths, read_text, rule_files};
+use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE};
+use clap::ValueEnum;
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use zhibiao::diag::{self, Diagnostic, RenderOptions, Severity, SourceMap};
+use zhibiao::lint::{self, Finding, Report};
+
+/// The arguments of `zhibiao lint`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// 规则文件或目录（目录里的 .zb 文件逐层查找）；不写则检查当前目录下的 rules/，没有 rules/ 时检查内置规则。
+    paths: Vec<PathBuf>,
+    /// 输出格式。
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// 把警告也当作问题（退出码 1）：--deny warnings。
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+    /// 显示某个检查项的说明，如 --explain ZB401。
+    #[arg(long, value_name = "CODE")]
+    explain: Option<String>,
+    /// 输出全部检查项的说明（Markdown，即 docs/lint.md）。
+    #[arg(long)]
+    docs: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// rustc 风格的文字诊断。
+    Text,
+    /// JSON（供其他程序读取）。
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Deny {
+    /// 警告也使检查失败。
+    Warnings,
+}
+
+/// One finding in `--format json`.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    severity: Severity,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    message: &'a str,
+    label: Option<&'a str>,
+    help: Option<&'a str>,
+    acknowledged: Option<JsonAck<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAck<'a> {
+    reason: &'a str,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    acknowledged: usize,
+    passed: bool,
+}
+
+/// Runs `zhibiao lint`.
+pub fn run(args: Args) -> u8 {
+    if args.docs {
+        print!("{}", lint::docs_markdown());
+        return EXIT_OK;
+    }
+    if let Some(code) = &args.explain {
+        return match lint::check(code) {
+            Some(c) => {
+                println!("{} {}（默认级别 {}）\n", c.code, c.name(), c.severity);
+                print!("{}", c.doc());
+                EXIT_OK
+            }
+            None => {
+                eprintln!("没有代码为 {code} 的检查项。运行 zhibiao lint --docs 查看全部检查项。");
+                EXIT_UNUSABLE
+            }
+        };
+    }
+    let deny_warnings = args.deny == Some(Deny::Warnings);
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut files: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+    match default_paths(args.paths) {
+        Some(paths) => {
+            for p in paths {
+                match rule_files(&p) {
+                    Ok(list) if list.is_empty() => problems.push(
+                        Diagnostic::error(zhibiao::codes::MISSING, "目录里没有规则文件（.zb）")
+                            .in_file(&Arc::from(p.display().to_string())),
+                    ),
+                    Ok(list) => {
+                        for f in list {
+                            match read_text(&f) {
+                                Ok(x) => files.push(x),
+                                Err(d) => problems.push(d),
+                            }
+                        }
+                    }
+                    Err(d) => problems.push(d),
+                }
+            }
+        }
+        None => {
+            for f in zhibiao::builtin::FILES {
+                files.push((Arc::from(format!("{}（内置）", f.path)), Arc::from(f.text)));
+            }
+        }
+    }
+    let mut sources = SourceMap::new();
+    let mut reports = Vec::new();
+    for (name, text) in &files {
+        sources.add(name, text);
+        reports.push(lint::lint(name, text));
+    }
+    let opts = RenderOptions {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    };
+    match args.format {
+        Format::Text => print_text(&reports, &problems, &sources, opts, deny_warnings),
+        Format::Json => {
+            if !print_json(&reports, &problems, &sources, deny_warnings) {
+                return crate::EXIT_INTERNAL;
+            }
+        }
+    }
+    if !problems.is_empty() {
+        EXIT_UNUSABLE
+    } else if reports.iter().any(|r| r.fails(deny_warnings)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn counts(r: &Report) -> (usize, usize, usize) {
+    let open = |s: Severity| {
+        r.findings
+            .iter()
+            .filter(|f| f.acknowledged.is_none() && f.diag.severity == s)
+            .count()
+    };
+    let acked = r
+        .findings
+        .iter()
+        .filter(|f| f.acknowledged.is_some())
+        .count();
+    (open(Severity::Error), open(Severity::Warning), acked)
+}
+
+fn print_text(
+    reports: &[Report],
+    problems: &[Diagnostic],
+    sources: &SourceMap,
+    opts: RenderOptions,
+    deny_warnings: bool,
+) {
+    if !problems.is_empty() {
+        eprintln!("{}", diag::render_all(problems, sources, opts));
+    }
+    let (mut errors, mut warnings, mut acked) = (0, 0, 0);
+    for r in reports {
+        for f in r.findings.iter().filter(|f| f.acknowledged.is_none()) {
+            println!("{}", diag::render(&f.diag, sources, opts));
+        }
+        let acks: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.acknowledged.is_some())
+            .collect();
+        if !acks.is_empty() {
+            println!("{}：已确认的问题（allow）", r.file);
+            for f in acks {
+                let at = f
+                    .diag
+                    .span
+                    .and_then(|s| sources.line_col(&r.file, s.start))
+                    .map(|(l, c)| format!("{l}:{c} "))
+                    .unwrap_or_default();
+                println!("  {at}{} {}", f.diag.code, f.diag.message);
+                if let Some(a) = &f.acknowledged {
+                    let line = sources
+                        .line_col(&r.file, a.span.start)
+                        .map_or(String::new(), |(l, _)| format!("（第 {l} 行）"));
+                    println!("    理由{line}：{}", a.reason);
+                }
+            }
+            println!();
+        }
+        let (e, w, a) = counts(r);
+        errors += e;
+        warnings += w;
+        acked += a;
+        let what = match &r.rules {
+            Some(rs) => format!(
+                "{} {} 版，{} 个指标",
+                rs.id(),
+                rs.version(),
+                rs.indicators().count()
+            ),
+            None => "无法读取规则".to_string(),
+        };
+        let skipped = if r.checks_skipped {
+            "（有语法错误，其余检查未进行：先修正语法错误）"
+        } else {
+            ""
+        };
+        println!(
+            "{}：{what}；{e} 个错误，{w} 个警告，{a} 个已确认{skipped}",
+            r.file
+        );
+    }
+    let verdict = if reports.iter().any(|r| r.fails(deny_warnings)) || !problems.is_empty() {
+        "未通过"
+    } else {
+        "通过"
+    };
+    let deny = if deny_warnings {
+        "（警告按问题计）"
+    } else {
+        ""
+    };
+    println!(
+        "检查了 {} 个文件：{errors} 个错误，{warnings} 个警告，{acked} 个已确认。{verdict}{deny}",
+        reports.len()
+    );
+}
+
+fn print_json(
+    reports: &[Report],
+    problems: &[Diagnostic],
+    sources: &SourceMap,
+    deny_warnings: bool,
+) -> bool {
+    let mut findings = Vec::new();
+    let pos = |file: Option<&Arc<str>>, at: Option<usize>| {
+        file.zip(at).and_then(|(f, a)| sources.line_col(f, a))
+    };
+    let place = |d: &Diagnostic| {
+        let start = pos(d.file.as_ref(), d.span.map(|s| s.start));
+        let end = pos(d.file.as_ref(), d.span.map(|s| s.end));
+        (start, end)
+    };
+    for d in problems {
+        let (start, end) = place(d);
+        findings.push(json_finding(d, start, end, None));
+    }
+    for r in reports {
+        for f in &r.findings {
+            let ack = f.acknowledged.as_ref().map(|a| JsonAck {
+                reason: &a.reason,
+                line: sources
+                    .line_col(&r.file, a.span.start)
+                    .map_or(0, |(l, _)| l),
+            });
+            let (start, end) = place(&f.diag);
+            findings.push(json_finding(&f.diag, start, end, ack));
+        }
+    }
+    let (mut errors, mut warnings, mut acked) = (0, 0, 0);
+    for r in reports {
+        let (e, w, a) = counts(r);
+        errors += e;
+        warnings += w;
+        acked += a;
+    }
+    let out = JsonOut {
+        findings,
+        files: reports.len(),
+        errors: errors + problems.len(),
+        warnings,
+        acknowledged: acked,
+        passed: problems.is_empty() && !reports.iter().any(|r| r.fails(deny_warnings)),
+    };
+    match serde_json::to_string_pretty(&out) {
+        Ok(s) => {
+            println!("{s}");
+            true
+        }
+        Err(e) => {
+            eprintln!("无法生成 JSON：{e}");
+            false
+        }
+    }
+}
+
+fn json_finding<'a>(
+    d: &'a Diagnostic,
+    start: Option<(usize, usize)>,
+    end: Option<(usize, usize)>,
+    acknowledged: Option<JsonAck<'a>>,
+) -> JsonFinding<'a> {
+    JsonFinding {
+        code: d.code,
+        severity: d.severity,
+        file: d.file.as_deref(),
+        line: start.map(|p| p.0),
+        column: start.map(|p| p.1),
+        end_line: end.map(|p| p.0),
+        end_column: end.map(|p| p.1),
+        message: &d.message,
+        label: d.label.as_deref(),
+        help: d.help.as_deref(),
+        acknowledged,
+    }
+}

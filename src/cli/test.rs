@@ -1,0 +1,439 @@
+//! `zhibiao test [PATHS…]`: runs the test cases beside rule sets, shows expected against actual
+//! for every failure, re-blesses with `--update`, and reports boundary coverage.
+
+use super::{default_paths, read_text};
+use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use unicode_width::UnicodeWidthStr;
+use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
+use zhibiao::model::RuleSet;
+use zhibiao::submission::Format;
+use zhibiao::suite::coverage::Coverage;
+use zhibiao::suite::{self, CaseOutcome, CaseResult, SubmissionRef, Suite, Text};
+use zhibiao::{codes, model};
+
+/// The arguments of `zhibiao test`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// 测试文件，或含测试的目录（逐层查找 tests/ 目录下的 .toml 文件）；不写则查找当前目录下的 rules/。
+    paths: Vec<PathBuf>,
+    /// 把当前结果写成新的期望结果（重新确认），并列出改了什么。
+    #[arg(long)]
+    update: bool,
+    /// 要求边界覆盖完整：有分档边界或条件没有从两侧测到时，测试不通过。
+    #[arg(long)]
+    require_coverage: bool,
+}
+
+/// A tests folder's settings, from its `config.toml`.
+#[derive(Default, Clone, Copy)]
+struct Settings {
+    require_coverage: bool,
+}
+
+/// The test files under a path: `*.toml` files in folders named `tests` (or the file itself),
+/// except each folder's `config.toml`.
+fn test_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let in_tests = dir.file_name().is_some_and(|n| n == "tests");
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if in_tests
+                && p.extension().is_some_and(|x| x == "toml")
+                && p.file_name().is_some_and(|n| n != "config.toml")
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn settings_for(test_file: &Path) -> Result<Settings, Diagnostic> {
+    let Some(config) = test_file.parent().map(|d| d.join("config.toml")) else {
+        return Ok(Settings::default());
+    };
+    if !config.is_file() {
+        return Ok(Settings::default());
+    }
+    let (name, text) = read_text(&config)?;
+    let doc = text.parse::<toml_edit::DocumentMut>().map_err(|e| {
+        Diagnostic::error(
+            codes::TEST_FILE,
+            format!("设置文件不是有效的 TOML：{}", e.message().trim()),
+        )
+        .in_file(&name)
+    })?;
+    let mut s = Settings::default();
+    for (k, v) in doc.iter() {
+        match (k, v.as_bool()) {
+            ("require_full_coverage", Some(b)) => s.require_coverage = b,
+            _ => {
+                return Err(Diagnostic::error(
+                    codes::TEST_FILE,
+                    format!("设置文件里有不认识的项“{k}”"),
+                )
+                .in_file(&name)
+                .help("可以写：require_full_coverage = true（要求边界覆盖完整）"));
+            }
+        }
+    }
+    Ok(s)
+}
+
+fn format_of(path: &str) -> Option<Format> {
+    Format::from_path(path)
+}
+
+/// A rule set under test, with the coverage its cases reach.
+struct Under {
+    rules: RuleSet,
+    coverage: Coverage,
+    require: bool,
+}
+
+/// Runs `zhibiao test`.
+pub fn run(args: Args) -> u8 {
+    let Some(paths) = default_paths(args.paths) else {
+        eprintln!(
+            "当前目录下没有 rules/ 目录：请写出测试文件或目录，如 zhibiao test rules/sd-nmsz/tests"
+        );
+        return EXIT_UNUSABLE;
+    };
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let opts = RenderOptions { color, width: 100 };
+    let mut sources = SourceMap::new();
+    let mut unusable = 0usize;
+    let report = |d: &[Diagnostic], sources: &SourceMap, unusable: &mut usize| {
+        if !d.is_empty() {
+            println!("{}", diag::render_all(d, sources, opts));
+            *unusable += 1;
+        }
+    };
+    let mut files = Vec::new();
+    for p in &paths {
+        if !p.exists() {
+            let name: Arc<str> = Arc::from(p.display().to_string());
+            report(
+                &[Diagnostic::error(codes::MISSING, "找不到这个文件或目录").in_file(&name)],
+                &sources,
+                &mut unusable,
+            );
+            continue;
+        }
+        files.extend(test_files(p));
+    }
+    if files.is_empty() && unusable == 0 {
+        println!(
+            "没有找到测试文件：测试文件放在规则目录下的 tests/ 里，如 rules/sd-nmsz/tests/*.toml"
+        );
+        return EXIT_UNUSABLE;
+    }
+    let mut under: BTreeMap<String, Under> = BTreeMap::new();
+    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
+    let mut updated_files = 0usize;
+    for path in files {
+        let (name, text) = match read_text(&path) {
+            Ok(x) => x,
+            Err(d) => {
+                report(&[d], &sources, &mut unusable);
+                continue;
+            }
+        };
+        sources.add(&name, &text);
+        let (suite, diags) = suite::parse(&name, &text);
+        let Some(suite) = suite.filter(|_| diags.is_empty()) else {
+            report(&diags, &sources, &mut unusable);
+            continue;
+        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let settings = match settings_for(&path) {
+            Ok(s) => s,
+            Err(d) => {
+                report(&[d], &sources, &mut unusable);
+                continue;
+            }
+        };
+        // The rule file: the one the test names, or the newest in the folder above `tests/`.
+        let rules_spec = match &suite.rules {
+            Some(r) => dir.join(r),
+            None => dir.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        let spec = rules_spec.display().to_string();
+        let rule_source = match crate::rule_source(Some(&spec), true) {
+            Ok(s) => s,
+            Err(d) => {
+                report(&[d], &sources, &mut unusable);
+                continue;
+            }
+        };
+        let key = rule_source.name.to_string();
+        if !under.contains_key(&key) {
+            sources.add(&rule_source.name, &rule_source.text);
+            let (rules, diags) = model::load(&rule_source.name, &rule_source.text);
+            match rules.filter(|_| !diag::has_errors(&diags)) {
+                Some(rules) => {
+                    let coverage = Coverage::of(&rules);
+                    under.insert(
+                        key.clone(),
+                        Under {
+                            rules,
+                            coverage,
+                            require: false,
+                        },
+                    );
+                }
+                None => {
+                    report(&diags, &sources, &mut unusable);
+                    println!("{name}：规则文件 {key} 有错误，无法测试");
+                    continue;
+                }
+            }
+        }
+        let Some(u) = under.get_mut(&key) else {
+            continue;
+        };
+        u.require |= settings.require_coverage || args.require_coverage;
+        println!("{name}（规则 {key}）");
+        let mut results: Vec<CaseResult> = Vec::new();
+        for case in &suite.cases {
+            match run_one(&suite, case, &dir, u, &mut sources) {
+                Ok(r) => results.push(r),
+                Err(d) => {
+                    broken += 1;
+                    println!("  ✗ {}：无法运行", case.name);
+                    report(&d, &sources, &mut unusable);
+                }
+            }
+        }
+        for r in &results {
+            match &r.outcome {
+                CaseOutcome::Passed(_) => {
+                    passed += 1;
+                    println!("  ✓ {}", r.name);
+                }
+                CaseOutcome::Failed(_, mismatches) => {
+                    failed += 1;
+                    println!("  ✗ {}", r.name);
+                    print_mismatches(mismatches);
+                }
+                CaseOutcome::Unusable(d) => {
+                    broken += 1;
+                    println!("  ✗ {}：申报数据无法使用", r.name);
+                    report(d, &sources, &mut unusable);
+                }
+            }
+        }
+        if args.update {
+            updated_files += update(&path, &name, &text, &suite, &results);
+        }
+    }
+    println!();
+    let total = passed + failed + broken;
+    println!("用例：共 {total} 个，通过 {passed} 个，未通过 {failed} 个，无法运行 {broken} 个。");
+    let mut coverage_short = false;
+    for (name, u) in &under {
+        let (possible, seen) = u.coverage.counts();
+        let pct = (seen * 100).checked_div(possible).unwrap_or(100);
+        println!(
+            "边界覆盖（{name}）：{} 处分档边界和条件，应测 {possible} 种情况，已测 {seen} 种（{pct}%）{}",
+            u.coverage.targets.len(),
+            if u.require {
+                "，要求完整覆盖"
+            } else {
+                ""
+            }
+        );
+        for t in &u.coverage.targets {
+            if let Some(line) = t.describe_missing() {
+                println!("  {line}");
+            }
+        }
+        if u.require && !u.coverage.complete() {
+            coverage_short = true;
+        }
+    }
+    if args.update && updated_files > 0 {
+        println!("已更新 {updated_files} 个测试文件的期望结果。");
+    }
+    if unusable > 0 {
+        EXIT_UNUSABLE
+    } else if (failed > 0 && !args.update) || coverage_short {
+        if coverage_short {
+            println!("边界覆盖不完整：按上面列出的情况补充用例。");
+        }
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Builds a case's submission from its files and runs it.
+fn run_one(
+    suite: &Suite,
+    case: &suite::Case,
+    dir: &Path,
+    u: &mut Under,
+    sources: &mut SourceMap,
+) -> Result<CaseResult, Vec<Diagnostic>> {
+    let (base_name, base_text, base_format): (Arc<str>, Arc<str>, Format) = match suite
+        .base_of(case)
+    {
+        Some(SubmissionRef::Path(p)) => {
+            let path = dir.join(p);
+            let (n, t) = read_text(&path).map_err(|d| vec![d])?;
+            let f = format_of(&n).ok_or_else(|| {
+                vec![
+                    Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
+                        .in_file(&n)
+                        .help("申报文件的扩展名应为 .toml 或 .json"),
+                ]
+            })?;
+            (n, t, f)
+        }
+        Some(SubmissionRef::Inline) => {
+            let text = suite.inline_submission(case).unwrap_or_default();
+            (
+                Arc::from(format!("{}［{}］", suite.file, case.name)),
+                Arc::from(text),
+                Format::Toml,
+            )
+        }
+        None => {
+            return Err(vec![
+                    Diagnostic::error(codes::TEST_FILE, format!("用例“{}”没有申报数据", case.name))
+                        .at(&suite.file, case.span)
+                        .help("在文件开头写 submission = \"申报文件路径\"，或在用例里写 [case.submission]"),
+                ]);
+        }
+    };
+    sources.add(&base_name, &base_text);
+    let text = suite
+        .case_submission(case, &base_name, &base_text, base_format)
+        .map_err(|d| vec![d])?;
+    let sub_name: Arc<str> = if case.changes {
+        Arc::from(format!("{}［{}］", suite.file, case.name))
+    } else {
+        base_name.clone()
+    };
+    sources.add(&sub_name, &Arc::from(text.as_str()));
+    let reference = match suite.reference_of(case) {
+        Some(p) => {
+            let (n, t) = read_text(&dir.join(p)).map_err(|d| vec![d])?;
+            let f = format_of(&n).ok_or_else(|| {
+                vec![Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式").in_file(&n)]
+            })?;
+            sources.add(&n, &t);
+            Some((n, t, f))
+        }
+        None => None,
+    };
+    Ok(suite::run_case(
+        &u.rules,
+        case,
+        Text {
+            name: &sub_name,
+            text: &text,
+            format: base_format,
+        },
+        reference.as_ref().map(|(n, t, f)| Text {
+            name: n,
+            text: t,
+            format: *f,
+        }),
+        Some(&mut u.coverage),
+    ))
+}
+
+/// Prints expected against actual, one row per unmet expectation, with the explanation below.
+fn print_mismatches(mismatches: &[suite::Mismatch]) {
+    let w_what = mismatches
+        .iter()
+        .map(|m| m.what.width())
+        .max()
+        .unwrap_or(0)
+        .max("项目".width());
+    let w_exp = mismatches
+        .iter()
+        .map(|m| m.expected.width())
+        .max()
+        .unwrap_or(0)
+        .max("期望".width());
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.width())));
+    println!(
+        "      {}  {}  实际",
+        pad("项目", w_what),
+        pad("期望", w_exp)
+    );
+    for m in mismatches {
+        println!(
+            "      {}  {}  {}",
+            pad(&m.what, w_what),
+            pad(&m.expected, w_exp),
+            m.actual
+        );
+        for line in &m.explanation {
+            println!("        └ {line}");
+        }
+    }
+}
+
+/// Rewrites a test file's expectations; returns 1 when the file changed.
+fn update(
+    path: &Path,
+    name: &Arc<str>,
+    text: &str,
+    suite: &Suite,
+    results: &[CaseResult],
+) -> usize {
+    let pairs: Vec<(&suite::Case, &zhibiao::eval::Evaluation)> = results
+        .iter()
+        .filter_map(|r| {
+            let ev = match &r.outcome {
+                CaseOutcome::Failed(ev, _) => ev,
+                _ => return None,
+            };
+            suite.cases.get(r.index).map(|c| (c, ev.as_ref()))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return 0;
+    }
+    match suite::update(text, &pairs) {
+        Ok((new_text, changes)) => {
+            if new_text == text {
+                return 0;
+            }
+            if let Err(e) = std::fs::write(path, &new_text) {
+                println!("{name}：无法写入：{e}");
+                return 0;
+            }
+            println!("已更新 {name}：");
+            for c in changes {
+                match c.from {
+                    Some(from) => println!("  {} · {}：{from} → {}", c.case, c.what, c.to),
+                    None => println!("  {} · {}：写入 {}", c.case, c.what, c.to),
+                }
+            }
+            1
+        }
+        Err(e) => {
+            println!("{name}：无法更新：{e}");
+            0
+        }
+    }
+}

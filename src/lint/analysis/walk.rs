@@ -1,0 +1,123 @@
+//! Walking syntax trees: every sub-expression of an expression, every expression of a score
+//! form.
+
+use crate::syntax::ast::{Expr, ExprKind, How, ScoreForm};
+
+/// Calls `f` on `e` and on every expression inside it, parents first.
+pub fn each<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Lit(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Year
+        | ExprKind::Name(_)
+        | ExprKind::Script(_) => {}
+        ExprKind::Call(_, args) => args.iter().for_each(|a| each(a, f)),
+        ExprKind::Index(a, b)
+        | ExprKind::Arith(_, a, b)
+        | ExprKind::Cmp(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Coalesce(a, b) => {
+            each(a, f);
+            each(b, f);
+        }
+        ExprKind::Neg(a) | ExprKind::Not(a) => each(a, f),
+        ExprKind::Quant { range, body, .. } => {
+            each(&range.from, f);
+            each(&range.to, f);
+            each(body, f);
+        }
+        ExprKind::CountWhere { list, cond, .. } => {
+            each(list, f);
+            each(cond, f);
+        }
+    }
+}
+
+/// Calls `f` on every top-level expression of a score form (tier subjects, year ranges,
+/// conditions, score expressions), recursing into `max` and `sum`.
+pub fn form_exprs<'a>(form: &'a ScoreForm, f: &mut impl FnMut(&'a Expr)) {
+    match form {
+        ScoreForm::Tiers { subject, .. } => f(subject),
+        ScoreForm::EachYear { range, cond, .. } => {
+            f(&range.from);
+            f(&range.to);
+            f(cond);
+        }
+        ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
+            for it in items {
+                if let How::When(c) = &it.how {
+                    f(c);
+                }
+            }
+        }
+        ScoreForm::Judged { .. } => {}
+        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
+            forms.iter().for_each(|x| form_exprs(x, f));
+        }
+        ScoreForm::Expr(e) => f(e),
+    }
+}
+
+/// Calls `f` on `form` and every form nested in it.
+pub fn each_form<'a>(form: &'a ScoreForm, f: &mut impl FnMut(&'a ScoreForm)) {
+    f(form);
+    if let ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } = form {
+        forms.iter().for_each(|x| each_form(x, f));
+    }
+}
+
+/// Whether any sub-item of the form (or of a nested form) is decided by a judgement, and
+/// whether any part is computed from data.
+pub fn judged_and_computed(form: &ScoreForm) -> (bool, bool) {
+    let (mut judged, mut computed) = (false, false);
+    each_form(form, &mut |f| match f {
+        ScoreForm::Judged { .. } => judged = true,
+        ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
+            for it in items {
+                match it.how {
+                    How::Judged(_) => judged = true,
+                    How::When(_) => computed = true,
+                }
+            }
+        }
+        ScoreForm::Tiers { .. } | ScoreForm::EachYear { .. } | ScoreForm::Expr(_) => {
+            computed = true
+        }
+        ScoreForm::Max { .. } | ScoreForm::Sum { .. } => {}
+    });
+    (judged, computed)
+}
+
+/// Every top-level expression of a rule set: data checks, definitions, function bodies,
+/// indicator definitions and score forms, in that order.
+pub fn roots(rules: &crate::model::RuleSet) -> Vec<&Expr> {
+    let mut out: Vec<&Expr> = rules.checks.iter().map(|c| &c.cond).collect();
+    let mut lets: Vec<_> = rules.lets.values().collect();
+    lets.sort_by_key(|l| l.span.start);
+    out.extend(lets.into_iter().map(|l| &l.value));
+    let mut fns: Vec<_> = rules.fns.values().collect();
+    fns.sort_by_key(|f| f.span.start);
+    out.extend(fns.into_iter().map(|f| &f.body));
+    for (_, ind) in rules.indicators() {
+        out.extend(ind.lets.iter().map(|l| &l.value));
+        if let Some(form) = &ind.score {
+            form_exprs(form, &mut |e| out.push(e));
+        }
+    }
+    out
+}
+
+/// Every embedded script of a rule set, with the expression that holds it.
+pub fn scripts(rules: &crate::model::RuleSet) -> Vec<(&Expr, &crate::syntax::ast::Script)> {
+    let mut out = Vec::new();
+    for root in roots(rules) {
+        each(root, &mut |e| {
+            if let ExprKind::Script(s) = &e.kind {
+                out.push((e, s));
+            }
+        });
+    }
+    out
+}

@@ -1,0 +1,245 @@
+//! The rule author's commands as staff run them: `zhibiao lint`, `zhibiao test` and
+//! `zhibiao fmt`, their output and their exit codes (0 clean, 1 findings, 2 unusable input).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs zhibiao in `dir`; returns (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run zhibiao");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    run_in(root(), args)
+}
+
+/// A scratch folder holding a copy of the official rule set, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("zhibiao-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("rules/sd-nmsz/tests")).expect("mkdir");
+        std::fs::create_dir_all(dir.join("examples")).expect("mkdir");
+        for f in [
+            "rules/sd-nmsz/2023.zb",
+            "examples/pass.toml",
+            "examples/province-2024.toml",
+        ] {
+            std::fs::copy(root().join(f), dir.join(f)).expect("copy");
+        }
+        Scratch(dir)
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.0.join(path), text).expect("write");
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.0.join(path)).expect("read")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn lint_of_the_shipped_rules_is_clean_and_lists_the_acknowledged_findings() {
+    let (code, out, _) = run(&["lint"]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!(out);
+    let (code, _, _) = run(&["lint", "--deny", "warnings"]);
+    assert_eq!(code, 0);
+    // `check` is the old name of `lint`.
+    let (code, _, _) = run(&["check", "rules/sd-nmsz/2023.zb"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn lint_exit_codes() {
+    let (code, _, _) = run(&["lint", "tests/fixtures/lint/ZB401_tier_overlap.zb"]);
+    assert_eq!(code, 1, "an error is a finding");
+    let warnings_only = "tests/fixtures/lint/ZB403_tier_gap.zb";
+    let (code, out, _) = run(&["lint", warnings_only]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, _) = run(&["lint", "--deny", "warnings", warnings_only]);
+    assert_eq!(code, 1);
+    let (code, _, err) = run(&["lint", "no/such/rules"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("找不到这个文件或目录"), "{err}");
+}
+
+#[test]
+fn lint_json_has_code_severity_place_message_and_acknowledgement() {
+    let (code, out, _) = run(&["lint", "--format", "json", "rules/sd-nmsz/2023.zb"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["passed"], true);
+    assert_eq!(v["acknowledged"], 3);
+    let f = &v["findings"][0];
+    for key in [
+        "code", "severity", "file", "line", "column", "message", "help",
+    ] {
+        assert!(!f[key].is_null(), "{key} missing in {f}");
+    }
+    assert!(f["acknowledged"]["reason"].is_string());
+    let (code, out, _) = run(&[
+        "lint",
+        "--format",
+        "json",
+        "tests/fixtures/lint/ZB204_bare_number.zb",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let findings = v["findings"].as_array().expect("findings");
+    let first = findings
+        .iter()
+        .find(|f| f["code"] == "ZB204")
+        .expect("a ZB204 finding");
+    assert_eq!(first["severity"], "warning");
+    assert_eq!(first["line"], 21);
+    assert!(first["acknowledged"].is_null());
+}
+
+#[test]
+fn lint_explains_a_check_and_prints_the_catalogue() {
+    let (code, out, _) = run(&["lint", "--explain", "zb401"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("ZB401 tier-overlap"), "{out}");
+    assert!(out.contains("## 应改为"));
+    let (code, out, _) = run(&["lint", "--docs"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, zhibiao::lint::docs_markdown());
+}
+
+#[test]
+fn the_official_tests_pass_with_full_boundary_coverage() {
+    let (code, out, _) = run(&["test", "rules/"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("已测 114 种（100%），要求完整覆盖"), "{out}");
+    assert!(!out.contains('✗'), "{out}");
+}
+
+#[test]
+fn a_failing_case_shows_expected_and_actual_with_the_explanation_and_update_reblesses_it() {
+    let s = Scratch::new("update");
+    s.write(
+        "rules/sd-nmsz/tests/share.toml",
+        r#"# 指标3的分档。
+submission = "../../../examples/pass.toml"
+reference = "../../../examples/province-2024.toml"
+
+[[case]]
+name = "占比恰为15%"
+[case.data]
+market_entities = 10000
+online_operators = 1500
+[case.expect]
+total = 90 # 示例甲区的总分
+[case.expect.indicators]
+3 = 1 # 写错了：15% 取较高档，应为 2
+"#,
+    );
+    let (code, out, _) = run_in(&s.0, &["test"]);
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!("failing_case", out);
+    let (code, out, _) = run_in(&s.0, &["test", "--update"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("占比恰为15% · 指标 3：1 → 2"), "{out}");
+    let updated = s.read("rules/sd-nmsz/tests/share.toml");
+    assert!(
+        updated.contains("3 = 2 # 写错了"),
+        "comments stay: {updated}"
+    );
+    assert!(updated.contains("total = 90 # 示例甲区的总分"), "{updated}");
+    let (code, out, _) = run_in(&s.0, &["test"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn required_coverage_lists_what_no_test_touches() {
+    let s = Scratch::new("coverage");
+    s.write(
+        "rules/sd-nmsz/tests/one.toml",
+        r#"submission = "../../../examples/pass.toml"
+reference = "../../../examples/province-2024.toml"
+
+[[case]]
+name = "示例甲区"
+[case.expect]
+total = 90
+"#,
+    );
+    let (code, out, _) = run_in(&s.0, &["test"]);
+    assert_eq!(code, 0, "coverage is only reported unless required: {out}");
+    assert!(
+        out.contains("指标 3（网络交易经营者占比）：没有测试低于 8%、恰好等于 8% 的情况"),
+        "{out}"
+    );
+    let (code, out, _) = run_in(&s.0, &["test", "--require-coverage"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("边界覆盖不完整"), "{out}");
+    s.write(
+        "rules/sd-nmsz/tests/config.toml",
+        "require_full_coverage = true\n",
+    );
+    let (code, _, _) = run_in(&s.0, &["test"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_test_file_with_a_typo_is_unusable_with_a_suggestion() {
+    let s = Scratch::new("typo");
+    s.write(
+        "rules/sd-nmsz/tests/typo.toml",
+        "submision = \"../../../examples/pass.toml\"\n\n[[case]]\nname = \"x\"\n",
+    );
+    let (code, out, _) = run_in(&s.0, &["test"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("T001"), "{out}");
+    assert!(out.contains("是否想写 submission？"), "{out}");
+}
+
+#[test]
+fn fmt_check_shows_a_diff_and_fmt_rewrites() {
+    let (code, out, err) = run(&["fmt", "--check", "rules/"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let s = Scratch::new("fmt");
+    s.write(
+        "rules/messy.zb",
+        "ruleset t \"t\" { version \"1\" effective 2024-01-01 source \"s\" pass total>=1 }\n",
+    );
+    let (code, out, _) = run_in(&s.0, &["fmt", "--check", "rules/messy.zb"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("fmt_check_diff", out);
+    let (code, _, _) = run_in(&s.0, &["fmt", "rules/messy.zb"]);
+    assert_eq!(code, 0);
+    let (code, _, _) = run_in(&s.0, &["fmt", "--check", "rules/messy.zb"]);
+    assert_eq!(code, 0);
+    s.write("rules/broken.zb", "ruleset t \"t\" { pass total >= }\n");
+    let (code, _, err) = run_in(&s.0, &["fmt", "rules/broken.zb"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("有语法错误，未格式化"), "{err}");
+    assert_eq!(
+        s.read("rules/broken.zb"),
+        "ruleset t \"t\" { pass total >= }\n"
+    );
+}

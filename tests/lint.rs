@@ -1,0 +1,338 @@
+//! The lint catalogue: every check fires on its fixture (tests/fixtures/lint/CODE_name.zb, found
+//! by glob), its documentation has the fixed sections, its example fires and its "instead" does
+//! not, docs/lint.md is generated from the same comments, and the shipped rules lint clean.
+
+use std::sync::Arc;
+use zhibiao::diag::{RenderOptions, Severity, SourceMap, render};
+use zhibiao::lint::{CHECKS, Finding, lint};
+
+const HEADER: &str = "ruleset demo \"示例\" {\n  version \"1\"\n  effective 2024-01-01\n  source \"示例\"\n  pass total >= 1\n}\n\n";
+
+fn lint_text(name: &str, text: &str) -> Vec<Finding> {
+    lint(&Arc::from(name), text).findings
+}
+
+/// Renders findings as `lint` shows them: open ones rustc-style, acknowledged ones with reason.
+fn shown(name: &str, text: &str, findings: &[&Finding]) -> String {
+    let mut sources = SourceMap::new();
+    sources.add(&Arc::from(name), &Arc::from(text));
+    let mut out = Vec::new();
+    for f in findings {
+        let mut s = render(&f.diag, &sources, RenderOptions::default());
+        if let Some(a) = &f.acknowledged {
+            s.push_str(&format!("  已确认：{}\n", a.reason));
+        }
+        out.push(s);
+    }
+    out.join("\n")
+}
+
+#[test]
+fn each_fixture_shows_its_check_firing() {
+    insta::glob!("fixtures/lint/*.zb", |path| {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("file name")
+            .to_string();
+        let code = name.split('_').next().expect("code prefix");
+        let findings = lint_text(&name, &text);
+        let mine: Vec<&Finding> = findings.iter().filter(|f| f.diag.code == code).collect();
+        assert!(
+            !mine.is_empty(),
+            "{name}: {code} did not fire; found {findings:#?}"
+        );
+        let check = zhibiao::lint::check(code).expect("a registered code");
+        assert!(mine.iter().all(|f| f.diag.severity == check.severity));
+        insta::assert_snapshot!(shown(&name, &text, &mine));
+    });
+}
+
+#[test]
+fn every_check_has_a_fixture_named_after_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+    for c in CHECKS {
+        let file = dir.join(format!("{}_{}.zb", c.code, c.name().replace('-', "_")));
+        assert!(file.is_file(), "no fixture {}", file.display());
+    }
+}
+
+#[test]
+fn codes_are_unique_ordered_and_grouped() {
+    let codes: Vec<&str> = CHECKS.iter().map(|c| c.code).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(codes, sorted, "codes must be unique and listed in order");
+    for c in &codes {
+        assert!(c.len() == 5 && c.starts_with("ZB"), "{c}");
+        assert!(c[2..].chars().all(|d| d.is_ascii_digit()), "{c}");
+    }
+    for c in CHECKS {
+        assert!(matches!(c.severity, Severity::Error | Severity::Warning));
+        assert!(!c.title().is_empty(), "{} has no title", c.code);
+    }
+}
+
+/// The fenced block under a `## heading` of a check's documentation.
+fn block(doc: &str, heading: &str) -> Option<String> {
+    let start = doc.find(&format!("## {heading}\n"))?;
+    let rest = &doc[start..];
+    let open = rest.find("```")?;
+    let fence_len = rest[open..].chars().take_while(|c| *c == '`').count();
+    let fence = "`".repeat(fence_len);
+    let body_start = open + rest[open..].find('\n')? + 1;
+    let body_end = body_start + rest[body_start..].find(&format!("\n{fence}\n"))?;
+    Some(rest[body_start..body_end].to_string())
+}
+
+#[test]
+fn each_doc_has_the_fixed_sections_in_order() {
+    for c in CHECKS {
+        let doc = c.doc();
+        let mut at = 0;
+        for h in ["## 检查什么", "## 为什么", "## 示例", "## 应改为"] {
+            let found = doc[at..]
+                .find(h)
+                .unwrap_or_else(|| panic!("{}: section {h} missing or out of order", c.code));
+            at += found + h.len();
+        }
+    }
+}
+
+#[test]
+fn each_doc_example_fires_and_its_instead_does_not() {
+    for c in CHECKS {
+        let doc = c.doc();
+        for (heading, should_fire) in [("示例", true), ("应改为", false)] {
+            let snippet = block(&doc, heading)
+                .unwrap_or_else(|| panic!("{}: no ```zb block under {heading}", c.code));
+            let text = if snippet.contains("ruleset ") {
+                format!("{snippet}\n")
+            } else {
+                format!("{HEADER}{snippet}\n")
+            };
+            let findings = lint_text("example.zb", &text);
+            let errors: Vec<_> = findings
+                .iter()
+                .filter(|f| f.diag.code.starts_with('E'))
+                .collect();
+            assert!(errors.is_empty(), "{} {heading}: {errors:#?}", c.code);
+            let canonical =
+                zhibiao::formatter::format(&Arc::from("example.zb"), &text).expect("formats");
+            assert!(
+                canonical == text,
+                "{} {heading} is not in canonical form:\n{canonical}",
+                c.code
+            );
+            let fired = findings.iter().any(|f| f.diag.code == c.code);
+            assert_eq!(
+                fired, should_fire,
+                "{} {heading}: fired = {fired}\n{text}\n{findings:#?}",
+                c.code
+            );
+        }
+    }
+}
+
+#[test]
+fn lint_docs_are_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lint.md");
+    let want = zhibiao::lint::docs_markdown();
+    if std::env::var_os("ZHIBIAO_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).expect("write docs/lint.md");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/lint.md is out of date: run `cargo run -- lint --docs > docs/lint.md` \
+         (or ZHIBIAO_UPDATE_DOCS=1 cargo test --test lint)"
+    );
+}
+
+#[test]
+fn the_shipped_rules_lint_clean_with_every_acknowledgement_justified() {
+    for f in zhibiao::builtin::FILES {
+        let report = lint(&Arc::from(f.path), f.text);
+        let open: Vec<_> = report.open(Severity::Warning).collect();
+        assert!(open.is_empty(), "{}: {open:#?}", f.path);
+        for finding in &report.findings {
+            let ack = finding.acknowledged.as_ref().expect("acknowledged");
+            assert!(!ack.reason.trim().is_empty());
+            // The line above an `allow` is a comment that explains it.
+            let line_start = f.text[..ack.span.start].rfind('\n').unwrap_or(0);
+            let above = f.text[..line_start].lines().last().unwrap_or("");
+            assert!(
+                above.trim_start().starts_with("//"),
+                "{}: the allow for {} has no comment above it",
+                f.path,
+                finding.diag.code
+            );
+        }
+    }
+}
+
+#[test]
+fn what_lint_finds_in_the_source_index() {
+    let f = zhibiao::builtin::default_file();
+    let report = lint(&Arc::from(f.path), f.text);
+    let listed: Vec<String> = report
+        .findings
+        .iter()
+        .map(|x| format!("{} {}", x.diag.code, x.diag.message))
+        .collect();
+    insta::assert_snapshot!(listed.join("\n"));
+}
+
+const TWO: &str = r#"
+input rate "比率" percent max 100%
+  help "填百分数"
+
+category "甲" points 4 {
+  indicator 1 "一" points 2 {
+    nature 定量
+    rule "r"
+    method "m"
+    sources "s"
+    owners "o"
+    score tiers rate {
+      [8%, 15%] => 1
+      [15%, ..) => 2
+    }
+  }
+  indicator 2 "二" points 2 {
+    nature 定量
+    rule "r"
+    method "m"
+    sources "s"
+    owners "o"
+    score tiers rate {
+      [8%, 15%] => 1
+      [15%, ..) => 2
+    }
+  }
+}
+"#;
+
+fn codes_of(text: &str) -> Vec<(String, bool)> {
+    lint_text("t.zb", text)
+        .iter()
+        .map(|f| (f.diag.code.to_string(), f.acknowledged.is_some()))
+        .collect()
+}
+
+#[test]
+fn an_allow_covers_its_own_block_only_and_stays_listed() {
+    let text = format!("{HEADER}{TWO}").replacen(
+        "  indicator 1 \"一\" points 2 {\n",
+        "  indicator 1 \"一\" points 2 {\n    allow ZB401 \"原表如此\"\n",
+        1,
+    );
+    assert_eq!(
+        codes_of(&text),
+        vec![("ZB401".into(), true), ("ZB401".into(), false)]
+    );
+}
+
+#[test]
+fn a_file_level_allow_covers_every_block() {
+    let text = format!("{HEADER}allow ZB401 \"原表如此\"\n{TWO}");
+    assert_eq!(
+        codes_of(&text),
+        vec![("ZB401".into(), true), ("ZB401".into(), true)]
+    );
+    let in_header = format!("{HEADER}{TWO}").replacen(
+        "  pass total >= 1\n",
+        "  pass total >= 1\n  allow ZB401 \"原表如此\"\n",
+        1,
+    );
+    assert_eq!(codes_of(&in_header), codes_of(&text));
+}
+
+#[test]
+fn an_allow_that_acknowledges_nothing_is_a_finding() {
+    let text =
+        format!("{HEADER}{TWO}").replace("score tiers rate {", "score tiers rate overlap higher {");
+    assert!(codes_of(&text).is_empty(), "{:?}", codes_of(&text));
+    let stale = text.replacen(
+        "  indicator 2 \"二\" points 2 {\n",
+        "  indicator 2 \"二\" points 2 {\n    allow ZB401 \"旧的确认\"\n",
+        1,
+    );
+    assert_eq!(codes_of(&stale), vec![("ZB002".into(), false)]);
+}
+
+#[test]
+fn errors_cannot_be_acknowledged() {
+    let text = format!("{HEADER}allow E101 \"不想改\"\n{TWO}")
+        .replace("score tiers rate {", "score tiers rat overlap higher {");
+    let codes = codes_of(&text);
+    assert!(codes.contains(&("ZB001".into(), false)), "{codes:?}");
+    assert_eq!(codes.iter().filter(|(c, _)| c == "E101").count(), 2);
+    assert!(codes.iter().all(|(_, acked)| !acked));
+}
+
+#[test]
+fn syntax_errors_are_reported_and_the_checks_wait() {
+    let report = lint(
+        &Arc::from("bad.zb"),
+        &format!("{HEADER}category \"甲\" points {{ }}\n"),
+    );
+    assert!(report.checks_skipped);
+    assert!(report.findings.iter().all(|f| f.diag.code.starts_with('E')));
+    assert!(report.fails(false));
+}
+
+#[test]
+fn every_rule_file_in_the_repository_lints_without_a_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for dir in [
+        "tests/fixtures/rules",
+        "tests/fixtures/lint",
+        "tests/fixtures/fmt",
+        "docs",
+        "rules/sd-nmsz",
+    ] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+            let p = entry.path();
+            if p.extension().is_some_and(|x| x == "zb") {
+                let text = std::fs::read_to_string(&p).expect("read");
+                let report = lint(&Arc::from(p.display().to_string()), &text);
+                assert!(report.findings.iter().all(|f| !f.diag.message.is_empty()));
+                count += 1;
+            }
+        }
+    }
+    assert!(count > 50, "{count}");
+}
+
+#[test]
+fn numbers_at_the_edge_of_exact_arithmetic_do_not_break_the_analyses() {
+    let big = "79228162514264337593543950335";
+    let text = format!(
+        "{HEADER}input x \"x\" count 户 years Y-9223372036854775807..Y\n  help \"h\"\n\
+         category \"甲\" points {big} {{\n\
+           indicator 1 \"一\" points {big} {{\n\
+             score tiers x * {big} {{\n\
+               [{big}, ..) => {big}\n\
+               (.., -{big}] => {big}\n\
+             }}\n\
+           }}\n\
+           indicator 2 \"二\" points {big} {{\n\
+             score each year y in Y-9223372036854775807..Y+9223372036854775807 award {big} when x[y - 9223372036854775807] > 0%\n\
+           }}\n\
+           indicator 3 \"三\" points 1 {{\n\
+             score items {{\n\
+               item 1 \"a\" points {big} judged\n\
+               item 2 \"b\" points {big} judged\n\
+             }}\n\
+           }}\n\
+         }}\n"
+    );
+    let report = lint(&Arc::from("big.zb"), &text);
+    assert!(!report.checks_skipped, "{:#?}", report.findings);
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.diag.code).collect();
+    assert!(codes.contains(&"ZB301"), "{codes:?}");
+}

@@ -46,6 +46,9 @@ pub const SUB_NOT_SUBMITTED: &str = "S009";
 pub const SUB_CHECK: &str = "S010";
 /// A submission over the size limits.
 pub const SUB_LIMIT: &str = "S011";
+/// A spreadsheet that does not have the template's layout (a sheet, a header or a key missing,
+/// a value in the wrong column, the same item in two rows).
+pub const SUB_SHEET: &str = "S012";
 
 /// Every code with a one-line description, for `--help` and the docs.
 pub const ALL: &[(&str, &str)] = &[
@@ -70,4 +73,5 @@ pub const ALL: &[(&str, &str)] = &[
     (SUB_NOT_SUBMITTED, "评审结论未提交"),
     (SUB_CHECK, "数据校验未通过"),
     (SUB_LIMIT, "申报文件超出大小上限"),
+    (SUB_SHEET, "电子表格的结构与模板不符"),
 ];

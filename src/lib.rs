@@ -9,6 +9,8 @@
 //! 3. [`submission`]: a district's TOML or JSON → typed values, validated against the inputs.
 //! 4. [`eval`]: rule set × submission → scores with explanations (Rhai scripts in a sandbox).
 //! 5. [`report`]: the result as JSON or as a Chinese text report.
+//!
+//! Around them: [`template`] makes fill-in templates (TOML, JSON, XLSX) from a rule set.
 #![warn(missing_docs)]
 
 pub mod assess;
@@ -22,3 +24,4 @@ pub mod report;
 pub mod script;
 pub mod submission;
 pub mod syntax;
+pub mod template;

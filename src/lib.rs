@@ -10,14 +10,18 @@
 //! 4. [`eval`]: rule set × submission → scores with explanations (Rhai scripts in a sandbox).
 //! 5. [`report`]: the result as JSON or as a Chinese text report.
 //!
-//! Around them: [`template`] makes fill-in templates (TOML, JSON, XLSX) from a rule set.
+//! Around them: [`template`] makes fill-in templates (TOML, JSON, XLSX) from a rule set;
+//! [`batch`] ranks many evaluated districts; [`generate`] makes up realistic submissions for
+//! demonstrations and benchmarks.
 #![warn(missing_docs)]
 
 pub mod assess;
+pub mod batch;
 pub mod builtin;
 pub mod codes;
 pub mod diag;
 pub mod eval;
+pub mod generate;
 pub mod model;
 pub mod number;
 pub mod report;

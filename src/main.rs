@@ -11,6 +11,8 @@ use zhibiao::model::RuleSet;
 use zhibiao::submission::Format;
 use zhibiao::{builtin, codes, model, report};
 
+mod cli;
+
 /// Exit code: evaluated (whether the district passes or not), or no findings.
 const EXIT_OK: u8 = 0;
 /// Exit code: `check` found errors in a rule file.
@@ -19,13 +21,15 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_UNUSABLE: u8 = 2;
 /// Exit code: an internal error (a bug in zhibiao).
 const EXIT_INTERNAL: u8 = 3;
+/// Exit code: a batch evaluation finished, but some submissions could not be evaluated.
+const EXIT_SOME_FAILED: u8 = 4;
 
 #[derive(Parser)]
 #[command(
     name = "zhibiao",
     version,
     about = "指标：把评估指标体系写成规则文件，检查规则，为申报材料计分并说明每一分的来由。",
-    after_help = "退出码：0 已完成评估（无论是否合格）；1 检查发现规则错误；2 输入无法使用（规则文件或申报文件有错）；3 程序内部错误。"
+    after_help = "退出码：0 已完成评估（无论是否合格）；1 检查发现规则错误；2 输入无法使用（规则文件或申报文件有错）；3 程序内部错误；4 批量评估已完成，但其中有申报无法评估。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -41,12 +45,18 @@ enum Command {
         /// 规则文件或目录；不写则检查内置规则。
         paths: Vec<PathBuf>,
     },
+    /// 根据规则生成申报模板（TOML、JSON、XLSX、CSV 表头或 JSON Schema）。
+    Template(cli::template::TemplateArgs),
+    /// 生成虚构的申报文件（演示和性能测试用）。
+    #[command(hide = true)]
+    Generate(cli::generate::GenerateArgs),
 }
 
 #[derive(clap::Args)]
 struct EvalArgs {
-    /// 申报文件（.toml 或 .json）。
-    submission: PathBuf,
+    /// 申报文件（.toml、.json 或填好的 .xlsx 模板）；写多个文件、目录，或一张每行一个地区的表格（.csv、.xlsx）则批量评估，输出排名表。
+    #[arg(required = true, value_name = "SUBMISSION")]
+    submissions: Vec<PathBuf>,
     /// 规则：规则文件、规则目录（取生效日期最新的版本）或内置规则编号（如 sd-nmsz 或 sd-nmsz@2023）。不写则用内置规则。
     #[arg(long)]
     rules: Option<String>,
@@ -59,13 +69,34 @@ struct EvalArgs {
     /// 严格模式：缺少数据或未提交评审结论时报错，不出报告。
     #[arg(long)]
     strict: bool,
+    /// 批量评估：把每个地区的评估报告写进这个目录（每个地区一个文件）。
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// 批量评估：每个地区的报告格式（配合 --out-dir）。
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    report_format: ReportFormat,
+    /// 批量评估：排名表写入这个文件（不写则输出到屏幕；xlsx 格式必须写）。
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutFormat {
-    /// 中文文字报告。
+    /// 中文文字报告（批量评估时为排名表）。
     Text,
     /// JSON（供其他程序读取）。
+    Json,
+    /// CSV 排名表（仅批量评估）。
+    Csv,
+    /// XLSX 排名表（仅批量评估，须用 -o 指定文件）。
+    Xlsx,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// 中文文字报告（.txt）。
+    Text,
+    /// JSON 报告（.json）。
     Json,
 }
 
@@ -102,6 +133,8 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Check { paths } => run_check(paths),
+        Command::Template(args) => cli::template::run(args),
+        Command::Generate(args) => cli::generate::run(args),
     }
 }
 
@@ -125,6 +158,15 @@ fn read(path: &Path, code: &'static str) -> Result<(Arc<str>, Arc<str>), Diagnos
         .help("用文本编辑器把文件另存为 UTF-8 编码")
     })?;
     Ok((name, Arc::from(text)))
+}
+
+/// Reads a file's bytes, or says why not.
+fn read_bytes(path: &Path, code: &'static str) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|e| {
+        Diagnostic::error(code, format!("无法读取文件：{e}"))
+            .in_file(&Arc::from(path.display().to_string()))
+            .help("检查文件路径是否正确、文件是否存在")
+    })
 }
 
 /// Where a rule file comes from.
@@ -228,18 +270,37 @@ fn load_rules(spec: Option<&str>, sources: &mut SourceMap) -> Result<RuleSet, Ve
 }
 
 fn run_eval(args: EvalArgs) -> u8 {
-    let mut sources = SourceMap::new();
-    let Some(format) = Format::from_path(&args.submission.display().to_string()) else {
-        let name: Arc<str> = Arc::from(args.submission.display().to_string());
-        print_diags(
-            &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
-                .in_file(&name)
-                .help("申报文件的扩展名应为 .toml 或 .json")],
-            &sources,
-        );
-        return EXIT_UNUSABLE;
+    // One TOML or JSON file: the single report, as it always was. Anything else (a filled-in
+    // XLSX template, several files, a folder, a table) goes to the batch path.
+    let single = match args.submissions.as_slice() {
+        [one] if !one.is_dir() => Some(one.clone()),
+        _ => None,
     };
-    let (name, text) = match read(&args.submission, codes::SUB_SYNTAX) {
+    let Some(path) = single else {
+        return cli::batch::run(args);
+    };
+    let mut sources = SourceMap::new();
+    let format = match Format::from_path(&path.display().to_string()) {
+        Some(Format::Xlsx) => return cli::batch::run(args),
+        Some(f) => f,
+        None if path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) => {
+            return cli::batch::run(args);
+        }
+        None => {
+            let name: Arc<str> = Arc::from(path.display().to_string());
+            print_diags(
+                &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
+                    .in_file(&name)
+                    .help("申报文件的扩展名应为 .toml、.json 或 .xlsx；多个地区的表格用 .csv 或 .xlsx")],
+                &sources,
+            );
+            return EXIT_UNUSABLE;
+        }
+    };
+    if matches!(args.format, OutFormat::Csv | OutFormat::Xlsx) || args.out_dir.is_some() {
+        return cli::batch::run(args);
+    }
+    let (name, text) = match read(&path, codes::SUB_SYNTAX) {
         Ok(x) => x,
         Err(d) => {
             print_diags(&[d], &sources);
@@ -260,29 +321,10 @@ fn run_eval(args: EvalArgs) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    let mut reference = None;
-    if let Some(path) = &args.reference {
-        let rname: Arc<str> = Arc::from(path.display().to_string());
-        let Some(rformat) = Format::from_path(&rname) else {
-            print_diags(
-                &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
-                    .in_file(&rname)
-                    .help("参照文件的扩展名应为 .toml 或 .json")],
-                &sources,
-            );
-            return EXIT_UNUSABLE;
-        };
-        match read(path, codes::SUB_SYNTAX) {
-            Ok((rname, rtext)) => {
-                sources.add(&rname, &rtext);
-                reference = Some((rname, rtext, rformat));
-            }
-            Err(d) => {
-                print_diags(&[d], &sources);
-                return EXIT_UNUSABLE;
-            }
-        }
-    }
+    let reference = match load_reference_arg(args.reference.as_deref(), &mut sources) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let request = Request {
         submission: Input {
             name: &name,
@@ -311,16 +353,58 @@ fn run_eval(args: EvalArgs) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    let ctx = report::Context {
-        rules: &rules,
-        sub: &sub,
-        problems: &warnings,
-        sources: &sources,
+    print_report(args.format, &rules, &sub, &evaluation, &warnings, &sources)
+}
+
+/// A reference file named by `--reference`: read, and added to the sources.
+type Reference = Option<(Arc<str>, Arc<str>, Format)>;
+
+/// Reads `--reference`, or prints why not and gives the exit code.
+fn load_reference_arg(path: Option<&Path>, sources: &mut SourceMap) -> Result<Reference, u8> {
+    let Some(path) = path else {
+        return Ok(None);
     };
-    match args.format {
-        OutFormat::Text => print!("{}", report::to_text(&ctx, &evaluation)),
+    let rname: Arc<str> = Arc::from(path.display().to_string());
+    let Some(rformat) = Format::from_path(&rname).filter(|f| *f != Format::Xlsx) else {
+        print_diags(
+            &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
+                .in_file(&rname)
+                .help("参照文件的扩展名应为 .toml 或 .json")],
+            sources,
+        );
+        return Err(EXIT_UNUSABLE);
+    };
+    match read(path, codes::SUB_SYNTAX) {
+        Ok((rname, rtext)) => {
+            sources.add(&rname, &rtext);
+            Ok(Some((rname, rtext, rformat)))
+        }
+        Err(d) => {
+            print_diags(&[d], sources);
+            Err(EXIT_UNUSABLE)
+        }
+    }
+}
+
+/// Prints one district's report in the chosen format.
+fn print_report(
+    format: OutFormat,
+    rules: &RuleSet,
+    sub: &zhibiao::submission::Submission,
+    evaluation: &zhibiao::eval::Evaluation,
+    warnings: &[Diagnostic],
+    sources: &SourceMap,
+) -> u8 {
+    let ctx = report::Context {
+        rules,
+        sub,
+        problems: warnings,
+        sources,
+    };
+    match format {
+        OutFormat::Text => print!("{}", report::to_text(&ctx, evaluation)),
         OutFormat::Json => {
-            let v = report::to_json(&ctx, &evaluation);
+            let v = report::to_json(&ctx, evaluation);
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => println!("{s}"),
                 Err(e) => {
@@ -328,6 +412,10 @@ fn run_eval(args: EvalArgs) -> u8 {
                     return EXIT_INTERNAL;
                 }
             }
+        }
+        OutFormat::Csv | OutFormat::Xlsx => {
+            eprintln!("单个地区的报告只能是 text 或 json 格式；csv、xlsx 用于批量评估的排名表。");
+            return EXIT_UNUSABLE;
         }
     }
     EXIT_OK

@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 pub mod cells;
 mod load;
+pub mod table;
+pub mod write;
 pub mod xlsx;
 
 pub use cells::load_cells;

@@ -72,6 +72,27 @@ pub fn load_xlsx(
     }
 }
 
+/// True when the bytes are a workbook with the template's 「数据」 sheet (as opposed to a table
+/// with one district per row).
+pub fn is_template(bytes: &[u8]) -> bool {
+    let name: Arc<str> = Arc::from("");
+    open(&name, bytes).is_ok_and(|wb| wb.sheet_names().iter().any(|n| n == DATA_SHEET))
+}
+
+/// The rule set a filled-in template names in its 「规则版本」 cell, if it can be read at all.
+/// Used to pick the rules before the template is read against them.
+pub fn requested_ruleset(bytes: &[u8]) -> Option<String> {
+    let name: Arc<str> = Arc::from("");
+    let mut wb = open(&name, bytes).ok()?;
+    let sheet = SheetCells::read(&mut wb, &name, DATA_SHEET).ok()?;
+    let h = find_header(&sheet)?;
+    let cell = top_field(&sheet, h.row, RULESET)?;
+    match cell.value {
+        CellValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        _ => None,
+    }
+}
+
 /// The `sha256:` digest of a file's bytes.
 pub fn digest_bytes(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

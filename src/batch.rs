@@ -118,9 +118,9 @@ fn shortfall(ev: &Evaluation) -> String {
         .filter(|c| !c.held)
         .map(|c| {
             if c.failing.is_empty() {
-                format!("未达“{}”", c.text)
+                format!("未达 {}", c.text)
             } else {
-                format!("未达“{}”：{}", c.text, c.failing.join("、"))
+                format!("未达 {}（{}）", c.text, c.failing.join("、"))
             }
         })
         .collect();
@@ -140,7 +140,12 @@ fn shortfall(ev: &Evaluation) -> String {
                 Status::Error => "，规则无法计算",
                 Status::Scored => "",
             };
-            format!("{no} {name} −{}{why}", plain(*lost))
+            let short: String = if name.chars().count() > 14 {
+                format!("{}…", name.chars().take(14).collect::<String>())
+            } else {
+                name.to_string()
+            };
+            format!("{no} {short} −{}{why}", plain(*lost))
         })
         .collect();
     if !shown.is_empty() {
@@ -191,7 +196,7 @@ impl Ranking {
         use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
         let mut t = Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(self.header());
         for r in &self.rows {
             let mut cells = vec![r.rank.to_string(), r.region.clone(), plain(r.total)];

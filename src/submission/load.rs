@@ -745,6 +745,15 @@ impl Loader<'_> {
             if let Some(cell) = span.and_then(|s| cells.cell(s.start)) {
                 d.message = format!("{cell}：{}", d.message);
             }
+            // Sheet names read without the spaces that set off `[data]` in TOML messages.
+            let tidy = |t: &str| {
+                t.replace(" “数据”工作表", "“数据”工作表")
+                    .replace(" “评审”工作表", "“评审”工作表")
+                    .replace("工作表 ", "工作表")
+                    .replace("工作表下面", "工作表")
+            };
+            d.message = tidy(&d.message);
+            d.help = d.help.as_deref().map(tidy);
             d.related.clear();
             return d.in_file(self.file);
         }
@@ -1649,11 +1658,12 @@ impl Loader<'_> {
                     }
                     _ => (f.key.clone(), expected, format!("写成 {example}")),
                 };
+                let sep = if this.format == Format::Xlsx { "" } else { " " };
                 this.push(
                     Diagnostic::error(
                         codes::SUB_JUDGEMENT,
                         format!(
-                            "评审结论 {key} 的 {field} 应为{expected}，这里是{} {shown}",
+                            "评审结论 {key} 的{sep}{field}{sep}应为{expected}，这里是{} {shown}",
                             Self::type_desc(v)
                         ),
                     )
@@ -1689,13 +1699,16 @@ impl Loader<'_> {
                                 format!(
                                     "评审结论 {key} 的 {field} 为 {shown}，超出 0 到 {} 分",
                                     plain(slot.max)
-                                ),
+                                )
+                                .replace(" “", "“")
+                                .replace("” ", "”"),
                             )
                             .label("超出范围")
-                            .help(format!(
-                                "{whole}，{field} 填 0 到 {} 之间的分数",
-                                plain(slot.max)
-                            )),
+                            .help(
+                                format!("{whole}，{field} 填 0 到 {} 之间的分数", plain(slot.max))
+                                    .replace(" “", "“")
+                                    .replace("” ", "”"),
+                            ),
                             v.span,
                         );
                         ok = false;
@@ -1779,11 +1792,14 @@ impl Loader<'_> {
                     "在“是否达到”列选“是”或“否”；整个指标评审的也可在“评分”列填分数"
                 }
             };
+            let message = match self.format {
+                Format::Xlsx => {
+                    format!("评审结论 {key} 没有填“是否达到”（也没有“评分”），无法判断是否达到")
+                }
+                _ => format!("评审结论 {key} 既没有 met 也没有 score，无法判断是否达到"),
+            };
             self.push(
-                Diagnostic::error(
-                    codes::SUB_JUDGEMENT,
-                    format!("评审结论 {key} 既没有 met 也没有 score，无法判断是否达到"),
-                )
+                Diagnostic::error(codes::SUB_JUDGEMENT, message)
                 .label("缺少 met 或 score")
                 .help(example),
                 key_span.or(n.span),

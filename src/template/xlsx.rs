@@ -102,6 +102,16 @@ fn cut(s: &str, max: usize) -> String {
     out
 }
 
+/// How many lines `text` takes in a column `width` characters wide (a Chinese character is two),
+/// at a font `scale` of the default size.
+fn lines(text: &str, width: f64, scale: f64) -> f64 {
+    let w: f64 = text
+        .chars()
+        .map(|c| if unicode_width::UnicodeWidthChar::width(c) == Some(2) { 2.0 } else { 1.0 })
+        .sum();
+    (w * scale / (width * 0.95)).ceil().max(1.0)
+}
+
 fn to_f64(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
@@ -355,6 +365,13 @@ fn write_data(
         let help = d.help.as_ref().map_or("", |h| h.value.as_str());
         let uses = indicator_words(info);
         let owners = info.owners.join("、");
+        if last == row {
+            let n = lines(&d.label.value, 30.0, 1.1)
+                .max(lines(&kind, 20.0, 0.8))
+                .max(lines(help, 60.0, 0.8))
+                .max(lines(&uses, 40.0, 0.8));
+            ws.set_row_height(row, 15.0 * n.min(8.0))?;
+        }
         for (col, text, fmt) in [
             (0u16, d.label.value.as_str(), &f.label),
             (2, unit, &f.text),
@@ -490,6 +507,8 @@ fn write_judgements(
                 None => format!("整项由专家评审（0 到 {} 分，填在“评分”列）", plain(j.slot.max)),
             };
             ws.write_string_with_format(r, 2, &text, &f.text)?;
+            let n = lines(&text, 56.0, 1.0).max(if same.len() == 1 { lines(&title, 26.0, 1.1) } else { 1.0 });
+            ws.set_row_height(r, 15.0 * n.min(8.0))?;
             ws.write_number_with_format(r, 3, to_f64(j.slot.max), &f.text)?;
             match given.and_then(|g| g.met) {
                 Some(b) => ws.write_string_with_format(r, 4, if b { "是" } else { "否" }, &f.fill_text)?,

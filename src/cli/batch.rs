@@ -237,7 +237,8 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool) -> D
         Job::Xlsx { name: file, bytes } => submission::load_xlsx(rules, &file, &bytes),
         Job::Row { file, digest, row } => {
             let (sub, mut diags) = load_cells(rules, &file, &row.doc, digest, Vec::new());
-            for d in &mut diags {
+            // A message that names a cell (`AH3：…`) already says the row.
+            for d in diags.iter_mut().filter(|d| !d.message.starts_with(|c: char| c.is_ascii_uppercase())) {
                 d.message = format!("{}：{}", row_label(row.row), d.message);
             }
             (sub, diags)

@@ -61,29 +61,32 @@ pub struct Ranking {
     pub failed: Vec<FailedRow>,
 }
 
-/// One scored submission: where it came from, the submission and its evaluation.
-pub type Scored<'a> = (&'a str, &'a Submission, &'a Evaluation);
-
 /// How many of the largest losses the shortfall names.
 const LOSSES_SHOWN: usize = 2;
 
-/// Ranks scored submissions and lists the failed ones.
-pub fn ranking(rules: &RuleSet, scored: &[Scored], failed: Vec<FailedRow>) -> Ranking {
-    let mut rows: Vec<RankRow> = scored
-        .iter()
-        .map(|(source, sub, ev)| RankRow {
-            rank: 0,
-            region: sub.region.clone().filter(|r| !r.trim().is_empty()).unwrap_or_else(|| source.to_string()),
-            source: source.to_string(),
-            total: ev.total,
-            max: ev.max,
-            categories: ev.categories.iter().map(|c| (c.score, c.rate)).collect(),
-            passed: ev.passed,
-            shortfall: shortfall(ev),
-            missing: ev.missing().len(),
-            not_submitted: ev.not_submitted().len(),
-        })
-        .collect();
+/// One scored submission's row (its rank is set by [`ranking`]). `source` is where it came
+/// from; it names the district when the submission names none.
+pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
+    RankRow {
+        rank: 0,
+        region: sub
+            .region
+            .clone()
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| source.to_string()),
+        source: source.to_string(),
+        total: ev.total,
+        max: ev.max,
+        categories: ev.categories.iter().map(|c| (c.score, c.rate)).collect(),
+        passed: ev.passed,
+        shortfall: shortfall(ev),
+        missing: ev.missing().len(),
+        not_submitted: ev.not_submitted().len(),
+    }
+}
+
+/// Ranks the rows of scored submissions (from [`row`]) and lists the failed ones.
+pub fn ranking(rules: &RuleSet, mut rows: Vec<RankRow>, failed: Vec<FailedRow>) -> Ranking {
     rows.sort_by(|a, b| {
         b.total
             .cmp(&a.total)
@@ -104,7 +107,11 @@ pub fn ranking(rules: &RuleSet, scored: &[Scored], failed: Vec<FailedRow>) -> Ra
     };
     Ranking {
         ruleset,
-        categories: rules.categories.iter().map(|c| c.name.value.clone()).collect(),
+        categories: rules
+            .categories
+            .iter()
+            .map(|c| c.name.value.clone())
+            .collect(),
         rows,
         failed,
     }
@@ -237,7 +244,13 @@ impl Ranking {
     /// The ranking as CSV (UTF-8 with a byte order mark, so Excel shows the Chinese right).
     pub fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let mut head = vec!["排名".to_string(), "地区".into(), "来源".into(), "总分".into(), "满分".into()];
+        let mut head = vec![
+            "排名".to_string(),
+            "地区".into(),
+            "来源".into(),
+            "总分".into(),
+            "满分".into(),
+        ];
         head.extend(self.categories.iter().map(|c| format!("{c}得分率")));
         head.extend(["结论", "缺少数据项", "未提交评审项", "主要失分"].map(String::from));
         let _ = w.write_record(&head);
@@ -259,12 +272,26 @@ impl Ranking {
             let _ = w.write_record(&rec);
         }
         for f in &self.failed {
-            let mut rec = vec![String::new(), String::new(), f.source.clone(), String::new(), String::new()];
+            let mut rec = vec![
+                String::new(),
+                String::new(),
+                f.source.clone(),
+                String::new(),
+                String::new(),
+            ];
             rec.extend(self.categories.iter().map(|_| String::new()));
-            rec.extend(["无法评估".to_string(), String::new(), String::new(), first_problem(f)]);
+            rec.extend([
+                "无法评估".to_string(),
+                String::new(),
+                String::new(),
+                first_problem(f),
+            ]);
             let _ = w.write_record(&rec);
         }
-        let body = w.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        let body = w
+            .into_inner()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
         format!("\u{feff}{body}")
     }
 
@@ -324,8 +351,10 @@ impl Ranking {
     }
 
     fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
         use rust_decimal::prelude::ToPrimitive;
+        use rust_xlsxwriter::{
+            Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook,
+        };
         let mut wb = Workbook::new();
         wb.set_properties(
             &DocProperties::new()
@@ -339,7 +368,13 @@ impl Ranking {
         let pct = Format::new().set_num_format("0.00%");
         let ws = wb.add_worksheet();
         ws.set_name("排名")?;
-        let mut h = vec!["排名".to_string(), "地区".into(), "来源".into(), "总分".into(), "满分".into()];
+        let mut h = vec![
+            "排名".to_string(),
+            "地区".into(),
+            "来源".into(),
+            "总分".into(),
+            "满分".into(),
+        ];
         h.extend(self.categories.iter().map(|c| format!("{c}得分率")));
         h.extend(["结论", "缺少数据项", "未提交评审项", "主要失分"].map(String::from));
         for (c, text) in h.iter().enumerate() {

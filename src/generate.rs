@@ -8,8 +8,8 @@
 //! declarations. The same seed and index always give the same submission; nothing here reads
 //! the clock.
 
-use crate::eval;
 use crate::diag::Severity;
+use crate::eval;
 use crate::model::RuleSet;
 use crate::submission::{InputValue, Judgement, Submission};
 use crate::syntax::ast::{InputDecl, ScalarKind};
@@ -69,7 +69,9 @@ fn vary(decl: &InputDecl, rng: &mut fastrand::Rng, x: Decimal, size: f64, w: f64
     let (lo, hi) = bounds(decl);
     let out = match decl.kind.value {
         ScalarKind::Count => dec((v * size * noise(rng, w)).round().max(0.0)),
-        ScalarKind::Money => dec((v * size * noise(rng, w) / 10_000.0 * 10.0).round() / 10.0 * 10_000.0),
+        ScalarKind::Money => {
+            dec((v * size * noise(rng, w) / 10_000.0 * 10.0).round() / 10.0 * 10_000.0)
+        }
         ScalarKind::Percent => {
             let p = v + (rng.f64() * 2.0 - 1.0) * 0.06;
             dec((p * 1000.0).round() / 1000.0)
@@ -129,10 +131,10 @@ fn draw(rules: &RuleSet, base: &Submission, rng: &mut fastrand::Rng, index: u64)
                         items.push(vary(decl, rng, *x, 1.0, 0.4));
                     }
                 }
-                if rng.bool() {
-                    if let Some(first) = l.first() {
-                        items.push(vary(decl, rng, *first, 1.0, 0.6));
-                    }
+                if rng.bool()
+                    && let Some(first) = l.first()
+                {
+                    items.push(vary(decl, rng, *first, 1.0, 0.6));
                 }
                 InputValue::List(items)
             }

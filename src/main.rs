@@ -280,22 +280,21 @@ fn run_eval(args: EvalArgs) -> u8 {
         return cli::batch::run(args);
     };
     let mut sources = SourceMap::new();
-    let format = match Format::from_path(&path.display().to_string()) {
-        Some(Format::Xlsx) => return cli::batch::run(args),
-        Some(f) => f,
-        None if path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) => {
-            return cli::batch::run(args);
-        }
-        None => {
-            let name: Arc<str> = Arc::from(path.display().to_string());
-            print_diags(
-                &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
-                    .in_file(&name)
-                    .help("申报文件的扩展名应为 .toml、.json 或 .xlsx；多个地区的表格用 .csv 或 .xlsx")],
-                &sources,
-            );
-            return EXIT_UNUSABLE;
-        }
+    let is = |e: &str| path.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+    if is("xlsx") || is("csv") {
+        return cli::batch::run(args);
+    }
+    let Some(format) = Format::from_path(&path.display().to_string()) else {
+        let name: Arc<str> = Arc::from(path.display().to_string());
+        print_diags(
+            &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
+                .in_file(&name)
+                .help(
+                    "申报文件的扩展名应为 .toml、.json 或 .xlsx；多个地区的表格用 .csv 或 .xlsx",
+                )],
+            &sources,
+        );
+        return EXIT_UNUSABLE;
     };
     if matches!(args.format, OutFormat::Csv | OutFormat::Xlsx) || args.out_dir.is_some() {
         return cli::batch::run(args);
@@ -365,7 +364,7 @@ fn load_reference_arg(path: Option<&Path>, sources: &mut SourceMap) -> Result<Re
         return Ok(None);
     };
     let rname: Arc<str> = Arc::from(path.display().to_string());
-    let Some(rformat) = Format::from_path(&rname).filter(|f| *f != Format::Xlsx) else {
+    let Some(rformat) = Format::from_path(&rname) else {
         print_diags(
             &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
                 .in_file(&rname)

@@ -18,7 +18,8 @@ fn official() -> RuleSet {
 }
 
 fn example(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))).expect("example")
+    std::fs::read_to_string(format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR")))
+        .expect("example")
 }
 
 fn load(rules: &RuleSet, text: &str) -> Submission {
@@ -41,14 +42,23 @@ fn mixed(root: &Path) {
     let rules = official();
     let dir = root.join("batch");
     std::fs::write(dir.join("a-pass.toml"), example("pass.toml")).expect("write");
-    std::fs::write(dir.join("b-category-fail.toml"), example("category-fail.toml")).expect("write");
-    std::fs::write(dir.join("c-broken.toml"), "region = \"坏区\"\nyear = 2024\n\n[data]\nmarket_entities = 12000.5\n")
-        .expect("write");
+    std::fs::write(
+        dir.join("b-category-fail.toml"),
+        example("category-fail.toml"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("c-broken.toml"),
+        "region = \"坏区\"\nyear = 2024\n\n[data]\nmarket_entities = 12000.5\n",
+    )
+    .expect("write");
     let draft = load(&rules, &example("draft.toml"));
     let xlsx = zhibiao::template::xlsx::to_xlsx(&rules, 2024, Some(&draft)).expect("xlsx");
     std::fs::write(dir.join("d-draft.xlsx"), xlsx).expect("write");
     let base = load(&rules, &example("pass.toml"));
-    let subs: Vec<Submission> = (0..3).map(|i| zhibiao::generate::submission(&rules, &base, 7, i)).collect();
+    let subs: Vec<Submission> = (0..3)
+        .map(|i| zhibiao::generate::submission(&rules, &base, 7, i))
+        .collect();
     let mut csv = submission::table::to_csv(&rules, 2024, &subs);
     // The second district's rate above 100%: that row alone fails.
     let lines: Vec<&str> = csv.lines().collect();
@@ -85,9 +95,15 @@ fn zhibiao(root: &Path, args: &[&str]) -> (String, String, i32) {
 fn a_mixed_batch_ranks_the_good_and_reports_the_bad() {
     let root = workspace("mixed");
     mixed(&root);
-    let (stdout, stderr, code) = zhibiao(&root, &["eval", "batch", "--reference", "province-2024.toml"]);
+    let (stdout, stderr, code) = zhibiao(
+        &root,
+        &["eval", "batch", "--reference", "province-2024.toml"],
+    );
     assert_eq!(code, 4, "some failed: {stderr}");
-    assert!(!stderr.contains("评估中"), "no progress bar in a pipe: {stderr}");
+    assert!(
+        !stderr.contains("评估中"),
+        "no progress bar in a pipe: {stderr}"
+    );
     insta::assert_snapshot!("mixed_ranking", stdout);
     insta::assert_snapshot!("mixed_stderr", stderr);
 }
@@ -98,7 +114,16 @@ fn a_batch_writes_csv_json_and_one_report_per_district() {
     mixed(&root);
     let (csv, _, code) = zhibiao(
         &root,
-        &["eval", "batch", "--reference", "province-2024.toml", "--format", "csv", "--out-dir", "reports"],
+        &[
+            "eval",
+            "batch",
+            "--reference",
+            "province-2024.toml",
+            "--format",
+            "csv",
+            "--out-dir",
+            "reports",
+        ],
     );
     assert_eq!(code, 4);
     assert!(csv.starts_with('\u{feff}'), "a byte order mark for Excel");
@@ -111,11 +136,24 @@ fn a_batch_writes_csv_json_and_one_report_per_district() {
     assert_eq!(reports.len(), 5, "{reports:?}");
     let pass = std::fs::read_to_string(root.join("reports/示例甲区.txt")).expect("report");
     assert!(pass.contains("结论：合格"), "{pass}");
-    let (json, _, _) = zhibiao(&root, &["eval", "batch", "--reference", "province-2024.toml", "--format", "json"]);
+    let (json, _, _) = zhibiao(
+        &root,
+        &[
+            "eval",
+            "batch",
+            "--reference",
+            "province-2024.toml",
+            "--format",
+            "json",
+        ],
+    );
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(v["evaluated"], 5);
     assert_eq!(v["failed_count"], 2);
-    assert!(v["rows"][0]["total"].is_string(), "exact decimals as strings");
+    assert!(
+        v["rows"][0]["total"].is_string(),
+        "exact decimals as strings"
+    );
 }
 
 #[test]
@@ -124,7 +162,16 @@ fn an_xlsx_ranking_needs_a_file_and_reads_back() {
     mixed(&root);
     let (_, _, code) = zhibiao(
         &root,
-        &["eval", "batch", "--reference", "province-2024.toml", "--format", "xlsx", "-o", "排名.xlsx"],
+        &[
+            "eval",
+            "batch",
+            "--reference",
+            "province-2024.toml",
+            "--format",
+            "xlsx",
+            "-o",
+            "排名.xlsx",
+        ],
     );
     assert_eq!(code, 4);
     let bytes = std::fs::read(root.join("排名.xlsx")).expect("ranking");
@@ -132,14 +179,20 @@ fn an_xlsx_ranking_needs_a_file_and_reads_back() {
     let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
     assert_eq!(wb.sheet_names(), ["排名", "无法评估"]);
     let r = wb.worksheet_range("排名").expect("sheet");
-    assert_eq!(r.get_value((1, 1)).map(|d| d.to_string()).as_deref(), Some("示例甲区"));
+    assert_eq!(
+        r.get_value((1, 1)).map(|d| d.to_string()).as_deref(),
+        Some("示例甲区")
+    );
 }
 
 #[test]
 fn every_good_batch_exits_zero_and_single_files_keep_their_report() {
     let root = workspace("good");
     std::fs::write(root.join("batch/pass.toml"), example("pass.toml")).expect("write");
-    let (stdout, _, code) = zhibiao(&root, &["eval", "batch", "--reference", "province-2024.toml"]);
+    let (stdout, _, code) = zhibiao(
+        &root,
+        &["eval", "batch", "--reference", "province-2024.toml"],
+    );
     assert_eq!(code, 0);
     assert!(stdout.contains("1 份已评估，其中 1 份合格"), "{stdout}");
     // One filled-in template gives the same report as the TOML file it came from.
@@ -148,8 +201,14 @@ fn every_good_batch_exits_zero_and_single_files_keep_their_report() {
     let xlsx = zhibiao::template::xlsx::to_xlsx(&rules, 2024, Some(&sub)).expect("xlsx");
     std::fs::write(root.join("pass.xlsx"), xlsx).expect("write");
     std::fs::write(root.join("pass.toml"), example("pass.toml")).expect("write");
-    let (from_xlsx, _, c1) = zhibiao(&root, &["eval", "pass.xlsx", "--reference", "province-2024.toml"]);
-    let (from_toml, _, c2) = zhibiao(&root, &["eval", "pass.toml", "--reference", "province-2024.toml"]);
+    let (from_xlsx, _, c1) = zhibiao(
+        &root,
+        &["eval", "pass.xlsx", "--reference", "province-2024.toml"],
+    );
+    let (from_toml, _, c2) = zhibiao(
+        &root,
+        &["eval", "pass.toml", "--reference", "province-2024.toml"],
+    );
     assert_eq!((c1, c2), (0, 0));
     let strip = |s: &str| {
         s.lines()
@@ -168,9 +227,14 @@ fn the_templates_come_out_of_the_command_line() {
     assert!(toml.contains("year = 2024") && toml.contains("# market_entities = "));
     let (_, stderr, code) = zhibiao(&root, &["template", "--year", "2024", "-o", "模板.xlsx"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(zhibiao::submission::xlsx::is_template(&std::fs::read(root.join("模板.xlsx")).expect("xlsx")));
+    assert!(zhibiao::submission::xlsx::is_template(
+        &std::fs::read(root.join("模板.xlsx")).expect("xlsx")
+    ));
     let (csv, _, _) = zhibiao(&root, &["template", "--year", "2024", "--format", "csv"]);
-    assert!(csv.starts_with("\u{feff}地区（region）,评估年度（year）,网上零售额（online_retail.2022）"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}地区（region）,评估年度（year）,网上零售额（online_retail.2022）"),
+        "{csv}"
+    );
     let (schema, _, _) = zhibiao(&root, &["template", "--year", "2024", "--format", "schema"]);
     assert!(schema.contains("\"$schema\""));
 }

@@ -92,7 +92,7 @@ fn layout(bytes: &[u8]) -> Layout {
         for (r, row) in range.rows().enumerate() {
             let r = u32::try_from(r).unwrap() + range.start().unwrap().0;
             if key_col.is_none() {
-                if let Some(c) = row.iter().position(|d| d.to_string() == "键") {
+                if let Some(c) = row.iter().position(|d| d == &Data::String("键".into())) {
                     key_col = Some(c);
                     for (c, d) in row.iter().enumerate() {
                         header.insert(d.to_string(), col_letter(u32::try_from(c).unwrap()));
@@ -100,10 +100,10 @@ fn layout(bytes: &[u8]) -> Layout {
                 }
                 continue;
             }
-            if let Some(k) = key_col.and_then(|c| row.get(c)).map(|d| d.to_string()) {
-                if !k.is_empty() {
-                    rows.entry(k).or_default().push(r + 1);
-                }
+            if let Some(k) = key_col.and_then(|c| row.get(c)).map(|d| d.to_string())
+                && !k.is_empty()
+            {
+                rows.entry(k).or_default().push(r + 1);
             }
         }
         (header, rows)
@@ -133,7 +133,8 @@ fn f(d: Decimal) -> f64 {
 /// stored as text, 是/否 as text, evidence on separate lines.
 fn fill(rules: &RuleSet, blank: &[u8], sub: &Submission) -> Vec<u8> {
     let l = layout(blank);
-    let mut data: Vec<(String, Put)> = vec![("B2".into(), text(sub.region.as_deref().unwrap_or("")))];
+    let mut data: Vec<(String, Put)> =
+        vec![("B2".into(), text(sub.region.as_deref().unwrap_or("")))];
     for (key, v) in &sub.values {
         let decl = rules.input(key).expect("declared");
         let factor = decl
@@ -174,13 +175,19 @@ fn fill(rules: &RuleSet, blank: &[u8], sub: &Submission) -> Vec<u8> {
     for (key, j) in &sub.judgements {
         let r = l.judgement_rows[key];
         if let Some(m) = j.met {
-            judged.push((format!("{}{r}", c["是否达到"]), text(if m { "是" } else { "否" })));
+            judged.push((
+                format!("{}{r}", c["是否达到"]),
+                text(if m { "是" } else { "否" }),
+            ));
         }
         if let Some(s) = j.score {
             judged.push((format!("{}{r}", c["评分"]), Put::Num(f(s))));
         }
         if !j.evidence.is_empty() {
-            judged.push((format!("{}{r}", c["证明材料"]), text(&j.evidence.join("\n"))));
+            judged.push((
+                format!("{}{r}", c["证明材料"]),
+                text(&j.evidence.join("\n")),
+            ));
         }
         if let Some(n) = &j.note {
             judged.push((format!("{}{r}", c["备注"]), text(n)));
@@ -237,8 +244,11 @@ fn the_template_has_validation_formats_and_frozen_headers() {
     let bytes = blank(&rules);
     let mut zin = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).expect("zip");
     let mut sheet = String::new();
-    std::io::Read::read_to_string(&mut zin.by_name("xl/worksheets/sheet1.xml").expect("sheet1"), &mut sheet)
-        .expect("xml");
+    std::io::Read::read_to_string(
+        &mut zin.by_name("xl/worksheets/sheet1.xml").expect("sheet1"),
+        &mut sheet,
+    )
+    .expect("xml");
     let l = layout(&bytes);
     let row = l.data_rows["market_entities"][0];
     // A frozen header, whole numbers ≥ 0 for a count, a percent range for a rate.
@@ -262,12 +272,22 @@ fn the_template_has_validation_formats_and_frozen_headers() {
         "a rate of at most 100%: {rate}"
     );
     let mut styles = String::new();
-    std::io::Read::read_to_string(&mut zin.by_name("xl/styles.xml").expect("styles"), &mut styles).expect("xml");
+    std::io::Read::read_to_string(
+        &mut zin.by_name("xl/styles.xml").expect("styles"),
+        &mut styles,
+    )
+    .expect("xml");
     assert!(styles.contains("0.0#%"), "percent format");
     let mut judge = String::new();
-    std::io::Read::read_to_string(&mut zin.by_name("xl/worksheets/sheet2.xml").expect("sheet2"), &mut judge)
-        .expect("xml");
-    assert!(judge.contains("type=\"list\"") && judge.contains("\"是,否\""), "是/否 drop-down");
+    std::io::Read::read_to_string(
+        &mut zin.by_name("xl/worksheets/sheet2.xml").expect("sheet2"),
+        &mut judge,
+    )
+    .expect("xml");
+    assert!(
+        judge.contains("type=\"list\"") && judge.contains("\"是,否\""),
+        "是/否 drop-down"
+    );
 }
 
 #[test]
@@ -299,7 +319,11 @@ fn the_toml_and_json_templates_are_submissions_with_nothing_filled_in() {
     );
     // Every input and judgement is in both.
     for i in &rules.inputs {
-        assert!(toml.contains(&format!("# {} = ", i.name.value)), "{}", i.name.value);
+        assert!(
+            toml.contains(&format!("# {} = ", i.name.value)),
+            "{}",
+            i.name.value
+        );
         assert!(json.contains(&format!("\"{}\"", i.name.value)));
     }
     for k in rules.judgements.keys() {
@@ -328,7 +352,9 @@ fn the_toml_template_filled_in_scores_like_the_example() {
             .and_then(|l| l.split_once(" = "))
             .map(|(k, _)| k.trim_matches('"'));
         match key.and_then(|k| value_of(section, k).map(|v| (k, v))) {
-            Some((k, v)) if line.starts_with("# \"") => filled.push_str(&format!("\"{k}\" = {v}\n")),
+            Some((k, v)) if line.starts_with("# \"") => {
+                filled.push_str(&format!("\"{k}\" = {v}\n"))
+            }
             Some((k, v)) => filled.push_str(&format!("{k} = {v}\n")),
             None if line == "# region = " => filled.push_str("region = \"示例甲区\"\n"),
             None => {
@@ -337,7 +363,9 @@ fn the_toml_template_filled_in_scores_like_the_example() {
             }
         }
     }
-    let Outcome::Scored { evaluation, .. } = common::outcome(&rules, &filled, Some(REFERENCE), false) else {
+    let Outcome::Scored { evaluation, .. } =
+        common::outcome(&rules, &filled, Some(REFERENCE), false)
+    else {
         panic!("the filled template should be usable:\n{filled}");
     };
     let (_, from_example) = pass_toml(&rules);
@@ -351,9 +379,14 @@ fn the_schema_describes_every_input() {
     let data = &schema["properties"]["data"]["properties"];
     assert_eq!(data["online_retail"]["title"], "网上零售额");
     let desc = data["online_retail"]["description"].as_str().unwrap_or("");
-    assert!(desc.contains("2022、2023、2024") && desc.contains("用于指标 1"), "{desc}");
+    assert!(
+        desc.contains("2022、2023、2024") && desc.contains("用于指标 1"),
+        "{desc}"
+    );
     assert_eq!(
-        schema["properties"]["judgements"]["properties"].as_object().map(|m| m.len()),
+        schema["properties"]["judgements"]["properties"]
+            .as_object()
+            .map(|m| m.len()),
         Some(rules.judgements.len())
     );
 }
@@ -389,32 +422,92 @@ fn every_bad_cell_is_named_by_sheet_and_cell() {
     let label_cell = |key: &str| format!("A{}", l.data_rows[key][0]);
     let j = |key: &str, col: &str| format!("{}{}", l.judgement_cols[col], l.judgement_rows[key]);
     let mut cases = vec![
-        Case { data: vec![(v("market_entities"), Put::Num(1500.5))], ..case("计数不是整数") },
-        Case { data: vec![(v("online_operators"), text("很多"))], ..case("计数填了文字") },
-        Case { data: vec![(y("online_retail", 2024), Put::Num(-5.0))], ..case("金额为负数") },
-        Case { data: vec![(v("identity_claim_rate"), Put::Num(1.05))], ..case("百分比格子里超过 100%") },
-        Case { data: vec![(v("tip_verification_rate"), Put::PlainNum(97.2))], ..case("失去百分比格式的 97.2 有歧义") },
-        Case { data: vec![(v("case_win_rate"), text("96"))], ..case("百分比以文字存了 96") },
-        Case { data: vec![(v("ecommerce_tax"), Put::Error("#DIV/0!".into()))], ..case("公式错误") },
-        Case { data: vec![(y("market_entities", 2024), Put::Num(12000.0))], ..case("不按年的项填在年份列") },
-        Case { data: vec![(v("online_retail"), Put::Num(92000.0))], ..case("按年的项填在数值列") },
         Case {
-            data: vec![(key_cell("platform_users", 0), Put::Empty), (label_cell("platform_users"), Put::Empty)],
+            data: vec![(v("market_entities"), Put::Num(1500.5))],
+            ..case("计数不是整数")
+        },
+        Case {
+            data: vec![(v("online_operators"), text("很多"))],
+            ..case("计数填了文字")
+        },
+        Case {
+            data: vec![(y("online_retail", 2024), Put::Num(-5.0))],
+            ..case("金额为负数")
+        },
+        Case {
+            data: vec![(v("identity_claim_rate"), Put::Num(1.05))],
+            ..case("百分比格子里超过 100%")
+        },
+        Case {
+            data: vec![(v("tip_verification_rate"), Put::PlainNum(97.2))],
+            ..case("失去百分比格式的 97.2 有歧义")
+        },
+        Case {
+            data: vec![(v("case_win_rate"), text("96"))],
+            ..case("百分比以文字存了 96")
+        },
+        Case {
+            data: vec![(v("ecommerce_tax"), Put::Error("#DIV/0!".into()))],
+            ..case("公式错误")
+        },
+        Case {
+            data: vec![(y("market_entities", 2024), Put::Num(12000.0))],
+            ..case("不按年的项填在年份列")
+        },
+        Case {
+            data: vec![(v("online_retail"), Put::Num(92000.0))],
+            ..case("按年的项填在数值列")
+        },
+        Case {
+            data: vec![
+                (key_cell("platform_users", 0), Put::Empty),
+                (label_cell("platform_users"), Put::Empty),
+            ],
             ..case("有数值但键和填写项都是空的")
         },
-        Case { data: vec![(key_cell("regulatory_staff", 0), text("platform_users"))], ..case("同一项填了两行") },
-        Case { data: vec![(key_cell("total_tax", 0), text("total_taxes"))], ..case("键打错了") },
-        Case { data: vec![("B3".into(), text("二〇二四"))], ..case("评估年度不是数字") },
-        Case { judgements: vec![(j("12.1", "是否达到"), text("也许"))], ..case("是否达到填了别的字") },
-        Case { judgements: vec![(j("10", "评分"), Put::Num(5.0))], ..case("评分超过满分") },
         Case {
-            judgements: vec![(j("15.2", "是否达到"), Put::Empty), (j("15.2", "证明材料"), text("材料.pdf"))],
+            data: vec![(key_cell("regulatory_staff", 0), text("platform_users"))],
+            ..case("同一项填了两行")
+        },
+        Case {
+            data: vec![(key_cell("total_tax", 0), text("total_taxes"))],
+            ..case("键打错了")
+        },
+        Case {
+            data: vec![("B3".into(), text("二〇二四"))],
+            ..case("评估年度不是数字")
+        },
+        Case {
+            judgements: vec![(j("12.1", "是否达到"), text("也许"))],
+            ..case("是否达到填了别的字")
+        },
+        Case {
+            judgements: vec![(j("10", "评分"), Put::Num(5.0))],
+            ..case("评分超过满分")
+        },
+        Case {
+            judgements: vec![
+                (j("15.2", "是否达到"), Put::Empty),
+                (j("15.2", "证明材料"), text("材料.pdf")),
+            ],
             ..case("有证明材料但没有是否达到")
         },
-        Case { judgements: vec![(format!("B{}", l.judgement_rows["11.3"]), text("11.1"))], ..case("按数据计算的子项填了评审") },
-        Case { judgements: vec![(format!("B{}", l.judgement_rows["12.2"]), text("market_entities"))], ..case("数据项写在评审表") },
         Case {
-            data: vec![(y("express_volume", 2023), Put::Empty), (y("express_volume", 2024), Put::Empty)],
+            judgements: vec![(format!("B{}", l.judgement_rows["11.3"]), text("11.1"))],
+            ..case("按数据计算的子项填了评审")
+        },
+        Case {
+            judgements: vec![(
+                format!("B{}", l.judgement_rows["12.2"]),
+                text("market_entities"),
+            )],
+            ..case("数据项写在评审表")
+        },
+        Case {
+            data: vec![
+                (y("express_volume", 2023), Put::Empty),
+                (y("express_volume", 2024), Put::Empty),
+            ],
             merge: Some("merge"),
             ..case("合并了年份格子（警告，按缺少数据计分）")
         },
@@ -425,12 +518,20 @@ fn every_bad_cell_is_named_by_sheet_and_cell() {
         bytes = edit(&bytes, 2, &c.judgements);
         if c.merge.is_some() {
             let r = l.data_rows["express_volume"][0];
-            bytes = merge(&bytes, 1, &format!("{}{r}:{}{r}", l.year_cols[&2022], l.year_cols[&2024]));
+            bytes = merge(
+                &bytes,
+                1,
+                &format!("{}{r}:{}{r}", l.year_cols[&2022], l.year_cols[&2024]),
+            );
         }
         let shown = match score_xlsx(&rules, &bytes) {
             Ok((_, ev, warnings)) => {
                 assert!(!warnings.is_empty(), "{}: expected a warning", c.name);
-                let missing: Vec<String> = ev.missing().iter().map(|m| format!("{}（{:?}）", m.key, m.year)).collect();
+                let missing: Vec<String> = ev
+                    .missing()
+                    .iter()
+                    .map(|m| format!("{}（{:?}）", m.key, m.year))
+                    .collect();
                 format!("{warnings}\n（已计分；缺少数据：{}）", missing.join("、"))
             }
             Err(problems) => problems,

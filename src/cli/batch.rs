@@ -18,7 +18,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use zhibiao::assess::{Input, Outcome, assess_loaded};
-use zhibiao::batch::{self, FailedRow};
+use zhibiao::batch::{self, FailedRow, RankRow};
 use zhibiao::diag::{self, Diagnostic, SourceMap};
 use zhibiao::eval::Evaluation;
 use zhibiao::model::RuleSet;
@@ -36,10 +36,13 @@ enum Job {
     Row {
         file: Arc<str>,
         digest: String,
-        row: TableRow,
+        row: Box<TableRow>,
     },
     /// Could not even be read.
-    Failed { name: String, problems: Vec<Diagnostic> },
+    Failed {
+        name: String,
+        problems: Vec<Diagnostic>,
+    },
 }
 
 impl Job {
@@ -62,6 +65,8 @@ enum Done {
         warnings: Vec<Diagnostic>,
         sources: SourceMap,
     },
+    /// Scored, kept as its ranking row only (no reports asked for: saves memory in big batches).
+    Ranked(RankRow),
     Failed {
         name: String,
         problems: Vec<Diagnostic>,
@@ -134,7 +139,11 @@ fn jobs_of(rules: &RuleSet, path: &Path) -> Vec<Job> {
     };
     let kind = ext(path);
     if kind == "toml" || kind == "json" {
-        let format = if kind == "toml" { Format::Toml } else { Format::Json };
+        let format = if kind == "toml" {
+            Format::Toml
+        } else {
+            Format::Json
+        };
         return vec![Job::Text {
             path: path.to_path_buf(),
             format,
@@ -171,7 +180,7 @@ fn jobs_of(rules: &RuleSet, path: &Path) -> Vec<Job> {
             .map(|row| Job::Row {
                 file: name.clone(),
                 digest: digest.clone(),
-                row,
+                row: Box::new(row),
             })
             .collect(),
         Err(problems) => failed(problems),
@@ -181,7 +190,9 @@ fn jobs_of(rules: &RuleSet, path: &Path) -> Vec<Job> {
 /// A submission that asks for another rule set than the batch uses.
 fn ruleset_mismatch(rules: &RuleSet, sub: &Submission) -> Option<Diagnostic> {
     let asked = sub.ruleset.as_deref()?.trim();
-    let (id, version) = asked.split_once('@').map_or((asked, None), |(i, v)| (i, Some(v)));
+    let (id, version) = asked
+        .split_once('@')
+        .map_or((asked, None), |(i, v)| (i, Some(v)));
     if id == rules.id() && version.is_none_or(|v| v == rules.version()) {
         return None;
     }
@@ -221,7 +232,10 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool) -> D
                 String::from_utf8(b).map_err(|e| {
                     Diagnostic::error(
                         codes::SUB_SYNTAX,
-                        format!("文件不是 UTF-8 编码（第 {} 字节处）", e.utf8_error().valid_up_to()),
+                        format!(
+                            "文件不是 UTF-8 编码（第 {} 字节处）",
+                            e.utf8_error().valid_up_to()
+                        ),
                     )
                     .in_file(&file)
                     .help("用文本编辑器把文件另存为 UTF-8 编码")
@@ -238,7 +252,10 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool) -> D
         Job::Row { file, digest, row } => {
             let (sub, mut diags) = load_cells(rules, &file, &row.doc, digest, Vec::new());
             // A message that names a cell (`AH3：…`) already says the row.
-            for d in diags.iter_mut().filter(|d| !d.message.starts_with(|c: char| c.is_ascii_uppercase())) {
+            for d in diags
+                .iter_mut()
+                .filter(|d| !d.message.starts_with(|c: char| c.is_ascii_uppercase()))
+            {
                 d.message = format!("{}：{}", row_label(row.row), d.message);
             }
             (sub, diags)
@@ -280,9 +297,9 @@ fn progress(len: usize) -> ProgressBar {
         ProgressDrawTarget::hidden()
     };
     let bar = ProgressBar::with_draw_target(Some(u64::try_from(len).unwrap_or(u64::MAX)), target);
-    if let Ok(style) = ProgressStyle::with_template(
-        "评估中 [{bar:30}] {pos}/{len}（{per_sec}，还需约 {eta}）",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("评估中 [{bar:30}] {pos}/{len}（{per_sec}，还需约 {eta}）")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
@@ -302,7 +319,11 @@ fn report_name(base: &str, ext: &str, used: &mut HashSet<String>) -> String {
         })
         .collect();
     let clean = clean.trim().trim_matches('.').to_string();
-    let clean = if clean.is_empty() { "地区".to_string() } else { clean };
+    let clean = if clean.is_empty() {
+        "地区".to_string()
+    } else {
+        clean
+    };
     let mut name = format!("{clean}.{ext}");
     let mut n = 2;
     while !used.insert(name.clone()) {
@@ -317,7 +338,11 @@ pub fn run(args: EvalArgs) -> u8 {
     let paths = expand(&args.submissions);
     // One filled-in template: the single report, as for one TOML file.
     let single_xlsx = match paths.as_slice() {
-        [Ok(p)] if ext(p) == "xlsx" && args.out_dir.is_none() && matches!(args.format, OutFormat::Text | OutFormat::Json) => {
+        [Ok(p)]
+            if ext(p) == "xlsx"
+                && args.out_dir.is_none()
+                && matches!(args.format, OutFormat::Text | OutFormat::Json) =>
+        {
             std::fs::read(p)
                 .ok()
                 .filter(|b| submission::xlsx::is_template(b))
@@ -353,7 +378,14 @@ pub fn run(args: EvalArgs) -> u8 {
                 submission,
                 evaluation,
                 warnings,
-            } => print_report(args.format, &rules, &submission, &evaluation, &warnings, &sources),
+            } => print_report(
+                args.format,
+                &rules,
+                &submission,
+                &evaluation,
+                &warnings,
+                &sources,
+            ),
             Outcome::Unusable(diags) => {
                 print_diags(&diags, &sources);
                 eprintln!(
@@ -379,7 +411,15 @@ pub fn run(args: EvalArgs) -> u8 {
     let done: Vec<Done> = jobs
         .into_par_iter()
         .map(|job| {
-            let d = score(&rules, job, reference_input, args.strict);
+            let d = match score(&rules, job, reference_input, args.strict) {
+                Done::Scored {
+                    name,
+                    sub,
+                    evaluation,
+                    ..
+                } if args.out_dir.is_none() => Done::Ranked(batch::row(&name, &sub, &evaluation)),
+                d => d,
+            };
             bar.inc(1);
             d
         })
@@ -400,7 +440,7 @@ pub fn run(args: EvalArgs) -> u8 {
             eprintln!("{}", diag::render_all(problems, sources, opts));
         }
     }
-    let scored: Vec<batch::Scored> = done
+    let rows: Vec<RankRow> = done
         .iter()
         .filter_map(|d| match d {
             Done::Scored {
@@ -408,10 +448,12 @@ pub fn run(args: EvalArgs) -> u8 {
                 sub,
                 evaluation,
                 ..
-            } => Some((name.as_str(), sub.as_ref(), evaluation.as_ref())),
+            } => Some(batch::row(name, sub, evaluation)),
+            Done::Ranked(r) => Some(r.clone()),
             Done::Failed { .. } => None,
         })
         .collect();
+    let scored = rows.len();
     let failed: Vec<FailedRow> = done
         .iter()
         .filter_map(|d| match d {
@@ -419,10 +461,10 @@ pub fn run(args: EvalArgs) -> u8 {
                 source: name.clone(),
                 problems: problems.clone(),
             }),
-            Done::Scored { .. } => None,
+            Done::Scored { .. } | Done::Ranked(_) => None,
         })
         .collect();
-    let ranking = batch::ranking(&rules, &scored, failed);
+    let ranking = batch::ranking(&rules, rows, failed);
     let (bytes, binary) = match args.format {
         OutFormat::Text => (ranking.to_text().into_bytes(), false),
         OutFormat::Csv => (ranking.to_csv().into_bytes(), false),
@@ -443,13 +485,13 @@ pub fn run(args: EvalArgs) -> u8 {
         eprintln!("{e}");
         return EXIT_UNUSABLE;
     }
-    if let Some(dir) = &args.out_dir {
-        if let Err(e) = write_reports(&rules, dir, args.report_format, &done) {
-            eprintln!("{e}");
-            return EXIT_UNUSABLE;
-        }
+    if let Some(dir) = &args.out_dir
+        && let Err(e) = write_reports(&rules, dir, args.report_format, &done)
+    {
+        eprintln!("{e}");
+        return EXIT_UNUSABLE;
     }
-    match (scored.len(), ranking.failed.len()) {
+    match (scored, ranking.failed.len()) {
         (_, 0) => EXIT_OK,
         (0, n) => {
             eprintln!("全部 {n} 份申报都无法评估。");
@@ -462,7 +504,12 @@ pub fn run(args: EvalArgs) -> u8 {
     }
 }
 
-fn write_reports(rules: &RuleSet, dir: &Path, format: ReportFormat, done: &[Done]) -> Result<(), String> {
+fn write_reports(
+    rules: &RuleSet,
+    dir: &Path,
+    format: ReportFormat,
+    done: &[Done],
+) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
     let mut used = HashSet::new();
     let mut written = 0;
@@ -498,7 +545,9 @@ fn write_reports(rules: &RuleSet, dir: &Path, format: ReportFormat, done: &[Done
             ReportFormat::Text => ("txt", report::to_text(&ctx, evaluation)),
             ReportFormat::Json => (
                 "json",
-                serde_json::to_string_pretty(&report::to_json(&ctx, evaluation)).unwrap_or_default() + "\n",
+                serde_json::to_string_pretty(&report::to_json(&ctx, evaluation))
+                    .unwrap_or_default()
+                    + "\n",
             ),
         };
         let file = dir.join(report_name(&base, ext, &mut used));

@@ -75,8 +75,9 @@ pub fn run(args: GenerateArgs) -> u8 {
             submission::table::to_csv(&rules, base.year, &subs),
         )
         .map_err(|e| e.to_string()),
-        GenFormat::Toml | GenFormat::Xlsx => {
-            std::fs::create_dir_all(&args.output).map_err(|e| e.to_string()).and_then(|()| {
+        GenFormat::Toml | GenFormat::Xlsx => std::fs::create_dir_all(&args.output)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
                 subs.iter().enumerate().try_for_each(|(i, s)| {
                     let stem = format!("district-{:05}", i + 1);
                     if args.format == GenFormat::Toml {
@@ -89,12 +90,15 @@ pub fn run(args: GenerateArgs) -> u8 {
                             .map_err(|e| e.to_string())
                     }
                 })
-            })
-        }
+            }),
     };
     match result {
         Ok(()) => {
-            eprintln!("已生成 {} 个虚构地区：{}", args.count, args.output.display());
+            eprintln!(
+                "已生成 {} 个虚构地区：{}",
+                args.count,
+                args.output.display()
+            );
             EXIT_OK
         }
         Err(e) => {

@@ -13,8 +13,7 @@ use std::path::Path;
 /// is refused on a terminal, where it would show as garbage.
 pub fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, bytes)
-            .map_err(|e| format!("无法写入 {}：{e}", p.display())),
+        Some(p) => std::fs::write(p, bytes).map_err(|e| format!("无法写入 {}：{e}", p.display())),
         None if binary && std::io::stdout().is_terminal() => {
             Err("XLSX 是二进制文件，不能输出到屏幕；请用 -o 指定输出文件，如 -o 模板.xlsx".into())
         }

@@ -83,8 +83,11 @@ pub fn run(args: TemplateArgs) -> u8 {
                     return EXIT_UNUSABLE;
                 }
             };
+            let xlsx = path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"));
             let (sub, diags) = match Format::from_path(&name) {
-                Some(Format::Xlsx) => submission::load_xlsx(&rules, &name, &bytes),
+                _ if xlsx => submission::load_xlsx(&rules, &name, &bytes),
                 Some(f) => {
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     sources.add(&name, &Arc::from(text.as_str()));

@@ -150,7 +150,9 @@ pub fn normalize_text(s: &str) -> String {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}')
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
             '％' => '%',
             '，' => ',',
             '．' => '.',
@@ -164,7 +166,9 @@ pub fn normalize_text(s: &str) -> String {
 pub fn yes_no(s: &str) -> Option<bool> {
     match normalize_text(s).to_lowercase().as_str() {
         "是" | "√" | "✓" | "✔" | "true" | "达到" | "符合" | "y" | "yes" => Some(true),
-        "否" | "×" | "✗" | "✘" | "false" | "未达到" | "不符合" | "n" | "no" => Some(false),
+        "否" | "×" | "✗" | "✘" | "false" | "未达到" | "不符合" | "n" | "no" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -423,11 +427,22 @@ mod tests {
         assert_eq!(excel_number(1e-7), Some(d("0.0000001")));
         assert_eq!(excel_number(123456789012345.0), Some(d("123456789012345")));
         // Excel keeps 15 significant digits; so do we.
-        assert_eq!(excel_number(1234567890123456789.0), Some(d("1234567890123460000")));
+        assert_eq!(
+            excel_number(1234567890123456789.0),
+            Some(d("1234567890123460000"))
+        );
         assert_eq!(excel_number(f64::NAN), None);
         assert_eq!(excel_number(0.0), Some(Decimal::ZERO));
         // Every decimal of up to 15 significant digits comes back exactly.
-        for s in ["0.1", "0.7", "1.15", "3.3", "99.99", "0.123456789012345", "92000.25"] {
+        for s in [
+            "0.1",
+            "0.7",
+            "1.15",
+            "3.3",
+            "99.99",
+            "0.123456789012345",
+            "92000.25",
+        ] {
             let x: f64 = s.parse().unwrap();
             assert_eq!(excel_number(x), Some(d(s)), "{s}");
         }

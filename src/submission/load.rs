@@ -41,7 +41,8 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name implies by its extension (`.toml`, `.json`, any case), if any.
+    /// The text format a file name implies by its extension (`.toml`, `.json`, any case), if
+    /// any. A `.xlsx` file is not text: it is read with [`super::load_xlsx`].
     pub fn from_path(path: &str) -> Option<Format> {
         let ext = std::path::Path::new(path)
             .extension()?
@@ -50,7 +51,6 @@ impl Format {
         match ext.as_str() {
             "toml" => Some(Format::Toml),
             "json" => Some(Format::Json),
-            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -1788,9 +1788,7 @@ impl Loader<'_> {
                 Format::Json => {
                     "加上 \"met\": true（或 false）；整个指标评审的也可写 \"score\": 分数"
                 }
-                Format::Xlsx => {
-                    "在“是否达到”列选“是”或“否”；整个指标评审的也可在“评分”列填分数"
-                }
+                Format::Xlsx => "在“是否达到”列选“是”或“否”；整个指标评审的也可在“评分”列填分数",
             };
             let message = match self.format {
                 Format::Xlsx => {
@@ -1800,8 +1798,8 @@ impl Loader<'_> {
             };
             self.push(
                 Diagnostic::error(codes::SUB_JUDGEMENT, message)
-                .label("缺少 met 或 score")
-                .help(example),
+                    .label("缺少 met 或 score")
+                    .help(example),
                 key_span.or(n.span),
             );
             ok = false;
@@ -1813,9 +1811,17 @@ impl Loader<'_> {
 /// A judgement field as a spreadsheet names it: the column, what it takes, what to do.
 fn xlsx_field(field: &str) -> (&'static str, &'static str, &'static str) {
     match field {
-        "met" => ("“是否达到”", "“是”或“否”", "在“是否达到”列的下拉框中选“是”或“否”"),
+        "met" => (
+            "“是否达到”",
+            "“是”或“否”",
+            "在“是否达到”列的下拉框中选“是”或“否”",
+        ),
         "score" => ("“评分”", "分数", "在“评分”列填写数字，如 1.5"),
-        "evidence" => ("“证明材料”", "材料名称", "在“证明材料”列填写材料名称，多个材料用分号或换行隔开"),
+        "evidence" => (
+            "“证明材料”",
+            "材料名称",
+            "在“证明材料”列填写材料名称，多个材料用分号或换行隔开",
+        ),
         _ => ("“备注”", "文字", "在“备注”列填写文字"),
     }
 }

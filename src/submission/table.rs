@@ -447,7 +447,10 @@ pub fn columns(rules: &RuleSet, year: i32) -> Vec<(String, Column)> {
         let label = &info.decl.label.value;
         if info.decl.yearly {
             for y in info.years.clone().unwrap_or_else(|| p.year_columns.clone()) {
-                out.push((format!("{label}（{key}.{y}）"), Column::InputYear(key.clone(), y)));
+                out.push((
+                    format!("{label}（{key}.{y}）"),
+                    Column::InputYear(key.clone(), y),
+                ));
             }
         } else {
             out.push((format!("{label}（{key}）"), Column::Input(key.clone())));
@@ -533,8 +536,14 @@ mod tests {
 
     #[test]
     fn keys_in_headers() {
-        assert_eq!(key_in_parens("市场主体数量（market_entities）"), Some("market_entities"));
-        assert_eq!(key_in_parens("市场主体数量(market_entities)"), Some("market_entities"));
+        assert_eq!(
+            key_in_parens("市场主体数量（market_entities）"),
+            Some("market_entities")
+        );
+        assert_eq!(
+            key_in_parens("市场主体数量(market_entities)"),
+            Some("market_entities")
+        );
         assert_eq!(key_in_parens("市场主体数量"), None);
         assert_eq!(plain_number("12000.50"), Some(Decimal::new(120005, 1)));
         assert_eq!(plain_number("96.5%"), None);

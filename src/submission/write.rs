@@ -16,7 +16,11 @@ fn string(s: &str) -> String {
 }
 
 fn key(k: &str) -> String {
-    if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') && !k.bytes().all(|b| b.is_ascii_digit()) {
+    if !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !k.bytes().all(|b| b.is_ascii_digit())
+    {
         k.to_string()
     } else {
         string(k)
@@ -77,7 +81,9 @@ pub fn to_toml(rules: &RuleSet, sub: &Submission) -> String {
         (parts.next(), parts.next())
     });
     for k in keys {
-        let Some(j) = sub.judgements.get(k) else { continue };
+        let Some(j) = sub.judgements.get(k) else {
+            continue;
+        };
         let simple = j.score.is_none() && j.evidence.is_empty() && j.note.is_none();
         let text = match (simple, j.met) {
             (true, Some(m)) => m.to_string(),

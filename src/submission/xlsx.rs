@@ -109,7 +109,11 @@ pub fn open<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Workbook<'a>, Diagno
     if bytes.len() > MAX_XLSX_BYTES {
         return Err(Diagnostic::error(
             codes::SUB_LIMIT,
-            format!("文件有 {} 字节，超过上限 {} 字节", bytes.len(), MAX_XLSX_BYTES),
+            format!(
+                "文件有 {} 字节，超过上限 {} 字节",
+                bytes.len(),
+                MAX_XLSX_BYTES
+            ),
         )
         .in_file(file)
         .help("电子表格只填写模板中的数据；图片和附件材料不要放进表格"));
@@ -134,12 +138,9 @@ impl SheetCells {
     /// Reads a sheet.
     pub fn read(wb: &mut Workbook, file: &Arc<str>, name: &str) -> Result<SheetCells, Diagnostic> {
         let err = |e: calamine::XlsxError| {
-            Diagnostic::error(
-                codes::SUB_SYNTAX,
-                format!("无法读取工作表“{name}”：{e}"),
-            )
-            .in_file(file)
-            .help("用 Excel 或 WPS 打开后另存为 .xlsx，再试一次")
+            Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取工作表“{name}”：{e}"))
+                .in_file(file)
+                .help("用 Excel 或 WPS 打开后另存为 .xlsx，再试一次")
         };
         let range = wb.worksheet_range(name).map_err(err)?;
         let styles = wb.worksheet_style(name).map_err(err)?;
@@ -395,7 +396,11 @@ fn read_data(
             m
         });
     let year_span = match (h.years.first(), h.years.last()) {
-        (Some(a), Some(b)) => format!("{} 到 {} 列", crate::submission::cells::column_name(a.1), crate::submission::cells::column_name(b.1)),
+        (Some(a), Some(b)) => format!(
+            "{} 到 {} 列",
+            crate::submission::cells::column_name(a.1),
+            crate::submission::cells::column_name(b.1)
+        ),
         _ => "年份列".to_string(),
     };
     // key → index in doc.data, and the first cell that gave a single value.
@@ -421,10 +426,10 @@ fn read_data(
         let key_at = sheet.at(row, key_col);
         if key.is_none() {
             let label = label_col.and_then(|c| sheet.text_merged(row, c));
-            if let Some(keys) = label.as_deref().and_then(|l| by_label.get(l)) {
-                if let [only] = keys.as_slice() {
-                    key = Some((*only).to_string());
-                }
+            if let Some(keys) = label.as_deref().and_then(|l| by_label.get(l))
+                && let [only] = keys.as_slice()
+            {
+                key = Some((*only).to_string());
             }
         }
         let Some(key) = key else {

@@ -15,7 +15,9 @@ pub mod xlsx;
 
 use crate::model::{JudgementSlot, RuleSet};
 use crate::number::plain;
-use crate::syntax::ast::{ArithOp, Expr, ExprKind, How, InputDecl, ScalarKind, ScoreForm, YearRange};
+use crate::syntax::ast::{
+    ArithOp, Expr, ExprKind, How, InputDecl, ScalarKind, ScoreForm, YearRange,
+};
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
@@ -102,13 +104,13 @@ pub fn plan(rules: &RuleSet, year: i32) -> Plan<'_> {
             walk_form(rules, form, &mut names, &mut seen, &mut owners);
         }
         for n in &names {
-            if let Some(i) = rules.input_index.get(n) {
-                if let Some((inds, os)) = uses.get_mut(*i) {
-                    inds.insert(ind.no.value);
-                    for o in &owners {
-                        if !os.contains(o) {
-                            os.push(o.clone());
-                        }
+            if let Some(i) = rules.input_index.get(n)
+                && let Some((inds, os)) = uses.get_mut(*i)
+            {
+                inds.insert(ind.no.value);
+                for o in &owners {
+                    if !os.contains(o) {
+                        os.push(o.clone());
                     }
                 }
             }
@@ -150,7 +152,10 @@ pub fn plan(rules: &RuleSet, year: i32) -> Plan<'_> {
     }
     let mut judgements: Vec<JudgementInfo> = Vec::new();
     for (key, slot) in &rules.judgements {
-        let Some((cat, ind)) = rules.indicators().find(|(_, i)| i.no.value == slot.indicator) else {
+        let Some((cat, ind)) = rules
+            .indicators()
+            .find(|(_, i)| i.no.value == slot.indicator)
+        else {
             continue;
         };
         let mut owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
@@ -218,18 +223,18 @@ fn year_value(e: &Expr, y: i32) -> Option<i32> {
 fn walk_expr(rules: &RuleSet, e: &Expr, names: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
     match &e.kind {
         ExprKind::Name(n) => {
-            if let Some(l) = rules.lets.get(n) {
-                if seen.insert(n.clone()) {
-                    walk_expr(rules, &l.value, names, seen);
-                }
+            if let Some(l) = rules.lets.get(n)
+                && seen.insert(n.clone())
+            {
+                walk_expr(rules, &l.value, names, seen);
             }
             names.insert(n.clone());
         }
         ExprKind::Call(f, args) => {
-            if let Some(decl) = rules.fns.get(&f.value) {
-                if seen.insert(format!("fn {}", f.value)) {
-                    walk_expr(rules, &decl.body, names, seen);
-                }
+            if let Some(decl) = rules.fns.get(&f.value)
+                && seen.insert(format!("fn {}", f.value))
+            {
+                walk_expr(rules, &decl.body, names, seen);
             }
             args.iter().for_each(|a| walk_expr(rules, a, names, seen));
         }
@@ -490,12 +495,7 @@ pub fn to_json(rules: &RuleSet, year: i32) -> Value {
         let d = info.decl;
         let v = if d.yearly {
             let years = info.years.clone().unwrap_or_else(|| p.year_columns.clone());
-            Value::Object(
-                years
-                    .iter()
-                    .map(|y| (y.to_string(), Value::Null))
-                    .collect(),
-            )
+            Value::Object(years.iter().map(|y| (y.to_string(), Value::Null)).collect())
         } else {
             Value::Null
         };
@@ -567,7 +567,11 @@ pub fn to_schema(rules: &RuleSet, year: i32) -> Value {
     for j in &p.judgements {
         let text = match j.slot.item {
             Some(_) => j.slot.text.clone(),
-            None => format!("{}（整项由专家评审，score 为 0 到 {} 分）", j.indicator, plain(j.slot.max)),
+            None => format!(
+                "{}（整项由专家评审，score 为 0 到 {} 分）",
+                j.indicator,
+                plain(j.slot.max)
+            ),
         };
         let score = json!({ "type": "number", "minimum": 0, "maximum": j.slot.max.to_f64().unwrap_or(0.0) });
         judgements.insert(

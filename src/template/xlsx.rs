@@ -43,7 +43,11 @@ const HEAD: u32 = 0xDDEBF7;
 const KEY_GREY: u32 = 0x7F7F7F;
 
 /// The XLSX template for evaluation year `year`, optionally filled in from a submission.
-pub fn to_xlsx(rules: &RuleSet, year: i32, prefill: Option<&Submission>) -> Result<Vec<u8>, String> {
+pub fn to_xlsx(
+    rules: &RuleSet,
+    year: i32,
+    prefill: Option<&Submission>,
+) -> Result<Vec<u8>, String> {
     build(rules, year, prefill).map_err(|e| format!("无法生成 XLSX：{e}"))
 }
 
@@ -62,7 +66,10 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let border = |f: Format| f.set_border(FormatBorder::Thin).set_border_color(Color::RGB(0xBFBFBF));
+    let border = |f: Format| {
+        f.set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xBFBFBF))
+    };
     let wrap = |f: Format| f.set_text_wrap().set_align(FormatAlign::Top);
     let fill = |f: Format| border(f.set_background_color(Color::RGB(FILL)).set_unlocked());
     Formats {
@@ -107,7 +114,13 @@ fn cut(s: &str, max: usize) -> String {
 fn lines(text: &str, width: f64, scale: f64) -> f64 {
     let w: f64 = text
         .chars()
-        .map(|c| if unicode_width::UnicodeWidthChar::width(c) == Some(2) { 2.0 } else { 1.0 })
+        .map(|c| {
+            if unicode_width::UnicodeWidthChar::width(c) == Some(2) {
+                2.0
+            } else {
+                1.0
+            }
+        })
         .sum();
     (w * scale / (width * 0.95)).ceil().max(1.0)
 }
@@ -139,12 +152,18 @@ fn validation(info: &InputInfo) -> Result<Option<DataValidation>, XlsxError> {
         d.min.as_ref().map(|l| bound_in_cell(info, l)),
         d.max.as_ref().map(|l| bound_in_cell(info, l)),
     );
-    let unit = d.unit.as_ref().map_or(String::new(), |u| format!("（单位：{}）", u.value));
+    let unit = d
+        .unit
+        .as_ref()
+        .map_or(String::new(), |u| format!("（单位：{}）", u.value));
     let (v, error) = match d.kind.value {
         ScalarKind::Count => {
             let lo = min.unwrap_or(0.0).max(0.0);
             let rule = match max {
-                Some(hi) => DataValidationRule::Between(Formula::new(plain_f(lo)), Formula::new(plain_f(hi))),
+                Some(hi) => DataValidationRule::Between(
+                    Formula::new(plain_f(lo)),
+                    Formula::new(plain_f(hi)),
+                ),
                 None => DataValidationRule::GreaterThanOrEqualTo(Formula::new(plain_f(lo))),
             };
             (
@@ -234,7 +253,10 @@ fn build(rules: &RuleSet, year: i32, prefill: Option<&Submission>) -> Result<Vec
         .map_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1), Ok)?;
     let props = DocProperties::new()
         .set_title(format!("{}申报模板（{year} 年度）", p.title()))
-        .set_comment(format!("由 zhibiao template 根据规则文件 {} 生成", rules.file))
+        .set_comment(format!(
+            "由 zhibiao template 根据规则文件 {} 生成",
+            rules.file
+        ))
         .set_creation_datetime(&created);
     wb.set_properties(&props);
 
@@ -288,7 +310,14 @@ fn write_data(
 ) -> Result<(), XlsxError> {
     let c = DataCols::new(p);
     let last_col = c.owners;
-    ws.merge_range(0, 0, 0, last_col, &format!("{}申报数据（{} 年度）", p.title(), p.year), &f.title)?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last_col,
+        &format!("{}申报数据（{} 年度）", p.title(), p.year),
+        &f.title,
+    )?;
     ws.set_row_height(0, 24)?;
     ws.write_string_with_format(1, 0, REGION, &f.label)?;
     let region = prefill.and_then(|s| s.region.clone()).unwrap_or_default();
@@ -319,12 +348,21 @@ fn write_data(
         (c.owners, "责任单位".into()),
     ];
     for (i, y) in c.years.iter().enumerate() {
-        heads.push((c.first_year + u16::try_from(i).unwrap_or(0), format!("{y}年")));
+        heads.push((
+            c.first_year + u16::try_from(i).unwrap_or(0),
+            format!("{y}年"),
+        ));
     }
     for (col, text) in &heads {
         ws.write_string_with_format(h, *col, text, &f.head)?;
     }
-    for (col, width) in [(0u16, 30.0), (1, 26.0), (2, 7.0), (3, 20.0), (c.value, 14.0)] {
+    for (col, width) in [
+        (0u16, 30.0),
+        (1, 26.0),
+        (2, 7.0),
+        (3, 20.0),
+        (c.value, 14.0),
+    ] {
         ws.set_column_width(col, width)?;
     }
     for i in 0..c.years.len() {
@@ -407,7 +445,12 @@ fn write_data(
                 };
                 match (x, given) {
                     (_, Some(InputValue::Bool(b))) => {
-                        ws.write_string_with_format(r, c.value, if *b { "是" } else { "否" }, value_format)?;
+                        ws.write_string_with_format(
+                            r,
+                            c.value,
+                            if *b { "是" } else { "否" },
+                            value_format,
+                        )?;
                     }
                     (Some(x), _) => {
                         let x = x.checked_div(factor).unwrap_or(x);
@@ -457,7 +500,14 @@ fn write_judgements(
     f: &Formats,
     prefill: Option<&Submission>,
 ) -> Result<(), XlsxError> {
-    ws.merge_range(0, 0, 0, 8, &format!("{}评审结论（{} 年度）", p.title(), p.year), &f.title)?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        8,
+        &format!("{}评审结论（{} 年度）", p.title(), p.year),
+        &f.title,
+    )?;
     ws.set_row_height(0, 24)?;
     ws.merge_range(
         1,
@@ -471,12 +521,30 @@ fn write_judgements(
     ws.set_row_height(1, 30)?;
     let h = JUDGEMENT_HEADER_ROW;
     let heads = [
-        "指标", KEY, "评审内容", "分值", MET, SCORE, EVIDENCE, NOTE, "责任单位",
+        "指标",
+        KEY,
+        "评审内容",
+        "分值",
+        MET,
+        SCORE,
+        EVIDENCE,
+        NOTE,
+        "责任单位",
     ];
     for (col, text) in heads.iter().enumerate() {
         ws.write_string_with_format(h, u16::try_from(col).unwrap_or(0), *text, &f.head)?;
     }
-    for (col, width) in [(0u16, 26.0), (1, 7.0), (2, 56.0), (3, 6.0), (4, 10.0), (5, 8.0), (6, 36.0), (7, 30.0), (8, 18.0)] {
+    for (col, width) in [
+        (0u16, 26.0),
+        (1, 7.0),
+        (2, 56.0),
+        (3, 6.0),
+        (4, 10.0),
+        (5, 8.0),
+        (6, 36.0),
+        (7, 30.0),
+        (8, 18.0),
+    ] {
         ws.set_column_width(col, width)?;
     }
     ws.set_freeze_panes(h + 1, 2)?;
@@ -492,7 +560,12 @@ fn write_judgements(
             .take_while(|j| j.slot.indicator == first.slot.indicator)
             .collect();
         let last = row + u32::try_from(same.len()).unwrap_or(1) - 1;
-        let title = format!("{} {}（{} 分）", first.slot.indicator, first.indicator, plain(first.indicator_points));
+        let title = format!(
+            "{} {}（{} 分）",
+            first.slot.indicator,
+            first.indicator,
+            plain(first.indicator_points)
+        );
         if last > row {
             ws.merge_range(row, 0, last, 0, &title, &f.label)?;
         } else {
@@ -504,14 +577,23 @@ fn write_judgements(
             ws.write_string_with_format(r, 1, j.key, &f.key)?;
             let text = match j.slot.item {
                 Some(_) => j.slot.text.clone(),
-                None => format!("整项由专家评审（0 到 {} 分，填在“评分”列）", plain(j.slot.max)),
+                None => format!(
+                    "整项由专家评审（0 到 {} 分，填在“评分”列）",
+                    plain(j.slot.max)
+                ),
             };
             ws.write_string_with_format(r, 2, &text, &f.text)?;
-            let n = lines(&text, 56.0, 1.0).max(if same.len() == 1 { lines(&title, 26.0, 1.1) } else { 1.0 });
+            let n = lines(&text, 56.0, 1.0).max(if same.len() == 1 {
+                lines(&title, 26.0, 1.1)
+            } else {
+                1.0
+            });
             ws.set_row_height(r, 15.0 * n.min(8.0))?;
             ws.write_number_with_format(r, 3, to_f64(j.slot.max), &f.text)?;
             match given.and_then(|g| g.met) {
-                Some(b) => ws.write_string_with_format(r, 4, if b { "是" } else { "否" }, &f.fill_text)?,
+                Some(b) => {
+                    ws.write_string_with_format(r, 4, if b { "是" } else { "否" }, &f.fill_text)?
+                }
                 None => ws.write_blank(r, 4, &f.fill_text)?,
             };
             ws.add_data_validation(r, 4, r, 4, &yes_no)?;
@@ -523,7 +605,10 @@ fn write_judgements(
                 let v = DataValidation::new()
                     .allow_decimal_number(DataValidationRule::Between(0.0, to_f64(j.slot.max)))
                     .set_error_title("填写有误")?
-                    .set_error_message(cut(&format!("请填写 0 到 {} 之间的分数", plain(j.slot.max)), 255))?;
+                    .set_error_message(cut(
+                        &format!("请填写 0 到 {} 之间的分数", plain(j.slot.max)),
+                        255,
+                    ))?;
                 ws.add_data_validation(r, 5, r, 5, &v)?;
             } else {
                 ws.write_blank(r, 5, &f.not_fill)?;
@@ -550,7 +635,7 @@ fn write_help(ws: &mut Worksheet, p: &Plan, f: &Formats) -> Result<(), XlsxError
         format!("1. 在“{DATA_SHEET}”工作表顶部填写地区名称；评估年度和规则版本已经填好，不要改动。"),
         "2. 每一行是一项数据：“填写项”是它的名称，“键”是程序识别它的名字（灰色小字，不要改动）。黄色格子填写，灰色格子不填。".into(),
         "3. 只有一个数值的项填在“数值”列；按年填写的项填在对应年份的列中（只填黄色的年份）。".into(),
-        "4. 百分比直接输入 96.5%（带百分号）；格子已设为百分比格式，输入 96.5 也会显示为 96.5%；也可以输入小数 0.965。".into(),
+        "4. 百分比输入带百分号的数，如 96.5%，输完核对格子显示的是 96.5%；也可以输入小数 0.965。".into(),
         "5. 金额按“单位”列的单位填写，如单位为万元、金额为 3 亿元时填 30000。计数填整数。".into(),
         "6. “每项一行”的列表（如每家经营者的销售额）：每行填一项；不够时在中间插入行，并把“键”照抄到新行。".into(),
         "7. 没有的数据留空，评估报告会列为“缺少数据”；不要填 0 代替“没有数据”。".into(),
@@ -564,7 +649,11 @@ fn write_help(ws: &mut Worksheet, p: &Plan, f: &Formats) -> Result<(), XlsxError
     ];
     for (i, line) in lines.iter().enumerate() {
         let r = u32::try_from(i).unwrap_or(0);
-        let fmt = if i == 0 || line == "怎么填" || line == "检查和计分" { &f.label } else { &f.text };
+        let fmt = if i == 0 || line == "怎么填" || line == "检查和计分" {
+            &f.label
+        } else {
+            &f.text
+        };
         if line.is_empty() {
             continue;
         }

@@ -26,14 +26,19 @@ pub fn text(s: &str) -> Put {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Replaces cell `r` (such as `E7`) in a sheet's XML. The cell must exist (the template writes
 /// every cell to be filled, with its format).
 fn put(xml: &str, r: &str, what: &Put) -> String {
     let open = format!("<c r=\"{r}\"");
-    let start = xml.find(&open).unwrap_or_else(|| panic!("cell {r} is not in the sheet"));
+    let start = xml
+        .find(&open)
+        .unwrap_or_else(|| panic!("cell {r} is not in the sheet"));
     let rest = &xml[start..];
     let tag_end = rest.find('>').expect("tag end");
     let end = if rest[..tag_end].ends_with('/') {
@@ -100,7 +105,10 @@ pub fn merge(bytes: &[u8], sheet: usize, range: &str) -> Vec<u8> {
             let cell = format!("<mergeCell ref=\"{range}\"/>");
             xml = match xml.find("</mergeCells>") {
                 Some(at) => format!("{}{cell}{}", &xml[..at], &xml[at..]),
-                None => xml.replace("</sheetData>", &format!("</sheetData><mergeCells count=\"1\">{cell}</mergeCells>")),
+                None => xml.replace(
+                    "</sheetData>",
+                    &format!("</sheetData><mergeCells count=\"1\">{cell}</mergeCells>"),
+                ),
             };
             out.start_file(name, zip::write::SimpleFileOptions::default())
                 .expect("start");

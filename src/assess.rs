@@ -50,11 +50,23 @@ pub enum Outcome {
 /// Loads, validates, checks and scores a submission against a rule set.
 pub fn assess(rules: &RuleSet, req: Request) -> Outcome {
     let s = req.submission;
-    let (sub, mut problems) = submission::load(rules, s.name, s.text, s.format);
+    let loaded = submission::load(rules, s.name, s.text, s.format);
+    assess_loaded(rules, loaded, req.reference, req.strict)
+}
+
+/// Like [`assess`], for a submission already read (from a spreadsheet, say): `loaded` is what
+/// a loader such as [`submission::load_xlsx`] returned.
+pub fn assess_loaded(
+    rules: &RuleSet,
+    loaded: (Option<Submission>, Vec<Diagnostic>),
+    reference: Option<Input>,
+    strict: bool,
+) -> Outcome {
+    let (sub, mut problems) = loaded;
     let Some(mut sub) = sub else {
         return Outcome::Unusable(problems);
     };
-    if let Some(r) = req.reference {
+    if let Some(r) = reference {
         let (reference, diags) = submission::load_reference(rules, r.name, r.text, r.format);
         problems.extend(diags);
         if let Some(reference) = reference {
@@ -79,7 +91,7 @@ pub fn assess(rules: &RuleSet, req: Request) -> Outcome {
         return Outcome::Unusable(failed);
     }
     let evaluation = eval::evaluate(rules, &sub);
-    if req.strict {
+    if strict {
         let mut strict = Vec::new();
         for m in evaluation.missing() {
             strict.push(

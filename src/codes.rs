@@ -47,6 +47,9 @@ pub const SUB_NOT_SUBMITTED: &str = "S009";
 pub const SUB_CHECK: &str = "S010";
 /// A submission over the size limits.
 pub const SUB_LIMIT: &str = "S011";
+/// A spreadsheet that does not have the template's layout (a sheet, a header or a key missing,
+/// a value in the wrong column, the same item in two rows).
+pub const SUB_SHEET: &str = "S012";
 
 /// A test file of `zhibiao test` that cannot be used (not TOML, unknown keys, wrong values).
 pub const TEST_FILE: &str = "T001";
@@ -75,4 +78,5 @@ pub const ALL: &[(&str, &str)] = &[
     (SUB_CHECK, "数据校验未通过"),
     (SUB_LIMIT, "申报文件超出大小上限"),
     (TEST_FILE, "测试文件写法有误"),
+    (SUB_SHEET, "电子表格的结构与模板不符"),
 ];

@@ -9,9 +9,14 @@
 //! 3. [`submission`]: a district's TOML or JSON → typed values, validated against the inputs.
 //! 4. [`eval`]: rule set × submission → scores with explanations (Rhai scripts in a sandbox).
 //! 5. [`report`]: the result as JSON or as a Chinese text report.
+//!
+//! Around them: [`template`] makes fill-in templates (TOML, JSON, XLSX) from a rule set;
+//! [`batch`] ranks many evaluated districts; [`generate`] makes up realistic submissions for
+//! demonstrations and benchmarks.
 #![warn(missing_docs)]
 
 pub mod assess;
+pub mod batch;
 pub mod builtin;
 pub mod codes;
 pub mod diag;
@@ -19,6 +24,7 @@ pub mod eval;
 pub mod explain;
 pub mod formatter;
 pub mod gap;
+pub mod generate;
 pub mod lint;
 pub mod model;
 pub mod number;
@@ -27,3 +33,4 @@ pub mod script;
 pub mod submission;
 pub mod suite;
 pub mod syntax;
+pub mod template;

@@ -21,13 +21,15 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_UNUSABLE: u8 = 2;
 /// Exit code: an internal error (a bug in zhibiao).
 const EXIT_INTERNAL: u8 = 3;
+/// Exit code: a batch evaluation finished, but some submissions could not be evaluated.
+const EXIT_SOME_FAILED: u8 = 4;
 
 #[derive(Parser)]
 #[command(
     name = "zhibiao",
     version,
     about = "指标：把评估指标体系写成规则文件，检查规则，为申报材料计分并说明每一分的来由。",
-    after_help = "退出码：0 已完成（评估无论是否合格）；1 lint 发现问题、test 未通过或 fmt --check 发现格式不符；2 输入无法使用（规则文件或申报文件有错、文件读不了）；3 程序内部错误。"
+    after_help = "退出码：0 已完成（评估无论是否合格）；1 lint 发现问题、test 未通过或 fmt --check 发现格式不符；2 输入无法使用（规则文件或申报文件有错、文件读不了；批量评估时一份也评估不了）；3 程序内部错误；4 批量评估已完成，但其中有申报无法评估。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -47,12 +49,18 @@ enum Command {
     Test(cli::test::Args),
     /// 把规则文件改写成统一的格式；--check 只检查并显示差异。
     Fmt(cli::fmt::Args),
+    /// 根据规则生成申报模板（TOML、JSON、XLSX、CSV 表头或 JSON Schema）。
+    Template(cli::template::TemplateArgs),
+    /// 生成虚构的申报文件（演示和性能测试用）。
+    #[command(hide = true)]
+    Generate(cli::generate::GenerateArgs),
 }
 
 #[derive(clap::Args)]
 struct EvalArgs {
-    /// 申报文件（.toml 或 .json）。
-    submission: PathBuf,
+    /// 申报文件（.toml、.json 或填好的 .xlsx 模板）；写多个文件、目录，或一张每行一个地区的表格（.csv、.xlsx）则批量评估，输出排名表。
+    #[arg(required = true, value_name = "SUBMISSION")]
+    submissions: Vec<PathBuf>,
     /// 规则：规则文件、规则目录（取生效日期最新的版本）或内置规则编号（如 sd-nmsz 或 sd-nmsz@2023）。不写则用内置规则。
     #[arg(long)]
     rules: Option<String>,
@@ -65,14 +73,20 @@ struct EvalArgs {
     /// 严格模式：缺少数据或未提交评审结论时报错，不出报告。
     #[arg(long)]
     strict: bool,
-    /// 把报告写入文件而不是输出到屏幕（xlsx 格式必须指定）。
-    #[arg(short = 'o', long = "output")]
+    /// 把报告（批量评估时为排名表）写入文件而不是输出到屏幕（xlsx 格式必须指定）。
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// 批量评估：把每个地区的评估报告写进这个目录（每个地区一个文件）。
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// 批量评估：每个地区的报告格式（配合 --out-dir）。
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    report_format: ReportFormat,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutFormat {
-    /// 中文文字报告。
+    /// 中文文字报告（批量评估时为排名表）。
     Text,
     /// JSON（供其他程序读取）。
     Json,
@@ -80,8 +94,18 @@ enum OutFormat {
     Markdown,
     /// 独立的 HTML 网页（内嵌样式和图表，可离线查看、按 A4 打印）。
     Html,
-    /// Excel 工作簿（汇总、指标、差距、证据四个工作表），需用 -o 指定文件。
+    /// Excel 工作簿：单个地区为评估报告（汇总、指标、差距、证据四个工作表），批量评估为排名表；需用 -o 指定文件。
     Xlsx,
+    /// CSV 排名表（仅批量评估）。
+    Csv,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// 中文文字报告（.txt）。
+    Text,
+    /// JSON 报告（.json）。
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -146,6 +170,8 @@ fn run(cli: Cli) -> u8 {
         Command::Lint(args) => cli::lint::run(args),
         Command::Test(args) => cli::test::run(args),
         Command::Fmt(args) => cli::fmt::run(args),
+        Command::Template(args) => cli::template::run(args),
+        Command::Generate(args) => cli::generate::run(args),
     }
 }
 
@@ -153,13 +179,7 @@ fn run(cli: Cli) -> u8 {
 fn read(path: &Path, code: &'static str) -> Result<(Arc<str>, Arc<str>), Diagnostic> {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-            std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-            std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".to_string(),
-            _ => e.to_string(),
-        };
-        Diagnostic::error(code, format!("无法读取文件：{why}"))
+        Diagnostic::error(code, format!("无法读取文件：{}", io_reason(&e)))
             .in_file(&name)
             .help("检查文件路径是否正确、文件是否存在")
     })?;
@@ -175,6 +195,25 @@ fn read(path: &Path, code: &'static str) -> Result<(Arc<str>, Arc<str>), Diagnos
         .help("用文本编辑器把文件另存为 UTF-8 编码")
     })?;
     Ok((name, Arc::from(text)))
+}
+
+/// Reads a file's bytes, or says why not.
+fn read_bytes(path: &Path, code: &'static str) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|e| {
+        Diagnostic::error(code, format!("无法读取文件：{}", io_reason(&e)))
+            .in_file(&Arc::from(path.display().to_string()))
+            .help("检查文件路径是否正确、文件是否存在")
+    })
+}
+
+/// Why a file could not be read, in Chinese.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 /// Where a rule file comes from.
@@ -337,29 +376,7 @@ fn assess_files(
             return Err(EXIT_UNUSABLE);
         }
     };
-    let mut reference = None;
-    if let Some(path) = reference_path {
-        let rname: Arc<str> = Arc::from(path.display().to_string());
-        let Some(rformat) = Format::from_path(&rname) else {
-            print_diags(
-                &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
-                    .in_file(&rname)
-                    .help("参照文件的扩展名应为 .toml 或 .json")],
-                &sources,
-            );
-            return Err(EXIT_UNUSABLE);
-        };
-        match read(path, codes::SUB_SYNTAX) {
-            Ok((rname, rtext)) => {
-                sources.add(&rname, &rtext);
-                reference = Some((rname, rtext, rformat));
-            }
-            Err(d) => {
-                print_diags(&[d], &sources);
-                return Err(EXIT_UNUSABLE);
-            }
-        }
-    }
+    let reference = load_reference_arg(reference_path, &mut sources)?;
     let request = Request {
         submission: Input {
             name: &name,
@@ -398,12 +415,27 @@ fn assess_files(
 }
 
 fn run_eval(args: EvalArgs) -> u8 {
-    if matches!(args.format, OutFormat::Xlsx) && args.output.is_none() {
+    // One TOML or JSON file: the single report. Anything else (a filled-in XLSX template,
+    // several files, a folder, a table, reports per district, a CSV ranking) is a batch.
+    let single = match args.submissions.as_slice() {
+        [one] if !one.is_dir() => Some(one.clone()),
+        _ => None,
+    };
+    let is_text_file = single.as_ref().is_some_and(|p| {
+        p.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("toml") || x.eq_ignore_ascii_case("json"))
+    });
+    let Some(path) =
+        single.filter(|_| is_text_file && args.out_dir.is_none() && args.format != OutFormat::Csv)
+    else {
+        return cli::batch::run(args);
+    };
+    if args.format == OutFormat::Xlsx && args.output.is_none() {
         eprintln!("XLSX 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 评估报告.xlsx");
         return EXIT_UNUSABLE;
     }
     let a = match assess_files(
-        &args.submission,
+        &path,
         args.rules.as_deref(),
         args.reference.as_deref(),
         args.strict,
@@ -411,16 +443,67 @@ fn run_eval(args: EvalArgs) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let ctx = report::Context {
-        rules: &a.rules,
-        sub: &a.sub,
-        problems: &a.warnings,
-        sources: &a.sources,
+    print_report(
+        args.format,
+        &a.rules,
+        &a.sub,
+        &a.evaluation,
+        &a.warnings,
+        &a.sources,
+        args.output.as_deref(),
+    )
+}
+
+/// A reference file named by `--reference`: read, and added to the sources.
+type Reference = Option<(Arc<str>, Arc<str>, Format)>;
+
+/// Reads `--reference`, or prints why not and gives the exit code.
+fn load_reference_arg(path: Option<&Path>, sources: &mut SourceMap) -> Result<Reference, u8> {
+    let Some(path) = path else {
+        return Ok(None);
     };
-    let bytes: Vec<u8> = match args.format {
-        OutFormat::Text => report::to_text(&ctx, &a.evaluation).into_bytes(),
+    let rname: Arc<str> = Arc::from(path.display().to_string());
+    let Some(rformat) = Format::from_path(&rname) else {
+        print_diags(
+            &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式")
+                .in_file(&rname)
+                .help("参照文件的扩展名应为 .toml 或 .json")],
+            sources,
+        );
+        return Err(EXIT_UNUSABLE);
+    };
+    match read(path, codes::SUB_SYNTAX) {
+        Ok((rname, rtext)) => {
+            sources.add(&rname, &rtext);
+            Ok(Some((rname, rtext, rformat)))
+        }
+        Err(d) => {
+            print_diags(&[d], sources);
+            Err(EXIT_UNUSABLE)
+        }
+    }
+}
+
+/// Renders one district's report in the chosen format and writes it to `output` or the screen.
+fn print_report(
+    format: OutFormat,
+    rules: &RuleSet,
+    sub: &zhibiao::submission::Submission,
+    evaluation: &zhibiao::eval::Evaluation,
+    warnings: &[Diagnostic],
+    sources: &SourceMap,
+    output: Option<&Path>,
+) -> u8 {
+    let ctx = report::Context {
+        rules,
+        sub,
+        problems: warnings,
+        sources,
+    };
+    let bytes: Vec<u8> = match format {
+        OutFormat::Text => report::to_text(&ctx, evaluation).into_bytes(),
         OutFormat::Json => {
-            let v = report::to_json(&ctx, &a.evaluation);
+            let v = report::to_json(&ctx, evaluation);
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => format!("{s}\n").into_bytes(),
                 Err(e) => {
@@ -429,32 +512,45 @@ fn run_eval(args: EvalArgs) -> u8 {
                 }
             }
         }
-        OutFormat::Markdown => match report::markdown::to_markdown(&ctx, &a.evaluation) {
+        OutFormat::Markdown => match report::markdown::to_markdown(&ctx, evaluation) {
             Ok(s) => s.into_bytes(),
             Err(e) => {
                 eprintln!("{e}");
                 return EXIT_INTERNAL;
             }
         },
-        OutFormat::Html => match report::html::to_html(&ctx, &a.evaluation) {
+        OutFormat::Html => match report::html::to_html(&ctx, evaluation) {
             Ok(s) => s.into_bytes(),
             Err(e) => {
                 eprintln!("{e}");
                 return EXIT_INTERNAL;
             }
         },
-        OutFormat::Xlsx => match report::xlsx::to_xlsx(&ctx, &a.evaluation) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("无法生成 XLSX 工作簿：{e}");
-                return EXIT_INTERNAL;
+        OutFormat::Xlsx => {
+            if output.is_none() {
+                eprintln!(
+                    "XLSX 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 评估报告.xlsx"
+                );
+                return EXIT_UNUSABLE;
             }
-        },
+            match report::xlsx::to_xlsx(&ctx, evaluation) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("无法生成 XLSX 工作簿：{e}");
+                    return EXIT_INTERNAL;
+                }
+            }
+        }
+        OutFormat::Csv => {
+            eprintln!(
+                "CSV 只用于批量评估的排名表；单个地区的报告请用 text、json、markdown、html 或 xlsx 格式。"
+            );
+            return EXIT_UNUSABLE;
+        }
     };
-    write_output(args.output.as_deref(), &bytes)
+    write_output(output, &bytes)
 }
 
-/// Writes a report to a file, or to standard output.
 fn write_output(path: Option<&Path>, bytes: &[u8]) -> u8 {
     use std::io::Write as _;
     match path {

@@ -35,10 +35,14 @@ pub enum Format {
     Toml,
     /// JSON, the format other programs write.
     Json,
+    /// Spreadsheet cells: a filled-in XLSX template or one row of a table (CSV or XLSX). Read
+    /// with [`super::load_cells`]; messages name the cell (`数据!E14`) instead of a line.
+    Xlsx,
 }
 
 impl Format {
-    /// The format a file name implies by its extension (`.toml`, `.json`, any case), if any.
+    /// The text format a file name implies by its extension (`.toml`, `.json`, any case), if
+    /// any. A `.xlsx` file is not text: it is read with [`super::load_xlsx`].
     pub fn from_path(path: &str) -> Option<Format> {
         let ext = std::path::Path::new(path)
             .extension()?
@@ -173,13 +177,13 @@ fn show_value(v: &InputValue) -> String {
 
 /// A key or value read from either format, with where it was written.
 #[derive(Debug)]
-struct Node {
-    span: Option<Span>,
-    kind: Kind,
+pub(super) struct Node {
+    pub(super) span: Option<Span>,
+    pub(super) kind: Kind,
 }
 
 #[derive(Debug)]
-enum Kind {
+pub(super) enum Kind {
     Str(String),
     /// A number, as its source text (TOML may carry `_`, a sign, hex or an exponent).
     Num(String),
@@ -193,17 +197,17 @@ enum Kind {
 }
 
 #[derive(Debug)]
-struct Table {
-    entries: Vec<Entry>,
+pub(super) struct Table {
+    pub(super) entries: Vec<Entry>,
     /// Made by a TOML dotted key (`12.1 = true` is `{ 12 = { 1 = true } }`).
-    dotted: bool,
+    pub(super) dotted: bool,
 }
 
 #[derive(Debug)]
-struct Entry {
-    key: String,
-    key_span: Option<Span>,
-    value: Node,
+pub(super) struct Entry {
+    pub(super) key: String,
+    pub(super) key_span: Option<Span>,
+    pub(super) value: Node,
 }
 
 fn span_of(r: Option<std::ops::Range<usize>>, base: usize) -> Option<Span> {
@@ -630,6 +634,8 @@ struct Loader<'a> {
     text: &'a str,
     format: Format,
     reference: bool,
+    /// For spreadsheet input: which cell each span of `text` stands for.
+    cells: Option<&'a CellMap>,
     /// The evaluation year, once known (for examples in help texts).
     year: Option<i32>,
     diags: Vec<Diagnostic>,
@@ -661,6 +667,14 @@ fn load_impl(
     let parsed = match format {
         Format::Toml => parse_toml(file, text, &mut diags),
         Format::Json => parse_json(file, text, &mut diags),
+        Format::Xlsx => {
+            diags.push(
+                Diagnostic::error(codes::SUB_SYNTAX, "电子表格不能当作文本读取")
+                    .in_file(file)
+                    .help("XLSX 文件用 submission::load_xlsx 读取"),
+            );
+            None
+        }
     };
     let root = match parsed {
         Some(n) => n,
@@ -672,6 +686,7 @@ fn load_impl(
         text,
         format,
         reference,
+        cells: None,
         year: None,
         diags,
     };
@@ -679,8 +694,69 @@ fn load_impl(
     (sub, l.diags)
 }
 
+/// The cell each span of a spreadsheet's stand-in text comes from, sorted by span.
+#[derive(Debug, Default)]
+pub(super) struct CellMap {
+    pub(super) cells: Vec<(Span, String)>,
+}
+
+impl CellMap {
+    /// The cell whose span holds `at`.
+    fn cell(&self, at: usize) -> Option<&str> {
+        let i = self.cells.partition_point(|(s, _)| s.start <= at);
+        let (s, name) = self.cells.get(i.checked_sub(1)?)?;
+        (at <= s.end).then_some(name.as_str())
+    }
+}
+
+/// Validates a tree built from spreadsheet cells. `text` is the stand-in text the tree's spans
+/// point into (each cell's value as shown); `cells` names the cell of every span. Messages name
+/// the cell, carry no span, and the submission's digest is `digest` (that of the file's bytes).
+pub(super) fn load_tree(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    root: &Node,
+    text: &str,
+    cells: &CellMap,
+    digest: String,
+    diags: Vec<Diagnostic>,
+) -> (Option<Submission>, Vec<Diagnostic>) {
+    let mut l = Loader {
+        rules,
+        file,
+        text,
+        format: Format::Xlsx,
+        reference: false,
+        cells: Some(cells),
+        year: None,
+        diags,
+    };
+    let mut sub = l.document(root);
+    if let Some(s) = sub.as_mut() {
+        s.digest = digest;
+    }
+    (sub, l.diags)
+}
+
 impl Loader<'_> {
-    fn at(&self, d: Diagnostic, span: Option<Span>) -> Diagnostic {
+    fn at(&self, mut d: Diagnostic, span: Option<Span>) -> Diagnostic {
+        if let Some(cells) = self.cells {
+            // A spreadsheet has no lines: name the cell in the message instead.
+            if let Some(cell) = span.and_then(|s| cells.cell(s.start)) {
+                d.message = format!("{cell}：{}", d.message);
+            }
+            // Sheet names read without the spaces that set off `[data]` in TOML messages.
+            let tidy = |t: &str| {
+                t.replace(" “数据”工作表", "“数据”工作表")
+                    .replace(" “评审”工作表", "“评审”工作表")
+                    .replace("工作表 ", "工作表")
+                    .replace("工作表下面", "工作表")
+            };
+            d.message = tidy(&d.message);
+            d.help = d.help.as_deref().map(tidy);
+            d.related.clear();
+            return d.in_file(self.file);
+        }
         match span {
             Some(s) => d.at(self.file, s),
             None => d.in_file(self.file),
@@ -705,6 +781,8 @@ impl Loader<'_> {
         match self.format {
             Format::Toml => format!("[{name}]"),
             Format::Json => format!("\"{name}\""),
+            Format::Xlsx if name == "data" => "“数据”工作表".into(),
+            Format::Xlsx => "“评审”工作表".into(),
         }
     }
 
@@ -749,6 +827,7 @@ impl Loader<'_> {
         match self.format {
             Format::Toml => format!("{{ {} = …, {y} = … }}", y - 1),
             Format::Json => format!("{{\"{}\": …, \"{y}\": …}}", y - 1),
+            Format::Xlsx => format!("在 {}、{y} 年对应的列中分别填写", y - 1),
         }
     }
 
@@ -793,6 +872,7 @@ impl Loader<'_> {
             let example = match self.format {
                 Format::Toml => "在文件开头（[data] 之前）写一行 year = 2024",
                 Format::Json => "在最外层加上 \"year\": 2024",
+                Format::Xlsx => "在“数据”工作表顶部“评估年度”右边的格子里填写年份，如 2024",
             };
             self.push(
                 Diagnostic::error(codes::SUB_SYNTAX, "申报文件缺少评估年度 year")
@@ -845,7 +925,7 @@ impl Loader<'_> {
     fn section_not_table(&mut self, e: &Entry) {
         let example = match self.format {
             Format::Toml => format!("单独一行写表头 [{}]，下面每行一项", e.key),
-            Format::Json => format!("写成 \"{}\": {{ … }}", e.key),
+            Format::Json | Format::Xlsx => format!("写成 \"{}\": {{ … }}", e.key),
         };
         self.push(
             Diagnostic::error(
@@ -881,7 +961,10 @@ impl Loader<'_> {
                         format!("评估年度 year 应为 1900 到 2200 之间的整数，这里是 {shown}"),
                     )
                     .label("不是有效年份")
-                    .help("写成四位数字、不加引号，如 year = 2024"),
+                    .help(match self.format {
+                        Format::Xlsx => "填写四位数字年份，如 2024",
+                        _ => "写成四位数字、不加引号，如 year = 2024",
+                    }),
                     n.span,
                 );
                 None
@@ -895,6 +978,7 @@ impl Loader<'_> {
             let fix = match self.format {
                 Format::Toml => "把这一行移到 [data] 表头下面".to_string(),
                 Format::Json => "把这一项移到 \"data\": { … } 里面".to_string(),
+                Format::Xlsx => "把这一行移到“数据”工作表".to_string(),
             };
             Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
@@ -969,6 +1053,7 @@ impl Loader<'_> {
             let help = match self.format {
                 Format::Toml => format!("{key} 要写在文件开头、[data] 表头之前"),
                 Format::Json => format!("把 \"{key}\" 移到最外层"),
+                Format::Xlsx => format!("{key} 填在“数据”工作表顶部对应的格子里"),
             };
             Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
@@ -1117,8 +1202,26 @@ impl Loader<'_> {
     }
 
     /// Help text: how to write a value of this input.
-    fn kind_help(decl: &InputDecl) -> String {
+    fn kind_help(&self, decl: &InputDecl) -> String {
         let unit = decl.unit.as_ref().map(|u| u.value.as_str());
+        if self.format == Format::Xlsx {
+            return match decl.kind.value {
+                ScalarKind::Count => format!(
+                    "在单元格中填写不小于 0 的整数{}，如 1500",
+                    unit.map(|u| format!("（单位：{u}）")).unwrap_or_default()
+                ),
+                ScalarKind::Money => format!(
+                    "在单元格中填写不小于 0 的金额，单位为{}，如 92000；也可填带单位的文字，如 9.2亿",
+                    unit.unwrap_or("元")
+                ),
+                ScalarKind::Percent => "在单元格中填写百分数，如 96.5%（带百分号）".into(),
+                ScalarKind::Decimal => format!(
+                    "在单元格中填写数值{}，如 50",
+                    unit.map(|u| format!("（单位：{u}）")).unwrap_or_default()
+                ),
+                ScalarKind::Bool => "在单元格中选“是”或“否”".into(),
+            };
+        }
         match decl.kind.value {
             ScalarKind::Count => match unit {
                 Some(u) => format!("填写不小于 0 的整数，如 1500 或 \"1500{u}\""),
@@ -1152,7 +1255,7 @@ impl Loader<'_> {
                 ),
             )
             .label(format!("应为{}", kind_name(decl.kind.value)))
-            .help(Self::kind_help(decl)),
+            .help(self.kind_help(decl)),
             n.span,
         );
     }
@@ -1192,7 +1295,7 @@ impl Loader<'_> {
             self.push(
                 Diagnostic::error(codes::SUB_KIND, format!("{w}不能为负数，这里是 {shown}"))
                     .label("负数")
-                    .help(Self::kind_help(decl)),
+                    .help(self.kind_help(decl)),
                 n.span,
             );
             return None;
@@ -1204,7 +1307,7 @@ impl Loader<'_> {
                     format!("{w}是计数，必须是整数，这里是 {shown}"),
                 )
                 .label("不是整数")
-                .help(Self::kind_help(decl)),
+                .help(self.kind_help(decl)),
                 n.span,
             );
             return None;
@@ -1257,10 +1360,16 @@ impl Loader<'_> {
                 ),
             )
             .label(format!("是 {}% 还是 {times_100}%？", plain(v)))
-            .help(format!(
-                "写成 \"{}%\"（带引号和百分号），或写成小数 {as_fraction}",
-                plain(v)
-            )),
+            .help(match self.format {
+                Format::Xlsx => format!(
+                    "在单元格中填写 {}%（带百分号），或填写小数 {as_fraction}",
+                    plain(v)
+                ),
+                _ => format!(
+                    "写成 \"{}%\"（带引号和百分号），或写成小数 {as_fraction}",
+                    plain(v)
+                ),
+            }),
             span,
         );
         None
@@ -1278,7 +1387,7 @@ impl Loader<'_> {
             NumProblem::NotANumber => "不是有效的数字",
             NumProblem::TooLarge => "超出可精确计算的范围（最多 28 位有效数字）",
         };
-        self.bad_number_msg(what, shown, span, why, &Self::kind_help(decl));
+        self.bad_number_msg(what, shown, span, why, &self.kind_help(decl));
     }
 
     fn bad_number_msg(
@@ -1324,17 +1433,18 @@ impl Loader<'_> {
                         format!("{w}应为{}，{shown} {why}", kind_name(kind)),
                     )
                     .label(format!("应为{}", kind_name(kind)))
-                    .help(Self::kind_help(decl)),
+                    .help(self.kind_help(decl)),
                     span,
                 );
                 return None;
             }
         };
         let mismatch = |this: &mut Self, problem: String| {
+            let help = this.kind_help(decl);
             this.push(
                 Diagnostic::error(codes::SUB_KIND, problem)
                     .label("单位不符")
-                    .help(Self::kind_help(decl)),
+                    .help(help),
                 span,
             );
             None
@@ -1496,6 +1606,7 @@ impl Loader<'_> {
             Format::Json => format!(
                 "写成 \"{key}\": true，或 \"{key}\": {{\"met\": true, \"evidence\": [\"材料名称.pdf\"]}}"
             ),
+            Format::Xlsx => format!("在“评审”工作表 {key} 这一行的“是否达到”列选“是”或“否”"),
         }
     }
 
@@ -1540,17 +1651,24 @@ impl Loader<'_> {
             }
             let field_err = |this: &mut Self, expected: &str, example: &str| {
                 let shown = this.shown(v);
+                let (field, expected, help) = match this.format {
+                    Format::Xlsx => {
+                        let (field, expected, help) = xlsx_field(&f.key);
+                        (field.to_string(), expected, help.to_string())
+                    }
+                    _ => (f.key.clone(), expected, format!("写成 {example}")),
+                };
+                let sep = if this.format == Format::Xlsx { "" } else { " " };
                 this.push(
                     Diagnostic::error(
                         codes::SUB_JUDGEMENT,
                         format!(
-                            "评审结论 {key} 的 {} 应为{expected}，这里是{} {shown}",
-                            f.key,
+                            "评审结论 {key} 的{sep}{field}{sep}应为{expected}，这里是{} {shown}",
                             Self::type_desc(v)
                         ),
                     )
                     .label(format!("应为{expected}"))
-                    .help(format!("写成 {example}")),
+                    .help(help),
                     v.span.or(f.key_span),
                 );
             };
@@ -1587,19 +1705,26 @@ impl Loader<'_> {
                             None => format!("指标 {key} 满分 {} 分", plain(slot.max)),
                         };
                         let shown = self.shown(v);
+                        let field = match self.format {
+                            Format::Xlsx => xlsx_field("score").0,
+                            _ => "score",
+                        };
                         self.push(
                             Diagnostic::error(
                                 codes::SUB_RANGE,
                                 format!(
-                                    "评审结论 {key} 的 score 为 {shown}，超出 0 到 {} 分",
+                                    "评审结论 {key} 的 {field} 为 {shown}，超出 0 到 {} 分",
                                     plain(slot.max)
-                                ),
+                                )
+                                .replace(" “", "“")
+                                .replace("” ", "”"),
                             )
                             .label("超出范围")
-                            .help(format!(
-                                "{whole}，score 填 0 到 {} 之间的分数",
-                                plain(slot.max)
-                            )),
+                            .help(
+                                format!("{whole}，{field} 填 0 到 {} 之间的分数", plain(slot.max))
+                                    .replace(" “", "“")
+                                    .replace("” ", "”"),
+                            ),
                             v.span,
                         );
                         ok = false;
@@ -1679,19 +1804,41 @@ impl Loader<'_> {
                 Format::Json => {
                     "加上 \"met\": true（或 false）；整个指标评审的也可写 \"score\": 分数"
                 }
+                Format::Xlsx => "在“是否达到”列选“是”或“否”；整个指标评审的也可在“评分”列填分数",
+            };
+            let message = match self.format {
+                Format::Xlsx => {
+                    format!("评审结论 {key} 没有填“是否达到”（也没有“评分”），无法判断是否达到")
+                }
+                _ => format!("评审结论 {key} 既没有 met 也没有 score，无法判断是否达到"),
             };
             self.push(
-                Diagnostic::error(
-                    codes::SUB_JUDGEMENT,
-                    format!("评审结论 {key} 既没有 met 也没有 score，无法判断是否达到"),
-                )
-                .label("缺少 met 或 score")
-                .help(example),
+                Diagnostic::error(codes::SUB_JUDGEMENT, message)
+                    .label("缺少 met 或 score")
+                    .help(example),
                 key_span.or(n.span),
             );
             ok = false;
         }
         ok.then_some(j)
+    }
+}
+
+/// A judgement field as a spreadsheet names it: the column, what it takes, what to do.
+fn xlsx_field(field: &str) -> (&'static str, &'static str, &'static str) {
+    match field {
+        "met" => (
+            "“是否达到”",
+            "“是”或“否”",
+            "在“是否达到”列的下拉框中选“是”或“否”",
+        ),
+        "score" => ("“评分”", "分数", "在“评分”列填写数字，如 1.5"),
+        "evidence" => (
+            "“证明材料”",
+            "材料名称",
+            "在“证明材料”列填写材料名称，多个材料用分号或换行隔开",
+        ),
+        _ => ("“备注”", "文字", "在“备注”列填写文字"),
     }
 }
 
@@ -1779,6 +1926,7 @@ pub fn requested_ruleset(text: &str, format: Format) -> Option<String> {
     let root = match format {
         Format::Toml => parse_toml(&name, text, &mut ignored)?,
         Format::Json => parse_json(&name, text, &mut ignored)?,
+        Format::Xlsx => return None,
     };
     let Kind::Table(t) = root.kind else {
         return None;

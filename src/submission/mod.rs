@@ -1,4 +1,5 @@
-//! Stage 3: a district's submission (TOML or JSON) to typed, validated values.
+//! Stage 3: a district's submission (TOML, JSON or a filled-in XLSX template) to typed,
+//! validated values.
 //!
 //! Values are checked against the rule set's `input` declarations and judgement keys: kinds,
 //! units, ranges, years, unknown keys (with a suggestion). Numbers never pass through f64:
@@ -9,9 +10,15 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub mod cells;
 mod load;
+pub mod table;
+pub mod write;
+pub mod xlsx;
 
+pub use cells::load_cells;
 pub use load::{Format, load, load_reference, merge_reference, requested_ruleset};
+pub use xlsx::load_xlsx;
 
 /// The largest submission accepted, in bytes.
 pub const MAX_SUBMISSION_BYTES: usize = 4 * 1024 * 1024;

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: load rules from text, assess a submission, render.
 #![allow(dead_code)]
 
+pub mod xlsx_edit;
+
 use std::sync::Arc;
 use zhibiao::assess::{Input, Outcome, Request, assess};
 use zhibiao::diag::{RenderOptions, SourceMap, render_all};

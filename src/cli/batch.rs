@@ -1,0 +1,567 @@
+//! `zhibiao eval` over many submissions (several files, a folder, a table with one district per
+//! row), and over one filled-in XLSX template.
+//!
+//! Every submission is scored against the same rule set (`--rules`, or the built-in one) and
+//! the same reference file. Submissions are read and scored in parallel (rayon); a progress
+//! bar shows on a terminal and stays hidden when standard error is not one, or under `CI`. A
+//! submission that cannot be used is reported (its messages on standard error, a line in the
+//! ranking) and the others go on; the exit code is then [`crate::EXIT_SOME_FAILED`].
+
+use crate::{
+    EXIT_INTERNAL, EXIT_OK, EXIT_SOME_FAILED, EXIT_UNUSABLE, EvalArgs, OutFormat, ReportFormat,
+    load_reference_arg, load_rules, print_diags, print_report, read_bytes, render_opts,
+};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use zhibiao::assess::{Input, Outcome, assess_loaded};
+use zhibiao::batch::{self, FailedRow, RankRow};
+use zhibiao::diag::{self, Diagnostic, SourceMap};
+use zhibiao::eval::Evaluation;
+use zhibiao::model::RuleSet;
+use zhibiao::submission::table::{TableRow, read_csv, read_xlsx_table, row_label};
+use zhibiao::submission::{self, Format, Submission, load_cells};
+use zhibiao::{codes, report};
+
+/// One submission to score.
+enum Job {
+    /// A TOML or JSON file, read when scored.
+    Text { path: PathBuf, format: Format },
+    /// A filled-in XLSX template, already read.
+    Xlsx { name: Arc<str>, bytes: Vec<u8> },
+    /// One row of a table.
+    Row {
+        file: Arc<str>,
+        digest: String,
+        row: Box<TableRow>,
+    },
+    /// Could not even be read.
+    Failed {
+        name: String,
+        problems: Vec<Diagnostic>,
+    },
+}
+
+impl Job {
+    fn name(&self) -> String {
+        match self {
+            Job::Text { path, .. } => path.display().to_string(),
+            Job::Xlsx { name, .. } => name.to_string(),
+            Job::Row { file, row, .. } => format!("{file} {}", row_label(row.row)),
+            Job::Failed { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// What scoring one job gave.
+enum Done {
+    Scored {
+        name: String,
+        sub: Box<Submission>,
+        evaluation: Box<Evaluation>,
+        warnings: Vec<Diagnostic>,
+        sources: SourceMap,
+    },
+    /// Scored, kept as its ranking row only (no reports asked for: saves memory in big batches).
+    Ranked(RankRow),
+    Failed {
+        name: String,
+        problems: Vec<Diagnostic>,
+        sources: SourceMap,
+    },
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.starts_with("~$"))
+}
+
+fn ext(p: &Path) -> String {
+    p.extension()
+        .and_then(|x| x.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
+}
+
+/// The submissions the command line names: files as they are, folders by their `.toml`,
+/// `.json`, `.xlsx` and `.csv` files (sorted, not descending into subfolders).
+fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, Job>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            match std::fs::read_dir(p) {
+                Ok(entries) => {
+                    let mut files: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|f| f.is_file() && !is_hidden(f))
+                        .filter(|f| matches!(ext(f).as_str(), "toml" | "json" | "xlsx" | "csv"))
+                        .collect();
+                    files.sort();
+                    if files.is_empty() {
+                        out.push(Err(Job::Failed {
+                            name: p.display().to_string(),
+                            problems: vec![
+                                Diagnostic::error(codes::SUB_SYNTAX, "目录里没有申报文件")
+                                    .in_file(&Arc::from(p.display().to_string()))
+                                    .help("申报文件的扩展名应为 .toml、.json、.xlsx 或 .csv"),
+                            ],
+                        }));
+                    }
+                    out.extend(files.into_iter().map(Ok));
+                }
+                Err(e) => out.push(Err(Job::Failed {
+                    name: p.display().to_string(),
+                    problems: vec![
+                        Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取目录：{e}"))
+                            .in_file(&Arc::from(p.display().to_string())),
+                    ],
+                })),
+            }
+        } else {
+            out.push(Ok(p.clone()));
+        }
+    }
+    out
+}
+
+/// Turns one file into jobs: a table gives one job per row.
+fn jobs_of(rules: &RuleSet, path: &Path) -> Vec<Job> {
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    let failed = |problems| {
+        vec![Job::Failed {
+            name: name.to_string(),
+            problems,
+        }]
+    };
+    let kind = ext(path);
+    if kind == "toml" || kind == "json" {
+        let format = if kind == "toml" {
+            Format::Toml
+        } else {
+            Format::Json
+        };
+        return vec![Job::Text {
+            path: path.to_path_buf(),
+            format,
+        }];
+    }
+    if kind != "xlsx" && kind != "csv" {
+        return failed(vec![
+            Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
+                .in_file(&name)
+                .help("申报文件的扩展名应为 .toml、.json 或 .xlsx；多个地区的表格用 .csv 或 .xlsx"),
+        ]);
+    }
+    let bytes = match read_bytes(path, codes::SUB_SYNTAX) {
+        Ok(b) => b,
+        Err(d) => return failed(vec![d]),
+    };
+    if kind == "xlsx" && submission::xlsx::is_template(&bytes) {
+        return vec![Job::Xlsx { name, bytes }];
+    }
+    let rows = if kind == "csv" {
+        read_csv(rules, &name, &bytes)
+    } else {
+        read_xlsx_table(rules, &name, &bytes)
+    };
+    let digest = submission::xlsx::digest_bytes(&bytes);
+    match rows {
+        Ok(rows) if rows.is_empty() => failed(vec![
+            Diagnostic::error(codes::SUB_SHEET, "表格只有表头，没有地区数据")
+                .in_file(&name)
+                .help("表头下面每个地区填一行"),
+        ]),
+        Ok(rows) => rows
+            .into_iter()
+            .map(|row| Job::Row {
+                file: name.clone(),
+                digest: digest.clone(),
+                row: Box::new(row),
+            })
+            .collect(),
+        Err(problems) => failed(problems),
+    }
+}
+
+/// A submission that asks for another rule set than the batch uses.
+fn ruleset_mismatch(rules: &RuleSet, sub: &Submission) -> Option<Diagnostic> {
+    let asked = sub.ruleset.as_deref()?.trim();
+    let (id, version) = asked
+        .split_once('@')
+        .map_or((asked, None), |(i, v)| (i, Some(v)));
+    if id == rules.id() && version.is_none_or(|v| v == rules.version()) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::SUB_SYNTAX,
+            format!(
+                "申报要求规则 {asked}，本次批量评估使用 {}@{}",
+                rules.id(),
+                rules.version()
+            ),
+        )
+        .in_file(&sub.file)
+        .help(format!(
+            "用 zhibiao eval --rules {asked} 单独评估它，或改正申报中的 ruleset（规则版本）"
+        )),
+    )
+}
+
+fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool) -> Done {
+    let name = job.name();
+    let mut sources = SourceMap::new();
+    if let Some(r) = reference {
+        sources.add(r.name, &Arc::from(r.text));
+    }
+    let loaded = match job {
+        Job::Failed { problems, .. } => {
+            return Done::Failed {
+                name,
+                problems,
+                sources,
+            };
+        }
+        Job::Text { path, format } => {
+            let file: Arc<str> = Arc::from(path.display().to_string());
+            match read_bytes(&path, codes::SUB_SYNTAX).and_then(|b| {
+                String::from_utf8(b).map_err(|e| {
+                    Diagnostic::error(
+                        codes::SUB_SYNTAX,
+                        format!(
+                            "文件不是 UTF-8 编码（第 {} 字节处）",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                    .in_file(&file)
+                    .help("用文本编辑器把文件另存为 UTF-8 编码")
+                })
+            }) {
+                Ok(text) => {
+                    sources.add(&file, &Arc::from(text.as_str()));
+                    submission::load(rules, &file, &text, format)
+                }
+                Err(d) => (None, vec![d]),
+            }
+        }
+        Job::Xlsx { name: file, bytes } => submission::load_xlsx(rules, &file, &bytes),
+        Job::Row { file, digest, row } => {
+            let (sub, mut diags) = load_cells(rules, &file, &row.doc, digest, Vec::new());
+            // A message that names a cell (`AH3：…`) already says the row.
+            for d in diags
+                .iter_mut()
+                .filter(|d| !d.message.starts_with(|c: char| c.is_ascii_uppercase()))
+            {
+                d.message = format!("{}：{}", row_label(row.row), d.message);
+            }
+            (sub, diags)
+        }
+    };
+    let mismatch = loaded.0.as_ref().and_then(|s| ruleset_mismatch(rules, s));
+    if let Some(d) = mismatch {
+        return Done::Failed {
+            name,
+            problems: vec![d],
+            sources,
+        };
+    }
+    match assess_loaded(rules, loaded, reference, strict) {
+        Outcome::Scored {
+            submission,
+            evaluation,
+            warnings,
+        } => Done::Scored {
+            name,
+            sub: submission,
+            evaluation,
+            warnings,
+            sources,
+        },
+        Outcome::Unusable(problems) => Done::Failed {
+            name,
+            problems,
+            sources,
+        },
+    }
+}
+
+fn progress(len: usize) -> ProgressBar {
+    let shown = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && len > 1;
+    let target = if shown {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(u64::try_from(len).unwrap_or(u64::MAX)), target);
+    if let Ok(style) =
+        ProgressStyle::with_template("评估中 [{bar:30}] {pos}/{len}（{per_sec}，还需约 {eta}）")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// A file name for a district's report: its region (or source), with characters file systems
+/// refuse replaced, unique within the batch.
+fn report_name(base: &str, ext: &str, used: &mut HashSet<String>) -> String {
+    let clean: String = base
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim().trim_matches('.').to_string();
+    let clean = if clean.is_empty() {
+        "地区".to_string()
+    } else {
+        clean
+    };
+    let mut name = format!("{clean}.{ext}");
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{clean}-{n}.{ext}");
+        n += 1;
+    }
+    name
+}
+
+pub fn run(args: EvalArgs) -> u8 {
+    let mut sources = SourceMap::new();
+    let paths = expand(&args.submissions);
+    // One filled-in template: the single report, as for one TOML file.
+    let single_xlsx = match paths.as_slice() {
+        [Ok(p)] if ext(p) == "xlsx" && args.out_dir.is_none() && args.format != OutFormat::Csv => {
+            std::fs::read(p)
+                .ok()
+                .filter(|b| submission::xlsx::is_template(b))
+                .map(|b| (p.clone(), b))
+        }
+        _ => None,
+    };
+    let requested = single_xlsx
+        .as_ref()
+        .and_then(|(_, b)| submission::xlsx::requested_ruleset(b));
+    // The command line wins; a template may name a built-in rule set, never a path.
+    let (spec, allow_paths) = match args.rules.as_deref() {
+        Some(r) => (Some(r), true),
+        None => (requested.as_deref(), false),
+    };
+    let rules = match load_rules(spec, allow_paths, &mut sources) {
+        Ok(r) => r,
+        Err(diags) => {
+            print_diags(&diags, &sources);
+            eprintln!("规则无法使用，无法评估。");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let reference = match load_reference_arg(args.reference.as_deref(), &mut sources) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let reference_input = reference.as_ref().map(|(n, t, f)| Input {
+        name: n,
+        text: t,
+        format: *f,
+    });
+    if let Some((path, bytes)) = single_xlsx {
+        let name: Arc<str> = Arc::from(path.display().to_string());
+        let loaded = submission::load_xlsx(&rules, &name, &bytes);
+        return match assess_loaded(&rules, loaded, reference_input, args.strict) {
+            Outcome::Scored {
+                submission,
+                evaluation,
+                warnings,
+            } => print_report(
+                args.format,
+                &rules,
+                &submission,
+                &evaluation,
+                &warnings,
+                &sources,
+                args.output.as_deref(),
+            ),
+            Outcome::Unusable(diags) => {
+                print_diags(&diags, &sources);
+                eprintln!(
+                    "输入有错误，无法评估（共 {} 处）。请按提示修改后重试。",
+                    diags.iter().filter(|d| d.is_error()).count()
+                );
+                EXIT_UNUSABLE
+            }
+        };
+    }
+    if args.format == OutFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+        eprintln!("xlsx 排名表是二进制文件，不能输出到屏幕；请用 -o 指定输出文件，如 -o 排名.xlsx");
+        return EXIT_UNUSABLE;
+    }
+    let jobs: Vec<Job> = paths
+        .into_iter()
+        .flat_map(|p| match p {
+            Ok(path) => jobs_of(&rules, &path),
+            Err(job) => vec![job],
+        })
+        .collect();
+    let bar = progress(jobs.len());
+    let done: Vec<Done> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let d = match score(&rules, job, reference_input, args.strict) {
+                Done::Scored {
+                    name,
+                    sub,
+                    evaluation,
+                    ..
+                } if args.out_dir.is_none() => Done::Ranked(batch::row(&name, &sub, &evaluation)),
+                d => d,
+            };
+            bar.inc(1);
+            d
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    // Messages of the submissions that could not be used, in input order.
+    let opts = render_opts();
+    for d in &done {
+        if let Done::Failed {
+            name,
+            problems,
+            sources,
+        } = d
+        {
+            let errors = problems.iter().filter(|p| p.is_error()).count();
+            eprintln!("── {name}：无法评估（{errors} 处错误）");
+            eprintln!("{}", diag::render_all(problems, sources, opts));
+        }
+    }
+    let rows: Vec<RankRow> = done
+        .iter()
+        .filter_map(|d| match d {
+            Done::Scored {
+                name,
+                sub,
+                evaluation,
+                ..
+            } => Some(batch::row(name, sub, evaluation)),
+            Done::Ranked(r) => Some(r.clone()),
+            Done::Failed { .. } => None,
+        })
+        .collect();
+    let scored = rows.len();
+    let failed: Vec<FailedRow> = done
+        .iter()
+        .filter_map(|d| match d {
+            Done::Failed { name, problems, .. } => Some(FailedRow {
+                source: name.clone(),
+                problems: problems.clone(),
+            }),
+            Done::Scored { .. } | Done::Ranked(_) => None,
+        })
+        .collect();
+    let ranking = batch::ranking(&rules, rows, failed);
+    let (bytes, binary) = match args.format {
+        OutFormat::Text => (ranking.to_text().into_bytes(), false),
+        OutFormat::Csv => (ranking.to_csv().into_bytes(), false),
+        OutFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&ranking.to_json()).unwrap_or_default();
+            s.push('\n');
+            (s.into_bytes(), false)
+        }
+        OutFormat::Xlsx => match ranking.to_xlsx() {
+            Ok(b) => (b, true),
+            Err(e) => {
+                eprintln!("{e}");
+                return EXIT_INTERNAL;
+            }
+        },
+        OutFormat::Markdown | OutFormat::Html => {
+            eprintln!(
+                "排名表的格式可以是 text、csv、json 或 xlsx；markdown 和 html 用于单个地区的报告（批量时可配合 --out-dir）。"
+            );
+            return EXIT_UNUSABLE;
+        }
+    };
+    if let Err(e) = super::write_output(args.output.as_deref(), &bytes, binary) {
+        eprintln!("{e}");
+        return EXIT_UNUSABLE;
+    }
+    if let Some(dir) = &args.out_dir
+        && let Err(e) = write_reports(&rules, dir, args.report_format, &done)
+    {
+        eprintln!("{e}");
+        return EXIT_UNUSABLE;
+    }
+    match (scored, ranking.failed.len()) {
+        (_, 0) => EXIT_OK,
+        (0, n) => {
+            eprintln!("全部 {n} 份申报都无法评估。");
+            EXIT_UNUSABLE
+        }
+        (ok, n) => {
+            eprintln!("{ok} 份已评估，{n} 份无法评估（退出码 {EXIT_SOME_FAILED}）。");
+            EXIT_SOME_FAILED
+        }
+    }
+}
+
+fn write_reports(
+    rules: &RuleSet,
+    dir: &Path,
+    format: ReportFormat,
+    done: &[Done],
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+    let mut used = HashSet::new();
+    let mut written = 0;
+    for d in done {
+        let Done::Scored {
+            name,
+            sub,
+            evaluation,
+            warnings,
+            sources,
+        } = d
+        else {
+            continue;
+        };
+        let ctx = report::Context {
+            rules,
+            sub,
+            problems: warnings,
+            sources,
+        };
+        let base = sub
+            .region
+            .clone()
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| {
+                Path::new(name)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or(name)
+                    .to_string()
+            });
+        let (ext, body) = match format {
+            ReportFormat::Text => ("txt", report::to_text(&ctx, evaluation)),
+            ReportFormat::Json => (
+                "json",
+                serde_json::to_string_pretty(&report::to_json(&ctx, evaluation))
+                    .unwrap_or_default()
+                    + "\n",
+            ),
+        };
+        let file = dir.join(report_name(&base, ext, &mut used));
+        std::fs::write(&file, body).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
+        written += 1;
+    }
+    eprintln!("已把 {written} 份评估报告写入 {}", dir.display());
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! A table of districts, one per row (CSV or the first sheet of an XLSX file), as submissions.
+//!
+//! The first non-empty row is the header. Each column says what it holds:
+//! - `region` / `地区`, `year` / `评估年度`, `ruleset` / `规则版本`;
+//! - an input key (`market_entities`), or its Chinese label exactly as the rule file declares it,
+//!   or `标签（key）`; a list input takes its entries in one cell, separated by `;`, `；`, `、`
+//!   or line breaks;
+//! - a yearly input takes one column per year: `online_retail.2024` (also `online_retail[2024]`
+//!   or `online_retail 2024年`);
+//! - a judgement key (`12.1`): 是/否 (or true/false), or for an indicator judged as a whole a
+//!   score; `12.1.evidence` / `12.1.证明材料`, `12.1.note` / `12.1.备注` and `10.score` /
+//!   `10.评分` for the other parts;
+//! - a column whose header starts with `#` is a note for people and is not read.
+//!
+//! A header that is none of these is an error for the whole table (with the nearest key
+//! suggested): a mistyped column would otherwise drop one value from every district silently.
+//! Cells are named like spreadsheet cells (`D5` in a CSV file, `Sheet1!D5` in a workbook).
+
+use super::cells::{
+    Cell, CellDoc, CellValue, DataRow, DataValue, JudgementRow, YearCell, cell_name, normalize_text,
+};
+use super::xlsx::{SheetCells, open};
+use super::{InputValue, Submission};
+use crate::codes;
+use crate::diag::{Diagnostic, suggest};
+use crate::model::RuleSet;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One district's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// The row number as a spreadsheet shows it (1-based).
+    pub row: u32,
+    /// Its cells.
+    pub doc: CellDoc,
+}
+
+/// The largest table accepted, in bytes.
+pub const MAX_TABLE_BYTES: usize = 64 * 1024 * 1024;
+
+/// What a column holds.
+#[derive(Debug, Clone, PartialEq)]
+enum Role {
+    Region,
+    Year,
+    Ruleset,
+    Input(String),
+    InputYear(String, String),
+    Judgement(String, Field),
+    Ignore,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    /// 是/否, or a score for a whole indicator.
+    Auto,
+    Score,
+    Evidence,
+    Note,
+}
+
+/// A grid of cells: rows of optional cells.
+type Grid = Vec<Vec<Option<Cell>>>;
+
+/// Reads a CSV table (UTF-8, with or without a byte order mark, or GB18030 as Excel writes it
+/// on Chinese Windows).
+pub fn read_csv(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    bytes: &[u8],
+) -> Result<Vec<TableRow>, Vec<Diagnostic>> {
+    if bytes.len() > MAX_TABLE_BYTES {
+        return Err(vec![too_large(file, bytes.len())]);
+    }
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut grid: Grid = Vec::new();
+    for (r, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            vec![
+                Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取 CSV 文件：{e}"))
+                    .in_file(file)
+                    .help("检查引号是否成对；用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再试"),
+            ]
+        })?;
+        let row = u32::try_from(r).unwrap_or(u32::MAX);
+        grid.push(
+            rec.iter()
+                .enumerate()
+                .map(|(c, t)| {
+                    let col = u32::try_from(c).unwrap_or(u32::MAX);
+                    text_cell(cell_name(row, col), t)
+                })
+                .collect(),
+        );
+    }
+    read_grid(rules, file, &grid)
+}
+
+/// Reads the first sheet of an XLSX workbook as a table.
+pub fn read_xlsx_table(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    bytes: &[u8],
+) -> Result<Vec<TableRow>, Vec<Diagnostic>> {
+    let mut wb = open(file, bytes).map_err(|d| vec![d])?;
+    let Some(name) = calamine::Reader::sheet_names(&wb).into_iter().next() else {
+        return Err(vec![
+            Diagnostic::error(codes::SUB_SHEET, "工作簿里没有工作表")
+                .in_file(file)
+                .help("第一张工作表应为各地区数据表，每个地区一行"),
+        ]);
+    };
+    let sheet = SheetCells::read(&mut wb, file, &name).map_err(|d| vec![d])?;
+    let mut grid: Grid = Vec::new();
+    if let (Some(last_row), Some(last_col)) = (sheet.last_row(), sheet.last_col()) {
+        for r in 0..=last_row {
+            grid.push((0..=last_col).map(|c| sheet.cell(r, c)).collect());
+        }
+    }
+    read_grid(rules, file, &grid)
+}
+
+fn too_large(file: &Arc<str>, len: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::SUB_LIMIT,
+        format!("文件有 {len} 字节，超过上限 {MAX_TABLE_BYTES} 字节"),
+    )
+    .in_file(file)
+    .help("把表格拆成几个文件分别评估")
+}
+
+/// UTF-8 (a byte order mark dropped), else GB18030.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// A CSV cell: a plain decimal number becomes a number, anything else stays text.
+fn text_cell(at: String, t: &str) -> Option<Cell> {
+    let norm = normalize_text(t);
+    if norm.is_empty() {
+        return None;
+    }
+    let value = match plain_number(&norm) {
+        Some(d) => CellValue::Number(d),
+        None => CellValue::Text(t.trim().to_string()),
+    };
+    Some(Cell { at, value })
+}
+
+fn plain_number(s: &str) -> Option<Decimal> {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    if body.is_empty()
+        || body.starts_with('.')
+        || body.ends_with('.')
+        || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        return None;
+    }
+    Decimal::from_str_exact(s).ok().map(|d| d.normalize())
+}
+
+fn cell_text(c: &Cell) -> String {
+    match &c.value {
+        CellValue::Number(d) | CellValue::Percent(d) => crate::number::plain(*d),
+        CellValue::Text(t) => t.trim().to_string(),
+        CellValue::Bool(b) => b.to_string(),
+        CellValue::Date(d) | CellValue::Error(d) => d.clone(),
+    }
+}
+
+/// The key inside `标签（key）` or `标签(key)`.
+fn key_in_parens(h: &str) -> Option<&str> {
+    let h = h.trim_end();
+    let inner = h
+        .strip_suffix('）')
+        .and_then(|x| x.rsplit_once('（'))
+        .or_else(|| h.strip_suffix(')').and_then(|x| x.rsplit_once('(')))?;
+    let k = inner.1.trim();
+    (!k.is_empty()).then_some(k)
+}
+
+fn is_year(s: &str) -> bool {
+    s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What a header means, or a message saying why it means nothing.
+fn role(rules: &RuleSet, header: &str) -> Result<Role, (String, Option<String>)> {
+    let h = normalize_text(header);
+    if h.starts_with('#') {
+        return Ok(Role::Ignore);
+    }
+    let h = key_in_parens(&h).map(str::to_string).unwrap_or(h);
+    match h.as_str() {
+        "region" | "地区" => return Ok(Role::Region),
+        "year" | "评估年度" | "年度" => return Ok(Role::Year),
+        "ruleset" | "规则版本" => return Ok(Role::Ruleset),
+        _ => {}
+    }
+    if let Some(decl) = rules.inputs.iter().find(|i| i.label.value == h) {
+        return Ok(Role::Input(decl.name.value.clone()));
+    }
+    if rules.input(&h).is_some() {
+        return Ok(Role::Input(h));
+    }
+    if rules.judgements.contains_key(&h) {
+        return Ok(Role::Judgement(h, Field::Auto));
+    }
+    // key.2024, key[2024], key 2024年
+    let year_split = h
+        .strip_suffix(']')
+        .and_then(|x| x.rsplit_once('['))
+        .or_else(|| h.rsplit_once('.'))
+        .or_else(|| h.rsplit_once(' '))
+        .map(|(k, y)| (k.trim(), y.trim().trim_end_matches('年')));
+    if let Some((k, y)) = year_split {
+        if rules.input(k).is_some() && is_year(y) {
+            return Ok(Role::InputYear(k.to_string(), y.to_string()));
+        }
+        if rules.judgements.contains_key(k) {
+            let field = match y {
+                "met" | "是否达到" => Some(Field::Auto),
+                "score" | "评分" => Some(Field::Score),
+                "evidence" | "证明材料" => Some(Field::Evidence),
+                "note" | "备注" => Some(Field::Note),
+                _ => None,
+            };
+            if let Some(f) = field {
+                return Ok(Role::Judgement(k.to_string(), f));
+            }
+            return Err((
+                format!("表头“{header}”中的“{y}”无法识别"),
+                Some(format!("评审项 {k} 的列写成 {k}、{k}.evidence 或 {k}.note")),
+            ));
+        }
+    }
+    let keys = rules
+        .inputs
+        .iter()
+        .map(|i| i.name.value.as_str())
+        .chain(rules.judgements.keys().map(String::as_str))
+        .chain(["region", "year", "ruleset"]);
+    let base = year_split.map_or(h.as_str(), |(k, _)| k);
+    let help = suggest(base, keys).map(|s| format!("是否想写“{s}”？"));
+    Err((format!("表头“{header}”不是规则中的数据项或评审项"), help))
+}
+
+fn read_grid(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    grid: &Grid,
+) -> Result<Vec<TableRow>, Vec<Diagnostic>> {
+    let Some(header_row) = grid.iter().position(|r| r.iter().any(Option::is_some)) else {
+        return Err(vec![
+            Diagnostic::error(codes::SUB_SHEET, "表格是空的")
+                .in_file(file)
+                .help("第一行写表头（region、year 和各数据项的键），下面每个地区一行"),
+        ]);
+    };
+    let mut roles: Vec<(u32, Role)> = Vec::new();
+    let mut problems = Vec::new();
+    for (c, cell) in grid[header_row].iter().enumerate() {
+        let Some(cell) = cell else { continue };
+        let col = u32::try_from(c).unwrap_or(u32::MAX);
+        let text = cell_text(cell);
+        match role(rules, &text) {
+            Ok(Role::Input(k)) if rules.input(&k).is_some_and(|d| d.yearly) => {
+                problems.push(
+                    Diagnostic::error(
+                        codes::SUB_SHEET,
+                        format!("{}：{k} 按年填写，一列只能放一年", cell.at),
+                    )
+                    .in_file(file)
+                    .help(format!("每年一列，表头写成 {k}.2023、{k}.2024")),
+                );
+            }
+            Ok(r) => {
+                if let Some((_, _)) = roles.iter().find(|(_, x)| *x == r && r != Role::Ignore) {
+                    problems.push(
+                        Diagnostic::error(
+                            codes::SUB_SHEET,
+                            format!("{}：表头“{text}”与前面的列重复", cell.at),
+                        )
+                        .in_file(file)
+                        .help("每一项只能有一列；删除重复的列"),
+                    );
+                    continue;
+                }
+                roles.push((col, r));
+            }
+            Err((msg, help)) => {
+                let d = Diagnostic::error(codes::SUB_UNKNOWN_KEY, format!("{}：{msg}", cell.at))
+                    .in_file(file);
+                problems.push(match help {
+                    Some(h) => d.help(h),
+                    None => d.help(
+                        "表头写数据项的键（如 market_entities）、年份列（如 online_retail.2024）\
+                         或评审项（如 12.1）；供人看的列在表头前加 #",
+                    ),
+                });
+            }
+        }
+    }
+    if !roles.iter().any(|(_, r)| *r == Role::Year) {
+        problems.push(
+            Diagnostic::error(codes::SUB_SHEET, "表格没有评估年度列 year")
+                .in_file(file)
+                .help("加一列，表头写 year，每行填评估年度，如 2024"),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut rows = Vec::new();
+    for (r, cells) in grid.iter().enumerate().skip(header_row + 1) {
+        if cells.iter().all(Option::is_none) {
+            continue;
+        }
+        let row = u32::try_from(r).unwrap_or(u32::MAX);
+        let mut doc = CellDoc::default();
+        let mut years: BTreeMap<String, (String, Vec<YearCell>)> = BTreeMap::new();
+        let mut judgements: BTreeMap<String, JudgementRow> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for (col, role) in &roles {
+            let Some(cell) = cells.get(*col as usize).and_then(Option::as_ref) else {
+                continue;
+            };
+            let key_at = grid[header_row]
+                .get(*col as usize)
+                .and_then(Option::as_ref)
+                .map_or_else(|| cell_name(row, *col), |h| h.at.clone());
+            match role {
+                Role::Ignore => {}
+                Role::Region => doc.region = Some(cell.clone()),
+                Role::Year => doc.year = Some(cell.clone()),
+                Role::Ruleset => doc.ruleset = Some(cell.clone()),
+                Role::Input(k) => {
+                    let list = rules.input(k).is_some_and(|d| d.list);
+                    let value = if list {
+                        DataValue::List(split_list(cell))
+                    } else {
+                        DataValue::One(cell.clone())
+                    };
+                    doc.data.push(DataRow {
+                        key: k.clone(),
+                        key_at,
+                        value,
+                    });
+                }
+                Role::InputYear(k, y) => {
+                    years
+                        .entry(k.clone())
+                        .or_insert_with(|| (key_at.clone(), Vec::new()))
+                        .1
+                        .push(YearCell {
+                            year: y.clone(),
+                            header_at: key_at,
+                            cell: cell.clone(),
+                        });
+                }
+                Role::Judgement(k, field) => {
+                    let j = judgements.entry(k.clone()).or_insert_with(|| {
+                        order.push(k.clone());
+                        JudgementRow {
+                            key: k.clone(),
+                            key_at: key_at.clone(),
+                            ..JudgementRow::default()
+                        }
+                    });
+                    let whole = rules.judgements.get(k).is_some_and(|s| s.item.is_none());
+                    match field {
+                        Field::Auto if whole && matches!(cell.value, CellValue::Number(_)) => {
+                            j.score = Some(cell.clone())
+                        }
+                        Field::Auto => j.met = Some(cell.clone()),
+                        Field::Score => j.score = Some(cell.clone()),
+                        Field::Evidence => j.evidence = Some(cell.clone()),
+                        Field::Note => j.note = Some(cell.clone()),
+                    }
+                }
+            }
+        }
+        for (key, (key_at, ys)) in years {
+            doc.data.push(DataRow {
+                key,
+                key_at,
+                value: DataValue::Years(ys),
+            });
+        }
+        for k in order {
+            if let Some(j) = judgements.remove(&k) {
+                doc.judgements.push(j);
+            }
+        }
+        rows.push(TableRow { row: row + 1, doc });
+    }
+    Ok(rows)
+}
+
+/// A list cell's entries: a number is one entry; text is split at `;`, `；`, `、` and line
+/// breaks.
+fn split_list(cell: &Cell) -> Vec<Cell> {
+    match &cell.value {
+        CellValue::Text(t) => t
+            .split(['\n', '\r', ';', '；', '、'])
+            .filter_map(|part| text_cell(cell.at.clone(), part))
+            .collect(),
+        _ => vec![cell.clone()],
+    }
+}
+
+/// What a column of a table holds, for writing tables.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// `region`.
+    Region,
+    /// `year`.
+    Year,
+    /// An input that is not yearly.
+    Input(String),
+    /// One year of a yearly input.
+    InputYear(String, i32),
+    /// A judgement: 是/否, or the score of a whole indicator.
+    Judgement(String),
+}
+
+/// The columns of a table for this rule set, in the order the table template shows them:
+/// region, year, every input (a yearly one once per year), every judgement key. Each with its
+/// header: `标签（key）` for inputs, the bare key for judgements.
+pub fn columns(rules: &RuleSet, year: i32) -> Vec<(String, Column)> {
+    let p = crate::template::plan(rules, year);
+    let mut out = vec![
+        ("地区（region）".to_string(), Column::Region),
+        ("评估年度（year）".to_string(), Column::Year),
+    ];
+    for info in &p.inputs {
+        let key = &info.decl.name.value;
+        let label = &info.decl.label.value;
+        if info.decl.yearly {
+            for y in info.years.clone().unwrap_or_else(|| p.year_columns.clone()) {
+                out.push((
+                    format!("{label}（{key}.{y}）"),
+                    Column::InputYear(key.clone(), y),
+                ));
+            }
+        } else {
+            out.push((format!("{label}（{key}）"), Column::Input(key.clone())));
+        }
+    }
+    for j in &p.judgements {
+        out.push((j.key.to_string(), Column::Judgement(j.key.to_string())));
+    }
+    out
+}
+
+/// Submissions as a CSV table (UTF-8 with a byte order mark, so Excel shows the Chinese
+/// right), one district per row, in the layout [`read_csv`] reads. Values are written in each
+/// input's unit, percents as `96.5%`, list entries separated by `;`.
+pub fn to_csv(rules: &RuleSet, year: i32, subs: &[Submission]) -> String {
+    use crate::number::{money_unit_factor, plain};
+    use crate::syntax::ast::ScalarKind;
+    let cols = columns(rules, year);
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record(cols.iter().map(|(h, _)| h.as_str()));
+    let one = |key: &str, x: Decimal| -> String {
+        let decl = rules.input(key);
+        match decl.map(|d| d.kind.value) {
+            Some(ScalarKind::Percent) => x
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .map_or_else(|| plain(x), |p| format!("{}%", plain(p))),
+            Some(ScalarKind::Money) => {
+                let f = decl
+                    .and_then(|d| d.unit.as_ref())
+                    .and_then(|u| money_unit_factor(&u.value))
+                    .unwrap_or(Decimal::ONE);
+                plain(x.checked_div(f).unwrap_or(x))
+            }
+            _ => plain(x),
+        }
+    };
+    for sub in subs {
+        let rec: Vec<String> = cols
+            .iter()
+            .map(|(_, c)| match c {
+                Column::Region => sub.region.clone().unwrap_or_default(),
+                Column::Year => sub.year.to_string(),
+                Column::Input(k) => match sub.values.get(k) {
+                    Some(InputValue::Num(x)) => one(k, *x),
+                    Some(InputValue::Bool(b)) => if *b { "是" } else { "否" }.into(),
+                    Some(InputValue::List(l)) => {
+                        l.iter().map(|x| one(k, *x)).collect::<Vec<_>>().join(";")
+                    }
+                    _ => String::new(),
+                },
+                Column::InputYear(k, y) => match sub.values.get(k) {
+                    Some(InputValue::Series(s)) => s.get(y).map(|x| one(k, *x)).unwrap_or_default(),
+                    _ => String::new(),
+                },
+                Column::Judgement(k) => match sub.judgements.get(k) {
+                    Some(j) => match (j.score, j.met) {
+                        (Some(s), _) => plain(s),
+                        (None, Some(true)) => "是".into(),
+                        (None, Some(false)) => "否".into(),
+                        (None, None) => String::new(),
+                    },
+                    None => String::new(),
+                },
+            })
+            .collect();
+        let _ = w.write_record(&rec);
+    }
+    let body = w
+        .into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    format!("\u{feff}{body}")
+}
+
+/// A row as messages name it: `第 5 行`.
+pub fn row_label(row: u32) -> String {
+    format!("第 {row} 行")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_in_headers() {
+        assert_eq!(
+            key_in_parens("市场主体数量（market_entities）"),
+            Some("market_entities")
+        );
+        assert_eq!(
+            key_in_parens("市场主体数量(market_entities)"),
+            Some("market_entities")
+        );
+        assert_eq!(key_in_parens("市场主体数量"), None);
+        assert_eq!(plain_number("12000.50"), Some(Decimal::new(120005, 1)));
+        assert_eq!(plain_number("96.5%"), None);
+        assert_eq!(plain_number("1,200"), None);
+    }
+
+    #[test]
+    fn gbk_csv_is_read() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("地区,year\n甲区,2024\n");
+        assert_eq!(decode(&bytes), "地区,year\n甲区,2024\n");
+        assert_eq!(decode("\u{feff}a".as_bytes()), "a");
+    }
+}

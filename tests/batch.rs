@@ -1,0 +1,240 @@
+//! Batch evaluation through the command line: a folder of mixed good and bad submissions (TOML,
+//! a filled-in XLSX template, a CSV table with a bad row) gives a ranking of the good ones, the
+//! bad ones reported and skipped, exit code 4, and no progress bar when standard error is a
+//! pipe.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use zhibiao::model::RuleSet;
+use zhibiao::submission::{self, Format, Submission};
+
+const REFERENCE: &str = include_str!("../examples/province-2024.toml");
+
+fn official() -> RuleSet {
+    let f = zhibiao::builtin::default_file();
+    let (rules, _) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    rules.expect("rules")
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR")))
+        .expect("example")
+}
+
+fn load(rules: &RuleSet, text: &str) -> Submission {
+    let (sub, diags) = submission::load(rules, &Arc::from("x.toml"), text, Format::Toml);
+    assert!(!zhibiao::diag::has_errors(&diags));
+    sub.expect("usable")
+}
+
+/// A fresh folder for one test, with the province reference beside the `batch` folder.
+fn workspace(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("batch")).expect("mkdir");
+    std::fs::write(root.join("province-2024.toml"), REFERENCE).expect("write");
+    root
+}
+
+/// A folder of mixed submissions.
+fn mixed(root: &Path) {
+    let rules = official();
+    let dir = root.join("batch");
+    std::fs::write(dir.join("a-pass.toml"), example("pass.toml")).expect("write");
+    std::fs::write(
+        dir.join("b-category-fail.toml"),
+        example("category-fail.toml"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("c-broken.toml"),
+        "region = \"坏区\"\nyear = 2024\n\n[data]\nmarket_entities = 12000.5\n",
+    )
+    .expect("write");
+    let draft = load(&rules, &example("draft.toml"));
+    let xlsx = zhibiao::template::xlsx::to_xlsx(&rules, 2024, Some(&draft)).expect("xlsx");
+    std::fs::write(dir.join("d-draft.xlsx"), xlsx).expect("write");
+    let base = load(&rules, &example("pass.toml"));
+    let subs: Vec<Submission> = (0..3)
+        .map(|i| zhibiao::generate::submission(&rules, &base, 7, i))
+        .collect();
+    let mut csv = submission::table::to_csv(&rules, 2024, &subs);
+    // The second district's rate above 100%: that row alone fails.
+    let lines: Vec<&str> = csv.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| h.contains("(identity_claim_rate)") || h.contains("（identity_claim_rate）"))
+        .expect("column");
+    let mut row: Vec<String> = lines[2].split(',').map(String::from).collect();
+    row[col] = "150%".into();
+    let row = row.join(",");
+    csv = [lines[0], lines[1], &row, lines[3]].join("\n") + "\n";
+    std::fs::write(dir.join("e-table.csv"), csv).expect("write");
+    // Not read: other extensions and Excel's lock files.
+    std::fs::write(dir.join("notes.txt"), "不是申报").expect("write");
+    std::fs::write(dir.join("~$d-draft.xlsx"), "lock").expect("write");
+}
+
+fn zhibiao(root: &Path, args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .current_dir(root)
+        .env_remove("CI")
+        .output()
+        .expect("run");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_mixed_batch_ranks_the_good_and_reports_the_bad() {
+    let root = workspace("mixed");
+    mixed(&root);
+    let (stdout, stderr, code) = zhibiao(
+        &root,
+        &["eval", "batch", "--reference", "province-2024.toml"],
+    );
+    assert_eq!(code, 4, "some failed: {stderr}");
+    assert!(
+        !stderr.contains("评估中"),
+        "no progress bar in a pipe: {stderr}"
+    );
+    insta::assert_snapshot!("mixed_ranking", stdout);
+    insta::assert_snapshot!("mixed_stderr", stderr);
+}
+
+#[test]
+fn a_batch_writes_csv_json_and_one_report_per_district() {
+    let root = workspace("formats");
+    mixed(&root);
+    let (csv, _, code) = zhibiao(
+        &root,
+        &[
+            "eval",
+            "batch",
+            "--reference",
+            "province-2024.toml",
+            "--format",
+            "csv",
+            "--out-dir",
+            "reports",
+        ],
+    );
+    assert_eq!(code, 4);
+    assert!(csv.starts_with('\u{feff}'), "a byte order mark for Excel");
+    insta::assert_snapshot!("mixed_csv", csv);
+    let mut reports: Vec<String> = std::fs::read_dir(root.join("reports"))
+        .expect("reports")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    reports.sort();
+    assert_eq!(reports.len(), 5, "{reports:?}");
+    let pass = std::fs::read_to_string(root.join("reports/示例甲区.txt")).expect("report");
+    assert!(pass.contains("结论：合格"), "{pass}");
+    let (json, _, _) = zhibiao(
+        &root,
+        &[
+            "eval",
+            "batch",
+            "--reference",
+            "province-2024.toml",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["evaluated"], 5);
+    assert_eq!(v["failed_count"], 2);
+    assert!(
+        v["rows"][0]["total"].is_string(),
+        "exact decimals as strings"
+    );
+}
+
+#[test]
+fn an_xlsx_ranking_needs_a_file_and_reads_back() {
+    let root = workspace("xlsx-ranking");
+    mixed(&root);
+    let (_, _, code) = zhibiao(
+        &root,
+        &[
+            "eval",
+            "batch",
+            "--reference",
+            "province-2024.toml",
+            "--format",
+            "xlsx",
+            "-o",
+            "排名.xlsx",
+        ],
+    );
+    assert_eq!(code, 4);
+    let bytes = std::fs::read(root.join("排名.xlsx")).expect("ranking");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
+    assert_eq!(wb.sheet_names(), ["排名", "无法评估"]);
+    let r = wb.worksheet_range("排名").expect("sheet");
+    assert_eq!(
+        r.get_value((1, 1)).map(|d| d.to_string()).as_deref(),
+        Some("示例甲区")
+    );
+}
+
+#[test]
+fn every_good_batch_exits_zero_and_single_files_keep_their_report() {
+    let root = workspace("good");
+    std::fs::write(root.join("batch/pass.toml"), example("pass.toml")).expect("write");
+    let (stdout, _, code) = zhibiao(
+        &root,
+        &["eval", "batch", "--reference", "province-2024.toml"],
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("1 份已评估，其中 1 份合格"), "{stdout}");
+    // One filled-in template gives the same report as the TOML file it came from.
+    let rules = official();
+    let sub = load(&rules, &example("pass.toml"));
+    let xlsx = zhibiao::template::xlsx::to_xlsx(&rules, 2024, Some(&sub)).expect("xlsx");
+    std::fs::write(root.join("pass.xlsx"), xlsx).expect("write");
+    std::fs::write(root.join("pass.toml"), example("pass.toml")).expect("write");
+    let (from_xlsx, _, c1) = zhibiao(
+        &root,
+        &["eval", "pass.xlsx", "--reference", "province-2024.toml"],
+    );
+    let (from_toml, _, c2) = zhibiao(
+        &root,
+        &["eval", "pass.toml", "--reference", "province-2024.toml"],
+    );
+    assert_eq!((c1, c2), (0, 0));
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("申报：") && !l.starts_with("规则摘要"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&from_xlsx), strip(&from_toml));
+}
+
+#[test]
+fn the_templates_come_out_of_the_command_line() {
+    let root = workspace("templates");
+    let (toml, _, code) = zhibiao(&root, &["template", "--year", "2024"]);
+    assert_eq!(code, 0);
+    assert!(toml.contains("year = 2024") && toml.contains("# market_entities = "));
+    let (_, stderr, code) = zhibiao(&root, &["template", "--year", "2024", "-o", "模板.xlsx"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(zhibiao::submission::xlsx::is_template(
+        &std::fs::read(root.join("模板.xlsx")).expect("xlsx")
+    ));
+    let (csv, _, _) = zhibiao(&root, &["template", "--year", "2024", "--format", "csv"]);
+    assert!(
+        csv.starts_with("\u{feff}地区（region）,评估年度（year）,网上零售额（online_retail.2022）"),
+        "{csv}"
+    );
+    let (schema, _, _) = zhibiao(&root, &["template", "--year", "2024", "--format", "schema"]);
+    assert!(schema.contains("\"$schema\""));
+}

@@ -22,3 +22,4 @@ pub mod report;
 pub mod script;
 pub mod submission;
 pub mod syntax;
+pub mod versions;

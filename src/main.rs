@@ -1,5 +1,7 @@
 //! The `zhibiao` command line: reads files, calls the library, prints reports and diagnostics.
 
+mod cli;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -9,7 +11,7 @@ use zhibiao::assess::{Input, Outcome, Request, assess};
 use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::Format;
-use zhibiao::{builtin, codes, model, report};
+use zhibiao::{builtin, codes, report};
 
 /// Exit code: evaluated (whether the district passes or not), or no findings.
 const EXIT_OK: u8 = 0;
@@ -41,6 +43,14 @@ enum Command {
         /// 规则文件或目录；不写则检查内置规则。
         paths: Vec<PathBuf>,
     },
+    /// 列出规则集及其各版本：生效日期、所基于的版本、摘要，并检查版本日期。
+    Rules {
+        /// 另外列出的规则文件或目录（内置规则总会列出）。
+        paths: Vec<PathBuf>,
+        /// 输出格式。
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
 }
 
 #[derive(clap::Args)]
@@ -50,6 +60,9 @@ struct EvalArgs {
     /// 规则：规则文件、规则目录（取生效日期最新的版本）或内置规则编号（如 sd-nmsz 或 sd-nmsz@2023）。不写则用内置规则。
     #[arg(long)]
     rules: Option<String>,
+    /// 按日期选版本：用这一天生效的版本（年-月-日，如 2025-07-01）。
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
     /// 全省参照数据文件（province_ 开头的项），供各地区共用。
     #[arg(long)]
     reference: Option<PathBuf>,
@@ -102,6 +115,9 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Check { paths } => run_check(paths),
+        Command::Rules { paths, format } => {
+            cli::rules::run_rules(&paths, matches!(format, OutFormat::Json))
+        }
     }
 }
 
@@ -127,104 +143,19 @@ fn read(path: &Path, code: &'static str) -> Result<(Arc<str>, Arc<str>), Diagnos
     Ok((name, Arc::from(text)))
 }
 
-/// Where a rule file comes from.
-struct RuleSource {
-    name: Arc<str>,
-    text: Arc<str>,
-}
-
-fn rule_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let name: Arc<str> = Arc::from(dir.display().to_string());
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error(codes::MISSING, format!("无法读取目录：{e}")).in_file(&name)
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "zb"))
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
-/// Resolves `--rules`: a file, a folder (its newest version), a built-in id, or the default.
-fn rule_source(spec: Option<&str>) -> Result<RuleSource, Diagnostic> {
-    let Some(spec) = spec else {
-        let f = builtin::default_file();
-        return Ok(RuleSource {
-            name: Arc::from(format!("{}（内置）", f.path)),
-            text: Arc::from(f.text),
-        });
-    };
-    let path = Path::new(spec);
-    if path.is_file() {
-        let (name, text) = read(path, codes::MISSING)?;
-        return Ok(RuleSource { name, text });
-    }
-    if path.is_dir() {
-        let files = rule_files_in(path)?;
-        let mut best: Option<(String, RuleSource)> = None;
-        for f in files {
-            let (name, text) = read(&f, codes::MISSING)?;
-            let (ast, _) = zhibiao::syntax::parse(&name, &text);
-            let date = ast
-                .header
-                .and_then(|h| h.effective)
-                .map(|e| e.value)
-                .unwrap_or_default();
-            if best.as_ref().is_none_or(|(d, _)| date > *d) {
-                best = Some((date, RuleSource { name, text }));
-            }
-        }
-        return best.map(|(_, s)| s).ok_or_else(|| {
-            Diagnostic::error(codes::MISSING, "目录里没有规则文件（.zb）")
-                .in_file(&Arc::from(spec))
-                .help("--rules 后面写规则文件、含 .zb 文件的目录，或内置规则编号（如 sd-nmsz）")
-        });
-    }
-    let (set, version) = spec
-        .split_once('@')
-        .map_or((spec, None), |(s, v)| (s, Some(v)));
-    for f in builtin::FILES {
-        let stem = Path::new(f.path)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("");
-        if f.set == set && version.is_none_or(|v| v == stem) {
-            return Ok(RuleSource {
-                name: Arc::from(format!("{}（内置）", f.path)),
-                text: Arc::from(f.text),
-            });
-        }
-    }
-    let known: Vec<String> = builtin::FILES
-        .iter()
-        .map(|f| {
-            format!(
-                "{}@{}",
-                f.set,
-                Path::new(f.path)
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or("")
-            )
-        })
-        .collect();
-    Err(Diagnostic::error(
-        codes::MISSING,
-        format!("找不到规则“{spec}”：既不是文件或目录，也不是内置规则"),
-    )
-    .help(format!("内置规则有：{}", known.join("、"))))
-}
-
-fn load_rules(spec: Option<&str>, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diagnostic>> {
-    let src = rule_source(spec).map_err(|d| vec![d])?;
-    sources.add(&src.name, &src.text);
-    let (rules, diags) = model::load(&src.name, &src.text);
-    if diag::has_errors(&diags) {
-        return Err(diags);
-    }
-    print_diags(&diags, sources);
-    rules.ok_or(diags)
+/// Picks and loads the rules for `eval`: `--rules` (or the submission's `ruleset`) and `--as-of`.
+fn load_rules(
+    spec: Option<&str>,
+    as_of: Option<&str>,
+    spec_from_cli: bool,
+    sources: &mut SourceMap,
+) -> Result<RuleSet, Vec<Diagnostic>> {
+    let day = as_of
+        .map(cli::rules::parse_as_of)
+        .transpose()
+        .map_err(|d| vec![d])?;
+    let text = cli::rules::choose(spec, day, spec_from_cli).map_err(|d| vec![d])?;
+    cli::rules::load(text, sources)
 }
 
 fn run_eval(args: EvalArgs) -> u8 {
@@ -252,7 +183,12 @@ fn run_eval(args: EvalArgs) -> u8 {
         .rules
         .clone()
         .or_else(|| zhibiao::submission::requested_ruleset(&text, format));
-    let rules = match load_rules(requested.as_deref(), &mut sources) {
+    let rules = match load_rules(
+        requested.as_deref(),
+        args.as_of.as_deref(),
+        args.rules.is_some(),
+        &mut sources,
+    ) {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);
@@ -344,7 +280,7 @@ fn run_check(paths: Vec<PathBuf>) -> u8 {
     }
     for p in &paths {
         let list = if p.is_dir() {
-            match rule_files_in(p) {
+            match cli::rules::rule_files_in(p) {
                 Ok(l) => l,
                 Err(d) => {
                     all.push(d);
@@ -361,9 +297,13 @@ fn run_check(paths: Vec<PathBuf>) -> u8 {
             }
         }
     }
+    let mut disk = cli::rules::Disk::default();
     for (name, text) in &files {
         sources.add(name, text);
-        let (rules, diags) = model::load(name, text);
+        let (rules, diags) = zhibiao::versions::load(name, text, &mut |r| disk.find(r));
+        if let Some(r) = &rules {
+            r.add_sources(&mut sources);
+        }
         let errors = diags.iter().filter(|d| d.is_error()).count();
         if let (Some(r), 0) = (&rules, errors) {
             eprintln!(

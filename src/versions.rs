@@ -606,7 +606,16 @@ fn load_inner(
         return (None, diags);
     };
     removals_need_extends(name, &merged, &mut global);
+    let mut removed_names: Vec<(String, Span, &'static str)> = Vec::new();
     for rev in trees {
+        for r in &rev.removals {
+            if let ast::RemoveTarget::Input(n)
+            | ast::RemoveTarget::Fn(n)
+            | ast::RemoveTarget::Let(n) = &r.target
+            {
+                removed_names.push((n.value.clone(), r.span, r.target.what()));
+            }
+        }
         merged = merge(merged, rev, name, &mut global);
     }
     let accepts = merged.header.as_ref().and_then(|h| {
@@ -670,6 +679,7 @@ fn load_inner(
         }
     }
 
+    explain_removed_names(&removed_names, &joined, &mut global);
     if parts.len() > 1 || rs.accepted.is_some() {
         rs.digest = combined_digest(&parts, rs.accepted.as_ref());
     }
@@ -677,6 +687,26 @@ fn load_inner(
     rs.parts = parts;
     diags.extend(global.into_iter().map(|d| rs.localize(d)));
     (Some(rs), diags)
+}
+
+/// An unknown name that a revision removed gets a help that says so.
+fn explain_removed_names(
+    removed: &[(String, Span, &'static str)],
+    joined: &str,
+    diags: &mut [Diagnostic],
+) {
+    for d in diags.iter_mut().filter(|d| d.code == codes::UNKNOWN_NAME) {
+        let Some(span) = d.span else { continue };
+        let Some(written) = joined.get(span.start..span.end) else {
+            continue;
+        };
+        if let Some((name, at, what)) = removed.iter().find(|(n, _, _)| n == written) {
+            d.help = Some(format!(
+                "{what}“{name}”已被修订版删除，这里仍然用到它：同时修订用到它的地方，或不要删除它"
+            ));
+            d.related.push((*at, "在这里删除".into()));
+        }
+    }
 }
 
 /// The digest of a rule set built from several files: the `sha256:` digest of the text made of

@@ -159,6 +159,21 @@ impl RuleSet {
         }
     }
 
+    /// Whether a data key this rule set does not declare belongs to the rule set it `accepts`
+    /// (and is then ignored rather than an error).
+    pub fn accepts_data_key(&self, key: &str) -> bool {
+        self.accepted
+            .as_ref()
+            .is_some_and(|a| a.data_keys.contains(key))
+    }
+
+    /// Whether a judgement key this rule set does not have belongs to the rule set it `accepts`.
+    pub fn accepts_judgement_key(&self, key: &str) -> bool {
+        self.accepted
+            .as_ref()
+            .is_some_and(|a| a.judgement_keys.contains(key))
+    }
+
     /// How category rates are taken.
     pub fn rate_basis(&self) -> Basis {
         self.header

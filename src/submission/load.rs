@@ -943,7 +943,10 @@ impl Loader<'_> {
                 continue;
             }
             let Some(decl) = self.rules.input(key) else {
-                self.unknown_data(e);
+                // A key of the rule set named by `accepts`: not used here, not an error.
+                if !self.rules.accepts_data_key(key) {
+                    self.unknown_data(e);
+                }
                 continue;
             };
             if let Some(v) = self.input_value(decl, &e.value) {
@@ -1461,6 +1464,8 @@ impl Loader<'_> {
                     .help(format!("把这一项移到 {} 下面", self.section("data"))),
                     key_span,
                 );
+            } else if self.rules.accepts_judgement_key(&key) {
+                // A judgement for the rule set named by `accepts`: not used here.
             } else {
                 let d =
                     Diagnostic::error(codes::SUB_UNKNOWN_KEY, format!("“{key}”不是规则中的评审项"))

@@ -12,9 +12,11 @@
 #![warn(missing_docs)]
 
 pub mod assess;
+pub mod audit;
 pub mod builtin;
 pub mod codes;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod model;
 pub mod number;

@@ -27,7 +27,7 @@ const EXIT_INTERNAL: u8 = 3;
     name = "zhibiao",
     version,
     about = "指标：把评估指标体系写成规则文件，检查规则，为申报材料计分并说明每一分的来由。",
-    after_help = "退出码：0 已完成评估（无论是否合格）；1 检查发现规则错误；2 输入无法使用（规则文件或申报文件有错）；3 程序内部错误。"
+    after_help = "退出码：0 已完成评估（无论是否合格）；1 检查发现规则错误，或 verify 发现报告与重新评估的结果不一致；2 输入无法使用（规则文件或申报文件有错）；3 程序内部错误。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +42,37 @@ enum Command {
     Check {
         /// 规则文件或目录；不写则检查内置规则。
         paths: Vec<PathBuf>,
+    },
+    /// 对比两个规则版本：新增、删除、改号的指标，分值、分档、公式、子项、责任单位、说明文字和合格规则的改动；
+    /// 加 --submission 则把申报文件分别按两个版本计分，列出得分和结论的变化及原因。
+    Diff {
+        /// 旧版本：规则文件、规则目录或内置规则编号（如 sd-nmsz@2023）。
+        old: String,
+        /// 新版本：同上。
+        new: String,
+        /// 申报文件（可写多个）。
+        #[arg(long = "submission", value_name = "FILE")]
+        submissions: Vec<PathBuf>,
+        /// 全省参照数据文件。
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// 输出格式。
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// 核对一份保存的 JSON 报告：用报告记录的规则、申报和参照文件重新评估，看结果是否完全一致。
+    Verify {
+        /// 保存的报告（zhibiao eval --format json 的输出）。
+        report: PathBuf,
+        /// 申报文件（不写则用报告里记录的路径）。
+        #[arg(long)]
+        submission: Option<PathBuf>,
+        /// 参照文件（不写则用报告里记录的路径）。
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// 规则（不写则用报告里记录的规则文件或内置版本）。
+        #[arg(long)]
+        rules: Option<String>,
     },
     /// 列出规则集及其各版本：生效日期、所基于的版本、摘要，并检查版本日期。
     Rules {
@@ -115,6 +146,30 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Check { paths } => run_check(paths),
+        Command::Diff {
+            old,
+            new,
+            submissions,
+            reference,
+            format,
+        } => cli::diff::run(cli::diff::Args {
+            old,
+            new,
+            submissions,
+            reference,
+            json: matches!(format, OutFormat::Json),
+        }),
+        Command::Verify {
+            report,
+            submission,
+            reference,
+            rules,
+        } => cli::verify::run(cli::verify::Args {
+            report,
+            submission,
+            reference,
+            rules,
+        }),
         Command::Rules { paths, format } => {
             cli::rules::run_rules(&paths, matches!(format, OutFormat::Json))
         }

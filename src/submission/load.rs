@@ -146,6 +146,7 @@ pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diag
         }
     }
     sub.reference_digest = Some(reference.digest.clone());
+    sub.reference_file = Some(reference.file.clone());
     diags
 }
 

@@ -353,7 +353,10 @@ fn inputs(o: &RuleSet, n: &RuleSet) -> Vec<Change> {
                     i.years.as_ref().map_or("（无）".into(), |y| src(r, y.span))
                 };
                 field("年份", years(o, a), years(n, b));
-                field("填报说明", opt_text(&a.help), opt_text(&b.help));
+                let (ha, hb) = (opt_text(&a.help), opt_text(&b.help));
+                if ha != hb {
+                    c.detail.push(format!("填报说明：{}", word_diff(&ha, &hb)));
+                }
                 if !c.detail.is_empty() {
                     out.push(c);
                 }

@@ -137,6 +137,30 @@ impl Day {
     }
 }
 
+impl Day {
+    /// The day before.
+    pub fn prev(self) -> Day {
+        if self.day > 1 {
+            Day {
+                day: self.day - 1,
+                ..self
+            }
+        } else if self.month > 1 {
+            Day {
+                month: self.month - 1,
+                day: days_in(self.year, self.month - 1),
+                ..self
+            }
+        } else {
+            Day {
+                year: self.year.saturating_sub(1),
+                month: 12,
+                day: 31,
+            }
+        }
+    }
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -344,16 +368,17 @@ pub fn check_dates(entries: &[Entry]) -> Vec<Diagnostic> {
                             Diagnostic::warning(
                                 codes::VERSION_GAP,
                                 format!(
-                                    "{} 截止于 {until}，{} 自 {start} 起生效，{after} 起的这段时间没有版本生效",
+                                    "{} 截止于 {until}，{} 自 {start} 起生效，{after} 至 {} 没有版本生效",
                                     a.id(),
-                                    b.id()
+                                    b.id(),
+                                    start.prev()
                                 ),
                             )
                             .at(&a.name, a.spans.until.unwrap_or(a.spans.id))
                             .label("此后出现空档")
                             .help(format!(
-                                "如无意留出空档，把 until 改为 {} 的前一天，或删除 until",
-                                b.id()
+                                "如无意留出空档，把 until 改为 {}，或删除 until",
+                                start.prev()
                             )),
                         );
                     }
@@ -743,7 +768,7 @@ fn not_found(what: &str, wanted: &str, from: &Arc<str>, span: Span) -> Diagnosti
     )
     .at(from, span)
     .label("找不到这个版本")
-    .help("内置规则、本文件所在目录及同级规则集目录里的文件都查过了；用 zhibiao rules 列出可用的版本，核对编号和版本号")
+    .help("用 zhibiao rules 列出可用的版本，核对规则集编号和版本号；不是内置的版本要放在本文件旁边，或同级的 <规则集编号> 目录里")
 }
 
 fn removals_need_extends(name: &Arc<str>, f: &ast::File, diags: &mut Vec<Diagnostic>) {

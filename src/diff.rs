@@ -1016,6 +1016,9 @@ pub fn word_diff(old: &str, new: &str) -> String {
         }
         merged.push(s);
     }
+    if !merged.iter().any(|s| matches!(s, Seg::Diff(..))) {
+        return new.to_string();
+    }
     let last = merged.len().saturating_sub(1);
     let mut out = String::new();
     for (i, s) in merged.iter().enumerate() {
@@ -1147,7 +1150,11 @@ pub fn to_text(d: &RuleDiff) -> String {
 
 fn change_lines(o: &mut String, c: &Change, indent: &str) {
     match (&c.old, &c.new) {
-        (Some(a), Some(b)) if c.detail.is_empty() || a.chars().count() + b.chars().count() < 60 => {
+        // A text with a word-level diff below is shown by the diff alone.
+        (Some(a), Some(b))
+            if c.detail.is_empty()
+                || (c.what != "指标说明" && a.chars().count() + b.chars().count() < 60) =>
+        {
             let _ = writeln!(o, "{indent}{}：{a} → {b}", c.what);
         }
         (Some(_), Some(_)) | (None, None) => {
@@ -1508,4 +1515,55 @@ pub fn impacts_to_text(list: &[Impact]) -> String {
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_diff_keeps_numbers_whole_and_merges_near_changes() {
+        assert_eq!(
+            word_diff("占比30%-50%得1分", "占比40%-60%得1分"),
+            "占比〔30%-50% → 40%-60%〕得1分"
+        );
+        assert_eq!(
+            word_diff("建立投诉机制", "建立健全投诉机制"),
+            "建立〔增：健全〕投诉机制"
+        );
+        assert_eq!(word_diff("甲乙丙", "甲丙"), "甲〔删：乙〕丙");
+        assert_eq!(word_diff("相同", "相同"), "相同");
+        let long = "一二三四五六七八九十一二三四五六七八九十";
+        assert_eq!(
+            word_diff(&format!("{long}甲{long}"), &format!("{long}乙{long}")),
+            "…三四五六七八九十〔甲 → 乙〕一二三四五六七八…"
+        );
+    }
+
+    #[test]
+    fn tokens_split_chinese_by_character_and_numbers_whole() {
+        assert_eq!(
+            tokens("超过5千万的2家"),
+            ["超", "过", "5", "千", "万", "的", "2", "家"]
+        );
+        assert_eq!(tokens("15.5%以上"), ["15.5%", "以", "上"]);
+    }
+
+    #[test]
+    fn indicators_pair_by_number_and_name_then_name_then_number() {
+        let old = [(1, "甲"), (2, "乙"), (3, "丙")];
+        let new = [(1, "甲"), (2, "丙"), (3, "丁")];
+        let mut pairs = pair_indicators(&old, &new);
+        pairs.sort();
+        // 甲 kept; 丙 renumbered 3 → 2; 乙 removed; 丁 added.
+        assert_eq!(
+            pairs,
+            [
+                (None, Some(2)),
+                (Some(0), Some(0)),
+                (Some(1), None),
+                (Some(2), Some(1))
+            ]
+        );
+    }
 }

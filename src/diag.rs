@@ -6,7 +6,7 @@
 //! file, and [`render`] looks the text up in a [`SourceMap`] only when it is shown. Messages are
 //! Chinese because the people who read them keep the rule files and fill in the submissions.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -219,10 +219,43 @@ impl Default for RenderOptions {
     }
 }
 
+/// A named source whose reported column counts characters, not bytes, so the `file:line:col`
+/// header agrees with what an editor shows on a line of Chinese text.
+#[derive(Debug, Clone)]
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let c = self.text.read_span(span, before, after)?;
+        // miette asks for zero context lines when it writes the header's position.
+        let column = if before == 0 && after == 0 {
+            line_col(&self.text, span.offset()).1 - 1
+        } else {
+            c.column()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            *c.span(),
+            c.line(),
+            column,
+            c.line_count(),
+        )))
+    }
+}
+
 #[derive(Debug)]
 struct Shown {
     diag: Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<CharColumns>,
     span: Option<Span>,
 }
 
@@ -280,8 +313,9 @@ impl miette::Diagnostic for Shown {
 /// Renders a diagnostic the way rustc does: file, line, caret, label, help.
 pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> String {
     let source = match (&diag.file, diag.span) {
-        (Some(file), Some(_)) => sources.get(file).map(|text| {
-            NamedSource::new(file.to_string(), text.to_string()).with_language("zhibiao")
+        (Some(file), Some(_)) => sources.get(file).map(|text| CharColumns {
+            name: file.to_string(),
+            text: text.to_string(),
         }),
         _ => None,
     };
@@ -334,7 +368,10 @@ where
     for c in candidates {
         let score = strsim::jaro_winkler(name, c);
         let close = strsim::damerau_levenshtein(name, c) <= (name.chars().count() / 3).max(2);
-        if (score >= 0.8 || close) && best.is_none_or(|(s, _)| score > s) {
+        // Ties go to the alphabetically first name, so the suggestion never depends on the order
+        // candidates come in (they often come from hash maps).
+        let better = best.is_none_or(|(s, b)| score > s || (score == s && c < b));
+        if (score >= 0.8 || close) && better {
             best = Some((score, c));
         }
     }

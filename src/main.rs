@@ -180,7 +180,13 @@ fn run(cli: Cli) -> u8 {
 fn read(path: &Path, code: &'static str) -> Result<(Arc<str>, Arc<str>), Diagnostic> {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(code, format!("无法读取文件：{e}"))
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+            std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+            std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".to_string(),
+            _ => e.to_string(),
+        };
+        Diagnostic::error(code, format!("无法读取文件：{why}"))
             .in_file(&name)
             .help("检查文件路径是否正确、文件是否存在")
     })?;
@@ -233,7 +239,9 @@ fn run_eval(args: EvalArgs) -> u8 {
         }
     };
     sources.add(&name, &text);
-    // The command line wins; otherwise the submission may name its rule set.
+    // The command line wins; otherwise the submission may name a built-in rule set
+    // (`sd-nmsz@2023`) — never a path: files are chosen by whoever runs the command.
+    let from_cli = args.rules.is_some();
     let requested = args
         .rules
         .clone()
@@ -241,7 +249,7 @@ fn run_eval(args: EvalArgs) -> u8 {
     let rules = match load_rules(
         requested.as_deref(),
         args.as_of.as_deref(),
-        args.rules.is_some(),
+        from_cli,
         &mut sources,
     ) {
         Ok(r) => r,

@@ -412,6 +412,15 @@ impl Resolver<'_> {
     }
 
     fn header(&mut self, h: &ast::Header, cats: &[ast::Category]) {
+        if let Some(b) = &h.category_rate {
+            if b.value == Basis::None {
+                self.err(
+                    Diagnostic::error(codes::MISUSE, "category_rate 只能是 declared 或 indicators")
+                        .at(&self.file, b.span)
+                        .help("declared：得分率 = 得分 / 一级指标声明分值；indicators：得分率 = 得分 / 所含指标分值之和"),
+                );
+            }
+        }
         if h.pass.is_empty() {
             self.err(
                 Diagnostic::error(codes::MISSING, "ruleset 头缺少合格规则 pass")
@@ -439,6 +448,13 @@ impl Resolver<'_> {
     }
 
     fn input(&mut self, inp: &ast::InputDecl) {
+        if inp.kind.value == ScalarKind::Bool && (inp.yearly || inp.list) {
+            self.err(
+                Diagnostic::error(codes::MISUSE, "是/否类型的输入项不能按年填报或填成列表")
+                    .at(&self.file, inp.kind.span)
+                    .help("改用 count 或 decimal，或拆成几个是/否输入项"),
+            );
+        }
         if inp.kind.value == ScalarKind::Bool && inp.unit.is_some() {
             self.err(
                 Diagnostic::error(codes::MISUSE, "是/否类型的输入项不能带单位")

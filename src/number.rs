@@ -237,6 +237,25 @@ pub fn display(n: &Num, places: u32, scale: Decimal, group: bool) -> String {
     if exact { body } else { format!("约{body}") }
 }
 
+/// A fraction as a percent with exactly two decimals, for tables of rates: `82.50%`, and
+/// `约93.33%` where the value is not exact at that precision.
+pub fn percent_fixed(n: &Num) -> String {
+    let v = n
+        .to_decimal()
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .unwrap_or(Decimal::MAX);
+    let r = v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let exact = n
+        .exact_decimal()
+        .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+        .is_some_and(|d| d == r);
+    if exact {
+        format!("{r:.2}%")
+    } else {
+        format!("约{r:.2}%")
+    }
+}
+
 /// A magnitude word and its factor.
 pub const MAGNITUDES: [(&str, i64); 6] = [
     ("千万", 10_000_000),

@@ -585,6 +585,7 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
     let unmet: Vec<_> = eval
         .indicators
         .iter()
+        .filter(|i| i.score < i.points)
         .flat_map(|i| i.items.iter())
         .filter(|it| it.state == ItemState::NotMet)
         .collect();

@@ -344,7 +344,7 @@ fn division_by_zero_fails_that_indicator_with_a_message() {
     let (_, ev) = scored(&r, &sub(&data, ""));
     let ind = &ev.indicators[0];
     assert_eq!(ind.status, Status::Error);
-    insta::assert_snapshot!(ind.error.clone().unwrap_or_default(), @"除数为零：市场主体数量 0户 为 0");
+    insta::assert_snapshot!(ind.error.clone().unwrap_or_default(), @"除数为零：市场主体数量 0户 为 0（规则文件第 25 行）");
 }
 
 #[test]

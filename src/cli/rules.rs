@@ -135,8 +135,10 @@ pub fn parse_as_of(s: &str) -> Result<Day, Diagnostic> {
 }
 
 /// Picks the rule file `--rules` (or the submission's `ruleset`) and `--as-of` ask for.
-/// `spec_from_cli` says whether `spec` came from the command line: a version named by the
-/// submission gives way to `--as-of`, one named on the command line conflicts with it.
+/// `spec_from_cli` says whether `spec` came from the command line. Only the command line may
+/// name a file or folder (files are chosen by whoever runs the command); a submission names
+/// built-in rule sets only. A version named by the submission gives way to `--as-of`; one named
+/// on the command line conflicts with it.
 pub fn choose(
     spec: Option<&str>,
     as_of: Option<Day>,
@@ -150,7 +152,7 @@ pub fn choose(
         return pick_builtin(builtin::DEFAULT_SET, as_of).map(builtin_text);
     };
     let path = Path::new(spec);
-    if path.is_file() {
+    if spec_from_cli && path.is_file() {
         if as_of.is_some() {
             return Err(Diagnostic::error(
                 codes::MISSING,
@@ -161,7 +163,7 @@ pub fn choose(
         let (name, text) = read(path, codes::MISSING)?;
         return Ok(RuleText { name, text });
     }
-    if path.is_dir() {
+    if spec_from_cli && path.is_dir() {
         return choose_in_folder(path, as_of);
     }
     let (set, version) = match spec.split_once('@') {
@@ -171,7 +173,15 @@ pub fn choose(
     if !builtin::catalog().iter().any(|e| e.set == set) {
         let looks_like_path = spec.contains('/') || spec.contains('\\') || spec.ends_with(".zb");
         let sets = versions::sets(builtin::catalog()).join("、");
-        return Err(if looks_like_path {
+        return Err(if !spec_from_cli {
+            Diagnostic::error(
+                codes::MISSING,
+                format!("找不到规则“{spec}”：申报文件中的 ruleset 只能写内置规则编号"),
+            )
+            .help(format!(
+                "内置规则集有：{sets}；规则文件或目录请在命令行用 --rules 指定"
+            ))
+        } else if looks_like_path {
             Diagnostic::error(codes::MISSING, format!("找不到规则文件或目录“{spec}”"))
                 .help("检查路径是否正确")
         } else {

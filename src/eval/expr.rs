@@ -449,9 +449,27 @@ impl<'a> Env<'a> {
         let engine = self.rules.scripts.clone();
         let mut missing = Vec::new();
         for key in engine.inputs_read(s) {
-            let optional = self.rules.input(&key).is_some_and(|d| d.optional);
-            if !self.sub.values.contains_key(&key) && !optional {
-                missing.push(MissingRef { key, year: None });
+            let Some(decl) = self.rules.input(&key) else {
+                continue;
+            };
+            if decl.optional {
+                continue;
+            }
+            match (self.sub.values.get(&key), &decl.years) {
+                (None, _) => missing.push(MissingRef { key, year: None }),
+                // A script cannot say which years it needs; the input's `years` can.
+                (Some(InputValue::Series(series)), Some(range)) => {
+                    let range = range.clone();
+                    for y in self.years(&range)? {
+                        if !series.contains_key(&y) {
+                            missing.push(MissingRef {
+                                key: key.clone(),
+                                year: Some(y),
+                            });
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         if !missing.is_empty() {
@@ -542,8 +560,34 @@ impl<'a> Env<'a> {
             }
             ExprKind::And(a, b) => format!("{}，且 {}", self.describe(a), self.describe(b)),
             ExprKind::Or(a, b) => format!("{}，或 {}", self.describe(a), self.describe(b)),
-            ExprKind::Not(a) => format!("并非（{}）", self.describe(a)),
+            ExprKind::Not(a) => self.describe_not(a),
             _ => self.describe_operand(e),
+        }
+    }
+
+    /// Describes `not e` as the statement it amounts to: `not (a < b)` is `a ≥ b`, and De Morgan's
+    /// laws for `and`/`or`, so the explanation never wraps a true comparison in a "not".
+    fn describe_not(&mut self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Cmp(op, a, b) => {
+                let negated = match op {
+                    CmpOp::Gt => CmpOp::Le,
+                    CmpOp::Ge => CmpOp::Lt,
+                    CmpOp::Lt => CmpOp::Ge,
+                    CmpOp::Le => CmpOp::Gt,
+                    CmpOp::Eq => CmpOp::Ne,
+                    CmpOp::Ne => CmpOp::Eq,
+                };
+                let flipped = Expr {
+                    kind: ExprKind::Cmp(negated, a.clone(), b.clone()),
+                    span: e.span,
+                };
+                self.describe(&flipped)
+            }
+            ExprKind::And(a, b) => format!("{}，或 {}", self.describe_not(a), self.describe_not(b)),
+            ExprKind::Or(a, b) => format!("{}，且 {}", self.describe_not(a), self.describe_not(b)),
+            ExprKind::Not(a) => self.describe(a),
+            _ => format!("并非 {}", self.describe_operand(e)),
         }
     }
 

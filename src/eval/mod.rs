@@ -226,8 +226,19 @@ pub fn check_data(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure> {
         let failure = match env.eval(&c.cond) {
             Ok(Val::Bool(false)) => Some(failing_detail(&mut env, &c.cond)),
             Ok(Val::Bool(true)) | Ok(Val::Missing(_)) => None,
+            Err(e) => {
+                // A check that cannot be computed is a problem of the rule file, not of the data:
+                // say so, and never block the submission over it.
+                let line = crate::diag::line_col(&rules.text, e.span.start).0;
+                out.push(CheckFailure {
+                    message: format!("规则文件第 {line} 行的数据校验无法计算：{}", e.message),
+                    detail: "这是规则文件的问题，请联系规则维护人员".to_string(),
+                    severity: Severity::Warning,
+                    span: c.span,
+                });
+                None
+            }
             Ok(_) => Some("校验条件没有得出“是/否”".to_string()),
-            Err(e) => Some(format!("校验无法计算：{}", e.message)),
         };
         if let Some(detail) = failure {
             out.push(CheckFailure {
@@ -382,9 +393,8 @@ fn pass_condition(
     let op = cond.op;
     let threshold = Num::from(cond.value.value);
     let holds = |v: Num| v.try_cmp(&threshold).is_ok_and(|o| op.holds(o));
-    let show_rate = |c: &CategoryResult| {
-        rate_num(c).map_or("—".into(), |r| value::show_num(&r, &Dim::Percent))
-    };
+    let show_rate =
+        |c: &CategoryResult| rate_num(c).map_or("—".into(), |r| crate::number::percent_fixed(&r));
     match &cond.subject {
         PassSubject::Total => {
             let held = holds(Num::from(total));
@@ -535,6 +545,15 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         Ok(o) => o,
         Err(e) => {
             res.status = Status::Error;
+            let line = crate::diag::line_col(&env.rules.text, e.span.start).0;
+            let e = if e.message.contains("规则文件第") {
+                e
+            } else {
+                EvalError {
+                    message: format!("{}（规则文件第 {line} 行）", e.message),
+                    span: e.span,
+                }
+            };
             res.explanation
                 .push(format!("无法计分：{}，本指标按 0 分计", e.message));
             res.error = Some(e.message);

@@ -1570,6 +1570,22 @@ impl Loader<'_> {
                     );
                     ok = false;
                 }
+                ("score", _) if slot.item.is_some() => {
+                    // A sub-item is met or not; only a whole qualitative indicator takes a score
+                    // (inside "any one earns the award", a partial score would have no meaning).
+                    self.push(
+                        Diagnostic::error(
+                            codes::SUB_JUDGEMENT,
+                            format!("评审结论 {key} 是子项，不能填写 score"),
+                        )
+                        .label("子项只填是否符合")
+                        .help(format!(
+                            "写成 \"{key}\" = {{ met = true }}，或 \"{key}\" = true"
+                        )),
+                        v.span,
+                    );
+                    ok = false;
+                }
                 ("score", Kind::Num(t)) => match parse_number(t) {
                     Ok(s) if s.is_sign_negative() && !s.is_zero() || s > slot.max => {
                         let whole = match slot.item {

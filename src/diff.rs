@@ -1281,6 +1281,7 @@ fn outcome(e: Option<&Evaluation>, problems: &[String]) -> Outcome {
     }
 }
 
+/// `16.5/20（82.50%，达标）`: rates as the text report shows them (two places, `约` when rounded).
 fn category_text(c: &crate::eval::CategoryResult) -> String {
     let rate = c.rate.map_or("—".into(), |r| {
         let p = (r * rust_decimal::Decimal::ONE_HUNDRED)
@@ -1290,7 +1291,7 @@ fn category_text(c: &crate::eval::CategoryResult) -> String {
         } else {
             "约"
         };
-        format!("{approx}{}%", plain(p))
+        format!("{approx}{p:.2}%")
     });
     let verdict = match c.passed {
         Some(true) => "，达标",

@@ -165,6 +165,24 @@ fn the_submission_may_name_its_rules_and_the_command_line_wins() {
         "{}",
         cli.stderr
     );
+    // A submission names built-in rule sets only, never a file.
+    let by_path = tmp("names-a-file.toml");
+    let text = std::fs::read_to_string(&path)
+        .expect("written")
+        .replace("lingang-targets@2025", REVISION);
+    std::fs::write(&by_path, text).expect("write");
+    let refused = zhibiao(&[
+        "eval",
+        by_path.to_str().expect("path"),
+        "--reference",
+        REFERENCE,
+    ]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        says(&refused.stderr, "申报文件中的 ruleset 只能写内置规则编号"),
+        "{}",
+        refused.stderr
+    );
     // The submission's version gives way to the command line's date.
     let dated = zhibiao(&["eval", p, "--reference", REFERENCE, "--as-of", "2024-05-01"]);
     assert!(rules_line(&dated).starts_with("规则：lingang-targets 2025 版"));

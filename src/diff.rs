@@ -965,28 +965,31 @@ pub fn word_diff(old: &str, new: &str) -> String {
     use similar::{Algorithm, DiffOp, capture_diff_slices};
     let (a, b) = (tokens(old), tokens(new));
     let ops = capture_diff_slices(Algorithm::Myers, &a, &b);
+    // The ranges come from the diff of these very slices; `get` keeps that an invariant, not a panic.
+    let part = |t: &[&str], from: usize, len: usize| -> String {
+        t.get(from..from + len)
+            .map(|x| x.concat())
+            .unwrap_or_default()
+    };
     let mut segs: Vec<Seg> = Vec::new();
     for op in ops {
         let (o, n): (String, String) = match op {
             DiffOp::Equal { old_index, len, .. } => {
-                segs.push(Seg::Same(a[old_index..old_index + len].concat()));
+                segs.push(Seg::Same(part(&a, old_index, len)));
                 continue;
             }
             DiffOp::Delete {
                 old_index, old_len, ..
-            } => (a[old_index..old_index + old_len].concat(), String::new()),
+            } => (part(&a, old_index, old_len), String::new()),
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => (String::new(), b[new_index..new_index + new_len].concat()),
+            } => (String::new(), part(&b, new_index, new_len)),
             DiffOp::Replace {
                 old_index,
                 old_len,
                 new_index,
                 new_len,
-            } => (
-                a[old_index..old_index + old_len].concat(),
-                b[new_index..new_index + new_len].concat(),
-            ),
+            } => (part(&a, old_index, old_len), part(&b, new_index, new_len)),
         };
         match segs.last_mut() {
             Some(Seg::Diff(x, y)) => {
@@ -1030,9 +1033,9 @@ pub fn word_diff(old: &str, new: &str) -> String {
                 if chars.len() <= keep_head + keep_tail + 1 {
                     out.push_str(t);
                 } else {
-                    out.extend(&chars[..keep_head]);
+                    out.extend(chars.iter().take(keep_head));
                     out.push('…');
-                    out.extend(&chars[chars.len() - keep_tail..]);
+                    out.extend(chars.iter().skip(chars.len() - keep_tail));
                 }
             }
             Seg::Diff(o, n) if o.is_empty() => {

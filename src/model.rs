@@ -152,6 +152,21 @@ impl RuleSet {
         localize(&self.parts, &self.file, d)
     }
 
+    /// Where a byte of [`RuleSet::text`] is, for messages: `规则文件第 7 行`, or for rules built
+    /// from several files `规则文件 rules/x/2025.zb 第 7 行`.
+    pub fn line_text(&self, offset: usize) -> String {
+        match part_at(&self.parts, offset) {
+            Some(p) if self.parts.len() > 1 => {
+                let (line, _) = crate::diag::line_col(&p.text, offset - p.offset);
+                format!("规则文件 {} 第 {line} 行", p.name)
+            }
+            _ => format!(
+                "规则文件第 {} 行",
+                crate::diag::line_col(&self.text, offset).0
+            ),
+        }
+    }
+
     /// Adds the text of every file the rules were built from, so diagnostics can be shown.
     pub fn add_sources(&self, sources: &mut crate::diag::SourceMap) {
         for p in &self.parts {

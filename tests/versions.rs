@@ -354,6 +354,33 @@ fn errors_in_a_revision_point_into_it_after_the_base() {
     assert!(shown.contains("demo/2.zb:6:"), "{shown}");
 }
 
+#[test]
+fn scripts_in_the_base_and_the_revision_both_run_and_errors_find_their_file() {
+    let base = "ruleset sc \"脚本\" {\n  version \"1\"\n  pass total >= 1\n}\ninput a \"甲\" count 个\ncategory \"一\" points 4 {\n  indicator 1 \"原版脚本\" points 2 {\n    score ```if a > 1 { 2 } else { 0 }```\n  }\n  indicator 2 \"待替换\" points 2 { score judged }\n}\n";
+    let rev = "ruleset sc \"脚本\" {\n  version \"2\"\n  extends \"1\"\n}\ncategory \"一\" points 4 {\n  indicator 2 \"修订版脚本\" points 2 {\n    score ```if a > 5 { 2 } else { 1 }```\n  }\n}\n";
+    let r = clean(&[("sc/1.zb", base), ("sc/2.zb", rev)], "sc/2.zb");
+    let (_, ev) = common::scored(&r, "year = 2024\n[data]\na = 3\n");
+    assert_eq!(
+        (common::score_of(&ev, 1), common::score_of(&ev, 2)),
+        ("2".into(), "1".into())
+    );
+    // A rule that fails at run time names the file and line it was written in.
+    let failing = rev.replace("if a > 5 { 2 } else { 1 }", "\"文字\"");
+    let r = clean(&[("sc/1.zb", base), ("sc/2.zb", &failing)], "sc/2.zb");
+    let (_, ev) = common::scored(&r, "year = 2024\n[data]\na = 3\n");
+    let err = ev.indicators[1].error.as_deref().unwrap_or("");
+    assert!(err.contains("规则文件 sc/2.zb 第 7 行"), "{err}");
+    // A script that does not compile, in the revision: reported at its line there.
+    let broken = rev.replace("{ 1 }```", "{ 1 ```");
+    let (_, diags, shown) = load(&[("sc/1.zb", base), ("sc/2.zb", &broken)], "sc/2.zb");
+    let d = diags
+        .iter()
+        .find(|d| d.code == codes::SCRIPT)
+        .expect("script error");
+    assert_eq!(d.file.as_deref(), Some("sc/2.zb"), "{shown}");
+    assert!(shown.contains("sc/2.zb:7:"), "{shown}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The catalogue and its dates
 

@@ -1334,7 +1334,8 @@ pub fn impact(
         indicators: Vec::new(),
     };
     let (Some(a), Some(b)) = (old, new) else {
-        imp.verdict_changed = true;
+        // Scored under one side only: that alone changes the verdict.
+        imp.verdict_changed = old.is_some() != new.is_some();
         return imp;
     };
     imp.verdict_changed = a.passed != b.passed;

@@ -419,3 +419,17 @@ fn diff_of_identical_rules_says_so() {
         r.stdout
     );
 }
+
+#[test]
+fn diff_says_which_submissions_the_new_version_cannot_read() {
+    let r = zhibiao(&[
+        "diff",
+        "tests/fixtures/versions/demo/1.zb",
+        "tests/fixtures/versions/demo/2.zb",
+        "--submission",
+        "tests/fixtures/versions/demo/submission.toml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let impact = &r.stdout[r.stdout.find("对申报文件的影响").expect("impact")..];
+    insta::assert_snapshot!(impact);
+}

@@ -381,6 +381,14 @@ fn run_check(paths: Vec<PathBuf>) -> u8 {
         }
         all.extend(diags);
     }
+    let dates = cli::rules::date_findings(&files);
+    if !dates.is_empty() {
+        eprintln!(
+            "版本日期：{} 个问题（与同一规则集的其他版本对照）",
+            dates.len()
+        );
+    }
+    all.extend(dates);
     print_diags(&all, &sources);
     if all
         .iter()

@@ -318,6 +318,36 @@ fn choose_in_folder(dir: &Path, as_of: Option<Day>) -> Result<RuleText, Diagnost
         .ok_or_else(|| Diagnostic::error(codes::MISSING, "规则文件无法读取").in_file(&e.name))
 }
 
+/// Date and layout findings (`ZB701`–`ZB705`, `ZB709`, `ZB710`) for the given rule files, read
+/// together with the built-in versions they do not replace. Only findings about the given files
+/// are returned.
+pub fn date_findings(files: &[(Arc<str>, Arc<str>)]) -> Vec<Diagnostic> {
+    let mut texts: Vec<RuleText> = files
+        .iter()
+        .map(|(name, text)| RuleText {
+            name: name.clone(),
+            text: text.clone(),
+        })
+        .collect();
+    let given = versions::catalog(&texts);
+    for f in builtin::texts() {
+        let already = texts.iter().any(|t| t.name == f.name);
+        let shadowed = versions::entry(&f.name, &f.text)
+            .is_some_and(|e| versions::find_entry(&given, &e.set, &e.version).is_some());
+        if !already && !shadowed {
+            texts.push(f);
+        }
+    }
+    versions::check_dates(&versions::catalog(&texts))
+        .into_iter()
+        .filter(|d| {
+            d.file
+                .as_ref()
+                .is_some_and(|f| files.iter().any(|(n, _)| n == f))
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // zhibiao rules
 

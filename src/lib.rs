@@ -18,6 +18,8 @@ pub mod codes;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod explain;
+pub mod gap;
 pub mod model;
 pub mod number;
 pub mod report;

@@ -38,6 +38,8 @@ struct Cli {
 enum Command {
     /// 为申报文件计分，输出评估报告。
     Eval(EvalArgs),
+    /// 逐步说明一个或多个指标的计分过程：公式代入数值、所在分档、逐年判断、各子项及证据、封顶，以及再得分需要什么。
+    Explain(ExplainArgs),
     /// 检查规则文件能否使用（语法、名称、计分方式、脚本）。
     Check {
         /// 规则文件或目录；不写则检查内置规则。
@@ -103,11 +105,46 @@ struct EvalArgs {
     /// 严格模式：缺少数据或未提交评审结论时报错，不出报告。
     #[arg(long)]
     strict: bool,
+    /// 把报告写入文件而不是输出到屏幕（xlsx 格式必须指定）。
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutFormat {
     /// 中文文字报告。
+    Text,
+    /// JSON（供其他程序读取）。
+    Json,
+    /// Markdown 文档。
+    Markdown,
+    /// 独立的 HTML 网页（内嵌样式和图表，可离线查看、按 A4 打印）。
+    Html,
+    /// Excel 工作簿（汇总、指标、差距、证据四个工作表），需用 -o 指定文件。
+    Xlsx,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// 申报文件（.toml 或 .json）。
+    submission: PathBuf,
+    /// 要说明的指标编号，可写多个，如 3 6 35。
+    #[arg(required = true)]
+    indicators: Vec<String>,
+    /// 规则：规则文件、规则目录或内置规则编号（同 eval）。
+    #[arg(long)]
+    rules: Option<String>,
+    /// 全省参照数据文件（province_ 开头的项），供各地区共用。
+    #[arg(long)]
+    reference: Option<PathBuf>,
+    /// 输出格式。
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    /// 中文文字说明。
     Text,
     /// JSON（供其他程序读取）。
     Json,
@@ -145,6 +182,7 @@ fn print_diags(diags: &[Diagnostic], sources: &SourceMap) {
 fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => run_eval(args),
+        Command::Explain(args) => run_explain(args),
         Command::Check { paths } => run_check(paths),
         Command::Diff {
             old,
@@ -219,48 +257,63 @@ fn load_rules(
     cli::rules::load(text, sources)
 }
 
-fn run_eval(args: EvalArgs) -> u8 {
+/// A submission assessed against its rules, with what the reports need.
+struct Assessed {
+    rules: RuleSet,
+    sub: Box<zhibiao::submission::Submission>,
+    evaluation: Box<zhibiao::eval::Evaluation>,
+    warnings: Vec<Diagnostic>,
+    sources: SourceMap,
+}
+
+/// Reads the files, loads the rules and assesses the submission; on failure prints why and
+/// returns the exit code.
+fn assess_files(
+    submission: &Path,
+    rules_spec: Option<&str>,
+    as_of: Option<&str>,
+    reference_path: Option<&Path>,
+    strict: bool,
+) -> Result<Assessed, u8> {
     let mut sources = SourceMap::new();
-    let Some(format) = Format::from_path(&args.submission.display().to_string()) else {
-        let name: Arc<str> = Arc::from(args.submission.display().to_string());
+    let Some(format) = Format::from_path(&submission.display().to_string()) else {
+        let name: Arc<str> = Arc::from(submission.display().to_string());
         print_diags(
             &[Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
                 .in_file(&name)
                 .help("申报文件的扩展名应为 .toml 或 .json")],
             &sources,
         );
-        return EXIT_UNUSABLE;
+        return Err(EXIT_UNUSABLE);
     };
-    let (name, text) = match read(&args.submission, codes::SUB_SYNTAX) {
+    let (name, text) = match read(submission, codes::SUB_SYNTAX) {
         Ok(x) => x,
         Err(d) => {
             print_diags(&[d], &sources);
-            return EXIT_UNUSABLE;
+            return Err(EXIT_UNUSABLE);
         }
     };
     sources.add(&name, &text);
     // The command line wins; otherwise the submission may name a built-in rule set
     // (`sd-nmsz@2023`) — never a path: files are chosen by whoever runs the command.
-    let from_cli = args.rules.is_some();
-    let requested = args
-        .rules
-        .clone()
+    let requested = rules_spec
+        .map(str::to_string)
         .or_else(|| zhibiao::submission::requested_ruleset(&text, format));
     let rules = match load_rules(
         requested.as_deref(),
-        args.as_of.as_deref(),
-        from_cli,
+        as_of,
+        rules_spec.is_some(),
         &mut sources,
     ) {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);
             eprintln!("规则无法使用，无法评估。");
-            return EXIT_UNUSABLE;
+            return Err(EXIT_UNUSABLE);
         }
     };
     let mut reference = None;
-    if let Some(path) = &args.reference {
+    if let Some(path) = reference_path {
         let rname: Arc<str> = Arc::from(path.display().to_string());
         let Some(rformat) = Format::from_path(&rname) else {
             print_diags(
@@ -269,7 +322,7 @@ fn run_eval(args: EvalArgs) -> u8 {
                     .help("参照文件的扩展名应为 .toml 或 .json")],
                 &sources,
             );
-            return EXIT_UNUSABLE;
+            return Err(EXIT_UNUSABLE);
         };
         match read(path, codes::SUB_SYNTAX) {
             Ok((rname, rtext)) => {
@@ -278,7 +331,7 @@ fn run_eval(args: EvalArgs) -> u8 {
             }
             Err(d) => {
                 print_diags(&[d], &sources);
-                return EXIT_UNUSABLE;
+                return Err(EXIT_UNUSABLE);
             }
         }
     }
@@ -293,7 +346,7 @@ fn run_eval(args: EvalArgs) -> u8 {
             text: t,
             format: *f,
         }),
-        strict: args.strict,
+        strict,
     };
     let (sub, evaluation, warnings) = match assess(&rules, request) {
         Outcome::Scored {
@@ -307,19 +360,144 @@ fn run_eval(args: EvalArgs) -> u8 {
                 "输入有错误，无法评估（共 {} 处）。请按提示修改后重试。",
                 diags.iter().filter(|d| d.is_error()).count()
             );
-            return EXIT_UNUSABLE;
+            return Err(EXIT_UNUSABLE);
         }
     };
-    let ctx = report::Context {
-        rules: &rules,
-        sub: &sub,
-        problems: &warnings,
-        sources: &sources,
+    Ok(Assessed {
+        rules,
+        sub,
+        evaluation,
+        warnings,
+        sources,
+    })
+}
+
+fn run_eval(args: EvalArgs) -> u8 {
+    if matches!(args.format, OutFormat::Xlsx) && args.output.is_none() {
+        eprintln!("XLSX 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 评估报告.xlsx");
+        return EXIT_UNUSABLE;
+    }
+    let a = match assess_files(
+        &args.submission,
+        args.rules.as_deref(),
+        args.as_of.as_deref(),
+        args.reference.as_deref(),
+        args.strict,
+    ) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
-    match args.format {
-        OutFormat::Text => print!("{}", report::to_text(&ctx, &evaluation)),
+    let ctx = report::Context {
+        rules: &a.rules,
+        sub: &a.sub,
+        problems: &a.warnings,
+        sources: &a.sources,
+    };
+    let bytes: Vec<u8> = match args.format {
+        OutFormat::Text => report::to_text(&ctx, &a.evaluation).into_bytes(),
         OutFormat::Json => {
-            let v = report::to_json(&ctx, &evaluation);
+            let v = report::to_json(&ctx, &a.evaluation);
+            match serde_json::to_string_pretty(&v) {
+                Ok(s) => format!("{s}\n").into_bytes(),
+                Err(e) => {
+                    eprintln!("无法生成 JSON：{e}");
+                    return EXIT_INTERNAL;
+                }
+            }
+        }
+        OutFormat::Markdown => match report::markdown::to_markdown(&ctx, &a.evaluation) {
+            Ok(s) => s.into_bytes(),
+            Err(e) => {
+                eprintln!("{e}");
+                return EXIT_INTERNAL;
+            }
+        },
+        OutFormat::Html => match report::html::to_html(&ctx, &a.evaluation) {
+            Ok(s) => s.into_bytes(),
+            Err(e) => {
+                eprintln!("{e}");
+                return EXIT_INTERNAL;
+            }
+        },
+        OutFormat::Xlsx => match report::xlsx::to_xlsx(&ctx, &a.evaluation) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("无法生成 XLSX 工作簿：{e}");
+                return EXIT_INTERNAL;
+            }
+        },
+    };
+    write_output(args.output.as_deref(), &bytes)
+}
+
+/// Writes a report to a file, or to standard output.
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> u8 {
+    use std::io::Write as _;
+    match path {
+        Some(p) => match std::fs::write(p, bytes) {
+            Ok(()) => {
+                eprintln!("报告已写入 {}", p.display());
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!(
+                    "无法写入报告文件 {}：{e}。请检查目录是否存在、是否有写入权限",
+                    p.display()
+                );
+                EXIT_UNUSABLE
+            }
+        },
+        None => {
+            let mut out = std::io::stdout().lock();
+            if out.write_all(bytes).and_then(|()| out.flush()).is_err() {
+                return EXIT_INTERNAL;
+            }
+            EXIT_OK
+        }
+    }
+}
+
+fn run_explain(args: ExplainArgs) -> u8 {
+    let a = match assess_files(
+        &args.submission,
+        args.rules.as_deref(),
+        None,
+        args.reference.as_deref(),
+        false,
+    ) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let known: Vec<u32> = a.rules.indicators().map(|(_, i)| i.no.value).collect();
+    let mut list = Vec::new();
+    for raw in &args.indicators {
+        let no = raw.trim().parse::<u32>().ok().filter(|n| known.contains(n));
+        let Some(no) = no else {
+            let (lo, hi) = (
+                known.iter().min().copied().unwrap_or(0),
+                known.iter().max().copied().unwrap_or(0),
+            );
+            eprintln!(
+                "规则 {} {} 版中没有指标“{raw}”：指标编号应为 {lo} 到 {hi} 之间的数字，如 zhibiao explain {} 3",
+                a.rules.id(),
+                a.rules.version(),
+                args.submission.display()
+            );
+            return EXIT_UNUSABLE;
+        };
+        if let Some(e) = zhibiao::explain::explain(&a.rules, &a.sub, &a.evaluation, no) {
+            list.push(e);
+        }
+    }
+    print_diags(&a.warnings, &a.sources);
+    match args.format {
+        ExplainFormat::Text => print!("{}", zhibiao::explain::to_text(&list)),
+        ExplainFormat::Json => {
+            let v = serde_json::json!({
+                "ruleset": { "id": a.rules.id(), "version": a.rules.version(), "digest": a.rules.digest },
+                "submission": { "region": a.sub.region, "year": a.sub.year, "digest": a.sub.digest },
+                "indicators": list,
+            });
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => println!("{s}"),
                 Err(e) => {

@@ -1,5 +1,6 @@
 //! Stage 5: an evaluation as a JSON report (the contract other programs rely on) or as a Chinese
-//! text report for people.
+//! text report for people; Markdown, a self-contained HTML page and an XLSX workbook live in the
+//! submodules. Every report carries the gap analysis and the evidence checklist ([`crate::gap`]).
 //!
 //! Every score, rate and amount in the JSON is a decimal string, exact. The same inputs always
 //! give the same bytes: nothing here reads the clock or depends on hash order.
@@ -13,6 +14,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+mod charts;
+pub mod html;
+pub mod markdown;
+mod sections;
+mod view;
+pub mod xlsx;
 
 /// The tool's name and version, as reports carry them.
 pub const TOOL: &str = concat!("zhibiao ", env!("CARGO_PKG_VERSION"));
@@ -43,6 +51,8 @@ struct JsonReport<'a> {
     not_submitted: Vec<JsonNotSubmitted<'a>>,
     lost_by_owner: Vec<JsonOwner>,
     problems: Vec<JsonProblem>,
+    gaps: crate::gap::Gaps,
+    evidence: Vec<crate::gap::EvidenceItem>,
     tool: &'static str,
 }
 
@@ -361,6 +371,8 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
                 help: Some(c.detail.clone()),
             }))
             .collect(),
+        gaps: crate::gap::analyse(ctx.rules, ctx.sub, eval),
+        evidence: crate::gap::evidence(eval),
         tool: TOOL,
     };
     serde_json::to_value(&r).unwrap_or(serde_json::Value::Null)
@@ -613,6 +625,8 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
             );
         }
     }
+    sections::write_gaps(&mut o, &crate::gap::analyse(rules, ctx.sub, eval));
+    sections::write_evidence(&mut o, &crate::gap::evidence(eval));
     if !eval.checks.is_empty() || !ctx.problems.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "提示：");

@@ -7,7 +7,8 @@
 mod expr;
 pub mod value;
 
-use expr::{Env, R};
+pub(crate) use expr::Env;
+use expr::R;
 pub use expr::{EvalError, MAX_DEPTH};
 pub use value::{Dim, MissingRef, Val};
 
@@ -615,6 +616,14 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
     res
 }
 
+/// Scores one indicator alone, as [`evaluate`] would. What-if analysis re-scores one indicator
+/// many times with one input changed; `None` when the rule set has no indicator `no`.
+pub fn evaluate_indicator(rules: &RuleSet, sub: &Submission, no: u32) -> Option<IndicatorResult> {
+    let (cat, ind) = rules.indicators().find(|(_, i)| i.no.value == no)?;
+    let mut env = Env::new(rules, sub);
+    Some(indicator(&mut env, &cat.name.value, ind))
+}
+
 /// `网上零售额（2022年）`.
 pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
     let label = rules
@@ -626,7 +635,8 @@ pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
     }
 }
 
-fn interval(t: &ast::Tier) -> String {
+/// A tier's interval as written: `[8%, 15%]`, `[15%, +∞)`.
+pub(crate) fn interval(t: &ast::Tier) -> String {
     let lo = t.lo.as_ref().map_or("-∞".to_string(), |l| l.text.clone());
     let hi = t.hi.as_ref().map_or("+∞".to_string(), |l| l.text.clone());
     format!(
@@ -644,7 +654,8 @@ fn interval(t: &ast::Tier) -> String {
     )
 }
 
-fn in_tier(n: &Num, t: &ast::Tier, span: Span) -> R<bool> {
+/// Whether a value lies in a tier, exactly.
+pub(crate) fn in_tier(n: &Num, t: &ast::Tier, span: Span) -> R<bool> {
     let cmp = |b: &ast::Literal| {
         n.try_cmp(&Num::from(b.value))
             .map_err(|e| EvalError::new(e.to_string(), span))
@@ -965,6 +976,19 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
             }
         }
     }
+}
+
+/// The score of one scoring form on its own, with the lines the evaluator writes for it; `None`
+/// where the form cannot be applied. Explanations show the parts of nested forms with it.
+pub(crate) fn form_score(
+    env: &mut Env,
+    ind: &ast::Indicator,
+    form: &ScoreForm,
+) -> Option<(Num, Vec<String>)> {
+    let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
+    score_form(env, ind, form, &owners)
+        .ok()
+        .map(|o| (o.score, o.lines))
 }
 
 fn judged_item(

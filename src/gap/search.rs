@@ -1,0 +1,528 @@
+//! The next-point search: the smallest change to one input that earns an indicator more points,
+//! found from the rule itself.
+//!
+//! For every input the indicator reads (each year of a yearly input, each entry of a list, and a
+//! new list entry) the search moves the value up and down on a lattice of the input's own
+//! granularity (1 for a count, 0.01 of the unit for money and decimals, 0.01% for a percent),
+//! within the input's declared bounds. Candidate values come from the rule: for every comparison
+//! that decides the indicator (each tier bound, each condition, the next whole point of a score
+//! formula) the value where that comparison changes is found by exponential probing and exact
+//! bisection with [`Num`] arithmetic, which transforms the rule's literal back through the
+//! expression without solving it symbolically. The candidates are then re-scored, nearest first;
+//! the first that earns more points and passes the rule file's error-severity data checks is the
+//! answer. Where no candidate helps, a direct bisection on the indicator's score (assumed monotone
+//! in that direction) covers what the comparisons cannot show, such as a Rhai script.
+//!
+//! Limits: a comparison that is not monotone in the input may hide a nearer crossing; windows
+//! narrower than the lattice step are not seen; a condition over list entries is watched for the
+//! first 64 entries (the score bisection covers the rest); values from the shared reference file
+//! are never changed; absent values are not invented (the indicator is then missing, not short).
+
+use super::deps::{Bind, Site, Target, inputs_read, sites};
+use crate::eval::{self, Env, Status, Val};
+use crate::model::RuleSet;
+use crate::number::{Num, money_unit_factor};
+use crate::submission::{InputValue, Submission};
+use crate::syntax::ast::{Expr, Indicator, InputDecl, ScalarKind};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+/// The most lattice steps a search moves from the current value (about 10^12).
+pub const MAX_STEPS: u64 = 1 << 40;
+
+/// Which value of an input is changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum At {
+    /// The input's single value.
+    Value,
+    /// One year of a yearly input.
+    Year(i32),
+    /// One entry of a list (0-based).
+    Entry(usize),
+    /// A new entry added to a list.
+    Append,
+}
+
+/// One value a change can touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// The input key.
+    pub key: String,
+    /// Which value of it.
+    pub at: At,
+}
+
+/// A change to one input that earns the indicator more points, verified by re-scoring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// What is changed.
+    pub slot: Slot,
+    /// The value now (normalised: money in 元, percents as fractions); `None` for a new entry.
+    pub from: Option<Decimal>,
+    /// The value that earns more (normalised).
+    pub to: Decimal,
+    /// For a bound the value must pass strictly (`> 15%`), the bound itself.
+    pub strictly_past: Option<Decimal>,
+    /// For a yes/no input, the new answer.
+    pub to_bool: Option<bool>,
+    /// The indicator's score with the change.
+    pub new_score: Decimal,
+}
+
+/// The slots of an indicator: the values of the inputs it reads that the district gave itself.
+pub fn slots(rules: &RuleSet, sub: &Submission, ind: &Indicator) -> Vec<Slot> {
+    let mut out = Vec::new();
+    for key in inputs_read(rules, ind) {
+        if sub.from_reference.contains_key(&key) {
+            continue;
+        }
+        match sub.values.get(&key) {
+            Some(InputValue::Num(_) | InputValue::Bool(_)) => out.push(Slot { key, at: At::Value }),
+            Some(InputValue::Series(s)) => {
+                for y in s.keys() {
+                    out.push(Slot {
+                        key: key.clone(),
+                        at: At::Year(*y),
+                    });
+                }
+            }
+            Some(InputValue::List(items)) => {
+                for i in 0..items.len() {
+                    out.push(Slot {
+                        key: key.clone(),
+                        at: At::Entry(i),
+                    });
+                }
+                if items.len() < crate::submission::MAX_LIST_LEN {
+                    out.push(Slot {
+                        key,
+                        at: At::Append,
+                    });
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// The current value of a slot, normalised.
+pub fn value_of(sub: &Submission, slot: &Slot) -> Option<Decimal> {
+    match (sub.values.get(&slot.key)?, &slot.at) {
+        (InputValue::Num(d), At::Value) => Some(*d),
+        (InputValue::Series(s), At::Year(y)) => s.get(y).copied(),
+        (InputValue::List(items), At::Entry(i)) => items.get(*i).copied(),
+        _ => None,
+    }
+}
+
+/// Sets a slot's value (a new entry is appended).
+pub fn set_value(sub: &mut Submission, slot: &Slot, v: Decimal) {
+    match (sub.values.get_mut(&slot.key), &slot.at) {
+        (Some(InputValue::Num(d)), At::Value) => *d = v,
+        (Some(InputValue::Series(s)), At::Year(y)) => {
+            s.insert(*y, v);
+        }
+        (Some(InputValue::List(items)), At::Entry(i)) => {
+            if let Some(x) = items.get_mut(*i) {
+                *x = v;
+            }
+        }
+        (Some(InputValue::List(items)), At::Append) => items.push(v),
+        _ => {}
+    }
+}
+
+/// The lattice step and the bounds of an input, normalised.
+pub fn lattice(decl: &InputDecl) -> (Decimal, Option<Decimal>, Option<Decimal>) {
+    let factor = decl
+        .unit
+        .as_ref()
+        .and_then(|u| money_unit_factor(&u.value))
+        .unwrap_or(Decimal::ONE);
+    let bound = |l: &crate::syntax::ast::Literal| match (decl.kind.value, &l.unit) {
+        (ScalarKind::Money, crate::number::QuantityUnit::None) => {
+            l.value.checked_mul(factor).unwrap_or(l.value)
+        }
+        _ => l.value,
+    };
+    let min = decl.min.as_ref().map(bound);
+    let max = decl.max.as_ref().map(bound);
+    let hundredth = Decimal::new(1, 2);
+    match decl.kind.value {
+        ScalarKind::Count => (Decimal::ONE, Some(min.unwrap_or(Decimal::ZERO)), max),
+        ScalarKind::Money => (
+            factor.checked_mul(hundredth).unwrap_or(hundredth),
+            Some(min.unwrap_or(Decimal::ZERO)),
+            max,
+        ),
+        ScalarKind::Percent => (
+            Decimal::new(1, 4),
+            Some(min.unwrap_or(Decimal::NEGATIVE_ONE)),
+            max,
+        ),
+        ScalarKind::Decimal | ScalarKind::Bool => (hundredth, min, max),
+    }
+}
+
+/// The smallest `k` in `(start, kmax]` where `h(k)` differs from `h(start)`, by doubling steps and
+/// then bisecting. Exact on any `h` that changes once in the range; on others it finds a change,
+/// not necessarily the first.
+pub fn first_change<T: PartialEq>(
+    mut h: impl FnMut(u64) -> T,
+    start: u64,
+    kmax: u64,
+) -> Option<u64> {
+    if kmax <= start {
+        return None;
+    }
+    let h0 = h(start);
+    let mut lo = start;
+    let mut step = 1u64;
+    loop {
+        let k = start.saturating_add(step).min(kmax);
+        if h(k) != h0 {
+            let (mut a, mut b) = (lo, k);
+            while b - a > 1 {
+                let m = a + (b - a) / 2;
+                if h(m) == h0 {
+                    a = m;
+                } else {
+                    b = m;
+                }
+            }
+            return Some(b);
+        }
+        if k >= kmax {
+            return None;
+        }
+        lo = k;
+        step = step.saturating_mul(2);
+    }
+}
+
+/// An environment with the indicator's `let`s bound, as the evaluator binds them.
+fn prepared<'e>(rules: &'e RuleSet, sub: &'e Submission, ind: &Indicator) -> Option<Env<'e>> {
+    let mut env = Env::new(rules, sub);
+    for l in &ind.lets {
+        let v = env.eval(&l.value).ok()?;
+        env.push_local(l.name.value.clone(), v);
+    }
+    Some(env)
+}
+
+/// A site with its loop variables fixed: years, and list elements by index.
+struct Instance<'a> {
+    site: &'a Site<'a>,
+    binds: Vec<(String, BindAt<'a>)>,
+}
+
+enum BindAt<'a> {
+    Year(i32),
+    Elem(&'a Expr, usize),
+}
+
+fn instances<'a>(env: &mut Env, all: &'a [Site<'a>]) -> Vec<Instance<'a>> {
+    let mut out = Vec::new();
+    for site in all {
+        let mut partial: Vec<Vec<(String, BindAt<'a>)>> = vec![Vec::new()];
+        for b in &site.binds {
+            let mut next = Vec::new();
+            for p in &partial {
+                match b {
+                    Bind::Year(v, y) => {
+                        let mut q: Vec<(String, BindAt)> = p.iter().map(clone_bind).collect();
+                        q.push((v.clone(), BindAt::Year(*y)));
+                        next.push(q);
+                    }
+                    Bind::Elem(v, list) => {
+                        // One more than the list has, for a new entry.
+                        let n = match env.eval(list) {
+                            Ok(Val::List(items, _)) => items.len() + 1,
+                            _ => 0,
+                        };
+                        for i in 0..n.min(64) {
+                            let mut q: Vec<(String, BindAt)> = p.iter().map(clone_bind).collect();
+                            q.push((v.clone(), BindAt::Elem(list, i)));
+                            next.push(q);
+                        }
+                    }
+                }
+            }
+            partial = next;
+        }
+        for binds in partial {
+            out.push(Instance { site, binds });
+        }
+    }
+    out
+}
+
+fn clone_bind<'a>(b: &(String, BindAt<'a>)) -> (String, BindAt<'a>) {
+    let at = match &b.1 {
+        BindAt::Year(y) => BindAt::Year(*y),
+        BindAt::Elem(l, i) => BindAt::Elem(l, *i),
+    };
+    (b.0.clone(), at)
+}
+
+/// How the site's subject compares with its target under the current values.
+fn compare(env: &mut Env, inst: &Instance) -> Option<Ordering> {
+    let mut vals = Vec::new();
+    for (name, b) in &inst.binds {
+        let v = match b {
+            BindAt::Year(y) => Val::Num(Num::from(i64::from(*y)), eval::Dim::Plain),
+            BindAt::Elem(list, i) => match env.eval(list) {
+                Ok(Val::List(items, d)) => Val::Num(*items.get(*i)?, d),
+                _ => return None,
+            },
+        };
+        vals.push((name.clone(), v));
+    }
+    env.with(vals, |env| {
+        let a = match env.eval(inst.site.subject).ok()? {
+            Val::Num(n, _) => n,
+            _ => return None,
+        };
+        let b = match &inst.site.target {
+            Target::Const(n) => *n,
+            Target::Expr(e) => match env.eval(e).ok()? {
+                Val::Num(n, _) => n,
+                _ => return None,
+            },
+        };
+        a.try_cmp(&b).ok()
+    })
+}
+
+/// One search: an indicator, a slot, a working copy of the submission.
+struct Probe<'a> {
+    rules: &'a RuleSet,
+    ind: &'a Indicator,
+    work: Submission,
+    slot: Slot,
+    v0: Decimal,
+    step: Decimal,
+    f0: Decimal,
+}
+
+impl Probe<'_> {
+    fn value(&self, dir: i64, k: u64) -> Option<Decimal> {
+        let delta = Decimal::from(k).checked_mul(self.step)?;
+        if dir > 0 {
+            self.v0.checked_add(delta)
+        } else {
+            self.v0.checked_sub(delta)
+        }
+    }
+
+    fn set(&mut self, dir: i64, k: u64) -> bool {
+        match self.value(dir, k) {
+            Some(v) => {
+                set_value(&mut self.work, &self.slot, v);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn score(&mut self, dir: i64, k: u64) -> Option<Decimal> {
+        if !self.set(dir, k) {
+            return None;
+        }
+        let r = eval::evaluate_indicator(self.rules, &self.work, self.ind.no.value)?;
+        (r.status == Status::Scored).then_some(r.score)
+    }
+
+    fn site(&mut self, inst: &Instance, dir: i64, k: u64) -> Option<Ordering> {
+        if !self.set(dir, k) {
+            return None;
+        }
+        let mut env = prepared(self.rules, &self.work, self.ind)?;
+        compare(&mut env, inst)
+    }
+
+    fn checks_pass(&mut self, dir: i64, k: u64) -> bool {
+        self.set(dir, k)
+            && !eval::check_data(self.rules, &self.work)
+                .iter()
+                .any(|c| c.severity == crate::diag::Severity::Error)
+    }
+
+    fn improves(&mut self, dir: i64, k: u64) -> bool {
+        self.score(dir, k).is_some_and(|s| s > self.f0) && self.checks_pass(dir, k)
+    }
+
+    /// The nearest improving step in one direction.
+    fn search(&mut self, dir: i64, kmax: u64, insts: &[Instance], bounded: bool) -> Option<u64> {
+        let mut cands = BTreeSet::new();
+        for inst in insts {
+            let Some(k1) = first_change(|k| self.site(inst, dir, k), 0, kmax) else {
+                continue;
+            };
+            cands.insert(k1);
+            if self.site(inst, dir, k1) == Some(Ordering::Equal) {
+                if let Some(k2) = first_change(|k| self.site(inst, dir, k), k1, kmax) {
+                    cands.insert(k2);
+                }
+            }
+        }
+        if bounded {
+            cands.insert(kmax);
+        }
+        for k in cands {
+            if self.improves(dir, k) {
+                return Some(k);
+            }
+        }
+        // Nothing the comparisons show helps: bisect on the score itself.
+        let f0 = self.f0;
+        let k = first_change(|k| self.score(dir, k).is_some_and(|s| s > f0), 0, kmax)?;
+        self.improves(dir, k).then_some(k)
+    }
+}
+
+/// The smallest change to `slot` that earns indicator `ind` more than `f0` points, if any.
+pub fn search_slot(
+    rules: &RuleSet,
+    sub: &Submission,
+    ind: &Indicator,
+    f0: Decimal,
+    slot: &Slot,
+) -> Option<Found> {
+    let decl = rules.input(&slot.key)?;
+    if let Some(InputValue::Bool(b)) = sub.values.get(&slot.key) {
+        let mut work = sub.clone();
+        work.values.insert(slot.key.clone(), InputValue::Bool(!b));
+        let r = eval::evaluate_indicator(rules, &work, ind.no.value)?;
+        let ok = r.status == Status::Scored
+            && r.score > f0
+            && !eval::check_data(rules, &work)
+                .iter()
+                .any(|c| c.severity == crate::diag::Severity::Error);
+        return ok.then(|| Found {
+            slot: slot.clone(),
+            from: None,
+            to: Decimal::ZERO,
+            strictly_past: None,
+            to_bool: Some(!b),
+            new_score: r.score,
+        });
+    }
+    let (step, lo, hi) = lattice(decl);
+    let mut work = sub.clone();
+    let (v0, probe_slot) = match &slot.at {
+        At::Append => {
+            let n = match sub.values.get(&slot.key) {
+                Some(InputValue::List(items)) => items.len(),
+                _ => return None,
+            };
+            let start = lo.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+            set_value(&mut work, slot, start);
+            (
+                start,
+                Slot {
+                    key: slot.key.clone(),
+                    at: At::Entry(n),
+                },
+            )
+        }
+        _ => (value_of(sub, slot)?, slot.clone()),
+    };
+    let mut probe = Probe {
+        rules,
+        ind,
+        work,
+        slot: probe_slot,
+        v0,
+        step,
+        f0,
+    };
+    let site_list = {
+        let env = prepared(rules, &probe.work, ind);
+        match env {
+            Some(mut env) => sites(&mut env, rules, ind),
+            None => Vec::new(),
+        }
+    };
+    let insts = match prepared(rules, &probe.work, ind) {
+        Some(mut env) => instances(&mut env, &site_list),
+        None => Vec::new(),
+    };
+    let steps_to = |room: Option<Decimal>| -> (u64, bool) {
+        match room {
+            Some(r) if r <= Decimal::ZERO => (0, true),
+            Some(r) => {
+                let k = (r / step).floor();
+                let k = u64::try_from(k.mantissa() / 10i128.pow(k.scale())).unwrap_or(MAX_STEPS);
+                (k.min(MAX_STEPS), k <= MAX_STEPS)
+            }
+            None => (MAX_STEPS, false),
+        }
+    };
+    let dirs: &[i64] = if slot.at == At::Append {
+        &[1]
+    } else {
+        &[1, -1]
+    };
+    let mut best: Option<(u64, i64)> = None;
+    for &dir in dirs {
+        let room = if dir > 0 {
+            hi.map(|h| h - v0)
+        } else {
+            lo.map(|l| v0 - l)
+        };
+        let (kmax, bounded) = steps_to(room);
+        if kmax == 0 {
+            continue;
+        }
+        let limit = best.map_or(kmax, |(k, _)| k.min(kmax));
+        if let Some(k) = probe.search(dir, limit, &insts, bounded && limit == kmax) {
+            if best.is_none_or(|(b, _)| k < b) {
+                best = Some((k, dir));
+            }
+        }
+    }
+    let (k, dir) = best?;
+    let to = probe.value(dir, k)?;
+    let new_score = probe.score(dir, k)?;
+    // A bound passed strictly: the value one step back compares equal and does not earn more.
+    let strictly_past = if decl.kind.value == ScalarKind::Count || k == 0 {
+        None
+    } else {
+        let back = k - 1;
+        let mut hit = None;
+        for inst in &insts {
+            if probe.site(inst, dir, back) == Some(Ordering::Equal)
+                && probe.site(inst, dir, k) != Some(Ordering::Equal)
+            {
+                hit = probe.value(dir, back);
+                break;
+            }
+        }
+        hit
+    };
+    Some(Found {
+        slot: slot.clone(),
+        from: (slot.at != At::Append).then_some(v0),
+        to,
+        strictly_past,
+        to_bool: None,
+        new_score,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_change_finds_the_exact_step() {
+        assert_eq!(first_change(|k| k >= 300, 0, MAX_STEPS), Some(300));
+        assert_eq!(first_change(|k| k >= 1, 0, 10), Some(1));
+        assert_eq!(first_change(|k| k >= 11, 0, 10), None);
+        assert_eq!(first_change(|k| k >= 10, 0, 10), Some(10));
+        assert_eq!(first_change(|k| k > 7, 5, 100), Some(8));
+    }
+}

@@ -1,0 +1,95 @@
+//! The `explain` command and the report formats from the command line: exit codes, files
+//! written with `-o`, and messages that say what to do.
+
+use std::process::Command;
+
+fn zhibiao(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run zhibiao");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const SUB: &str = "examples/category-fail.toml";
+const REF: &str = "examples/province-2024.toml";
+
+#[test]
+fn explain_prints_the_steps_of_each_indicator_asked_for() {
+    let (code, out, err) = zhibiao(&["explain", SUB, "3", "35", "--reference", REF]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("指标 3　网络交易经营者数量占市场主体比重"));
+    assert!(out.contains("指标 35　创新工作形成制度化、标准化成果"));
+    assert!(out.contains("需达到 2项（现 1项），可再得 1 分"));
+    let (code, out, _) = zhibiao(&["explain", SUB, "6", "--reference", REF, "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["indicators"][0]["id"], "6");
+    assert!(
+        v["indicators"][0]["next"]["suggestions"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+}
+
+#[test]
+fn explain_names_a_wrong_indicator_and_the_valid_range() {
+    let (code, _, err) = zhibiao(&["explain", SUB, "99", "--reference", REF]);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有指标“99”"), "{err}");
+    assert!(err.contains("1 到 42"), "{err}");
+}
+
+#[test]
+fn xlsx_needs_an_output_file() {
+    let (code, out, err) = zhibiao(&["eval", SUB, "--reference", REF, "--format", "xlsx"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("-o"), "{err}");
+}
+
+#[test]
+fn reports_are_written_with_o() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-reports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (format, file, magic) in [
+        ("xlsx", "r.xlsx", &b"PK"[..]),
+        ("html", "r.html", &b"<!doctype html>"[..]),
+        ("markdown", "r.md", "# 全省".as_bytes()),
+    ] {
+        let path = dir.join(file);
+        let p = path.display().to_string();
+        let (code, out, err) = zhibiao(&[
+            "eval",
+            SUB,
+            "--reference",
+            REF,
+            "--format",
+            format,
+            "-o",
+            &p,
+        ]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert!(out.is_empty(), "{format}: nothing on stdout");
+        let bytes = std::fs::read(&path).expect("written");
+        assert!(bytes.starts_with(magic), "{format}");
+    }
+    let (code, _, err) = zhibiao(&[
+        "eval",
+        SUB,
+        "--reference",
+        REF,
+        "--format",
+        "html",
+        "-o",
+        "/nonexistent-dir/r.html",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("无法写入报告文件"), "{err}");
+}

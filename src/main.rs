@@ -134,6 +134,9 @@ struct ExplainArgs {
     /// 规则：规则文件、规则目录或内置规则编号（同 eval）。
     #[arg(long)]
     rules: Option<String>,
+    /// 按日期选版本：用这一天生效的版本（同 eval）。
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
     /// 全省参照数据文件（province_ 开头的项），供各地区共用。
     #[arg(long)]
     reference: Option<PathBuf>,
@@ -461,7 +464,7 @@ fn run_explain(args: ExplainArgs) -> u8 {
     let a = match assess_files(
         &args.submission,
         args.rules.as_deref(),
-        None,
+        args.as_of.as_deref(),
         args.reference.as_deref(),
         false,
     ) {

@@ -1,6 +1,10 @@
 //! The rule sets built into the binary, so `zhibiao eval x.toml` works from any folder.
 //!
-//! They are the files under `rules/` at build time; `--rules` reads files from disk instead.
+//! They are every file under `rules/<set>/` at build time: `build.rs` lists them, so a new rule
+//! file is built in without a code change. `--rules` reads files from disk instead.
+
+use crate::versions::{self, Entry, RuleText};
+use std::sync::{Arc, OnceLock};
 
 /// A built-in rule file: its path under `rules/` and its text.
 #[derive(Debug, Clone, Copy)]
@@ -13,14 +17,69 @@ pub struct BuiltinFile {
     pub text: &'static str,
 }
 
-/// Every built-in rule file.
-pub const FILES: &[BuiltinFile] = &[BuiltinFile {
-    set: "sd-nmsz",
-    path: "rules/sd-nmsz/2023.zb",
-    text: include_str!("../rules/sd-nmsz/2023.zb"),
-}];
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
-/// The default rule set's file.
+/// The set used when none is named: the official index.
+pub const DEFAULT_SET: &str = "sd-nmsz";
+
+/// The name a built-in file goes by in reports and messages: `rules/sd-nmsz/2023.zb（内置）`.
+pub fn display_name(f: &BuiltinFile) -> String {
+    format!("{}（内置）", f.path)
+}
+
+/// The built-in files as texts, named by [`display_name`].
+pub fn texts() -> Vec<RuleText> {
+    FILES
+        .iter()
+        .map(|f| RuleText {
+            name: Arc::from(display_name(f)),
+            text: Arc::from(f.text),
+        })
+        .collect()
+}
+
+/// What each built-in file's header says, sorted by set and date (read once).
+pub fn catalog() -> &'static [Entry] {
+    static CATALOG: OnceLock<Vec<Entry>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let files: Vec<RuleText> = FILES
+            .iter()
+            .map(|f| RuleText {
+                name: Arc::from(f.path),
+                text: Arc::from(f.text),
+            })
+            .collect();
+        versions::catalog(&files)
+    })
+}
+
+fn file_named(path: &str) -> Option<&'static BuiltinFile> {
+    FILES.iter().find(|f| f.path == path)
+}
+
+/// The built-in file that declares `set` and `version`.
+pub fn find(set: &str, version: &str) -> Option<&'static BuiltinFile> {
+    versions::find_entry(catalog(), set, version).and_then(|e| file_named(&e.name))
+}
+
+/// The newest built-in version of a set (latest `effective` date).
+pub fn newest(set: &str) -> Option<&'static BuiltinFile> {
+    versions::newest(catalog(), set).and_then(|e| file_named(&e.name))
+}
+
+/// The built-in version of a set in force on a day.
+pub fn in_force(set: &str, day: versions::Day) -> Option<&'static BuiltinFile> {
+    versions::in_force(catalog(), set, day).and_then(|e| file_named(&e.name))
+}
+
+/// The default rule set's file: the newest version of [`DEFAULT_SET`].
 pub fn default_file() -> &'static BuiltinFile {
-    &FILES[0]
+    static NONE: BuiltinFile = BuiltinFile {
+        set: "",
+        path: "",
+        text: "",
+    };
+    newest(DEFAULT_SET)
+        .or_else(|| FILES.first())
+        .unwrap_or(&NONE)
 }

@@ -1,8 +1,9 @@
 //! Every diagnostic code, listed once.
 //!
 //! `E…` codes are errors in a rule file, `S…` codes are problems with a submission or a
-//! reference file, `T…` codes problems with a test file of `zhibiao test`. Lint checks have `ZB…`
-//! codes, listed in `crate::lint::CHECKS`. A code never changes meaning once published.
+//! reference file, `T…` codes problems with a test file of `zhibiao test`, `ZB7…` codes findings
+//! about rule versions (dates, `extends`, `accepts`). Lint checks have `ZB…` codes, listed in
+//! `crate::lint::CHECKS`. A code never changes meaning once published.
 
 /// The text does not follow the grammar.
 pub const SYNTAX: &str = "E001";
@@ -54,6 +55,30 @@ pub const SUB_SHEET: &str = "S012";
 /// A test file of `zhibiao test` that cannot be used (not TOML, unknown keys, wrong values).
 pub const TEST_FILE: &str = "T001";
 
+/// Two files declare the same rule set and version.
+pub const VERSION_DUPLICATE: &str = "ZB701";
+/// A version whose `until` date is before its `effective` date.
+pub const VERSION_DATES: &str = "ZB702";
+/// Two versions of a set in force on the same day (overlapping periods or the same start).
+pub const VERSION_OVERLAP: &str = "ZB703";
+/// Days between two versions of a set when neither is in force.
+pub const VERSION_GAP: &str = "ZB704";
+/// A version without an `effective` date cannot be picked by date.
+pub const VERSION_NO_DATE: &str = "ZB705";
+/// `extends` or `accepts` names a version that cannot be found.
+pub const EXTENDS_UNKNOWN: &str = "ZB706";
+/// `extends` (or `accepts`) leads back to a file already in the chain.
+pub const EXTENDS_CYCLE: &str = "ZB707";
+/// A revision that does not fit its base: removing what is not there, moving an indicator to
+/// another category without removing it first, `remove` without `extends`.
+pub const OVERRIDE_CONFLICT: &str = "ZB708";
+/// A revision that takes effect before the version it builds on.
+pub const EXTENDS_ORDER: &str = "ZB709";
+/// A file whose name or folder does not match the version or set it declares.
+pub const VERSION_LAYOUT: &str = "ZB710";
+/// An input declared differently from the rule set named by `accepts`.
+pub const ACCEPTS_MISMATCH: &str = "ZB711";
+
 /// Every code with a one-line description, for `--help` and the docs.
 pub const ALL: &[(&str, &str)] = &[
     (SYNTAX, "语法错误"),
@@ -79,4 +104,18 @@ pub const ALL: &[(&str, &str)] = &[
     (SUB_LIMIT, "申报文件超出大小上限"),
     (TEST_FILE, "测试文件写法有误"),
     (SUB_SHEET, "电子表格的结构与模板不符"),
+    (VERSION_DUPLICATE, "同一规则集的同一版本出现在两个文件里"),
+    (VERSION_DATES, "截止日期早于生效日期"),
+    (VERSION_OVERLAP, "同一规则集的两个版本生效期重叠"),
+    (VERSION_GAP, "同一规则集的两个版本之间有空档"),
+    (VERSION_NO_DATE, "版本没有生效日期，无法按日期选用"),
+    (EXTENDS_UNKNOWN, "extends 或 accepts 指向的版本找不到"),
+    (EXTENDS_CYCLE, "extends 形成循环"),
+    (OVERRIDE_CONFLICT, "修订版与所基于的版本冲突"),
+    (EXTENDS_ORDER, "修订版早于所基于的版本生效"),
+    (
+        VERSION_LAYOUT,
+        "文件名或目录名与声明的版本或规则集编号不一致",
+    ),
+    (ACCEPTS_MISMATCH, "输入项与 accepts 所指规则集的声明不一致"),
 ];

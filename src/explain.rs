@@ -117,7 +117,13 @@ impl Step {
 }
 
 fn source_ref(rules: &RuleSet, span: Span) -> SourceRef {
-    let text = &rules.text;
+    // Rules built from several files (`extends`): the line is counted in the file the span is in.
+    let (file, span) = rules.place(span);
+    let text: &str = rules
+        .parts
+        .iter()
+        .find(|p| p.name == file)
+        .map_or(&rules.text, |p| &p.text);
     let start = span.start.min(text.len());
     let (line, _) = line_col(text, start);
     let end = text
@@ -137,7 +143,7 @@ fn source_ref(rules: &RuleSet, span: Span) -> SourceRef {
         shown.push_str(" …");
     }
     SourceRef {
-        file: rules.file.to_string(),
+        file: file.to_string(),
         line,
         text: shown,
     }

@@ -16,10 +16,12 @@
 #![warn(missing_docs)]
 
 pub mod assess;
+pub mod audit;
 pub mod batch;
 pub mod builtin;
 pub mod codes;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod formatter;
@@ -34,3 +36,4 @@ pub mod submission;
 pub mod suite;
 pub mod syntax;
 pub mod template;
+pub mod versions;

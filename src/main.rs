@@ -9,7 +9,7 @@ use zhibiao::assess::{Input, Outcome, Request, assess};
 use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::Format;
-use zhibiao::{builtin, codes, model, report};
+use zhibiao::{codes, report};
 
 mod cli;
 
@@ -29,7 +29,7 @@ const EXIT_SOME_FAILED: u8 = 4;
     name = "zhibiao",
     version,
     about = "指标：把评估指标体系写成规则文件，检查规则，为申报材料计分并说明每一分的来由。",
-    after_help = "退出码：0 已完成（评估无论是否合格）；1 lint 发现问题、test 未通过或 fmt --check 发现格式不符；2 输入无法使用（规则文件或申报文件有错、文件读不了；批量评估时一份也评估不了）；3 程序内部错误；4 批量评估已完成，但其中有申报无法评估。"
+    after_help = "退出码：0 已完成（评估无论是否合格）；1 lint 发现问题、test 未通过或 fmt --check 发现格式不符；2 输入无法使用（规则文件或申报文件有错、文件读不了；批量评估时一份也评估不了）；3 程序内部错误；4 批量评估已完成，但其中有申报无法评估。verify 发现报告与重新评估的结果不一致时退出码为 1。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -49,6 +49,45 @@ enum Command {
     Test(cli::test::Args),
     /// 把规则文件改写成统一的格式；--check 只检查并显示差异。
     Fmt(cli::fmt::Args),
+    /// 对比两个规则版本：新增、删除、改号的指标，分值、分档、公式、子项、责任单位、说明文字和合格规则的改动；
+    /// 加 --submission 则把申报文件分别按两个版本计分，列出得分和结论的变化及原因。
+    Diff {
+        /// 旧版本：规则文件、规则目录或内置规则编号（如 sd-nmsz@2023）。
+        old: String,
+        /// 新版本：同上。
+        new: String,
+        /// 申报文件（可写多个）。
+        #[arg(long = "submission", value_name = "FILE")]
+        submissions: Vec<PathBuf>,
+        /// 全省参照数据文件。
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// 输出格式。
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// 核对一份保存的 JSON 报告：用报告记录的规则、申报和参照文件重新评估，看结果是否完全一致。
+    Verify {
+        /// 保存的报告（zhibiao eval --format json 的输出）。
+        report: PathBuf,
+        /// 申报文件（不写则用报告里记录的路径）。
+        #[arg(long)]
+        submission: Option<PathBuf>,
+        /// 参照文件（不写则用报告里记录的路径）。
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// 规则（不写则用报告里记录的规则文件或内置版本）。
+        #[arg(long)]
+        rules: Option<String>,
+    },
+    /// 列出规则集及其各版本：生效日期、所基于的版本、摘要，并检查版本日期。
+    Rules {
+        /// 另外列出的规则文件或目录（内置规则总会列出）。
+        paths: Vec<PathBuf>,
+        /// 输出格式。
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
     /// 根据规则生成申报模板（TOML、JSON、XLSX、CSV 表头或 JSON Schema）。
     Template(cli::template::TemplateArgs),
     /// 生成虚构的申报文件（演示和性能测试用）。
@@ -64,6 +103,9 @@ struct EvalArgs {
     /// 规则：规则文件、规则目录（取生效日期最新的版本）或内置规则编号（如 sd-nmsz 或 sd-nmsz@2023）。不写则用内置规则。
     #[arg(long)]
     rules: Option<String>,
+    /// 按日期选版本：用这一天生效的版本（年-月-日，如 2025-07-01）。
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
     /// 全省参照数据文件（province_ 开头的项），供各地区共用。
     #[arg(long)]
     reference: Option<PathBuf>,
@@ -118,6 +160,9 @@ struct ExplainArgs {
     /// 规则：规则文件、规则目录或内置规则编号（同 eval）。
     #[arg(long)]
     rules: Option<String>,
+    /// 按日期选版本：用这一天生效的版本（同 eval）。
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
     /// 全省参照数据文件（province_ 开头的项），供各地区共用。
     #[arg(long)]
     reference: Option<PathBuf>,
@@ -170,6 +215,33 @@ fn run(cli: Cli) -> u8 {
         Command::Lint(args) => cli::lint::run(args),
         Command::Test(args) => cli::test::run(args),
         Command::Fmt(args) => cli::fmt::run(args),
+        Command::Diff {
+            old,
+            new,
+            submissions,
+            reference,
+            format,
+        } => cli::diff::run(cli::diff::Args {
+            old,
+            new,
+            submissions,
+            reference,
+            json: matches!(format, OutFormat::Json),
+        }),
+        Command::Verify {
+            report,
+            submission,
+            reference,
+            rules,
+        } => cli::verify::run(cli::verify::Args {
+            report,
+            submission,
+            reference,
+            rules,
+        }),
+        Command::Rules { paths, format } => {
+            cli::rules::run_rules(&paths, matches!(format, OutFormat::Json))
+        }
         Command::Template(args) => cli::template::run(args),
         Command::Generate(args) => cli::generate::run(args),
     }
@@ -216,114 +288,19 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Where a rule file comes from.
-struct RuleSource {
-    name: Arc<str>,
-    text: Arc<str>,
-}
-
-fn rule_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let name: Arc<str> = Arc::from(dir.display().to_string());
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error(codes::MISSING, format!("无法读取目录：{e}")).in_file(&name)
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "zb"))
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
-/// Resolves `--rules`: a file, a folder (its newest version), a built-in id, or the default.
-/// Resolves a rule spec. Paths are honoured only when `allow_paths` (the command line); a
-/// submission may name built-in rule sets only.
-fn rule_source(spec: Option<&str>, allow_paths: bool) -> Result<RuleSource, Diagnostic> {
-    let Some(spec) = spec else {
-        let f = builtin::default_file();
-        return Ok(RuleSource {
-            name: Arc::from(format!("{}（内置）", f.path)),
-            text: Arc::from(f.text),
-        });
-    };
-    let path = Path::new(spec);
-    if allow_paths && path.is_file() {
-        let (name, text) = read(path, codes::MISSING)?;
-        return Ok(RuleSource { name, text });
-    }
-    if allow_paths && path.is_dir() {
-        let files = rule_files_in(path)?;
-        let mut best: Option<(String, RuleSource)> = None;
-        for f in files {
-            let (name, text) = read(&f, codes::MISSING)?;
-            let (ast, _) = zhibiao::syntax::parse(&name, &text);
-            let date = ast
-                .header
-                .and_then(|h| h.effective)
-                .map(|e| e.value)
-                .unwrap_or_default();
-            if best.as_ref().is_none_or(|(d, _)| date > *d) {
-                best = Some((date, RuleSource { name, text }));
-            }
-        }
-        return best.map(|(_, s)| s).ok_or_else(|| {
-            Diagnostic::error(codes::MISSING, "目录里没有规则文件（.zb）")
-                .in_file(&Arc::from(spec))
-                .help("--rules 后面写规则文件、含 .zb 文件的目录，或内置规则编号（如 sd-nmsz）")
-        });
-    }
-    let (set, version) = spec
-        .split_once('@')
-        .map_or((spec, None), |(s, v)| (s, Some(v)));
-    for f in builtin::FILES {
-        let stem = Path::new(f.path)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("");
-        if f.set == set && version.is_none_or(|v| v == stem) {
-            return Ok(RuleSource {
-                name: Arc::from(format!("{}（内置）", f.path)),
-                text: Arc::from(f.text),
-            });
-        }
-    }
-    let known: Vec<String> = builtin::FILES
-        .iter()
-        .map(|f| {
-            format!(
-                "{}@{}",
-                f.set,
-                Path::new(f.path)
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or("")
-            )
-        })
-        .collect();
-    let why = if allow_paths {
-        "既不是文件或目录，也不是内置规则"
-    } else {
-        "申报文件中的 ruleset 只能写内置规则编号"
-    };
-    Err(
-        Diagnostic::error(codes::MISSING, format!("找不到规则“{spec}”：{why}"))
-            .help(format!("内置规则有：{}", known.join("、"))),
-    )
-}
-
+/// Picks and loads the rules for `eval`: `--rules` (or the submission's `ruleset`) and `--as-of`.
 fn load_rules(
     spec: Option<&str>,
-    allow_paths: bool,
+    as_of: Option<&str>,
+    spec_from_cli: bool,
     sources: &mut SourceMap,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
-    let src = rule_source(spec, allow_paths).map_err(|d| vec![d])?;
-    sources.add(&src.name, &src.text);
-    let (rules, diags) = model::load(&src.name, &src.text);
-    if diag::has_errors(&diags) {
-        return Err(diags);
-    }
-    print_diags(&diags, sources);
-    rules.ok_or(diags)
+    let day = as_of
+        .map(cli::rules::parse_as_of)
+        .transpose()
+        .map_err(|d| vec![d])?;
+    let text = cli::rules::choose(spec, day, spec_from_cli).map_err(|d| vec![d])?;
+    cli::rules::load(text, sources)
 }
 
 /// A submission assessed against its rules, with what the reports need.
@@ -340,6 +317,7 @@ struct Assessed {
 fn assess_files(
     submission: &Path,
     rules_spec: Option<&str>,
+    as_of: Option<&str>,
     reference_path: Option<&Path>,
     strict: bool,
 ) -> Result<Assessed, u8> {
@@ -368,7 +346,7 @@ fn assess_files(
         Some(r) => (Some(r.to_string()), true),
         None => (zhibiao::submission::requested_ruleset(&text, format), false),
     };
-    let rules = match load_rules(requested.as_deref(), allow_paths, &mut sources) {
+    let rules = match load_rules(requested.as_deref(), as_of, allow_paths, &mut sources) {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);
@@ -437,6 +415,7 @@ fn run_eval(args: EvalArgs) -> u8 {
     let a = match assess_files(
         &path,
         args.rules.as_deref(),
+        args.as_of.as_deref(),
         args.reference.as_deref(),
         args.strict,
     ) {
@@ -581,6 +560,7 @@ fn run_explain(args: ExplainArgs) -> u8 {
     let a = match assess_files(
         &args.submission,
         args.rules.as_deref(),
+        args.as_of.as_deref(),
         args.reference.as_deref(),
         false,
     ) {

@@ -49,10 +49,50 @@ pub struct RuleSet {
     pub computed_items: BTreeMap<String, String>,
     /// Compiled scripts by the byte offset of their code.
     pub scripts: Arc<ScriptEngine>,
-    /// `sha256:` digest of the rule text.
+    /// `sha256:` digest of the rules. For a rule set read from one file it is the digest of
+    /// that file's text; for one built from several (`extends`, `accepts`) it covers every one
+    /// of them (see [`crate::versions`]).
     pub digest: String,
-    /// The rule text, for line numbers in messages.
+    /// The rule text every span indexes: the file's text, or for a rule set built from several
+    /// files their texts joined in [`RuleSet::parts`] order, one newline apart.
     pub text: Arc<str>,
+    /// The files the rules were built from, the base first and the file named by `file` last.
+    /// Map a span to its file and place with [`RuleSet::place`].
+    pub parts: Vec<RulePart>,
+    /// The rule set named by `accepts`, whose other keys a submission may carry.
+    pub accepted: Option<Accepted>,
+}
+
+/// One file a rule set was built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulePart {
+    /// The file name (a path, or a built-in name).
+    pub name: Arc<str>,
+    /// Its text.
+    pub text: Arc<str>,
+    /// Where its text starts in [`RuleSet::text`].
+    pub offset: usize,
+    /// The rule set id it declares.
+    pub id: String,
+    /// The version it declares.
+    pub version: String,
+    /// `sha256:` digest of its text.
+    pub digest: String,
+}
+
+/// `accepts "set@version"`: submissions written for another rule set are read by this one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted {
+    /// The accepted rule set's id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Its resolved digest.
+    pub digest: String,
+    /// Its data keys that this rule set does not declare: ignored when a submission has them.
+    pub data_keys: std::collections::BTreeSet<String>,
+    /// Its judgement keys that this rule set does not have: ignored likewise.
+    pub judgement_keys: std::collections::BTreeSet<String>,
 }
 
 /// What a judgement key stands for.
@@ -94,6 +134,61 @@ impl RuleSet {
             .map_or("", |v| v.value.as_str())
     }
 
+    /// The file a span of this rule set was written in, and the span within that file.
+    pub fn place(&self, span: Span) -> (Arc<str>, Span) {
+        match part_at(&self.parts, span.start) {
+            Some(p) => (
+                p.name.clone(),
+                Span::new(span.start - p.offset, span.end.saturating_sub(p.offset)),
+            ),
+            None => (self.file.clone(), span),
+        }
+    }
+
+    /// A diagnostic pointed at a span of this rule set (`.at(&rules.file, span)`), pointed
+    /// instead at the file and place the span was written in. Places in other files than the
+    /// main one are named in the help text.
+    pub fn localize(&self, d: Diagnostic) -> Diagnostic {
+        localize(&self.parts, &self.file, d)
+    }
+
+    /// Where a byte of [`RuleSet::text`] is, for messages: `规则文件第 7 行`, or for rules built
+    /// from several files `规则文件 rules/x/2025.zb 第 7 行`.
+    pub fn line_text(&self, offset: usize) -> String {
+        match part_at(&self.parts, offset) {
+            Some(p) if self.parts.len() > 1 => {
+                let (line, _) = crate::diag::line_col(&p.text, offset - p.offset);
+                format!("规则文件 {} 第 {line} 行", p.name)
+            }
+            _ => format!(
+                "规则文件第 {} 行",
+                crate::diag::line_col(&self.text, offset).0
+            ),
+        }
+    }
+
+    /// Adds the text of every file the rules were built from, so diagnostics can be shown.
+    pub fn add_sources(&self, sources: &mut crate::diag::SourceMap) {
+        for p in &self.parts {
+            sources.add(&p.name, &p.text);
+        }
+    }
+
+    /// Whether a data key this rule set does not declare belongs to the rule set it `accepts`
+    /// (and is then ignored rather than an error).
+    pub fn accepts_data_key(&self, key: &str) -> bool {
+        self.accepted
+            .as_ref()
+            .is_some_and(|a| a.data_keys.contains(key))
+    }
+
+    /// Whether a judgement key this rule set does not have belongs to the rule set it `accepts`.
+    pub fn accepts_judgement_key(&self, key: &str) -> bool {
+        self.accepted
+            .as_ref()
+            .is_some_and(|a| a.judgement_keys.contains(key))
+    }
+
     /// How category rates are taken.
     pub fn rate_basis(&self) -> Basis {
         self.header
@@ -111,6 +206,56 @@ impl RuleSet {
     }
 }
 
+/// The part whose text contains byte `at` of the joined text.
+fn part_at(parts: &[RulePart], at: usize) -> Option<&RulePart> {
+    parts
+        .iter()
+        .rev()
+        .find(|p| p.offset <= at && at <= p.offset + p.text.len())
+}
+
+/// Points a diagnostic about `joined` (spans in the joined text of `parts`) at the file and
+/// place each span was written in. Diagnostics about other files are returned unchanged.
+pub fn localize(parts: &[RulePart], joined: &Arc<str>, mut d: Diagnostic) -> Diagnostic {
+    if parts.len() < 2 || d.file.as_ref() != Some(joined) {
+        return d;
+    }
+    let Some(span) = d.span else {
+        return d;
+    };
+    let Some(home) = part_at(parts, span.start) else {
+        return d;
+    };
+    d.file = Some(home.name.clone());
+    d.span = Some(Span::new(
+        span.start - home.offset,
+        span.end.saturating_sub(home.offset),
+    ));
+    let mut elsewhere = Vec::new();
+    let related = std::mem::take(&mut d.related);
+    for (s, text) in related {
+        match part_at(parts, s.start) {
+            Some(p) if p.name == home.name => d.related.push((
+                Span::new(s.start - p.offset, s.end.saturating_sub(p.offset)),
+                text,
+            )),
+            Some(p) => {
+                let (line, _) = crate::diag::line_col(&p.text, s.start - p.offset);
+                elsewhere.push(format!("{}（{}:{line}）", text, p.name));
+            }
+            None => {}
+        }
+    }
+    if !elsewhere.is_empty() {
+        let note = format!("另见：{}", elsewhere.join("；"));
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{h}。{note}"),
+            None => note,
+        });
+    }
+    d
+}
+
 /// The `sha256:` digest of a text.
 pub fn digest(text: &str) -> String {
     let hash = Sha256::digest(text.as_bytes());
@@ -119,14 +264,10 @@ pub fn digest(text: &str) -> String {
 }
 
 /// Parses and resolves one rule file. Returns the rule set (even with errors, if a header was
-/// found) and every diagnostic.
+/// found) and every diagnostic. A file that `extends` or `accepts` another version finds it
+/// among the built-in rule files; to look elsewhere too, use [`crate::versions::load`].
 pub fn load(file: &Arc<str>, text: &str) -> (Option<RuleSet>, Vec<Diagnostic>) {
-    let (ast, mut diags) = crate::syntax::parse(file, text);
-    if diags.iter().any(|d| d.code == codes::LIMIT) {
-        return (None, diags);
-    }
-    let rs = resolve(file, text, ast, &mut diags);
-    (rs, diags)
+    crate::versions::load(file, text, &mut crate::versions::find_builtin)
 }
 
 /// Resolves a parsed file.
@@ -228,6 +369,18 @@ pub fn resolve(
     }
     drop(ctx);
 
+    let part = RulePart {
+        name: file.clone(),
+        text: Arc::from(text),
+        offset: 0,
+        id: header.id.value.clone(),
+        version: header
+            .version
+            .as_ref()
+            .map(|v| v.value.clone())
+            .unwrap_or_default(),
+        digest: digest(text),
+    };
     Some(RuleSet {
         file: file.clone(),
         header,
@@ -242,6 +395,8 @@ pub fn resolve(
         scripts: Arc::new(engine),
         digest: digest(text),
         text: Arc::from(text),
+        parts: vec![part],
+        accepted: None,
     })
 }
 

@@ -61,8 +61,30 @@ struct JsonRuleset<'a> {
     id: &'a str,
     title: &'a str,
     version: &'a str,
+    /// The digest of the resolved rules (covering every file they were built from).
     digest: &'a str,
     file: &'a str,
+    /// For rules built from several files (`extends`): each file, the base first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    built_from: Vec<JsonPart<'a>>,
+    /// The rule set named by `accepts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepts: Option<JsonAccepts<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPart<'a> {
+    id: &'a str,
+    version: &'a str,
+    digest: &'a str,
+    file: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonAccepts<'a> {
+    id: &'a str,
+    version: &'a str,
+    digest: &'a str,
 }
 
 #[derive(Serialize)]
@@ -72,6 +94,8 @@ struct JsonSubmission<'a> {
     digest: &'a str,
     file: &'a str,
     reference_digest: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference_file: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -253,6 +277,25 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
             version: ctx.rules.version(),
             digest: &ctx.rules.digest,
             file: &ctx.rules.file,
+            built_from: if ctx.rules.parts.len() > 1 {
+                ctx.rules
+                    .parts
+                    .iter()
+                    .map(|p| JsonPart {
+                        id: &p.id,
+                        version: &p.version,
+                        digest: &p.digest,
+                        file: &p.name,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            accepts: ctx.rules.accepted.as_ref().map(|a| JsonAccepts {
+                id: &a.id,
+                version: &a.version,
+                digest: &a.digest,
+            }),
         },
         submission: JsonSubmission {
             region: ctx.sub.region.as_deref(),
@@ -260,6 +303,7 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
             digest: &ctx.sub.digest,
             file: &ctx.sub.file,
             reference_digest: ctx.sub.reference_digest.as_deref(),
+            reference_file: ctx.sub.reference_file.as_deref(),
         },
         total: d(eval.total),
         max: d(eval.max),
@@ -415,6 +459,19 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
         rules.version(),
         rules.file
     );
+    if rules.parts.len() > 1 {
+        let bases: Vec<String> = rules
+            .parts
+            .iter()
+            .rev()
+            .skip(1)
+            .map(|p| format!("{}@{}（{}）", p.id, p.version, p.name))
+            .collect();
+        let _ = writeln!(o, "　　基于：{}", bases.join(" ← "));
+    }
+    if let Some(a) = &rules.accepted {
+        let _ = writeln!(o, "　　接受按 {}@{} 填写的申报", a.id, a.version);
+    }
     let region = ctx.sub.region.as_deref().unwrap_or("（未填写地区）");
     let _ = writeln!(
         o,

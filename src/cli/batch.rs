@@ -354,7 +354,7 @@ pub fn run(args: EvalArgs) -> u8 {
         Some(r) => (Some(r), true),
         None => (requested.as_deref(), false),
     };
-    let rules = match load_rules(spec, allow_paths, &mut sources) {
+    let rules = match load_rules(spec, args.as_of.as_deref(), allow_paths, &mut sources) {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);

@@ -42,7 +42,7 @@ pub enum GenFormat {
 
 pub fn run(args: GenerateArgs) -> u8 {
     let mut sources = SourceMap::new();
-    let rules = match load_rules(args.rules.as_deref(), true, &mut sources) {
+    let rules = match load_rules(args.rules.as_deref(), None, true, &mut sources) {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);

@@ -1,19 +1,27 @@
 //! The `zhibiao` binary's commands beyond `eval` of one file: the rule author's `lint`, `test`
-//! and `fmt`, and `template`, batches and made-up submissions. Everything here reads files, the
-//! terminal and the clock; the work itself is done by the library, which never does.
+//! and `fmt`; `template`, batches and made-up submissions; rule versions (`rules`, `diff`,
+//! `verify`). Everything here reads files, the terminal and the clock; the work itself is done by
+//! the library, which never does.
 
 pub mod batch;
+pub mod diff;
 pub mod fmt;
 pub mod generate;
 pub mod lint;
+pub mod rules;
 pub mod template;
 pub mod test;
+pub mod verify;
 
+use crate::read;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use zhibiao::assess::{Input, Outcome, Request, assess};
 use zhibiao::codes;
-use zhibiao::diag::Diagnostic;
+use zhibiao::diag::{Diagnostic, SourceMap};
+use zhibiao::model::RuleSet;
+use zhibiao::submission::Format;
 
 /// The `.zb` files under a path (the path itself when it is a file), sorted, searching folders
 /// recursively.
@@ -119,4 +127,59 @@ pub fn current_year() -> i32 {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     i32::try_from(year).unwrap_or(2000)
+}
+
+/// A submission or reference file read from disk.
+#[derive(Clone)]
+pub struct DataFile {
+    /// The name shown in messages (the path as given).
+    pub name: Arc<str>,
+    /// The text.
+    pub text: Arc<str>,
+    /// TOML or JSON, from the extension.
+    pub format: Format,
+}
+
+/// Reads a submission or reference file (`what` is `申报` or `参照`).
+pub fn read_data(path: &Path, what: &str) -> Result<DataFile, Diagnostic> {
+    let shown: Arc<str> = Arc::from(path.display().to_string());
+    let Some(format) = Format::from_path(&shown) else {
+        return Err(
+            Diagnostic::error(codes::SUB_SYNTAX, format!("无法判断{what}文件格式"))
+                .in_file(&shown)
+                .help(format!("{what}文件的扩展名应为 .toml 或 .json")),
+        );
+    };
+    let (name, text) = read(path, codes::SUB_SYNTAX)?;
+    Ok(DataFile { name, text, format })
+}
+
+/// Assesses a submission (with an optional reference file) against a rule set, adding the
+/// files' texts to `sources` for messages.
+pub fn assess_files(
+    rules: &RuleSet,
+    sub: &DataFile,
+    reference: Option<&DataFile>,
+    sources: &mut SourceMap,
+) -> Outcome {
+    sources.add(&sub.name, &sub.text);
+    if let Some(r) = reference {
+        sources.add(&r.name, &r.text);
+    }
+    assess(
+        rules,
+        Request {
+            submission: Input {
+                name: &sub.name,
+                text: &sub.text,
+                format: sub.format,
+            },
+            reference: reference.map(|r| Input {
+                name: &r.name,
+                text: &r.text,
+                format: r.format,
+            }),
+            strict: false,
+        },
+    )
 }

@@ -174,7 +174,7 @@ pub fn run(args: Args) -> u8 {
             None => dir.parent().map(Path::to_path_buf).unwrap_or_default(),
         };
         let spec = rules_spec.display().to_string();
-        let rule_source = match crate::rule_source(Some(&spec), true) {
+        let rule_source = match crate::cli::rules::choose(Some(&spec), None, true) {
             Ok(s) => s,
             Err(d) => {
                 report(&[d], &sources, &mut unusable);

@@ -511,7 +511,7 @@ impl<'a> Env<'a> {
             vars.push((name.clone(), d));
         }
         vars.push(("Y".into(), Dynamic::from_int(i64::from(self.year))));
-        let line = |offset: usize| crate::diag::line_col(&self.rules.text, offset).0;
+        let line = |offset: usize| self.rules.line_text(offset);
         match engine.run(s, vars) {
             Ok(d) => {
                 if let Some(b) = d.clone().try_cast::<bool>() {
@@ -523,7 +523,7 @@ impl<'a> Env<'a> {
                 } else {
                     Err(EvalError::new(
                         format!(
-                            "脚本（规则文件第 {} 行）返回了{}，应返回数值或是/否",
+                            "脚本（{}）返回了{}，应返回数值或是/否",
                             line(s.code_offset),
                             d.type_name()
                         ),
@@ -534,7 +534,7 @@ impl<'a> Env<'a> {
             Err(err) => {
                 let at = s.code_offset + err.offset;
                 Err(EvalError::new(
-                    format!("脚本出错（规则文件第 {} 行）：{}", line(at), err.message),
+                    format!("脚本出错（{}）：{}", line(at), err.message),
                     Span::new(at, at + 1),
                 ))
             }

@@ -230,9 +230,9 @@ pub fn check_data(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure> {
             Err(e) => {
                 // A check that cannot be computed is a problem of the rule file, not of the data:
                 // say so, and never block the submission over it.
-                let line = crate::diag::line_col(&rules.text, e.span.start).0;
+                let line = rules.line_text(e.span.start);
                 out.push(CheckFailure {
-                    message: format!("规则文件第 {line} 行的数据校验无法计算：{}", e.message),
+                    message: format!("{line}的数据校验无法计算：{}", e.message),
                     detail: "这是规则文件的问题，请联系规则维护人员".to_string(),
                     severity: Severity::Warning,
                     span: c.span,
@@ -565,12 +565,13 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         Ok(o) => o,
         Err(e) => {
             res.status = Status::Error;
-            let line = crate::diag::line_col(&env.rules.text, e.span.start).0;
-            let e = if e.message.contains("规则文件第") {
+            let line = env.rules.line_text(e.span.start);
+            let e = if e.message.contains("规则文件第") || e.message.contains("规则文件 ")
+            {
                 e
             } else {
                 EvalError {
-                    message: format!("{}（规则文件第 {line} 行）", e.message),
+                    message: format!("{}（{line}）", e.message),
                     span: e.span,
                 }
             };

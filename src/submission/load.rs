@@ -150,6 +150,7 @@ pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diag
         }
     }
     sub.reference_digest = Some(reference.digest.clone());
+    sub.reference_file = Some(reference.file.clone());
     diags
 }
 
@@ -1027,7 +1028,10 @@ impl Loader<'_> {
                 continue;
             }
             let Some(decl) = self.rules.input(key) else {
-                self.unknown_data(e);
+                // A key of the rule set named by `accepts`: not used here, not an error.
+                if !self.rules.accepts_data_key(key) {
+                    self.unknown_data(e);
+                }
                 continue;
             };
             if let Some(v) = self.input_value(decl, &e.value) {
@@ -1571,6 +1575,8 @@ impl Loader<'_> {
                     .help(format!("把这一项移到 {} 下面", self.section("data"))),
                     key_span,
                 );
+            } else if self.rules.accepts_judgement_key(&key) {
+                // A judgement for the rule set named by `accepts`: not used here.
             } else {
                 let d =
                     Diagnostic::error(codes::SUB_UNKNOWN_KEY, format!("“{key}”不是规则中的评审项"))

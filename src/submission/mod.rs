@@ -46,6 +46,8 @@ pub struct Submission {
     pub digest: String,
     /// `sha256:` digest of the reference file, if one was merged.
     pub reference_digest: Option<String>,
+    /// The name of the reference file, if one was merged.
+    pub reference_file: Option<Arc<str>>,
 }
 
 /// A typed input value.

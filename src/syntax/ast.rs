@@ -39,6 +39,72 @@ pub struct File {
     pub categories: Vec<Category>,
     /// Top-level lint acknowledgements.
     pub allows: Vec<Allow>,
+    /// `remove …` declarations (only meaningful in a file that `extends` another).
+    pub removals: Vec<Removal>,
+}
+
+/// `remove indicator 7` and the like: something of the base taken out by a revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removal {
+    /// What is removed.
+    pub target: RemoveTarget,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// What a `remove` declaration names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemoveTarget {
+    /// `remove indicator N`.
+    Indicator(Spanned<u32>),
+    /// `remove input key`.
+    Input(Spanned<String>),
+    /// `remove fn name`.
+    Fn(Spanned<String>),
+    /// `remove let name`.
+    Let(Spanned<String>),
+    /// `remove check "message"`.
+    Check(Spanned<String>),
+    /// `remove category "name"`.
+    Category(Spanned<String>),
+}
+
+impl RemoveTarget {
+    /// What kind of thing is removed, in Chinese (`指标`, `输入项` …).
+    pub fn what(&self) -> &'static str {
+        match self {
+            RemoveTarget::Indicator(_) => "指标",
+            RemoveTarget::Input(_) => "输入项",
+            RemoveTarget::Fn(_) => "函数",
+            RemoveTarget::Let(_) => "定义",
+            RemoveTarget::Check(_) => "数据校验",
+            RemoveTarget::Category(_) => "一级指标",
+        }
+    }
+
+    /// The key it is found by: the number, name or message as text.
+    pub fn key(&self) -> String {
+        match self {
+            RemoveTarget::Indicator(n) => n.value.to_string(),
+            RemoveTarget::Input(s)
+            | RemoveTarget::Fn(s)
+            | RemoveTarget::Let(s)
+            | RemoveTarget::Check(s)
+            | RemoveTarget::Category(s) => s.value.clone(),
+        }
+    }
+
+    /// Where the key was written.
+    pub fn key_span(&self) -> Span {
+        match self {
+            RemoveTarget::Indicator(n) => n.span,
+            RemoveTarget::Input(s)
+            | RemoveTarget::Fn(s)
+            | RemoveTarget::Let(s)
+            | RemoveTarget::Check(s)
+            | RemoveTarget::Category(s) => s.span,
+        }
+    }
 }
 
 /// `allow CODE "reason"`: a lint finding acknowledged in place.
@@ -65,6 +131,10 @@ pub struct Header {
     pub effective: Option<Spanned<String>>,
     /// `until 2026-12-31`.
     pub until: Option<Spanned<String>>,
+    /// `extends "2023"` or `extends "sd-nmsz@2023"`: the version this file revises.
+    pub extends: Option<Spanned<String>>,
+    /// `accepts "sd-nmsz@2023"`: the rule set whose submissions this one reads.
+    pub accepts: Option<Spanned<String>>,
     /// `source "…"`.
     pub source: Option<Spanned<String>>,
     /// `points 100`: the declared total.

@@ -3,5 +3,6 @@
 
 pub mod ast;
 mod parser;
+pub mod walk;
 
 pub use parser::{MAX_CHAIN, MAX_FILE_BYTES, MAX_NESTING, parse};

@@ -147,6 +147,9 @@ const KEYWORDS: &[&str] = &[
     "version",
     "effective",
     "until",
+    "extends",
+    "accepts",
+    "remove",
     "source",
     "points",
     "category_rate",
@@ -212,6 +215,15 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::check_decl => "check",
         Rule::category => "category",
         Rule::allow => "allow",
+        Rule::remove => "remove",
+        Rule::rm_indicator => "indicator 编号",
+        Rule::rm_input => "input 键名",
+        Rule::rm_fn => "fn 名称",
+        Rule::rm_let => "let 名称",
+        Rule::rm_check => "check \"提示文字\"",
+        Rule::rm_category => "category \"名称\"",
+        Rule::h_extends => "extends",
+        Rule::h_accepts => "accepts",
         Rule::ruleset_id => "规则集编号（如 sd-nmsz）",
         Rule::string => "带引号的文字（\"…\"）",
         Rule::date => "日期（如 2023-11-01）",
@@ -495,9 +507,32 @@ impl Builder<'_> {
             Rule::check_decl => out.checks.push(self.check(pair)),
             Rule::category => out.categories.push(self.category(pair)),
             Rule::allow => out.allows.push(self.allow(pair)),
+            Rule::remove => {
+                if let Some(r) = self.removal(pair) {
+                    out.removals.push(r);
+                }
+            }
             Rule::bad_top => self.reparse(pair, Rule::top_strict),
             _ => {}
         }
+    }
+
+    fn removal(&mut self, pair: Pair<Rule>) -> Option<Removal> {
+        let span = span_of(&pair);
+        let target = pair.into_inner().next()?;
+        let rule = target.as_rule();
+        let arg = target.into_inner().next()?;
+        let name = |p: &Pair<Rule>| Spanned::new(p.as_str().to_string(), span_of(p));
+        let target = match rule {
+            Rule::rm_indicator => RemoveTarget::Indicator(self.indicator_no(arg)),
+            Rule::rm_input => RemoveTarget::Input(name(&arg)),
+            Rule::rm_fn => RemoveTarget::Fn(name(&arg)),
+            Rule::rm_let => RemoveTarget::Let(name(&arg)),
+            Rule::rm_check => RemoveTarget::Check(self.string(arg)),
+            Rule::rm_category => RemoveTarget::Category(self.string(arg)),
+            _ => return None,
+        };
+        Some(Removal { target, span })
     }
 
     fn string(&mut self, pair: Pair<Rule>) -> Spanned<String> {
@@ -616,6 +651,8 @@ impl Builder<'_> {
             version: None,
             effective: None,
             until: None,
+            extends: None,
+            accepts: None,
             source: None,
             points: None,
             category_rate: None,
@@ -644,6 +681,14 @@ impl Builder<'_> {
                 Rule::h_source => {
                     let v = inner.next().map(|p| self.string(p));
                     h.source = self.once(h.source.is_some(), "source", fspan, v);
+                }
+                Rule::h_extends => {
+                    let v = inner.next().map(|p| self.string(p));
+                    h.extends = self.once(h.extends.is_some(), "extends", fspan, v);
+                }
+                Rule::h_accepts => {
+                    let v = inner.next().map(|p| self.string(p));
+                    h.accepts = self.once(h.accepts.is_some(), "accepts", fspan, v);
                 }
                 Rule::h_points => {
                     let v = inner.next().map(|p| self.number(p));
@@ -978,22 +1023,24 @@ impl Builder<'_> {
         }
     }
 
+    fn indicator_no(&mut self, p: Pair<Rule>) -> Spanned<u32> {
+        let v = p.as_str().parse::<u32>().unwrap_or_else(|_| {
+            self.diags.push(
+                Diagnostic::error(codes::LITERAL, "指标编号过大")
+                    .at(&self.file, span_of(&p))
+                    .help("指标编号是 1 到 9999 的整数"),
+            );
+            0
+        });
+        Spanned::new(v, span_of(&p))
+    }
+
     fn indicator(&mut self, pair: Pair<Rule>, group: Option<&str>) -> Indicator {
         let span = span_of(&pair);
         let mut it = pair.into_inner();
         let no_pair = it.next();
-        let no = match &no_pair {
-            Some(p) => {
-                let v = p.as_str().parse::<u32>().unwrap_or_else(|_| {
-                    self.diags.push(
-                        Diagnostic::error(codes::LITERAL, "指标编号过大")
-                            .at(&self.file, span_of(p))
-                            .help("指标编号是 1 到 9999 的整数"),
-                    );
-                    0
-                });
-                Spanned::new(v, span_of(p))
-            }
+        let no = match no_pair {
+            Some(p) => self.indicator_no(p),
             None => Spanned::new(0, span),
         };
         let name = it

@@ -92,6 +92,7 @@ enum Top<'a> {
     Check(&'a CheckDecl),
     Category(&'a Category),
     Allow(&'a Allow),
+    Remove(&'a Removal),
 }
 
 /// A member of a category or group.
@@ -260,6 +261,7 @@ impl Printer<'_> {
                 .map(|x| (x.span.start, Top::Category(x))),
         );
         tops.extend(f.allows.iter().map(|x| (x.span.start, Top::Allow(x))));
+        tops.extend(f.removals.iter().map(|x| (x.span.start, Top::Remove(x))));
         tops.sort_by_key(|(s, _)| *s);
         self.fresh = true;
         for (i, (start, top)) in tops.iter().enumerate() {
@@ -298,6 +300,7 @@ impl Printer<'_> {
                 }
                 Top::Category(c) => self.category(c),
                 Top::Allow(a) => self.line(&allow_text(a), a.span.end),
+                Top::Remove(r) => self.line(&remove_text(r), r.span.end),
             }
         }
         self.flush(usize::MAX);
@@ -319,6 +322,20 @@ impl Printer<'_> {
         }
         if let Some(v) = &h.until {
             fields.push((v.span.start, v.span.end, format!("until {}", v.value)));
+        }
+        if let Some(v) = &h.extends {
+            fields.push((
+                v.span.start,
+                v.span.end,
+                format!("extends {}", quote(&v.value)),
+            ));
+        }
+        if let Some(v) = &h.accepts {
+            fields.push((
+                v.span.start,
+                v.span.end,
+                format!("accepts {}", quote(&v.value)),
+            ));
         }
         if let Some(v) = &h.source {
             fields.push((
@@ -693,6 +710,18 @@ fn quoted_list(list: &[Spanned<String>]) -> String {
 
 fn allow_text(a: &Allow) -> String {
     format!("allow {} {}", a.code.value, quote(&a.reason.value))
+}
+
+fn remove_text(r: &Removal) -> String {
+    let what = match &r.target {
+        RemoveTarget::Indicator(n) => format!("indicator {}", n.value),
+        RemoveTarget::Input(x) => format!("input {}", x.value),
+        RemoveTarget::Fn(x) => format!("fn {}", x.value),
+        RemoveTarget::Let(x) => format!("let {}", x.value),
+        RemoveTarget::Check(x) => format!("check {}", quote(&x.value)),
+        RemoveTarget::Category(x) => format!("category {}", quote(&x.value)),
+    };
+    format!("remove {what}")
 }
 
 fn let_text(l: &LetDecl) -> String {

@@ -39,6 +39,17 @@ pub fn erase_spans(f: &mut File) {
     }
     f.categories.iter_mut().for_each(category);
     f.allows.iter_mut().for_each(allow);
+    for r in &mut f.removals {
+        match &mut r.target {
+            RemoveTarget::Indicator(n) => s(n),
+            RemoveTarget::Input(x)
+            | RemoveTarget::Fn(x)
+            | RemoveTarget::Let(x)
+            | RemoveTarget::Check(x)
+            | RemoveTarget::Category(x) => s(x),
+        }
+        r.span = Span::default();
+    }
 }
 
 fn s<T>(x: &mut Spanned<T>) {
@@ -62,6 +73,8 @@ fn header(h: &mut Header) {
         &mut h.version,
         &mut h.effective,
         &mut h.until,
+        &mut h.extends,
+        &mut h.accepts,
         &mut h.source,
     ]
     .into_iter()

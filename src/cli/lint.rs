@@ -62,6 +62,7 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct JsonAck<'a> {
     reason: &'a str,
+    file: &'a str,
     line: usize,
 }
 
@@ -123,11 +124,23 @@ pub fn run(args: Args) -> u8 {
             }
         }
     }
+    // Date and layout findings (ZB7xx) across the linted files and the built-in versions;
+    // each file's own are acknowledged by its `allow` lines like the checks' findings.
+    let mut dates = super::rules::date_findings(&files);
+    let mut disk = super::rules::Disk::default();
     let mut sources = SourceMap::new();
     let mut reports = Vec::new();
     for (name, text) in &files {
         sources.add(name, text);
-        reports.push(lint::lint(name, text));
+        let (mine, rest): (Vec<Diagnostic>, Vec<Diagnostic>) = dates
+            .into_iter()
+            .partition(|d| d.file.as_ref() == Some(name));
+        dates = rest;
+        let report = lint::lint_with(name, text, &mut |r| disk.find(r), mine);
+        if let Some(rs) = &report.rules {
+            rs.add_sources(&mut sources);
+        }
+        reports.push(report);
     }
     let opts = RenderOptions {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -190,14 +203,22 @@ fn print_text(
             for f in acks {
                 let at = f
                     .diag
-                    .span
-                    .and_then(|s| sources.line_col(&r.file, s.start))
-                    .map(|(l, c)| format!("{l}:{c} "))
+                    .file
+                    .as_ref()
+                    .zip(f.diag.span)
+                    .and_then(|(file, s)| {
+                        let (l, c) = sources.line_col(file, s.start)?;
+                        Some(if file == &r.file {
+                            format!("{l}:{c} ")
+                        } else {
+                            format!("{file}:{l}:{c} ")
+                        })
+                    })
                     .unwrap_or_default();
                 println!("  {at}{} {}", f.diag.code, f.diag.message);
                 if let Some(a) = &f.acknowledged {
                     let line = sources
-                        .line_col(&r.file, a.span.start)
+                        .line_col(&a.file, a.span.start)
                         .map_or(String::new(), |(l, _)| format!("（第 {l} 行）"));
                     println!("    理由{line}：{}", a.reason);
                 }
@@ -266,8 +287,9 @@ fn print_json(
         for f in &r.findings {
             let ack = f.acknowledged.as_ref().map(|a| JsonAck {
                 reason: &a.reason,
+                file: &a.file,
                 line: sources
-                    .line_col(&r.file, a.span.start)
+                    .line_col(&a.file, a.span.start)
                     .map_or(0, |(l, _)| l),
             });
             let (start, end) = place(&f.diag);

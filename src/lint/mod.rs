@@ -20,7 +20,8 @@ pub mod analysis;
 
 use crate::codes;
 use crate::diag::{Diagnostic, Severity, Span};
-use crate::model::{self, RuleSet};
+use crate::model::RuleSet;
+use crate::versions;
 use crate::syntax::ast;
 use analysis::{kinds, points, uses};
 use serde::Serialize;
@@ -136,6 +137,13 @@ registry! {
     ZB615 indicator_nature_missing Warning;
     ZB616 nature_mismatch Warning;
     ZB621 input_help_missing Warning;
+    ZB701 version_duplicate Error;
+    ZB702 version_dates Error;
+    ZB703 version_overlap Error;
+    ZB704 version_gap Warning;
+    ZB705 version_no_date Warning;
+    ZB709 extends_order Warning;
+    ZB710 version_layout Warning;
 }
 
 /// The check with a code.
@@ -249,7 +257,9 @@ pub struct AllowUse {
 pub struct Ack {
     /// The reason given in the `allow`.
     pub reason: String,
-    /// Where the `allow` is.
+    /// The file the `allow` is in.
+    pub file: Arc<str>,
+    /// Where the `allow` is in that file.
     pub span: Span,
 }
 
@@ -294,18 +304,32 @@ impl Report {
     }
 }
 
-/// Lints one rule file.
+/// Lints one rule file. A file that `extends` or `accepts` another version is linted as the
+/// rule set it resolves to, with the versions it builds on taken from the built-in rules (the
+/// CLI uses [`lint_with`] to find them on disk too).
 pub fn lint(file: &Arc<str>, text: &str) -> Report {
-    let (ast, mut diags) = crate::syntax::parse(file, text);
+    lint_with(file, text, &mut versions::find_builtin, Vec::new())
+}
+
+/// Lints one rule file as the rule set it resolves to: `find` supplies each version the file
+/// `extends` or `accepts` (see [`versions::load`]). `extra` are findings about the file made
+/// elsewhere (the `ZB7…` date findings of [`versions::check_dates`], pointing into this file's
+/// own text); they are acknowledged by the file's `allow` lines like the checks' own.
+///
+/// Findings point into the file they are about: for a revision, a finding in an inherited
+/// indicator points into the base file. A top-level or header `allow` covers the file it is
+/// written in; findings about `allow` lines themselves (ZB0xx) are reported only for the linted
+/// file, since a base is linted on its own.
+pub fn lint_with(
+    file: &Arc<str>,
+    text: &str,
+    find: &mut dyn FnMut(&versions::RuleRef) -> Option<versions::RuleText>,
+    extra: Vec<Diagnostic>,
+) -> Report {
+    let (rules, diags) = versions::load(file, text, find);
     let syntax_broken = diags
         .iter()
         .any(|d| [codes::SYNTAX, codes::LITERAL, codes::LIMIT].contains(&d.code));
-    let allows = collect_allows(&ast);
-    let rules = if diags.iter().any(|d| d.code == codes::LIMIT) {
-        None
-    } else {
-        model::resolve(file, text, ast, &mut diags)
-    };
     let mut findings: Vec<Finding> = diags
         .into_iter()
         .map(|diag| Finding {
@@ -314,6 +338,10 @@ pub fn lint(file: &Arc<str>, text: &str) -> Report {
         })
         .collect();
     let Some(rs) = rules.as_ref().filter(|_| !syntax_broken) else {
+        findings.extend(extra.into_iter().map(|diag| Finding {
+            diag,
+            acknowledged: None,
+        }));
         sort(&mut findings);
         return Report {
             file: file.clone(),
@@ -322,9 +350,22 @@ pub fn lint(file: &Arc<str>, text: &str) -> Report {
             checks_skipped: syntax_broken,
         };
     };
+    // The linted file's own text within the rule set's text: the last part (or all of it).
+    let own = rs.parts.last().map_or(Span::new(0, rs.text.len()), |p| {
+        Span::new(p.offset, p.offset + p.text.len())
+    });
     let mut cx = Context::new(rs);
-    cx.allows = allows;
-    let mut found = Vec::new();
+    cx.allows = collect_allows(rs, own);
+    let mut found: Vec<Diagnostic> = extra
+        .into_iter()
+        .map(|d| match (d.span, d.file.as_ref() == Some(file)) {
+            (Some(s), true) => Diagnostic {
+                span: Some(s.offset(own.start)),
+                ..d
+            },
+            _ => d,
+        })
+        .collect();
     for check in CHECKS.iter().filter(|c| !c.about_allows()) {
         let mut sink = Sink {
             check,
@@ -333,9 +374,10 @@ pub fn lint(file: &Arc<str>, text: &str) -> Report {
         };
         (check.run)(&cx, &mut sink);
     }
+    let mut local = Vec::new();
     for diag in found {
-        let acknowledged = acknowledge(&mut cx.allows, &diag);
-        findings.push(Finding { diag, acknowledged });
+        let acknowledged = acknowledge(&mut cx.allows, file, &diag);
+        local.push(Finding { diag, acknowledged });
     }
     let mut about_allows = Vec::new();
     for check in CHECKS.iter().filter(|c| c.about_allows()) {
@@ -346,11 +388,31 @@ pub fn lint(file: &Arc<str>, text: &str) -> Report {
         };
         (check.run)(&cx, &mut sink);
     }
-    findings.extend(about_allows.into_iter().map(|diag| Finding {
-        diag,
-        acknowledged: None,
+    let in_own = |d: &Diagnostic| {
+        d.span
+            .is_none_or(|s| own.start <= s.start && s.start <= own.end)
+    };
+    local.extend(
+        about_allows
+            .into_iter()
+            .filter(|d| in_own(d))
+            .map(|diag| Finding {
+                diag,
+                acknowledged: None,
+            }),
+    );
+    sort(&mut local);
+    findings.extend(local.into_iter().map(|f| Finding {
+        diag: rs.localize(f.diag),
+        acknowledged: f.acknowledged.map(|a| {
+            let (file, span) = rs.place(a.span);
+            Ack {
+                file,
+                span,
+                ..a
+            }
+        }),
     }));
-    sort(&mut findings);
     Report {
         file: file.clone(),
         rules,
@@ -366,36 +428,63 @@ fn sort(findings: &mut [Finding]) {
     });
 }
 
-/// Every `allow` in the file with the block it covers.
-fn collect_allows(file: &ast::File) -> Vec<AllowUse> {
+/// Every `allow` of the rule set with the block it covers. Top-level and header `allow`s cover
+/// the file they are written in: all of the rule set for the linted file (`own`, where its text
+/// is), their own text for a base. Top-level `allow`s are not kept in the rule set, so each
+/// file's are read from its text again.
+fn collect_allows(rs: &RuleSet, own: Span) -> Vec<AllowUse> {
+    let file_scope = |at: Span| {
+        if own.start <= at.start && at.start <= own.end {
+            return None;
+        }
+        rs.parts
+            .iter()
+            .map(|p| Span::new(p.offset, p.offset + p.text.len()))
+            .find(|s| s.start <= at.start && at.start <= s.end)
+    };
     let mut out = Vec::new();
-    let mut add = |allows: &[ast::Allow], scope: Option<Span>| {
+    let mut add = |allows: &[ast::Allow], scope: Option<Option<Span>>| {
         for a in allows {
             out.push(AllowUse {
                 allow: a.clone(),
-                scope,
+                scope: scope.unwrap_or_else(|| file_scope(a.span)),
                 used: false,
             });
         }
     };
-    add(&file.allows, None);
-    if let Some(h) = &file.header {
-        add(&h.allows, None);
+    let texts: Vec<(usize, &str)> = if rs.parts.is_empty() {
+        vec![(0, &*rs.text)]
+    } else {
+        rs.parts.iter().map(|p| (p.offset, &*p.text)).collect()
+    };
+    for (offset, text) in texts {
+        let (tree, _) = crate::syntax::parse(&rs.file, text);
+        let shifted: Vec<ast::Allow> = tree
+            .allows
+            .into_iter()
+            .map(|a| ast::Allow {
+                code: ast::Spanned::new(a.code.value, a.code.span.offset(offset)),
+                reason: ast::Spanned::new(a.reason.value, a.reason.span.offset(offset)),
+                span: a.span.offset(offset),
+            })
+            .collect();
+        add(&shifted, None);
     }
-    for i in &file.inputs {
-        add(&i.allows, Some(i.span));
+    add(&rs.header.allows, None);
+    for i in &rs.inputs {
+        add(&i.allows, Some(Some(i.span)));
     }
-    for c in &file.categories {
-        add(&c.allows, Some(c.span));
+    for c in &rs.categories {
+        add(&c.allows, Some(Some(c.span)));
         for ind in &c.indicators {
-            add(&ind.allows, Some(ind.span));
+            add(&ind.allows, Some(Some(ind.span)));
         }
     }
     out
 }
 
 /// Finds the innermost `allow` that covers a finding and marks it used.
-fn acknowledge(allows: &mut [AllowUse], d: &Diagnostic) -> Option<Ack> {
+fn acknowledge(allows: &mut [AllowUse], file: &Arc<str>, d: &Diagnostic) -> Option<Ack> {
     let covers = |a: &AllowUse| {
         a.allow.code.value.eq_ignore_ascii_case(d.code)
             && match (a.scope, d.span) {
@@ -412,8 +501,15 @@ fn acknowledge(allows: &mut [AllowUse], d: &Diagnostic) -> Option<Ack> {
     best.used = true;
     Some(Ack {
         reason: best.allow.reason.value.clone(),
+        file: file.clone(),
         span: best.allow.span,
     })
+}
+
+/// Codes that are errors of reading a rule file rather than checks: `E…`, and the `ZB7…` codes
+/// of building a rule set from versions that have no entry in [`CHECKS`].
+fn is_error_code(code: &str) -> bool {
+    code.starts_with('E') || (code.starts_with("ZB7") && check(code).is_none())
 }
 
 /// The catalogue as a Markdown page: `docs/lint.md`.
@@ -431,9 +527,9 @@ pub fn docs_markdown() -> String {
          被确认的问题仍会列出（标明“已确认”和理由），不会悄悄消失；没有确认任何问题的 allow 本身也是问题（ZB002）。\n\n",
     );
     s.push_str("## 总览\n\n| 代码 | 名称 | 级别 | 说明 |\n|---|---|---|---|\n");
-    for (code, what) in codes::ALL.iter().filter(|(c, _)| c.starts_with('E')) {
+    for (code, what) in codes::ALL.iter().filter(|(c, _)| is_error_code(c)) {
         s.push_str(&format!(
-            "| {code} | — | error | {what}（解析和名称检查，不能用 allow 确认） |\n"
+            "| {code} | — | error | {what}（解析、名称和版本合成检查，不能用 allow 确认） |\n"
         ));
     }
     for c in CHECKS {
@@ -488,8 +584,8 @@ pub fn docs_markdown() -> String {
             }
         }
     }
-    s.push_str("\n## 错误代码（E…）\n\n解析和名称检查发现的错误。规则文件有这些错误时无法使用（`zhibiao eval` 拒绝评估），也不能用 allow 确认。\n\n| 代码 | 说明 |\n|---|---|\n");
-    for (code, what) in codes::ALL.iter().filter(|(c, _)| c.starts_with('E')) {
+    s.push_str("\n## 错误代码（E…，ZB706–ZB708、ZB711）\n\n解析、名称检查和版本合成（`extends`、`accepts`，见 docs/versions.md）发现的错误。规则文件有这些错误时无法使用（`zhibiao eval` 拒绝评估），也不能用 allow 确认。\n\n| 代码 | 说明 |\n|---|---|\n");
+    for (code, what) in codes::ALL.iter().filter(|(c, _)| is_error_code(c)) {
         s.push_str(&format!("| {code} | {what} |\n"));
     }
     s

@@ -2,6 +2,7 @@
 //! by glob), its documentation has the fixed sections, its example fires and its "instead" does
 //! not, docs/lint.md is generated from the same comments, and the shipped rules lint clean.
 
+use std::path::Path;
 use std::sync::Arc;
 use zhibiao::diag::{RenderOptions, Severity, SourceMap, render};
 use zhibiao::lint::{CHECKS, Finding, lint};
@@ -335,4 +336,64 @@ fn numbers_at_the_edge_of_exact_arithmetic_do_not_break_the_analyses() {
     assert!(!report.checks_skipped, "{:#?}", report.findings);
     let codes: Vec<&str> = report.findings.iter().map(|f| f.diag.code).collect();
     assert!(codes.contains(&"ZB301"), "{codes:?}");
+}
+
+#[test]
+fn date_findings_are_acknowledged_by_allow_like_the_checks() {
+    let name: Arc<str> = Arc::from("rules/demo/1.zb");
+    let text = "ruleset demo \"示例\" {\n  version \"1\"\n  source \"示例\"\n  pass total >= 1\n  // 示例：故意不写生效日期。\n  allow ZB705 \"示例没有生效日期\"\n  allow ZB602 \"示例没有生效日期\"\n}\n\ncategory \"促进发展\" points 1 {\n  indicator 1 \"示例指标\" points 1 {\n    nature 定性\n    rule \"专家评估。\"\n    method \"资料审查\"\n    sources \"创建对象提供\"\n    owners \"市场监管局\"\n    score judged\n  }\n}\n";
+    let texts = [zhibiao::versions::RuleText {
+        name: name.clone(),
+        text: Arc::from(text),
+    }];
+    let dates = zhibiao::versions::check_dates(&zhibiao::versions::catalog(&texts));
+    assert!(dates.iter().any(|d| d.code == "ZB705"), "{dates:#?}");
+    let with = |text: &str| {
+        zhibiao::lint::lint_with(
+            &name,
+            text,
+            &mut zhibiao::versions::find_builtin,
+            dates.clone(),
+        )
+    };
+    let report = with(text);
+    let open: Vec<_> = report.open(Severity::Warning).collect();
+    assert!(open.is_empty(), "{open:#?}");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.diag.code == "ZB705" && f.acknowledged.is_some())
+    );
+    // Without the allow the finding is open.
+    let bare = text.replace("  allow ZB705 \"示例没有生效日期\"\n", "");
+    let report = with(&bare);
+    assert!(
+        report
+            .open(Severity::Warning)
+            .any(|f| f.diag.code == "ZB705")
+    );
+}
+
+#[test]
+fn a_revision_is_linted_as_the_rule_set_it_resolves_to() {
+    let path = "tests/fixtures/versions/sd-nmsz/2025.zb";
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .expect("revision");
+    let report = lint(&Arc::from(path), &text);
+    let rules = report.rules.as_ref().expect("resolved");
+    assert_eq!(rules.indicators().count(), 42);
+    let errors: Vec<_> = report.open(Severity::Error).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The base's acknowledged findings point into the base file, with its reasons.
+    let inherited: Vec<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.acknowledged.as_ref())
+        .collect();
+    assert!(!inherited.is_empty());
+    assert!(
+        inherited.iter().all(|a| a.file.contains("2023")),
+        "{inherited:#?}"
+    );
 }

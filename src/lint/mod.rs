@@ -21,8 +21,8 @@ pub mod analysis;
 use crate::codes;
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::model::RuleSet;
-use crate::versions;
 use crate::syntax::ast;
+use crate::versions;
 use analysis::{kinds, points, uses};
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -137,13 +137,6 @@ registry! {
     ZB615 indicator_nature_missing Warning;
     ZB616 nature_mismatch Warning;
     ZB621 input_help_missing Warning;
-    ZB701 version_duplicate Error;
-    ZB702 version_dates Error;
-    ZB703 version_overlap Error;
-    ZB704 version_gap Warning;
-    ZB705 version_no_date Warning;
-    ZB709 extends_order Warning;
-    ZB710 version_layout Warning;
 }
 
 /// The check with a code.
@@ -406,11 +399,7 @@ pub fn lint_with(
         diag: rs.localize(f.diag),
         acknowledged: f.acknowledged.map(|a| {
             let (file, span) = rs.place(a.span);
-            Ack {
-                file,
-                span,
-                ..a
-            }
+            Ack { file, span, ..a }
         }),
     }));
     Report {
@@ -506,10 +495,30 @@ fn acknowledge(allows: &mut [AllowUse], file: &Arc<str>, d: &Diagnostic) -> Opti
     })
 }
 
+/// The version and date findings that compare a file with the other versions of its set
+/// ([`versions::check_dates`]). They are not in [`CHECKS`] because no single file shows them:
+/// `zhibiao lint` takes them from `check_dates` over all the files it lints (and the built-in
+/// versions) and hands each file its own through [`lint_with`]. Like the checks' findings, they
+/// can be acknowledged with `allow`.
+pub static DATE_CODES: &[(&str, Severity)] = &[
+    (codes::VERSION_DUPLICATE, Severity::Error),
+    (codes::VERSION_DATES, Severity::Error),
+    (codes::VERSION_OVERLAP, Severity::Error),
+    (codes::VERSION_GAP, Severity::Warning),
+    (codes::VERSION_NO_DATE, Severity::Warning),
+    (codes::EXTENDS_ORDER, Severity::Warning),
+    (codes::VERSION_LAYOUT, Severity::Warning),
+];
+
+/// Whether `code` is one of the [`DATE_CODES`].
+pub fn is_date_code(code: &str) -> bool {
+    DATE_CODES.iter().any(|(c, _)| c.eq_ignore_ascii_case(code))
+}
+
 /// Codes that are errors of reading a rule file rather than checks: `E…`, and the `ZB7…` codes
-/// of building a rule set from versions that have no entry in [`CHECKS`].
+/// of building a rule set from its versions (`extends`, `accepts`).
 fn is_error_code(code: &str) -> bool {
-    code.starts_with('E') || (code.starts_with("ZB7") && check(code).is_none())
+    code.starts_with('E') || (code.starts_with("ZB7") && !is_date_code(code))
 }
 
 /// The catalogue as a Markdown page: `docs/lint.md`.
@@ -583,6 +592,16 @@ pub fn docs_markdown() -> String {
                 }
             }
         }
+    }
+    s.push_str("\n## ZB7xx 版本与日期\n\n这些问题要把一个文件与同一规则集的其他版本（包括内置版本）放在一起才看得出，所以没有单个文件的示例：\
+         `zhibiao lint` 把被检查的文件和内置版本一起对照后报告，`zhibiao rules` 也列出它们。\
+         可以像其他检查项一样用 `allow 代码 \"理由\"` 确认（写在文件顶层或 ruleset 头里）。详见 docs/versions.md。\n\n| 代码 | 级别 | 说明 |\n|---|---|---|\n");
+    for (code, severity) in DATE_CODES {
+        let what = codes::ALL
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or("", |(_, w)| *w);
+        s.push_str(&format!("| {code} | {severity} | {what} |\n"));
     }
     s.push_str("\n## 错误代码（E…，ZB706–ZB708、ZB711）\n\n解析、名称检查和版本合成（`extends`、`accepts`，见 docs/versions.md）发现的错误。规则文件有这些错误时无法使用（`zhibiao eval` 拒绝评估），也不能用 allow 确认。\n\n| 代码 | 说明 |\n|---|---|\n");
     for (code, what) in codes::ALL.iter().filter(|(c, _)| is_error_code(c)) {

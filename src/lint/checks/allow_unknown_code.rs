@@ -34,7 +34,7 @@
 
 use crate::codes;
 use crate::diag::suggest;
-use crate::lint::{CHECKS, Context, Sink, check};
+use crate::lint::{CHECKS, Context, Sink, check, is_date_code};
 
 pub(crate) fn run(cx: &Context, out: &mut Sink) {
     for a in &cx.allows {
@@ -42,10 +42,14 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
         let span = a.allow.code.span;
         let d = match check(code) {
             Some(c) if c.code.starts_with("ZB0") => out
-                .at(span, format!("{} 是关于 allow 本身的检查，不能用 allow 确认", c.code))
+                .at(
+                    span,
+                    format!("{} 是关于 allow 本身的检查，不能用 allow 确认", c.code),
+                )
                 .label("不能确认")
                 .help("修正这条 allow：写对代码、写上理由，或删除它"),
             Some(_) => continue,
+            None if is_date_code(code) => continue,
             None if codes::ALL.iter().any(|(c, _)| c.eq_ignore_ascii_case(code)) => out
                 .at(span, format!("{code} 是错误，不能用 allow 确认"))
                 .label("错误不能确认")

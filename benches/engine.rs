@@ -14,6 +14,8 @@
 //!
 //! Run with `cargo bench --bench engine`.
 
+// The bench only times the native scorer; `tests/native_agrees.rs` reads its fields.
+#[allow(dead_code)]
 #[path = "common/native.rs"]
 mod native;
 

@@ -62,6 +62,27 @@ pub fn assess_loaded(
     reference: Option<Input>,
     strict: bool,
 ) -> Outcome {
+    assess_in(rules, loaded, reference, strict, true)
+}
+
+/// Like [`assess_loaded`], scoring without explanations ([`eval::evaluate_scores`]): for batches
+/// that keep only a ranking. The outcome's evaluation has the same scores and verdict.
+pub fn assess_loaded_scores(
+    rules: &RuleSet,
+    loaded: (Option<Submission>, Vec<Diagnostic>),
+    reference: Option<Input>,
+    strict: bool,
+) -> Outcome {
+    assess_in(rules, loaded, reference, strict, false)
+}
+
+fn assess_in(
+    rules: &RuleSet,
+    loaded: (Option<Submission>, Vec<Diagnostic>),
+    reference: Option<Input>,
+    strict: bool,
+    explain: bool,
+) -> Outcome {
     let (sub, mut problems) = loaded;
     let Some(mut sub) = sub else {
         return Outcome::Unusable(problems);
@@ -90,7 +111,11 @@ pub fn assess_loaded(
     if !failed.is_empty() {
         return Outcome::Unusable(failed);
     }
-    let evaluation = eval::evaluate(rules, &sub);
+    let evaluation = if explain {
+        eval::evaluate(rules, &sub)
+    } else {
+        eval::evaluate_scores(rules, &sub)
+    };
     if strict {
         let mut strict = Vec::new();
         for m in evaluation.missing() {

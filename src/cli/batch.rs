@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use zhibiao::assess::{Input, Outcome, assess_loaded};
+use zhibiao::assess::{Input, Outcome, assess_loaded, assess_loaded_scores};
 use zhibiao::batch::{self, FailedRow, RankRow};
 use zhibiao::diag::{self, Diagnostic, SourceMap};
 use zhibiao::eval::Evaluation;
@@ -212,7 +212,8 @@ fn ruleset_mismatch(rules: &RuleSet, sub: &Submission) -> Option<Diagnostic> {
     )
 }
 
-fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool) -> Done {
+/// Scores one job; without `explain` the evaluation carries scores only (enough for a ranking).
+fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, explain: bool) -> Done {
     let name = job.name();
     let mut sources = SourceMap::new();
     if let Some(r) = reference {
@@ -269,7 +270,12 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool) -> D
             sources,
         };
     }
-    match assess_loaded(rules, loaded, reference, strict) {
+    let outcome = if explain {
+        assess_loaded(rules, loaded, reference, strict)
+    } else {
+        assess_loaded_scores(rules, loaded, reference, strict)
+    };
+    match outcome {
         Outcome::Scored {
             submission,
             evaluation,
@@ -413,7 +419,8 @@ pub fn run(args: EvalArgs) -> u8 {
     let done: Vec<Done> = jobs
         .into_par_iter()
         .map(|job| {
-            let d = match score(&rules, job, reference_input, args.strict) {
+            let explain = args.out_dir.is_some();
+            let d = match score(&rules, job, reference_input, args.strict, explain) {
                 Done::Scored {
                     name,
                     sub,

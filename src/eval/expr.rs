@@ -53,6 +53,9 @@ pub(crate) struct Env<'a> {
     /// Told every comparison's outcome, for boundary coverage (`zhibiao test`); `None` costs
     /// nothing.
     pub probe: Option<&'a mut dyn super::Probe>,
+    /// Whether to write explanations; when false, the `describe` family returns empty text
+    /// without evaluating anything (scores only, for batches).
+    pub explain: bool,
 }
 
 impl<'a> Env<'a> {
@@ -66,6 +69,7 @@ impl<'a> Env<'a> {
             globals: HashMap::new(),
             depth: 0,
             probe: None,
+            explain: true,
         }
     }
 
@@ -544,6 +548,9 @@ impl<'a> Env<'a> {
     /// Describes a condition with the values substituted, e.g.
     /// `网络交易经营者数量 1,500户 ≤ 市场主体数量 12,000户`.
     pub fn describe(&mut self, e: &Expr) -> String {
+        if !self.explain {
+            return String::new();
+        }
         match &e.kind {
             ExprKind::Cmp(op, a, b) => {
                 // A condition that holds is shown with the rule's operator; one that fails with
@@ -600,6 +607,9 @@ impl<'a> Env<'a> {
 
     /// Describes a value with its label: `市场主体数量 12,000户`.
     pub fn describe_operand(&mut self, e: &Expr) -> String {
+        if !self.explain {
+            return String::new();
+        }
         let shown = match self.eval(e) {
             Ok(v) => v.show(),
             Err(err) => format!("（无法计算：{}）", err.message),

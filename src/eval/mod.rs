@@ -330,6 +330,21 @@ pub fn evaluate_probed<'a>(
 ) -> Evaluation {
     let mut env = Env::new(rules, sub);
     env.probe = probe;
+    evaluate_in(env)
+}
+
+/// Scores a submission without writing explanations: the same scores, statuses, item states,
+/// missing data, categories, pass conditions and verdict as [`evaluate`], but every indicator's
+/// `explanation` is empty and items' `detail` texts are left out. For batches that keep only a
+/// ranking, and for benchmarks; reports need [`evaluate`].
+pub fn evaluate_scores(rules: &RuleSet, sub: &Submission) -> Evaluation {
+    let mut env = Env::new(rules, sub);
+    env.explain = false;
+    evaluate_in(env)
+}
+
+fn evaluate_in(mut env: Env) -> Evaluation {
+    let (rules, sub) = (env.rules, env.sub);
     let mut indicators = Vec::new();
     for (cat, ind) in rules.indicators() {
         indicators.push(indicator(&mut env, &cat.name.value, ind));
@@ -812,15 +827,22 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                             .score
                             .add(award_n)
                             .map_err(|e| EvalError::new(e.to_string(), cond.span))?;
-                        o.lines
-                            .push(format!("{y}年：{text}，符合，得 {} 分", plain(award.value)));
+                        if env.explain {
+                            o.lines
+                                .push(format!("{y}年：{text}，符合，得 {} 分", plain(award.value)));
+                        }
                     }
-                    Ok(false) => o.lines.push(format!("{y}年：{text}，不符合，不得分")),
+                    Ok(false) if env.explain => {
+                        o.lines.push(format!("{y}年：{text}，不符合，不得分"))
+                    }
+                    Ok(false) => {}
                     Err(Val::Missing(m)) => {
-                        let names: Vec<String> =
-                            m.iter().map(|r| missing_label(env.rules, r)).collect();
-                        o.lines
-                            .push(format!("{y}年：缺少 {}，无法判断", names.join("、")));
+                        if env.explain {
+                            let names: Vec<String> =
+                                m.iter().map(|r| missing_label(env.rules, r)).collect();
+                            o.lines
+                                .push(format!("{y}年：缺少 {}，无法判断", names.join("、")));
+                        }
                         for r in m {
                             if !o.missing.contains(&r) {
                                 o.missing.push(r);
@@ -879,18 +901,20 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                         }
                     }
                 };
-                let value_part = if any_award.is_some() {
-                    String::new()
-                } else {
-                    format!("（{}分）", plain(points))
-                };
-                o.lines.push(format!(
-                    "{}. {}{value_part}：{}——{}",
-                    it.no.value,
-                    it.text.value,
-                    r.state.word(),
-                    r.detail
-                ));
+                if env.explain {
+                    let value_part = if any_award.is_some() {
+                        String::new()
+                    } else {
+                        format!("（{}分）", plain(points))
+                    };
+                    o.lines.push(format!(
+                        "{}. {}{value_part}：{}——{}",
+                        it.no.value,
+                        it.text.value,
+                        r.state.word(),
+                        r.detail
+                    ));
+                }
                 if r.state == ItemState::Met {
                     met.push(it.no.value);
                 }
@@ -1053,8 +1077,8 @@ fn judged_item(
             ),
         },
     };
-    let mut detail = detail;
-    if let Some(j) = j {
+    let mut detail = if env.explain { detail } else { String::new() };
+    if let Some(j) = j.filter(|_| env.explain) {
         if !j.evidence.is_empty() {
             detail.push_str(&format!("；证据：{}", j.evidence.join("、")));
         } else if state == ItemState::Met {

@@ -1,0 +1,112 @@
+//! Benchmarks of the engine against a hand-written native scorer (criterion).
+//!
+//! Rows (see docs/performance.md):
+//! - `eval/engine`: score one validated submission against the official index, rules loaded;
+//! - `eval/engine-scores`: the same without explanations (`eval::evaluate_scores`, what batches
+//!   use);
+//! - `eval/native`: the same with the hand-written Rust scorer in `common/native.rs`;
+//! - `eval/rhai`: the same with `fixtures/sd-nmsz-rhai.zb`, where every data-driven indicator
+//!   scores through an embedded Rhai script;
+//! - `assess/toml`: the whole in-process job for one TOML submission (read, validate, check,
+//!   score);
+//! - `rules/load` and `rules/lint`: parse and check, and parse, check and lint, the official
+//!   index.
+//!
+//! Run with `cargo bench --bench engine`.
+
+// The bench only times the native scorer; `tests/native_agrees.rs` reads its fields.
+#[allow(dead_code)]
+#[path = "common/native.rs"]
+mod native;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::sync::Arc;
+use zhibiao::assess::{Input, Request, assess};
+use zhibiao::eval;
+use zhibiao::model::RuleSet;
+use zhibiao::submission::{self, Format, Submission};
+
+const PASS: &str = include_str!("../examples/pass.toml");
+const REFERENCE: &str = include_str!("../examples/province-2024.toml");
+const RHAI_RULES: &str = include_str!("fixtures/sd-nmsz-rhai.zb");
+
+fn rules_from(name: &str, text: &str) -> RuleSet {
+    let (rules, diags) = zhibiao::model::load(&Arc::from(name), text);
+    assert!(!zhibiao::diag::has_errors(&diags), "{name}: {diags:?}");
+    rules.expect("rules")
+}
+
+fn official_text() -> &'static str {
+    zhibiao::builtin::default_file().text
+}
+
+fn submission(rules: &RuleSet) -> Submission {
+    let (sub, diags) = submission::load(rules, &Arc::from("pass.toml"), PASS, Format::Toml);
+    assert!(!zhibiao::diag::has_errors(&diags));
+    let mut sub = sub.expect("usable");
+    let rname: Arc<str> = Arc::from("province-2024.toml");
+    let (reference, _) = submission::load_reference(rules, &rname, REFERENCE, Format::Toml);
+    let merged = submission::merge_reference(&mut sub, &reference.expect("reference"));
+    assert!(!zhibiao::diag::has_errors(&merged));
+    sub
+}
+
+fn benches(c: &mut Criterion) {
+    let official = rules_from("2023.zb", official_text());
+    let rhai = rules_from("sd-nmsz-rhai.zb", RHAI_RULES);
+    let sub = submission(&official);
+    let rhai_sub = submission(&rhai);
+    let name: Arc<str> = Arc::from("pass.toml");
+    let rname: Arc<str> = Arc::from("province-2024.toml");
+
+    let mut g = c.benchmark_group("eval");
+    g.bench_function("engine", |b| {
+        b.iter(|| eval::evaluate(black_box(&official), black_box(&sub)))
+    });
+    g.bench_function("engine-scores", |b| {
+        b.iter(|| eval::evaluate_scores(black_box(&official), black_box(&sub)))
+    });
+    g.bench_function("native", |b| b.iter(|| native::score(black_box(&sub))));
+    g.bench_function("rhai", |b| {
+        b.iter(|| eval::evaluate(black_box(&rhai), black_box(&rhai_sub)))
+    });
+    g.bench_function("rhai-scores", |b| {
+        b.iter(|| eval::evaluate_scores(black_box(&rhai), black_box(&rhai_sub)))
+    });
+    g.finish();
+
+    c.bench_function("assess/toml", |b| {
+        b.iter(|| {
+            assess(
+                black_box(&official),
+                Request {
+                    submission: Input {
+                        name: &name,
+                        text: black_box(PASS),
+                        format: Format::Toml,
+                    },
+                    reference: Some(Input {
+                        name: &rname,
+                        text: REFERENCE,
+                        format: Format::Toml,
+                    }),
+                    strict: false,
+                },
+            )
+        })
+    });
+
+    let file: Arc<str> = Arc::from("2023.zb");
+    let mut g = c.benchmark_group("rules");
+    g.bench_function("load", |b| {
+        b.iter(|| zhibiao::model::load(&file, black_box(official_text())))
+    });
+    g.bench_function("lint", |b| {
+        b.iter(|| zhibiao::lint::lint(&file, black_box(official_text())))
+    });
+    g.finish();
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);

@@ -263,6 +263,11 @@ pub fn digest(text: &str) -> String {
     format!("sha256:{hex}")
 }
 
+/// The most indicators one rule set may have.
+pub const MAX_INDICATORS: usize = 1_000;
+/// The most inputs one rule set may declare.
+pub const MAX_INPUTS: usize = 2_000;
+
 /// Parses and resolves one rule file. Returns the rule set (even with errors, if a header was
 /// found) and every diagnostic. A file that `extends` or `accepts` another version finds it
 /// among the built-in rule files; to look elsewhere too, use [`crate::versions::load`].
@@ -290,11 +295,46 @@ pub fn resolve(
         return None;
     };
     r.header(&header, &ast.categories);
+    let indicators: usize = ast.categories.iter().map(|c| c.indicators.len()).sum();
+    if indicators > MAX_INDICATORS || ast.inputs.len() > MAX_INPUTS {
+        r.err(
+            Diagnostic::error(
+                codes::LIMIT,
+                format!(
+                    "规则文件有 {indicators} 个指标、{} 个输入项，超过上限（最多 {MAX_INDICATORS} 个指标、{MAX_INPUTS} 个输入项）",
+                    ast.inputs.len()
+                ),
+            )
+            .in_file(file)
+            .help("检查文件是否被重复粘贴；确实需要时，把指标体系拆成几个规则集"),
+        );
+        return None;
+    }
+
+    // Every sum of points or scores stays within the exact decimal range if the declared
+    // points do.
+    let points = ast.categories.iter().try_fold(Decimal::ZERO, |sum, c| {
+        c.indicators
+            .iter()
+            .try_fold(sum.checked_add(c.points.value)?, |s, i| {
+                s.checked_add(i.points.value)
+            })
+    });
+    if points.is_none() {
+        r.err(
+            Diagnostic::error(codes::LIMIT, "分值之和超出了可精确计算的数值范围")
+                .in_file(file)
+                .help("检查各类、各指标的分值是否多写了数字"),
+        );
+        return None;
+    }
 
     let mut input_index = HashMap::new();
     for (i, inp) in ast.inputs.iter().enumerate() {
         if let Some(prev) = input_index.insert(inp.name.value.clone(), i) {
-            r.dup(&inp.name, ast.inputs[prev].name.span, "输入项");
+            if let Some(first) = ast.inputs.get(prev) {
+                r.dup(&inp.name, first.name.span, "输入项");
+            }
             input_index.insert(inp.name.value.clone(), prev);
         }
         r.input(inp);

@@ -342,12 +342,12 @@ pub fn evaluate_probed<'a>(
             .iter()
             .filter(|r| r.category == cat.name.value)
             .map(|r| r.score)
-            .sum::<Decimal>();
+            .fold(Decimal::ZERO, Decimal::saturating_add);
         let indicator_points = cat
             .indicators
             .iter()
             .map(|i| i.points.value)
-            .sum::<Decimal>();
+            .fold(Decimal::ZERO, Decimal::saturating_add);
         let score = match rules.cap_basis() {
             Basis::Declared => raw.min(cat.points.value),
             Basis::Indicators => raw.min(indicator_points),
@@ -373,12 +373,21 @@ pub fn evaluate_probed<'a>(
             passed: None,
         });
     }
-    let total: Decimal = categories.iter().map(|c| c.score).sum();
-    let max = rules
-        .header
-        .points
-        .as_ref()
-        .map_or_else(|| categories.iter().map(|c| c.points).sum(), |p| p.value);
+    // Saturating: points near the decimal range's end must not overflow (the checker refuses
+    // such rule sets; this keeps the evaluator total on its own).
+    let total: Decimal = categories
+        .iter()
+        .map(|c| c.score)
+        .fold(Decimal::ZERO, Decimal::saturating_add);
+    let max = rules.header.points.as_ref().map_or_else(
+        || {
+            categories
+                .iter()
+                .map(|c| c.points)
+                .fold(Decimal::ZERO, Decimal::saturating_add)
+        },
+        |p| p.value,
+    );
 
     let mut conditions = Vec::new();
     for cond in &rules.header.pass {

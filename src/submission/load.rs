@@ -1201,7 +1201,8 @@ impl Loader<'_> {
             )
             .label("太长")
             .help("检查是否误把别的数据粘贴了进来"),
-            span,
+            // Only where the list starts: showing all of it would print thousands of lines.
+            span.map(|s| Span::new(s.start, s.start.saturating_add(1).min(s.end))),
         );
     }
 

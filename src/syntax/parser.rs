@@ -92,10 +92,10 @@ fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     let (mut in_str, mut in_script) = (false, false);
-    while i < bytes.len() {
-        let b = bytes[i];
+    let rest = |i: usize| bytes.get(i..).unwrap_or_default();
+    while let Some(&b) = bytes.get(i) {
         if in_script {
-            if bytes[i..].starts_with(b"```") {
+            if rest(i).starts_with(b"```") {
                 in_script = false;
                 i += 3;
                 continue;
@@ -106,7 +106,7 @@ fn too_deep(text: &str) -> Option<usize> {
             } else if b == b'"' {
                 in_str = false;
             }
-        } else if bytes[i..].starts_with(b"```") {
+        } else if rest(i).starts_with(b"```") {
             in_script = true;
             i += 3;
             continue;

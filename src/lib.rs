@@ -16,6 +16,8 @@
 #![warn(missing_docs)]
 // No input may panic the library: no unwrap/expect/panic, no indexing that can go out of bounds.
 // Tests may (they are built with cfg(test)).
+// Diagnostics are the error type and are large; they are returned once per problem, not in loops.
+#![allow(clippy::result_large_err)]
 #![cfg_attr(
     not(test),
     deny(
@@ -50,7 +52,8 @@ pub mod generate;
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    clippy::collapsible_if
 )]
 pub mod lint;
 pub mod model;

@@ -1,5 +1,8 @@
 //! The `zhibiao` command line: reads files, calls the library, prints reports and diagnostics.
 
+// Diagnostics are the error type and are large; they are returned once per problem.
+#![allow(clippy::result_large_err)]
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -407,7 +407,6 @@ pub fn resolve(
             r.indicator(ind, &ctx, &mut judgements, &mut computed_items);
         }
     }
-    drop(ctx);
 
     let part = RulePart {
         name: file.clone(),
@@ -467,14 +466,14 @@ impl Resolver<'_> {
     }
 
     fn header(&mut self, h: &ast::Header, cats: &[ast::Category]) {
-        if let Some(b) = &h.category_rate {
-            if b.value == Basis::None {
-                self.err(
+        if let Some(b) = &h.category_rate
+            && b.value == Basis::None
+        {
+            self.err(
                     Diagnostic::error(codes::MISUSE, "category_rate 只能是 declared 或 indicators")
                         .at(&self.file, b.span)
                         .help("declared：得分率 = 得分 / 一级指标声明分值；indicators：得分率 = 得分 / 所含指标分值之和"),
                 );
-            }
         }
         if h.pass.is_empty() {
             self.err(
@@ -484,20 +483,18 @@ impl Resolver<'_> {
             );
         }
         for c in &h.pass {
-            if let ast::PassSubject::Category(name, _) = &c.subject {
-                if !cats.iter().any(|k| k.name.value == name.value) {
-                    let mut d = Diagnostic::error(
-                        codes::UNKNOWN_CATEGORY,
-                        format!("合格规则中的一级指标“{}”不存在", name.value),
-                    )
-                    .at(&self.file, name.span);
-                    if let Some(s) =
-                        suggest(&name.value, cats.iter().map(|k| k.name.value.as_str()))
-                    {
-                        d = d.help(format!("是否想写“{s}”？"));
-                    }
-                    self.err(d);
+            if let ast::PassSubject::Category(name, _) = &c.subject
+                && !cats.iter().any(|k| k.name.value == name.value)
+            {
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_CATEGORY,
+                    format!("合格规则中的一级指标“{}”不存在", name.value),
+                )
+                .at(&self.file, name.span);
+                if let Some(s) = suggest(&name.value, cats.iter().map(|k| k.name.value.as_str())) {
+                    d = d.help(format!("是否想写“{s}”？"));
                 }
+                self.err(d);
             }
         }
     }
@@ -517,14 +514,14 @@ impl Resolver<'_> {
                     .help("删除单位"),
             );
         }
-        if inp.kind.value == ScalarKind::Percent {
-            if let Some(u) = &inp.unit {
-                self.err(
-                    Diagnostic::error(codes::MISUSE, "百分比不能带单位")
-                        .at(&self.file, u.span)
-                        .help("删除单位，百分比写成 96.5% 或 0.965"),
-                );
-            }
+        if inp.kind.value == ScalarKind::Percent
+            && let Some(u) = &inp.unit
+        {
+            self.err(
+                Diagnostic::error(codes::MISUSE, "百分比不能带单位")
+                    .at(&self.file, u.span)
+                    .help("删除单位，百分比写成 96.5% 或 0.965"),
+            );
         }
     }
 
@@ -585,26 +582,26 @@ impl Resolver<'_> {
                     self.err(d);
                     None
                 };
-                if let Some((lo, hi)) = arity {
-                    if args.len() < lo || args.len() > hi {
-                        let want = if lo == hi {
-                            lo.to_string()
-                        } else {
-                            format!("{lo} 到 {hi}")
-                        };
-                        self.err(
-                            Diagnostic::error(
-                                codes::BAD_CALL,
-                                format!(
-                                    "函数“{}”需要 {want} 个参数，这里给了 {} 个",
-                                    name.value,
-                                    args.len()
-                                ),
-                            )
-                            .at(&self.file, e.span)
-                            .help("对照函数定义检查参数"),
-                        );
-                    }
+                if let Some((lo, hi)) = arity
+                    && (args.len() < lo || args.len() > hi)
+                {
+                    let want = if lo == hi {
+                        lo.to_string()
+                    } else {
+                        format!("{lo} 到 {hi}")
+                    };
+                    self.err(
+                        Diagnostic::error(
+                            codes::BAD_CALL,
+                            format!(
+                                "函数“{}”需要 {want} 个参数，这里给了 {} 个",
+                                name.value,
+                                args.len()
+                            ),
+                        )
+                        .at(&self.file, e.span)
+                        .help("对照函数定义检查参数"),
+                    );
                 }
             }
             ExprKind::Index(a, b)

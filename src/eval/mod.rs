@@ -261,17 +261,16 @@ fn failing_detail(env: &mut Env, cond: &ast::Expr) -> String {
         range,
         body,
     } = &cond.kind
+        && let Ok(years) = env.years(range)
     {
-        if let Ok(years) = env.years(range) {
-            for y in years {
-                let bind = vec![(
-                    var.value.clone(),
-                    Val::Num(Num::from(i64::from(y)), Dim::Plain),
-                )];
-                let (held, text) = env.with(bind, |env| (env.bool_of(body), env.describe(body)));
-                if matches!(held, Ok(Ok(false))) {
-                    return format!("{y}年：{text}");
-                }
+        for y in years {
+            let bind = vec![(
+                var.value.clone(),
+                Val::Num(Num::from(i64::from(y)), Dim::Plain),
+            )];
+            let (held, text) = env.with(bind, |env| (env.bool_of(body), env.describe(body)));
+            if matches!(held, Ok(Ok(false))) {
+                return format!("{y}年：{text}");
             }
         }
     }

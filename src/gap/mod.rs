@@ -873,14 +873,14 @@ fn no_change_reason(
         }
         Status::Scored => {}
     }
-    if let Some(cap) = &ind.cap {
-        if r.score >= cap.value {
-            return format!(
-                "已达到封顶 {} 分（本指标分值 {} 分），改变数据不能再得分",
-                plain(cap.value),
-                plain(r.points)
-            );
-        }
+    if let Some(cap) = &ind.cap
+        && r.score >= cap.value
+    {
+        return format!(
+            "已达到封顶 {} 分（本指标分值 {} 分），改变数据不能再得分",
+            plain(cap.value),
+            plain(r.points)
+        );
     }
     let open_judged: Vec<&str> = r
         .items

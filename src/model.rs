@@ -311,24 +311,6 @@ pub fn resolve(
         return None;
     }
 
-    // Every sum of points or scores stays within the exact decimal range if the declared
-    // points do.
-    let points = ast.categories.iter().try_fold(Decimal::ZERO, |sum, c| {
-        c.indicators
-            .iter()
-            .try_fold(sum.checked_add(c.points.value)?, |s, i| {
-                s.checked_add(i.points.value)
-            })
-    });
-    if points.is_none() {
-        r.err(
-            Diagnostic::error(codes::LIMIT, "分值之和超出了可精确计算的数值范围")
-                .in_file(file)
-                .help("检查各类、各指标的分值是否多写了数字"),
-        );
-        return None;
-    }
-
     let mut input_index = HashMap::new();
     for (i, inp) in ast.inputs.iter().enumerate() {
         if let Some(prev) = input_index.insert(inp.name.value.clone(), i) {

@@ -167,3 +167,13 @@ fn a_closed_pipe_is_not_an_internal_error() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+/// Points at the end of the exact decimal range: summing them would overflow (a panic in
+/// `Decimal`'s `+`, found by this test); such rules are refused for scoring with a message.
+#[test]
+fn points_beyond_the_decimal_range_are_refused_for_scoring() {
+    let (code, out) = run(&["eval", "huge_points.toml", "--rules", "huge_points.zb"]);
+    assert_eq!(code, EXIT_UNUSABLE, "{out}");
+    assert!(out.contains("huge_points.zb"), "{out}");
+    assert!(out.contains("超出了可精确计算的数值范围"), "{out}");
+}

@@ -83,6 +83,9 @@ fn assess_in(
     strict: bool,
     explain: bool,
 ) -> Outcome {
+    if let Some(d) = points_out_of_range(rules) {
+        return Outcome::Unusable(vec![d]);
+    }
     let (sub, mut problems) = loaded;
     let Some(mut sub) = sub else {
         return Outcome::Unusable(problems);
@@ -153,4 +156,29 @@ fn assess_in(
         evaluation: Box::new(evaluation),
         warnings: problems,
     }
+}
+
+/// Scores are summed over indicators and categories, and the reports add up what was lost and
+/// what is still available; all of that stays within the exact decimal range when the declared
+/// points do. A rule set whose points add up beyond it (`lint` reports such rule sets, and can
+/// analyse them) cannot be scored.
+fn points_out_of_range(rules: &RuleSet) -> Option<Diagnostic> {
+    let sum = rules
+        .categories
+        .iter()
+        .try_fold(rust_decimal::Decimal::ZERO, |sum, c| {
+            c.indicators
+                .iter()
+                .try_fold(sum.checked_add(c.points.value)?, |s, i| {
+                    s.checked_add(i.points.value)
+                })
+        });
+    sum.is_none().then(|| {
+        Diagnostic::error(
+            codes::LIMIT,
+            "各类、各指标的分值加起来超出了可精确计算的数值范围，无法计分",
+        )
+        .in_file(&rules.file)
+        .help("检查分值是否多写了数字；zhibiao lint 会指出分值不对的地方")
+    })
 }

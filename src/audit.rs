@@ -45,29 +45,29 @@ impl Difference {
         if let Some(n) = named {
             return format!("{n}（{p}）");
         }
-        if let Some(rest) = p.strip_prefix("indicators[") {
-            if let Some((id, field)) = rest.split_once(']') {
-                let field = field.trim_start_matches('.');
-                let f = match field {
-                    "score" => "得分",
-                    "status" => "状态",
-                    "explanation" => "说明",
-                    _ => field,
-                };
-                return format!("指标 {id} 的{f}（{p}）");
-            }
+        if let Some(rest) = p.strip_prefix("indicators[")
+            && let Some((id, field)) = rest.split_once(']')
+        {
+            let field = field.trim_start_matches('.');
+            let f = match field {
+                "score" => "得分",
+                "status" => "状态",
+                "explanation" => "说明",
+                _ => field,
+            };
+            return format!("指标 {id} 的{f}（{p}）");
         }
-        if let Some(rest) = p.strip_prefix("categories[") {
-            if let Some((name, field)) = rest.split_once(']') {
-                let field = field.trim_start_matches('.');
-                let f = match field {
-                    "score" => "得分",
-                    "rate" => "得分率",
-                    "passed" => "是否达标",
-                    _ => field,
-                };
-                return format!("一级指标“{name}”的{f}（{p}）");
-            }
+        if let Some(rest) = p.strip_prefix("categories[")
+            && let Some((name, field)) = rest.split_once(']')
+        {
+            let field = field.trim_start_matches('.');
+            let f = match field {
+                "score" => "得分",
+                "rate" => "得分率",
+                "passed" => "是否达标",
+                _ => field,
+            };
+            return format!("一级指标“{name}”的{f}（{p}）");
         }
         p.to_string()
     }

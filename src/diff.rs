@@ -1002,19 +1002,18 @@ pub fn word_diff(old: &str, new: &str) -> String {
     // A change, one or two unchanged characters, a change: read better as one change.
     let mut merged: Vec<Seg> = Vec::new();
     for s in segs {
-        if let Seg::Diff(o, n) = &s {
-            if let [.., Seg::Diff(..), Seg::Same(mid)] = merged.as_slice() {
-                if mid.chars().count() <= 2 {
-                    let mid = mid.clone();
-                    merged.pop();
-                    if let Some(Seg::Diff(x, y)) = merged.last_mut() {
-                        x.push_str(&mid);
-                        x.push_str(o);
-                        y.push_str(&mid);
-                        y.push_str(n);
-                        continue;
-                    }
-                }
+        if let Seg::Diff(o, n) = &s
+            && let [.., Seg::Diff(..), Seg::Same(mid)] = merged.as_slice()
+            && mid.chars().count() <= 2
+        {
+            let mid = mid.clone();
+            merged.pop();
+            if let Some(Seg::Diff(x, y)) = merged.last_mut() {
+                x.push_str(&mid);
+                x.push_str(o);
+                y.push_str(&mid);
+                y.push_str(n);
+                continue;
             }
         }
         merged.push(s);

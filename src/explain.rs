@@ -234,10 +234,8 @@ pub fn explain(rules: &RuleSet, sub: &Submission, ev: &Evaluation, no: u32) -> O
             }
         }
     }
-    if lets_ok {
-        if let Some(form) = &ind.score {
-            steps.push(form_step(&mut env, rules, ind, res, form));
-        }
+    if lets_ok && let Some(form) = &ind.score {
+        steps.push(form_step(&mut env, rules, ind, res, form));
     }
     if let Some(cap) = &ind.cap {
         steps.push(cap_step(&mut env, rules, ind, res, cap));
@@ -346,10 +344,10 @@ fn bound_words(t: &ast::Tier, subject: &str) -> String {
     let hi =
         t.hi.as_ref()
             .map(|h| format!(" {} {}", if t.hi_inclusive { "≤" } else { "<" }, h.text));
-    if let (Some(l), Some(h), true, true) = (&t.lo, &t.hi, t.lo_inclusive, t.hi_inclusive) {
-        if l.value == h.value {
-            return format!("{}（{subject} = {}）", eval::interval(t), l.text);
-        }
+    if let (Some(l), Some(h), true, true) = (&t.lo, &t.hi, t.lo_inclusive, t.hi_inclusive)
+        && l.value == h.value
+    {
+        return format!("{}（{subject} = {}）", eval::interval(t), l.text);
     }
     let incl = match (&t.lo, &t.hi) {
         (Some(l), Some(h)) => format!(
@@ -544,10 +542,10 @@ fn form_step(
                     .at(rules, it.span),
                 );
             }
-            if let Some(lines) = &lines {
-                if let Some(last) = lines.last().filter(|_| any.is_some()) {
-                    children.push(Step::leaf(format!("结果：{last}")));
-                }
+            if let Some(lines) = &lines
+                && let Some(last) = lines.last().filter(|_| any.is_some())
+            {
+                children.push(Step::leaf(format!("结果：{last}")));
             }
             let text = match any {
                 Some(a) => format!(
@@ -766,10 +764,10 @@ fn write_step(
         .unwrap_or_else(|| "· ".into());
     let _ = writeln!(o, "{indent}{head}{}", s.text);
     let line = s.source.as_ref().map(|src| src.line);
-    if let Some(src) = s.source.as_ref().filter(|src| Some(src.line) != parent) {
-        if !s.text.contains(&src.text) {
-            let _ = writeln!(o, "{indent}   〔规则第 {} 行：{}〕", src.line, src.text);
-        }
+    if let Some(src) = s.source.as_ref().filter(|src| Some(src.line) != parent)
+        && !s.text.contains(&src.text)
+    {
+        let _ = writeln!(o, "{indent}   〔规则第 {} 行：{}〕", src.line, src.text);
     }
     for c in &s.children {
         write_step(o, c, depth + 1, None, line.or(parent));

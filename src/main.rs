@@ -1,5 +1,8 @@
 //! The `zhibiao` command line: reads files, calls the library, prints reports and diagnostics.
 
+// Diagnostics are the error type and are large; they are returned once per problem.
+#![allow(clippy::result_large_err)]
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -179,20 +182,57 @@ enum ExplainFormat {
     Json,
 }
 
+/// Set by the panic hook when standard output's reader has gone away (`zhibiao eval … | head -1`):
+/// that is not a bug, so it is neither reported nor counted as an internal error.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a panic is `print!` failing because standard output's reader has gone away.
+fn is_broken_pipe(info: &std::panic::PanicHookInfo<'_>) -> bool {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    message.starts_with("failed printing to stdout") && message.contains("os error 32")
+}
+
 fn main() -> ExitCode {
+    // Our own hook replaces the default one, so no backtrace and no RUST_BACKTRACE advice is
+    // printed: a user sees what happened, that it is a bug, and what to send to whom.
     std::panic::set_hook(Box::new(|info| {
+        if is_broken_pipe(info) {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+            return;
+        }
         let place = info
             .location()
             .map(|l| format!("（{}:{}）", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("zhibiao 内部错误{place}：{info}");
+        let what = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("未知错误");
+        eprintln!("zhibiao 内部错误{place}：{what}");
         eprintln!(
-            "这是 zhibiao 的缺陷，不是您的输入有误。请把所用的命令、规则文件和申报文件一并报告给维护人员。"
+            "这是 zhibiao 的缺陷，不是您的输入有误。请把所用的命令、规则文件和申报文件，连同这段文字和版本号（zhibiao {}）一并报告给维护人员。",
+            env!("CARGO_PKG_VERSION")
         );
     }));
+    // A way for the tests to check the hook's message; debug builds only.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("ZHIBIAO_TEST_PANIC").is_some() {
+        let _ = std::panic::catch_unwind(|| panic!("测试用的内部错误"));
+        return ExitCode::from(EXIT_INTERNAL);
+    }
     let cli = Cli::parse();
     match std::panic::catch_unwind(move || run(cli)) {
         Ok(code) => ExitCode::from(code),
+        Err(_) if STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst) => {
+            ExitCode::from(EXIT_OK)
+        }
         Err(_) => ExitCode::from(EXIT_INTERNAL),
     }
 }
@@ -548,10 +588,15 @@ fn write_output(path: Option<&Path>, bytes: &[u8]) -> u8 {
         },
         None => {
             let mut out = std::io::stdout().lock();
-            if out.write_all(bytes).and_then(|()| out.flush()).is_err() {
-                return EXIT_INTERNAL;
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                Ok(()) => EXIT_OK,
+                // The reader went away (`| head -1`): it has all it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+                Err(e) => {
+                    eprintln!("无法输出报告：{e}。请用 -o 把报告写入文件");
+                    EXIT_UNUSABLE
+                }
             }
-            EXIT_OK
         }
     }
 }

@@ -263,6 +263,11 @@ pub fn digest(text: &str) -> String {
     format!("sha256:{hex}")
 }
 
+/// The most indicators one rule set may have.
+pub const MAX_INDICATORS: usize = 1_000;
+/// The most inputs one rule set may declare.
+pub const MAX_INPUTS: usize = 2_000;
+
 /// Parses and resolves one rule file. Returns the rule set (even with errors, if a header was
 /// found) and every diagnostic. A file that `extends` or `accepts` another version finds it
 /// among the built-in rule files; to look elsewhere too, use [`crate::versions::load`].
@@ -290,11 +295,28 @@ pub fn resolve(
         return None;
     };
     r.header(&header, &ast.categories);
+    let indicators: usize = ast.categories.iter().map(|c| c.indicators.len()).sum();
+    if indicators > MAX_INDICATORS || ast.inputs.len() > MAX_INPUTS {
+        r.err(
+            Diagnostic::error(
+                codes::LIMIT,
+                format!(
+                    "规则文件有 {indicators} 个指标、{} 个输入项，超过上限（最多 {MAX_INDICATORS} 个指标、{MAX_INPUTS} 个输入项）",
+                    ast.inputs.len()
+                ),
+            )
+            .in_file(file)
+            .help("检查文件是否被重复粘贴；确实需要时，把指标体系拆成几个规则集"),
+        );
+        return None;
+    }
 
     let mut input_index = HashMap::new();
     for (i, inp) in ast.inputs.iter().enumerate() {
         if let Some(prev) = input_index.insert(inp.name.value.clone(), i) {
-            r.dup(&inp.name, ast.inputs[prev].name.span, "输入项");
+            if let Some(first) = ast.inputs.get(prev) {
+                r.dup(&inp.name, first.name.span, "输入项");
+            }
             input_index.insert(inp.name.value.clone(), prev);
         }
         r.input(inp);
@@ -367,7 +389,6 @@ pub fn resolve(
             r.indicator(ind, &ctx, &mut judgements, &mut computed_items);
         }
     }
-    drop(ctx);
 
     let part = RulePart {
         name: file.clone(),
@@ -427,14 +448,14 @@ impl Resolver<'_> {
     }
 
     fn header(&mut self, h: &ast::Header, cats: &[ast::Category]) {
-        if let Some(b) = &h.category_rate {
-            if b.value == Basis::None {
-                self.err(
+        if let Some(b) = &h.category_rate
+            && b.value == Basis::None
+        {
+            self.err(
                     Diagnostic::error(codes::MISUSE, "category_rate 只能是 declared 或 indicators")
                         .at(&self.file, b.span)
                         .help("declared：得分率 = 得分 / 一级指标声明分值；indicators：得分率 = 得分 / 所含指标分值之和"),
                 );
-            }
         }
         if h.pass.is_empty() {
             self.err(
@@ -444,20 +465,18 @@ impl Resolver<'_> {
             );
         }
         for c in &h.pass {
-            if let ast::PassSubject::Category(name, _) = &c.subject {
-                if !cats.iter().any(|k| k.name.value == name.value) {
-                    let mut d = Diagnostic::error(
-                        codes::UNKNOWN_CATEGORY,
-                        format!("合格规则中的一级指标“{}”不存在", name.value),
-                    )
-                    .at(&self.file, name.span);
-                    if let Some(s) =
-                        suggest(&name.value, cats.iter().map(|k| k.name.value.as_str()))
-                    {
-                        d = d.help(format!("是否想写“{s}”？"));
-                    }
-                    self.err(d);
+            if let ast::PassSubject::Category(name, _) = &c.subject
+                && !cats.iter().any(|k| k.name.value == name.value)
+            {
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_CATEGORY,
+                    format!("合格规则中的一级指标“{}”不存在", name.value),
+                )
+                .at(&self.file, name.span);
+                if let Some(s) = suggest(&name.value, cats.iter().map(|k| k.name.value.as_str())) {
+                    d = d.help(format!("是否想写“{s}”？"));
                 }
+                self.err(d);
             }
         }
     }
@@ -477,14 +496,14 @@ impl Resolver<'_> {
                     .help("删除单位"),
             );
         }
-        if inp.kind.value == ScalarKind::Percent {
-            if let Some(u) = &inp.unit {
-                self.err(
-                    Diagnostic::error(codes::MISUSE, "百分比不能带单位")
-                        .at(&self.file, u.span)
-                        .help("删除单位，百分比写成 96.5% 或 0.965"),
-                );
-            }
+        if inp.kind.value == ScalarKind::Percent
+            && let Some(u) = &inp.unit
+        {
+            self.err(
+                Diagnostic::error(codes::MISUSE, "百分比不能带单位")
+                    .at(&self.file, u.span)
+                    .help("删除单位，百分比写成 96.5% 或 0.965"),
+            );
         }
     }
 
@@ -545,26 +564,26 @@ impl Resolver<'_> {
                     self.err(d);
                     None
                 };
-                if let Some((lo, hi)) = arity {
-                    if args.len() < lo || args.len() > hi {
-                        let want = if lo == hi {
-                            lo.to_string()
-                        } else {
-                            format!("{lo} 到 {hi}")
-                        };
-                        self.err(
-                            Diagnostic::error(
-                                codes::BAD_CALL,
-                                format!(
-                                    "函数“{}”需要 {want} 个参数，这里给了 {} 个",
-                                    name.value,
-                                    args.len()
-                                ),
-                            )
-                            .at(&self.file, e.span)
-                            .help("对照函数定义检查参数"),
-                        );
-                    }
+                if let Some((lo, hi)) = arity
+                    && (args.len() < lo || args.len() > hi)
+                {
+                    let want = if lo == hi {
+                        lo.to_string()
+                    } else {
+                        format!("{lo} 到 {hi}")
+                    };
+                    self.err(
+                        Diagnostic::error(
+                            codes::BAD_CALL,
+                            format!(
+                                "函数“{}”需要 {want} 个参数，这里给了 {} 个",
+                                name.value,
+                                args.len()
+                            ),
+                        )
+                        .at(&self.file, e.span)
+                        .help("对照函数定义检查参数"),
+                    );
                 }
             }
             ExprKind::Index(a, b)

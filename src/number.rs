@@ -56,6 +56,8 @@ impl From<i64> for Num {
     }
 }
 
+// Checked arithmetic returning `Result`, so not the `std::ops` traits.
+#[allow(clippy::should_implement_trait)]
 impl Num {
     /// Zero.
     pub const ZERO: Num = Num {
@@ -81,13 +83,13 @@ impl Num {
         if self.d == Decimal::ONE {
             return self;
         }
-        if let Some(q) = self.n.checked_div(self.d) {
-            if q.checked_mul(self.d) == Some(self.n) {
-                return Num {
-                    n: q.normalize(),
-                    d: Decimal::ONE,
-                };
-            }
+        if let Some(q) = self.n.checked_div(self.d)
+            && q.checked_mul(self.d) == Some(self.n)
+        {
+            return Num {
+                n: q.normalize(),
+                d: Decimal::ONE,
+            };
         }
         self
     }

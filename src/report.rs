@@ -496,11 +496,10 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "{}{}{}{}",
+        "{}{}{}是否达标",
         pad("一级指标", 16),
         pad("得分/分值", 14),
-        pad("得分率", 12),
-        "是否达标"
+        pad("得分率", 12)
     );
     for c in &eval.categories {
         let passed = match c.passed {

@@ -172,6 +172,13 @@ fn parse_error_text(e: &rhai::ParseError) -> String {
         }
         P::FnMissingParams(_) | P::FnMissingBody(_) => format!("函数定义不完整：{e}"),
         P::UnknownOperator(op) => format!("无法识别的运算符“{op}”"),
+        P::Reserved(word) => {
+            format!("“{word}”是保留字，脚本中不能使用（脚本没有模块、文件、时钟和 eval）")
+        }
+        P::BadInput(rhai::LexError::ImproperSymbol(word, _)) => {
+            format!("脚本中不能使用“{word}”（脚本没有模块、文件、时钟和 eval）")
+        }
+        P::MissingToken(token, _) => format!("这里缺少“{token}”"),
         other => format!("{other}"),
     }
 }
@@ -229,34 +236,41 @@ fn offset_of(code: &str, pos: Position) -> usize {
     code.len()
 }
 
-/// The identifiers in a piece of Rhai code, skipping strings and comments.
+/// The identifiers in a piece of Rhai code, skipping strings and comments. Works on bytes, so
+/// text that is not ASCII (a Chinese name or string) never lands it inside a character.
 fn identifiers(code: &str) -> std::collections::HashSet<&str> {
     let mut out = std::collections::HashSet::new();
     let b = code.as_bytes();
+    let at = |i: usize| b.get(i).copied();
+    let rest = |i: usize| b.get(i..).unwrap_or_default();
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
+    while let Some(c) = at(i) {
         if c == b'"' || c == b'`' || c == b'\'' {
             i += 1;
-            while i < b.len() && b[i] != c {
-                if b[i] == b'\\' {
+            while let Some(d) = at(i).filter(|d| *d != c) {
+                if d == b'\\' {
                     i += 1;
                 }
                 i += 1;
             }
             i += 1;
-        } else if code[i..].starts_with("//") {
-            while i < b.len() && b[i] != b'\n' {
+        } else if rest(i).starts_with(b"//") {
+            while at(i).is_some_and(|d| d != b'\n') {
                 i += 1;
             }
-        } else if code[i..].starts_with("/*") {
-            i = code[i + 2..].find("*/").map_or(b.len(), |j| i + 2 + j + 2);
+        } else if rest(i).starts_with(b"/*") {
+            i = rest(i + 2)
+                .windows(2)
+                .position(|w| w == b"*/")
+                .map_or(b.len(), |j| i + 2 + j + 2);
         } else if c.is_ascii_alphabetic() || c == b'_' {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            while at(i).is_some_and(|d| d.is_ascii_alphanumeric() || d == b'_') {
                 i += 1;
             }
-            out.insert(&code[start..i]);
+            if let Some(word) = code.get(start..i) {
+                out.insert(word);
+            }
         } else {
             i += 1;
         }
@@ -323,6 +337,15 @@ mod tests {
         assert!(run("eval(\"1\")").is_err());
         let e = run("b + 1").unwrap_err();
         assert!(e.message.contains("未声明"), "{}", e.message);
+    }
+
+    #[test]
+    fn finds_inputs_read_next_to_chinese_text() {
+        let e = ScriptEngine::new(vec!["a".into(), "b".into()]);
+        assert_eq!(
+            e.inputs_read(&script("let 甲 = a; /* 注释 b */ 甲 + \"\\中\" // 乙 b")),
+            vec!["a".to_string()]
+        );
     }
 
     #[test]

@@ -86,7 +86,9 @@ fn days_in(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 0,
     }
@@ -325,18 +327,18 @@ pub fn check_dates(entries: &[Entry]) -> Vec<Diagnostic> {
                 .help("每个版本只能有一个文件；删除其中一个，或改其中一个的 version"),
             );
         }
-        if let (Some(from), Some(to)) = (e.effective_day(), e.until_day()) {
-            if to < from {
-                out.push(
-                    Diagnostic::error(
-                        codes::VERSION_DATES,
-                        format!("截止日期 {to} 早于生效日期 {from}"),
-                    )
-                    .at(&e.name, e.spans.until.unwrap_or(at))
-                    .label("早于生效日期")
-                    .help("until 是最后一天仍然有效的日期，应不早于 effective"),
-                );
-            }
+        if let (Some(from), Some(to)) = (e.effective_day(), e.until_day())
+            && to < from
+        {
+            out.push(
+                Diagnostic::error(
+                    codes::VERSION_DATES,
+                    format!("截止日期 {to} 早于生效日期 {from}"),
+                )
+                .at(&e.name, e.spans.until.unwrap_or(at))
+                .label("早于生效日期")
+                .help("until 是最后一天仍然有效的日期，应不早于 effective"),
+            );
         }
         if e.effective.is_none() {
             out.push(
@@ -360,11 +362,12 @@ pub fn check_dates(entries: &[Entry]) -> Vec<Diagnostic> {
             for b in dated.iter().skip(i + 1) {
                 overlap(a, b, &mut out);
             }
-            if let (Some(b), Some(until)) = (dated.get(i + 1), a.until_day()) {
-                if let Some(start) = b.effective_day() {
-                    let after = until.next();
-                    if after < start && a.effective_day() <= Some(until) {
-                        out.push(
+            if let (Some(b), Some(until)) = (dated.get(i + 1), a.until_day())
+                && let Some(start) = b.effective_day()
+            {
+                let after = until.next();
+                if after < start && a.effective_day() <= Some(until) {
+                    out.push(
                             Diagnostic::warning(
                                 codes::VERSION_GAP,
                                 format!(
@@ -381,7 +384,6 @@ pub fn check_dates(entries: &[Entry]) -> Vec<Diagnostic> {
                                 start.prev()
                             )),
                         );
-                    }
                 }
             }
         }
@@ -391,21 +393,21 @@ pub fn check_dates(entries: &[Entry]) -> Vec<Diagnostic> {
         let Some(base) = entries.iter().find(|b| &b.id() == base_id) else {
             continue;
         };
-        if let (Some(mine), Some(theirs)) = (e.effective_day(), base.effective_day()) {
-            if mine < theirs {
-                out.push(
-                    Diagnostic::warning(
-                        codes::EXTENDS_ORDER,
-                        format!(
-                            "{} 自 {mine} 起生效，早于它所基于的 {base_id}（{theirs} 起生效）",
-                            e.id()
-                        ),
-                    )
-                    .at(&e.name, e.spans.extends.unwrap_or(e.spans.id))
-                    .label("所基于的版本更晚生效")
-                    .help("修订版通常在所基于的版本之后生效；核对两个文件的 effective"),
-                );
-            }
+        if let (Some(mine), Some(theirs)) = (e.effective_day(), base.effective_day())
+            && mine < theirs
+        {
+            out.push(
+                Diagnostic::warning(
+                    codes::EXTENDS_ORDER,
+                    format!(
+                        "{} 自 {mine} 起生效，早于它所基于的 {base_id}（{theirs} 起生效）",
+                        e.id()
+                    ),
+                )
+                .at(&e.name, e.spans.extends.unwrap_or(e.spans.id))
+                .label("所基于的版本更晚生效")
+                .help("修订版通常在所基于的版本之后生效；核对两个文件的 effective"),
+            );
         }
     }
     out
@@ -430,25 +432,25 @@ fn overlap(a: &Entry, b: &Entry, out: &mut Vec<Diagnostic>) {
             .label("生效日期相同")
             .help("改其中一个的 effective，或给前一个写 until"),
         );
-    } else if let Some(a_to) = a.until_day() {
-        if a_to >= b_from {
-            out.push(
-                Diagnostic::error(
-                    codes::VERSION_OVERLAP,
-                    format!(
-                        "{}（{a_from} 至 {a_to}）和 {}（{b_from} 起）的生效期重叠",
-                        a.id(),
-                        b.id()
-                    ),
-                )
-                .at(&a.name, a.spans.until.unwrap_or(a.spans.id))
-                .label("晚于下一版本的生效日期")
-                .help(format!(
-                    "把 until 改为 {b_from} 的前一天；或删除 until，让 {} 生效时自然接替",
+    } else if let Some(a_to) = a.until_day()
+        && a_to >= b_from
+    {
+        out.push(
+            Diagnostic::error(
+                codes::VERSION_OVERLAP,
+                format!(
+                    "{}（{a_from} 至 {a_to}）和 {}（{b_from} 起）的生效期重叠",
+                    a.id(),
                     b.id()
-                )),
-            );
-        }
+                ),
+            )
+            .at(&a.name, a.spans.until.unwrap_or(a.spans.id))
+            .label("晚于下一版本的生效日期")
+            .help(format!(
+                "把 until 改为 {b_from} 的前一天；或删除 until，让 {} 生效时自然接替",
+                b.id()
+            )),
+        );
     }
 }
 

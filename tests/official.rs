@@ -46,6 +46,7 @@ fn score(
 }
 
 #[test]
+#[allow(clippy::type_complexity)]
 fn every_bound_of_the_official_index_follows_the_source() {
     let r = official();
     let cases: &[(&str, &[(&str, &str)], u32, &str)] = &[

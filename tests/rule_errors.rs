@@ -1,26 +1,7 @@
-//! Every file under tests/fixtures/rules/ is a rule file with mistakes in it; its rendered
-//! diagnostics are snapshotted. Add a case by adding a file.
+//! Rule-file limits and encodings, checked through the library. The catalogue of bad rule files
+//! (tests/bad_inputs/rules/, one snapshot each) is run through the binary by tests/bad_inputs.rs.
 
 use std::sync::Arc;
-use zhibiao::diag::{RenderOptions, SourceMap, render_all};
-
-#[test]
-fn rule_file_diagnostics() {
-    insta::glob!("fixtures/rules/*.zb", |path| {
-        let text = std::fs::read_to_string(path).expect("fixture");
-        let name: Arc<str> = Arc::from(format!(
-            "{}",
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("rules.zb")
-        ));
-        let (_, diags) = zhibiao::model::load(&name, &text);
-        assert!(!diags.is_empty(), "{} should produce diagnostics", name);
-        let mut sources = SourceMap::new();
-        sources.add(&name, &Arc::from(text.as_str()));
-        insta::assert_snapshot!(render_all(&diags, &sources, RenderOptions::default()));
-    });
-}
 
 #[test]
 fn crlf_line_endings_and_a_bom_are_accepted() {
@@ -79,4 +60,40 @@ fn an_overlong_chain_is_refused_with_a_message() {
     );
     let (_, diags) = zhibiao::model::load(&Arc::from("nots.zb"), &nots);
     assert!(diags.iter().any(|d| d.code == "E004"), "{diags:?}");
+}
+
+#[test]
+fn too_many_indicators_are_refused_with_a_message() {
+    let n = zhibiao::model::MAX_INDICATORS + 1;
+    let mut text = String::from(
+        "ruleset t \"t\" { version \"1\" effective 2024-01-01 pass total >= 1 }\ncategory \"类\" points 100000 {\n",
+    );
+    for i in 1..=n {
+        text.push_str(&format!(
+            "  indicator {i} \"指标\" points 1 {{ score judged }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let (rules, diags) = zhibiao::model::load(&Arc::from("many.zb"), &text);
+    assert!(rules.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, "E004");
+    assert!(
+        diags[0].message.contains("1001 个指标"),
+        "{}",
+        diags[0].message
+    );
+}
+
+#[test]
+fn too_many_inputs_are_refused_with_a_message() {
+    let mut text =
+        String::from("ruleset t \"t\" { version \"1\" effective 2024-01-01 pass total >= 1 }\n");
+    for i in 0..=zhibiao::model::MAX_INPUTS {
+        text.push_str(&format!("input x{i} \"项\" count 户\n"));
+    }
+    let (rules, diags) = zhibiao::model::load(&Arc::from("many.zb"), &text);
+    assert!(rules.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, "E004");
 }

@@ -1,6 +1,8 @@
 //! Embedded Rhai scripts inside a rule file: they see the inputs exactly, and a script that
 //! loops, recurses, grows without end or returns nonsense fails its own indicator alone, with the
-//! rule file's line in the message.
+//! rule file's line in the message. Nothing in the sandbox reaches the clock, randomness, files or
+//! modules: `timestamp()`, `rand()` and `open_file()` fail at run time as unknown functions, and
+//! `import` and `eval` are refused when the rules load (see tests/bad_inputs/rules/script_*.zb).
 
 mod common;
 use common::{explain, rules, score_of, scored};
@@ -16,7 +18,7 @@ input online_operators "网络交易经营者数量" count 户
 input online_retail "网上零售额" money 万元 yearly
 input sales "销售额" list money 万元
 
-category "甲" points 20 {
+category "甲" points 28 {
   indicator 1 "脚本分档" points 2 {
     score ```
       let share = online_operators / market_entities;
@@ -69,6 +71,25 @@ category "甲" points 20 {
   indicator 10 "除以零" points 2 {
     score ```online_operators / 0```
   }
+  indicator 11 "读时钟" points 2 {
+    score ```if timestamp() > 0 { 2 } else { 0 }```
+  }
+  indicator 12 "随机数" points 2 {
+    score ```rand() % 3```
+  }
+  indicator 13 "读文件" points 2 {
+    score ```open_file("/etc/passwd").read_string().len()```
+  }
+  indicator 14 "映射按键名排序" points 2 {
+    score ```
+      let m = #{ c: 1, a: 2, b: 3 };
+      let order = "";
+      for k in m.keys() { order += k; }
+      print(order);
+      debug(order);
+      if order == "abc" { 2 } else { 0 }
+    ```
+  }
 }
 "#;
 
@@ -93,6 +114,12 @@ fn a_script_sees_exact_decimals_and_scores() {
     );
     assert_eq!(score_of(&ev, 7), "2", "{}", explain(&ev, 7));
     assert_eq!(score_of(&ev, 8), "2", "{}", explain(&ev, 8));
+    assert_eq!(
+        score_of(&ev, 14),
+        "2",
+        "map keys come out in one fixed order: {}",
+        explain(&ev, 14)
+    );
 }
 
 #[test]

@@ -8,44 +8,8 @@ use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, InputValue, Submission};
 
-const RULES: &str = r#"
-ruleset t "测试规则" {
-  version "1"
-  effective 2024-01-01
-  points 10
-  pass total >= 6
-}
-
-input market_entities "市场主体数量" count 户
-input online_retail "网上零售额" money 万元 yearly years Y-2..Y
-input identity_claim_rate "平台分发的主体身份信息认领处置率" percent max 100%
-input new_large_operator_sales "新增网络交易经营者的年度电子商务销售额" list money 万元
-input training_hours_min "每人每年培训学时" decimal 学时
-input has_platform "是否建成监管平台" bool
-input online_retail_growth "网上零售额同比增速" percent yearly optional years Y-1..Y
-input province_express_growth "全省快递业务同比增速" percent yearly years Y-1..Y
-input province_consumer_satisfaction "全省消费者满意度" percent
-
-category "促进发展" points 10 {
-  indicator 10 "有特色网络市场产业" points 2 {
-    nature 定性
-    score judged
-  }
-  indicator 11 "强化智慧监管" points 3 {
-    nature 定性+定量
-    score items {
-      item 1 "市场主体超过100户" points 1 when market_entities > 100
-      item 2 "认领处置率达到100%" points 1 when identity_claim_rate >= 100%
-      item 3 "提供系统接口" points 1 judged
-    }
-  }
-  indicator 12 "培训" points 5 {
-    nature 定量
-    score training_hours_min * 0.1
-    cap 5
-  }
-}
-"#;
+/// The rules every submission case is loaded against (shared with tests/bad_inputs.rs).
+const RULES: &str = include_str!("bad_inputs/submission-rules.zb");
 
 fn rules() -> RuleSet {
     let (rs, diags) = zhibiao::model::load(&Arc::from("rules.zb"), RULES);

@@ -104,9 +104,11 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
-                .and_then(|()| out.flush())
-                .map_err(|e| format!("无法输出：{e}"))
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                // The reader went away (`| head -1`): it has all it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| format!("无法输出：{e}。请用 -o 把结果写入文件")),
+            }
         }
     }
 }

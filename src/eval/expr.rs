@@ -184,7 +184,7 @@ impl<'a> Env<'a> {
     pub fn years(&mut self, r: &YearRange) -> R<Vec<i32>> {
         let from = self.year_of(&r.from)?;
         let to = self.year_of(&r.to)?;
-        if to < from || to - from > 50 {
+        if to < from || i64::from(to) - i64::from(from) > 50 {
             return Err(EvalError::new(
                 format!("年份范围 {from}..{to} 无效（起始年不能晚于结束年，最多 50 年）"),
                 r.span,

@@ -261,17 +261,16 @@ fn failing_detail(env: &mut Env, cond: &ast::Expr) -> String {
         range,
         body,
     } = &cond.kind
+        && let Ok(years) = env.years(range)
     {
-        if let Ok(years) = env.years(range) {
-            for y in years {
-                let bind = vec![(
-                    var.value.clone(),
-                    Val::Num(Num::from(i64::from(y)), Dim::Plain),
-                )];
-                let (held, text) = env.with(bind, |env| (env.bool_of(body), env.describe(body)));
-                if matches!(held, Ok(Ok(false))) {
-                    return format!("{y}年：{text}");
-                }
+        for y in years {
+            let bind = vec![(
+                var.value.clone(),
+                Val::Num(Num::from(i64::from(y)), Dim::Plain),
+            )];
+            let (held, text) = env.with(bind, |env| (env.bool_of(body), env.describe(body)));
+            if matches!(held, Ok(Ok(false))) {
+                return format!("{y}年：{text}");
             }
         }
     }
@@ -357,12 +356,12 @@ fn evaluate_in(mut env: Env) -> Evaluation {
             .iter()
             .filter(|r| r.category == cat.name.value)
             .map(|r| r.score)
-            .sum::<Decimal>();
+            .fold(Decimal::ZERO, Decimal::saturating_add);
         let indicator_points = cat
             .indicators
             .iter()
             .map(|i| i.points.value)
-            .sum::<Decimal>();
+            .fold(Decimal::ZERO, Decimal::saturating_add);
         let score = match rules.cap_basis() {
             Basis::Declared => raw.min(cat.points.value),
             Basis::Indicators => raw.min(indicator_points),
@@ -388,12 +387,21 @@ fn evaluate_in(mut env: Env) -> Evaluation {
             passed: None,
         });
     }
-    let total: Decimal = categories.iter().map(|c| c.score).sum();
-    let max = rules
-        .header
-        .points
-        .as_ref()
-        .map_or_else(|| categories.iter().map(|c| c.points).sum(), |p| p.value);
+    // Saturating: points near the decimal range's end must not overflow (the checker refuses
+    // such rule sets; this keeps the evaluator total on its own).
+    let total: Decimal = categories
+        .iter()
+        .map(|c| c.score)
+        .fold(Decimal::ZERO, Decimal::saturating_add);
+    let max = rules.header.points.as_ref().map_or_else(
+        || {
+            categories
+                .iter()
+                .map(|c| c.points)
+                .fold(Decimal::ZERO, Decimal::saturating_add)
+        },
+        |p| p.value,
+    );
 
     let mut conditions = Vec::new();
     for cond in &rules.header.pass {

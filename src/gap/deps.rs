@@ -90,11 +90,11 @@ impl InputWalker<'_> {
                 for a in args {
                     self.expr(a, scope);
                 }
-                if let Some(f) = self.rules.fns.get(&name.value) {
-                    if self.seen_fns.insert(name.value.clone()) {
-                        let params: Vec<&str> = f.params.iter().map(|p| p.value.as_str()).collect();
-                        self.expr(&f.body, &params);
-                    }
+                if let Some(f) = self.rules.fns.get(&name.value)
+                    && self.seen_fns.insert(name.value.clone())
+                {
+                    let params: Vec<&str> = f.params.iter().map(|p| p.value.as_str()).collect();
+                    self.expr(&f.body, &params);
                 }
             }
             ExprKind::Index(a, b)
@@ -240,10 +240,10 @@ impl<'a> SiteCollector<'a> {
         match &e.kind {
             ExprKind::Lit(_) | ExprKind::Bool(_) | ExprKind::Year | ExprKind::Script(_) => {}
             ExprKind::Name(n) => {
-                if let Some(l) = self.rules.lets.get(n) {
-                    if self.seen_lets.insert(n.clone()) {
-                        self.expr(env, &l.value, &[]);
-                    }
+                if let Some(l) = self.rules.lets.get(n)
+                    && self.seen_lets.insert(n.clone())
+                {
+                    self.expr(env, &l.value, &[]);
                 }
             }
             ExprKind::Cmp(_, a, b) => {

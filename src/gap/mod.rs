@@ -873,14 +873,14 @@ fn no_change_reason(
         }
         Status::Scored => {}
     }
-    if let Some(cap) = &ind.cap {
-        if r.score >= cap.value {
-            return format!(
-                "已达到封顶 {} 分（本指标分值 {} 分），改变数据不能再得分",
-                plain(cap.value),
-                plain(r.points)
-            );
-        }
+    if let Some(cap) = &ind.cap
+        && r.score >= cap.value
+    {
+        return format!(
+            "已达到封顶 {} 分（本指标分值 {} 分），改变数据不能再得分",
+            plain(cap.value),
+            plain(r.points)
+        );
     }
     let open_judged: Vec<&str> = r
         .items
@@ -1110,11 +1110,15 @@ fn pick(
                     (Some(x), Some(y)) => x.cmp(y),
                 })
                 .map(|(i, _)| i);
-            let Some(i) = best else {
+            let Some((i, cand)) = best.and_then(|i| Some((i, cands.get(i)?))) else {
                 break;
             };
-            match score_change(rules, work, base, &cands[i]) {
-                None => cands[i].dead = true,
+            match score_change(rules, work, base, cand) {
+                None => {
+                    if let Some(c) = cands.get_mut(i) {
+                        c.dead = true;
+                    }
+                }
                 Some((rank, e)) => {
                     let beaten = cands.iter().enumerate().any(|(j, c)| {
                         j != i && !c.dead && c.bound.as_ref().is_none_or(|b| *b > rank)
@@ -1122,7 +1126,9 @@ fn pick(
                     if !beaten {
                         return Some((i, e));
                     }
-                    cands[i].bound = Some(rank);
+                    if let Some(c) = cands.get_mut(i) {
+                        c.bound = Some(rank);
+                    }
                 }
             }
         }

@@ -362,10 +362,10 @@ impl Probe<'_> {
                 continue;
             };
             cands.insert(k1);
-            if self.site(inst, dir, k1) == Some(Ordering::Equal) {
-                if let Some(k2) = first_change(|k| self.site(inst, dir, k), k1, kmax) {
-                    cands.insert(k2);
-                }
+            if self.site(inst, dir, k1) == Some(Ordering::Equal)
+                && let Some(k2) = first_change(|k| self.site(inst, dir, k), k1, kmax)
+            {
+                cands.insert(k2);
             }
         }
         if bounded {
@@ -478,10 +478,10 @@ pub fn search_slot(
             continue;
         }
         let limit = best.map_or(kmax, |(k, _)| k.min(kmax));
-        if let Some(k) = probe.search(dir, limit, &insts, bounded && limit == kmax) {
-            if best.is_none_or(|(b, _)| k < b) {
-                best = Some((k, dir));
-            }
+        if let Some(k) = probe.search(dir, limit, &insts, bounded && limit == kmax)
+            && best.is_none_or(|(b, _)| k < b)
+        {
+            best = Some((k, dir));
         }
     }
     let (k, dir) = best?;

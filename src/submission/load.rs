@@ -747,12 +747,12 @@ impl Loader<'_> {
                 d.message = format!("{cell}：{}", d.message);
             }
             // Sheet names read without the spaces that set off `[data]` in TOML messages.
-            let tidy = |t: &str| {
+            fn tidy(t: &str) -> String {
                 t.replace(" “数据”工作表", "“数据”工作表")
                     .replace(" “评审”工作表", "“评审”工作表")
                     .replace("工作表 ", "工作表")
                     .replace("工作表下面", "工作表")
-            };
+            }
             d.message = tidy(&d.message);
             d.help = d.help.as_deref().map(tidy);
             d.related.clear();
@@ -1201,7 +1201,8 @@ impl Loader<'_> {
             )
             .label("太长")
             .help("检查是否误把别的数据粘贴了进来"),
-            span,
+            // Only where the list starts: showing all of it would print thousands of lines.
+            span.map(|s| Span::new(s.start, s.start.saturating_add(1).min(s.end))),
         );
     }
 
@@ -1873,6 +1874,28 @@ fn flatten<'n>(
     }
 }
 
+/// The `ruleset` a submission asks for (`"sd-nmsz@2023"`), if it names one and can be read at
+/// all. Used to pick the rules before the submission is validated against them.
+pub fn requested_ruleset(text: &str, format: Format) -> Option<String> {
+    let mut ignored = Vec::new();
+    let name: Arc<str> = Arc::from("");
+    let root = match format {
+        Format::Toml => parse_toml(&name, text, &mut ignored)?,
+        Format::Json => parse_json(&name, text, &mut ignored)?,
+        Format::Xlsx => return None,
+    };
+    let Kind::Table(t) = root.kind else {
+        return None;
+    };
+    t.entries
+        .into_iter()
+        .find(|e| e.key == "ruleset")
+        .and_then(|e| match e.value.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1922,26 +1945,4 @@ mod tests {
         assert_eq!(json_error_offset(text, 3, 1), Some(text.len() - 1));
         assert_eq!(json_error_offset(text, 9, 1), None);
     }
-}
-
-/// The `ruleset` a submission asks for (`"sd-nmsz@2023"`), if it names one and can be read at
-/// all. Used to pick the rules before the submission is validated against them.
-pub fn requested_ruleset(text: &str, format: Format) -> Option<String> {
-    let mut ignored = Vec::new();
-    let name: Arc<str> = Arc::from("");
-    let root = match format {
-        Format::Toml => parse_toml(&name, text, &mut ignored)?,
-        Format::Json => parse_json(&name, text, &mut ignored)?,
-        Format::Xlsx => return None,
-    };
-    let Kind::Table(t) = root.kind else {
-        return None;
-    };
-    t.entries
-        .into_iter()
-        .find(|e| e.key == "ruleset")
-        .and_then(|e| match e.value.kind {
-            Kind::Str(s) => Some(s),
-            _ => None,
-        })
 }

@@ -39,6 +39,9 @@ pub struct TableRow {
 
 /// The largest table accepted, in bytes.
 pub const MAX_TABLE_BYTES: usize = 64 * 1024 * 1024;
+/// The most cells (rows × columns, counting empty ones) a table may span: a single cell far out
+/// at XFD20000 would otherwise make a grid of hundreds of millions of cells.
+pub const MAX_TABLE_CELLS: usize = 2_000_000;
 
 /// What a column holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +83,7 @@ pub fn read_csv(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut grid: Grid = Vec::new();
+    let mut cells: usize = 0;
     for (r, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| {
             vec![
@@ -89,6 +93,10 @@ pub fn read_csv(
             ]
         })?;
         let row = u32::try_from(r).unwrap_or(u32::MAX);
+        cells = cells.saturating_add(rec.len());
+        if row >= super::xlsx::MAX_ROWS || cells > MAX_TABLE_CELLS {
+            return Err(vec![too_big_grid(file)]);
+        }
         grid.push(
             rec.iter()
                 .enumerate()
@@ -119,11 +127,27 @@ pub fn read_xlsx_table(
     let sheet = SheetCells::read(&mut wb, file, &name).map_err(|d| vec![d])?;
     let mut grid: Grid = Vec::new();
     if let (Some(last_row), Some(last_col)) = (sheet.last_row(), sheet.last_col()) {
+        let span = (last_row as usize + 1).saturating_mul(last_col as usize + 1);
+        if span > MAX_TABLE_CELLS {
+            return Err(vec![too_big_grid(file)]);
+        }
         for r in 0..=last_row {
             grid.push((0..=last_col).map(|c| sheet.cell(r, c)).collect());
         }
     }
     read_grid(rules, file, &grid)
+}
+
+fn too_big_grid(file: &Arc<str>) -> Diagnostic {
+    Diagnostic::error(
+        codes::SUB_LIMIT,
+        format!(
+            "表格太大：最多 {} 行、{MAX_TABLE_CELLS} 个单元格（含中间的空单元格）",
+            super::xlsx::MAX_ROWS
+        ),
+    )
+    .in_file(file)
+    .help("每个地区一行即可；删去表格远处误填的单元格（按 Ctrl+End 可找到最后一个单元格），或把表格拆成几个文件")
 }
 
 fn too_large(file: &Arc<str>, len: usize) -> Diagnostic {
@@ -268,7 +292,8 @@ fn read_grid(
     };
     let mut roles: Vec<(u32, Role)> = Vec::new();
     let mut problems = Vec::new();
-    for (c, cell) in grid[header_row].iter().enumerate() {
+    let header = grid.get(header_row).map(Vec::as_slice).unwrap_or_default();
+    for (c, cell) in header.iter().enumerate() {
         let Some(cell) = cell else { continue };
         let col = u32::try_from(c).unwrap_or(u32::MAX);
         let text = cell_text(cell);
@@ -334,7 +359,7 @@ fn read_grid(
             let Some(cell) = cells.get(*col as usize).and_then(Option::as_ref) else {
                 continue;
             };
-            let key_at = grid[header_row]
+            let key_at = header
                 .get(*col as usize)
                 .and_then(Option::as_ref)
                 .map_or_else(|| cell_name(row, *col), |h| h.at.clone());

@@ -47,7 +47,7 @@ impl Target {
     /// The sides that can be reached but were not.
     pub fn missing(&self) -> Vec<usize> {
         (0..3)
-            .filter(|i| self.possible[*i] && !self.seen[*i])
+            .filter(|&i| self.possible.get(i) == Some(&true) && self.seen.get(i) == Some(&false))
             .collect()
     }
 
@@ -64,7 +64,8 @@ impl Target {
         Some(if self.right_is_value {
             let sides: Vec<String> = missing
                 .iter()
-                .map(|i| format!("{} {}", SIDES[*i], self.right))
+                .filter_map(|i| SIDES.get(*i))
+                .map(|side| format!("{side} {}", self.right))
                 .collect();
             format!(
                 "{place}（{}）：没有测试{} 的情况",
@@ -74,7 +75,8 @@ impl Target {
         } else {
             let sides: Vec<String> = missing
                 .iter()
-                .map(|i| format!("{} {} {}", self.left, SIDES[*i], self.right))
+                .filter_map(|i| SIDES.get(*i))
+                .map(|side| format!("{} {side} {}", self.left, self.right))
                 .collect();
             format!("{place}：没有测试“{}”的情况", sides.join("”“"))
         })
@@ -97,7 +99,9 @@ impl Probe for Coverage {
                 Ordering::Equal => 1,
                 Ordering::Greater => 2,
             };
-            t.seen[side] = true;
+            if let Some(seen) = t.seen.get_mut(side) {
+                *seen = true;
+            }
         }
     }
 }
@@ -229,10 +233,10 @@ impl Coverage {
         let mut possible = 0;
         let mut seen = 0;
         for t in &self.targets {
-            for i in 0..3 {
-                if t.possible[i] {
+            for (p, s) in t.possible.iter().zip(&t.seen) {
+                if *p {
                     possible += 1;
-                    if t.seen[i] {
+                    if *s {
                         seen += 1;
                     }
                 }

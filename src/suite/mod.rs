@@ -307,14 +307,14 @@ pub fn parse(file: &Arc<str>, text: &str) -> (Option<Suite>, Vec<Diagnostic>) {
                     .iter()
                     .any(|k| t.contains_key(k));
                 for k in ["data", "judgements"] {
-                    if let Some(item) = t.get(k) {
-                        if !item.is_table_like() {
-                            r.err(
-                                item.span(),
-                                format!("{k} 应为表"),
-                                "写成 [case.data]，下面每行一个 键 = 值",
-                            );
-                        }
+                    if let Some(item) = t.get(k)
+                        && !item.is_table_like()
+                    {
+                        r.err(
+                            item.span(),
+                            format!("{k} 应为表"),
+                            "写成 [case.data]，下面每行一个 键 = 值",
+                        );
                     }
                 }
                 if changes && case_submission.is_none() && submission.is_none() {
@@ -634,41 +634,41 @@ pub fn compare(case: &Case, ev: &Evaluation) -> Vec<Mismatch> {
             }
         }
     }
-    if let Some(want) = e.total {
-        if ev.total != want {
-            let parts: Vec<String> = ev
-                .categories
-                .iter()
-                .map(|c| format!("{} {}", c.name, plain(c.score)))
-                .collect();
-            out.push(Mismatch {
-                what: "总分".into(),
-                expected: points(want),
-                actual: points(ev.total),
-                explanation: vec![parts.join(" + ")],
-            });
-        }
+    if let Some(want) = e.total
+        && ev.total != want
+    {
+        let parts: Vec<String> = ev
+            .categories
+            .iter()
+            .map(|c| format!("{} {}", c.name, plain(c.score)))
+            .collect();
+        out.push(Mismatch {
+            what: "总分".into(),
+            expected: points(want),
+            actual: points(ev.total),
+            explanation: vec![parts.join(" + ")],
+        });
     }
-    if let Some(want) = e.passed {
-        if ev.passed != want {
-            out.push(Mismatch {
-                what: "结论".into(),
-                expected: verdict(want).into(),
-                actual: verdict(ev.passed).into(),
-                explanation: ev
-                    .conditions
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{}：{}（{}）",
-                            c.text,
-                            if c.held { "满足" } else { "不满足" },
-                            c.detail
-                        )
-                    })
-                    .collect(),
-            });
-        }
+    if let Some(want) = e.passed
+        && ev.passed != want
+    {
+        out.push(Mismatch {
+            what: "结论".into(),
+            expected: verdict(want).into(),
+            actual: verdict(ev.passed).into(),
+            explanation: ev
+                .conditions
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}：{}（{}）",
+                        c.text,
+                        if c.held { "满足" } else { "不满足" },
+                        c.detail
+                    )
+                })
+                .collect(),
+        });
     }
     out
 }
@@ -688,10 +688,10 @@ pub struct Change {
 
 fn num_value(d: Decimal) -> Value {
     let s = plain(d);
-    if d.fract().is_zero() {
-        if let Ok(i) = s.parse::<i64>() {
-            return Value::from(i);
-        }
+    if d.fract().is_zero()
+        && let Ok(i) = s.parse::<i64>()
+    {
+        return Value::from(i);
     }
     Value::from_str(&s).unwrap_or_else(|_| Value::from(s))
 }

@@ -372,6 +372,7 @@ pub struct Indicator {
 
 /// How an indicator earns its points.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one per indicator; boxing would only add indirection
 pub enum ScoreForm {
     /// `tiers subject [overlap higher|lower] { [a, b] => p … }`.
     Tiers {

@@ -92,10 +92,10 @@ fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     let (mut in_str, mut in_script) = (false, false);
-    while i < bytes.len() {
-        let b = bytes[i];
+    let rest = |i: usize| bytes.get(i..).unwrap_or_default();
+    while let Some(&b) = bytes.get(i) {
         if in_script {
-            if bytes[i..].starts_with(b"```") {
+            if rest(i).starts_with(b"```") {
                 in_script = false;
                 i += 3;
                 continue;
@@ -106,7 +106,7 @@ fn too_deep(text: &str) -> Option<usize> {
             } else if b == b'"' {
                 in_str = false;
             }
-        } else if bytes[i..].starts_with(b"```") {
+        } else if rest(i).starts_with(b"```") {
             in_script = true;
             i += 3;
             continue;
@@ -327,20 +327,20 @@ impl Builder<'_> {
         let mut tokens: Vec<String> = Vec::new();
         let mut rule_pos_is_best = true;
         let mut at = at;
-        if let Some(att) = e.parse_attempts() {
-            if att.max_position >= at {
-                rule_pos_is_best = att.max_position == at;
-                at = att.max_position;
-                for t in att.expected_tokens() {
-                    // Literal tokens only: ranges print as `a..z`, built-ins as BUILTIN_RULE.
-                    let token = t.to_string();
-                    let literal = !token.trim().is_empty()
-                        && token != "BUILTIN_RULE"
-                        && token != "\u{feff}"
-                        && !(token.chars().count() > 2 && token.contains(".."));
-                    if literal && !tokens.contains(&format!("“{token}”")) {
-                        tokens.push(format!("“{token}”"));
-                    }
+        if let Some(att) = e.parse_attempts()
+            && att.max_position >= at
+        {
+            rule_pos_is_best = att.max_position == at;
+            at = att.max_position;
+            for t in att.expected_tokens() {
+                // Literal tokens only: ranges print as `a..z`, built-ins as BUILTIN_RULE.
+                let token = t.to_string();
+                let literal = !token.trim().is_empty()
+                    && token != "BUILTIN_RULE"
+                    && token != "\u{feff}"
+                    && !(token.chars().count() > 2 && token.contains(".."));
+                if literal && !tokens.contains(&format!("“{token}”")) {
+                    tokens.push(format!("“{token}”"));
                 }
             }
         }
@@ -449,12 +449,12 @@ impl Builder<'_> {
     }
 
     fn hint_for(&self, found: &str, expected: &[&str]) -> Option<String> {
-        if found.chars().all(|c| c.is_ascii_alphabetic() || c == '_') && !found.is_empty() {
-            if let Some(k) = suggest(found, KEYWORDS.iter().copied()) {
-                if k != found {
-                    return Some(format!("是否想写 `{k}`？"));
-                }
-            }
+        if found.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+            && !found.is_empty()
+            && let Some(k) = suggest(found, KEYWORDS.iter().copied())
+            && k != found
+        {
+            return Some(format!("是否想写 `{k}`？"));
         }
         if found == "%" {
             return Some("百分号只能写一个，如 15%".into());
@@ -1656,7 +1656,7 @@ fn cmp_op(s: &str) -> CmpOp {
 
 fn days_in(y: u32, m: u32) -> u32 {
     match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

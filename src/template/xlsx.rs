@@ -555,8 +555,10 @@ fn write_judgements(
     let mut row = h + 1;
     let mut i = 0;
     while let Some(first) = p.judgements.get(i) {
-        let same: Vec<_> = p.judgements[i..]
+        let same: Vec<_> = p
+            .judgements
             .iter()
+            .skip(i)
             .take_while(|j| j.slot.indicator == first.slot.indicator)
             .collect();
         let last = row + u32::try_from(same.len()).unwrap_or(1) - 1;

@@ -1,0 +1,179 @@
+//! The catalogue of bad inputs: every file under tests/bad_inputs/{rules,submissions,xlsx}/ is
+//! given to the built `zhibiao` binary, and what it prints on stderr is snapshotted with the exit
+//! code. Each message must name the file, the place and what to do; none may be an internal error.
+//! Add a case by adding a file (see tests/bad_inputs/README.md).
+//!
+//! The binary runs from tests/bad_inputs/ so that the file names in the messages are short and the
+//! same on every machine. Invalid UTF-8 can only be tested here: the library takes `&str`, so the
+//! CLI is the one place that meets such bytes.
+
+use std::path::Path;
+use std::process::Command;
+
+/// The exit code for unusable input (see `zhibiao --help`).
+const EXIT_UNUSABLE: i32 = 2;
+/// The exit code for an internal error, which no input may cause.
+const EXIT_INTERNAL: i32 = 3;
+
+fn dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad_inputs"))
+}
+
+/// Runs `zhibiao` in tests/bad_inputs/ and returns "exit code + stderr" for a snapshot.
+fn run(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .current_dir(dir())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the zhibiao binary runs");
+    let code = out.status.code().unwrap_or(-1);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_ne!(
+        code, EXIT_INTERNAL,
+        "internal error for {args:?}:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("内部错误"),
+        "{args:?}:\n{stderr}"
+    );
+    (code, format!("退出码 {code}\n{stderr}"))
+}
+
+/// The path of a catalogue file relative to tests/bad_inputs/.
+fn relative(path: &Path) -> String {
+    path.strip_prefix(dir())
+        .expect("under tests/bad_inputs")
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[test]
+fn bad_rule_files() {
+    insta::glob!("bad_inputs/rules/*.zb", |path| {
+        let file = relative(path);
+        let (code, out) = run(&["eval", "empty-submission.toml", "--rules", &file]);
+        assert_eq!(code, EXIT_UNUSABLE, "{out}");
+        assert!(out.contains(&file), "the message names the file: {out}");
+        insta::assert_snapshot!(out);
+    });
+}
+
+#[test]
+fn bad_submissions() {
+    insta::glob!("bad_inputs/submissions/*.{toml,json}", |path| {
+        let file = relative(path);
+        let mut args = vec![
+            "eval".to_string(),
+            file.clone(),
+            "--rules".into(),
+            "submission-rules.zb".into(),
+        ];
+        let reference = Path::new("submissions/references").join(
+            path.file_name()
+                .expect("a file name")
+                .to_string_lossy()
+                .as_ref(),
+        );
+        if dir().join(&reference).exists() {
+            args.push("--reference".into());
+            args.push(reference.to_string_lossy().replace('\\', "/"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (_, out) = run(&args);
+        // The file at fault: the submission, or the reference file given with it.
+        assert!(
+            out.contains("submissions/"),
+            "the message names the file: {out}"
+        );
+        insta::assert_snapshot!(out);
+    });
+}
+
+#[test]
+fn bad_workbooks() {
+    insta::glob!("bad_inputs/xlsx/*.xlsx", |path| {
+        let file = relative(path);
+        let (code, out) = run(&["eval", &file, "--rules", "submission-rules.zb"]);
+        assert_eq!(code, EXIT_UNUSABLE, "{out}");
+        assert!(out.contains(&file), "the message names the file: {out}");
+        insta::assert_snapshot!(out);
+    });
+}
+
+#[test]
+fn the_catalogue_has_at_least_forty_cases() {
+    let count = |sub: &str| {
+        std::fs::read_dir(dir().join(sub))
+            .expect("catalogue directory")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_file())
+            .count()
+    };
+    let n = count("rules") + count("submissions") + count("xlsx");
+    assert!(n >= 40, "only {n} bad inputs");
+}
+
+#[test]
+fn an_internal_error_asks_for_a_report_without_a_backtrace() {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .env("ZHIBIAO_TEST_PANIC", "1")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the zhibiao binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(EXIT_INTERNAL), "{stderr}");
+    assert!(stderr.contains("zhibiao 内部错误"), "{stderr}");
+    assert!(stderr.contains("测试用的内部错误"), "{stderr}");
+    assert!(stderr.contains("报告给维护人员"), "{stderr}");
+    assert!(stderr.contains(env!("CARGO_PKG_VERSION")), "{stderr}");
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// `zhibiao … | head -1`: the reader closes the pipe early; that is not an internal error.
+#[test]
+fn a_closed_pipe_is_not_an_internal_error() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for args in [
+        &[
+            "eval",
+            "examples/pass.toml",
+            "--reference",
+            "examples/province-2024.toml",
+        ][..],
+        &[
+            "explain",
+            "examples/category-fail.toml",
+            "3",
+            "6",
+            "--reference",
+            "examples/province-2024.toml",
+        ][..],
+        &["template", "--format", "toml"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+            .args(args)
+            .current_dir(root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the zhibiao binary runs");
+        // Close the reading end before zhibiao writes: every write it makes then fails with EPIPE.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("zhibiao finishes");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+/// Points at the end of the exact decimal range: summing them would overflow (a panic in
+/// `Decimal`'s `+`, found by this test); such rules are refused for scoring with a message.
+#[test]
+fn points_beyond_the_decimal_range_are_refused_for_scoring() {
+    let (code, out) = run(&["eval", "huge_points.toml", "--rules", "huge_points.zb"]);
+    assert_eq!(code, EXIT_UNUSABLE, "{out}");
+    assert!(out.contains("huge_points.zb"), "{out}");
+    assert!(out.contains("超出了可精确计算的数值范围"), "{out}");
+}

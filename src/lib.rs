@@ -37,24 +37,9 @@ pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod explain;
-// Not yet cleared for the panic lints above (being reworked on another branch).
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 pub mod formatter;
 pub mod gap;
 pub mod generate;
-// Not yet cleared for the panic lints above (being reworked on another branch).
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::collapsible_if
-)]
 pub mod lint;
 pub mod model;
 pub mod number;

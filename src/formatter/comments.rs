@@ -20,35 +20,51 @@ pub struct Comment {
 /// Every comment of a rule file, in order.
 pub fn scan(src: &str) -> Vec<Comment> {
     let b = src.as_bytes();
+    // Bounds-checked views: a byte at `k` (None past the end) and the bytes from `k` on.
+    let at = |k: usize| b.get(k).copied();
+    let rest = |k: usize| b.get(k..).unwrap_or_default();
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i..].starts_with(b"```") {
-            i = match src[i + 3..].find("```") {
+        if rest(i).starts_with(b"```") {
+            i = match src.get(i + 3..).and_then(|r| r.find("```")) {
                 Some(j) => i + 3 + j + 3,
                 None => b.len(),
             };
-        } else if b[i] == b'"' {
+        } else if at(i) == Some(b'"') {
             i += 1;
-            while i < b.len() && b[i] != b'"' {
-                if b[i] == b'\\' {
+            while i < b.len() && at(i) != Some(b'"') {
+                if at(i) == Some(b'\\') {
                     i += 1;
                 }
                 i += 1;
             }
             i += 1;
-        } else if b[i..].starts_with(b"//") || b[i..].starts_with(b"/*") {
+        } else if rest(i).starts_with(b"//") || rest(i).starts_with(b"/*") {
             let start = i;
-            let end = if b[i + 1] == b'/' {
-                src[i..].find('\n').map_or(b.len(), |j| i + j)
+            let end = if at(i + 1) == Some(b'/') {
+                src.get(i..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(b.len(), |j| i + j)
             } else {
-                src[i + 2..].find("*/").map_or(b.len(), |j| i + 2 + j + 2)
+                src.get(i + 2..)
+                    .and_then(|r| r.find("*/"))
+                    .map_or(b.len(), |j| i + 2 + j + 2)
             };
-            let line_start = src[..start].rfind('\n').map_or(0, |j| j + 1);
-            let own_line = src[line_start..start]
+            let line_start = src
+                .get(..start)
+                .and_then(|r| r.rfind('\n'))
+                .map_or(0, |j| j + 1);
+            let own_line = src
+                .get(line_start..start)
+                .unwrap_or_default()
                 .chars()
                 .all(|c| c.is_whitespace() || c == '\u{feff}');
-            let text = src[start..end].trim_end_matches('\r').to_string();
+            let text = src
+                .get(start..end)
+                .unwrap_or_default()
+                .trim_end_matches('\r')
+                .to_string();
             out.push(Comment {
                 start,
                 end,

@@ -631,14 +631,14 @@ impl Infer<'_> {
     fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr, span: Span, scope: &Scope) -> Kind {
         let (x, y) = (self.expr(a, scope), self.expr(b, scope));
         // A year plus or minus a whole number stays a year: Y - 1, y - 1.
-        if let (Kind::Year(set), ArithOp::Add | ArithOp::Sub) = (&x, op) {
-            if let Some(n) = literal(b).and_then(whole) {
-                let n = if op == ArithOp::Sub { -n } else { n };
-                return Kind::Year(
-                    set.as_ref()
-                        .map(|s| s.iter().filter_map(|v| v.checked_add(n)).collect()),
-                );
-            }
+        if let (Kind::Year(set), ArithOp::Add | ArithOp::Sub) = (&x, op)
+            && let Some(n) = literal(b).and_then(whole)
+        {
+            let n = if op == ArithOp::Sub { -n } else { n };
+            return Kind::Year(
+                set.as_ref()
+                    .map(|s| s.iter().filter_map(|v| v.checked_add(n)).collect()),
+            );
         }
         if matches!((&x, &y), (Kind::Unknown, _) | (_, Kind::Unknown)) {
             return Kind::Unknown;

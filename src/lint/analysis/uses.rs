@@ -169,13 +169,13 @@ impl Walker<'_> {
                 for a in args {
                     self.expr(a, scope);
                 }
-                if let Some(f) = self.rules.fns.get(&name.value) {
-                    if self.out.fns.insert(name.value.clone()) {
-                        let f = f.clone();
-                        let params: Vec<(String, Option<Span>)> =
-                            f.params.iter().map(|p| (p.value.clone(), None)).collect();
-                        self.expr(&f.body, &params);
-                    }
+                if let Some(f) = self.rules.fns.get(&name.value)
+                    && self.out.fns.insert(name.value.clone())
+                {
+                    let f = f.clone();
+                    let params: Vec<(String, Option<Span>)> =
+                        f.params.iter().map(|p| (p.value.clone(), None)).collect();
+                    self.expr(&f.body, &params);
                 }
             }
             ExprKind::Index(a, b)

@@ -84,11 +84,10 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
                     Max::Finite(d) => acc.checked_add(d),
                     _ => None,
                 });
-                if let Some(t) = total {
-                    if fails(Num::from(t)) {
+                if let Some(t) = total
+                    && fails(Num::from(t)) {
                         bad.push(format!("总分最多 {} 分", plain(t)));
                     }
-                }
             }
             PassSubject::Every(metric) | PassSubject::Category(_, metric) => {
                 let only = match &cond.subject {

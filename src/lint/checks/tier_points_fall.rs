@@ -93,16 +93,16 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
                 steps.push((above, Decimal::ZERO, None));
             }
         }
-        let rises = steps.windows(2).any(|w| w[1].1 > w[0].1);
-        let falls = steps.windows(2).any(|w| w[1].1 < w[0].1);
+        let pairs = || steps.iter().zip(steps.iter().skip(1));
+        let rises = pairs().any(|(a, b)| b.1 > a.1);
+        let falls = pairs().any(|(a, b)| b.1 < a.1);
         if !(rises && falls) {
             continue;
         }
         // Point at the first fall that comes after a rise (or the first rise after a fall).
         let mut seen_rise = false;
         let mut seen_fall = false;
-        for w in steps.windows(2) {
-            let (a, b) = (&w[0], &w[1]);
+        for (a, b) in pairs() {
             let turn = (b.1 < a.1 && seen_rise) || (b.1 > a.1 && seen_fall);
             seen_rise |= b.1 > a.1;
             seen_fall |= b.1 < a.1;

@@ -818,31 +818,9 @@ impl Resolver<'_> {
 
 /// Names and function calls an expression refers to.
 fn refs(e: &ast::Expr, out: &mut Vec<String>) {
-    match &e.kind {
+    e.each(&mut |x| match &x.kind {
         ExprKind::Name(n) => out.push(n.clone()),
-        ExprKind::Call(n, args) => {
-            out.push(n.value.clone());
-            args.iter().for_each(|a| refs(a, out));
-        }
-        ExprKind::Index(a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Coalesce(a, b) => {
-            refs(a, out);
-            refs(b, out);
-        }
-        ExprKind::Neg(a) | ExprKind::Not(a) => refs(a, out),
-        ExprKind::Quant { range, body, .. } => {
-            refs(&range.from, out);
-            refs(&range.to, out);
-            refs(body, out);
-        }
-        ExprKind::CountWhere { list, cond, .. } => {
-            refs(list, out);
-            refs(cond, out);
-        }
-        ExprKind::Lit(_) | ExprKind::Bool(_) | ExprKind::Year | ExprKind::Script(_) => {}
-    }
+        ExprKind::Call(n, _) => out.push(n.value.clone()),
+        _ => {}
+    });
 }

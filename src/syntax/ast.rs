@@ -609,6 +609,41 @@ impl ArithOp {
     }
 }
 
+impl Expr {
+    /// Calls `f` on this expression and on every expression inside it, parents first. The one
+    /// place that knows the shape of every `ExprKind`; walkers that only need to visit use it.
+    pub fn each<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Lit(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Year
+            | ExprKind::Name(_)
+            | ExprKind::Script(_) => {}
+            ExprKind::Call(_, args) => args.iter().for_each(|a| a.each(f)),
+            ExprKind::Index(a, b)
+            | ExprKind::Arith(_, a, b)
+            | ExprKind::Cmp(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Coalesce(a, b) => {
+                a.each(f);
+                b.each(f);
+            }
+            ExprKind::Neg(a) | ExprKind::Not(a) => a.each(f),
+            ExprKind::Quant { range, body, .. } => {
+                range.from.each(f);
+                range.to.each(f);
+                body.each(f);
+            }
+            ExprKind::CountWhere { list, cond, .. } => {
+                list.each(f);
+                cond.each(f);
+            }
+        }
+    }
+}
+
 /// The forms an expression takes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {

@@ -94,15 +94,11 @@ pub fn plan(rules: &RuleSet, year: i32) -> Plan<'_> {
     let mut names_of: Vec<(u32, String)> = Vec::new();
     for (_, ind) in rules.indicators() {
         names_of.push((ind.no.value, ind.name.value.clone()));
-        let mut names = BTreeSet::new();
-        let mut seen = BTreeSet::new();
-        for l in &ind.lets {
-            walk_expr(rules, &l.value, &mut names, &mut seen);
-        }
         let mut owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
         if let Some(form) = &ind.score {
-            walk_form(rules, form, &mut names, &mut seen, &mut owners);
+            data_item_owners(form, &mut owners);
         }
+        let names = crate::gap::deps::inputs_read(rules, ind);
         for n in &names {
             if let Some(i) = rules.input_index.get(n)
                 && let Some((inds, os)) = uses.get_mut(*i)
@@ -218,83 +214,24 @@ fn year_value(e: &Expr, y: i32) -> Option<i32> {
     }
 }
 
-/// Collects the names an expression reads, following the functions and top-level `let`s it
-/// uses (each once) and the inputs its scripts mention.
-fn walk_expr(rules: &RuleSet, e: &Expr, names: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
-    match &e.kind {
-        ExprKind::Name(n) => {
-            if let Some(l) = rules.lets.get(n)
-                && seen.insert(n.clone())
-            {
-                walk_expr(rules, &l.value, names, seen);
-            }
-            names.insert(n.clone());
-        }
-        ExprKind::Call(f, args) => {
-            if let Some(decl) = rules.fns.get(&f.value)
-                && seen.insert(format!("fn {}", f.value))
-            {
-                walk_expr(rules, &decl.body, names, seen);
-            }
-            args.iter().for_each(|a| walk_expr(rules, a, names, seen));
-        }
-        ExprKind::Index(a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Coalesce(a, b) => {
-            walk_expr(rules, a, names, seen);
-            walk_expr(rules, b, names, seen);
-        }
-        ExprKind::Neg(a) | ExprKind::Not(a) => walk_expr(rules, a, names, seen),
-        ExprKind::Quant { range, body, .. } => {
-            walk_expr(rules, &range.from, names, seen);
-            walk_expr(rules, &range.to, names, seen);
-            walk_expr(rules, body, names, seen);
-        }
-        ExprKind::CountWhere { list, cond, .. } => {
-            walk_expr(rules, list, names, seen);
-            walk_expr(rules, cond, names, seen);
-        }
-        ExprKind::Script(s) => names.extend(rules.scripts.inputs_read(s)),
-        ExprKind::Lit(_) | ExprKind::Bool(_) | ExprKind::Year => {}
-    }
-}
-
-fn walk_form(
-    rules: &RuleSet,
-    form: &ScoreForm,
-    names: &mut BTreeSet<String>,
-    seen: &mut BTreeSet<String>,
-    owners: &mut Vec<String>,
-) {
+/// Owners that sub-items decided by data name for themselves, added to `owners`.
+fn data_item_owners(form: &ScoreForm, owners: &mut Vec<String>) {
     match form {
-        ScoreForm::Tiers { subject, .. } => walk_expr(rules, subject, names, seen),
-        ScoreForm::EachYear { range, cond, .. } => {
-            walk_expr(rules, &range.from, names, seen);
-            walk_expr(rules, &range.to, names, seen);
-            walk_expr(rules, cond, names, seen);
-        }
         ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-            for it in items {
-                if let How::When(e) = &it.how {
-                    walk_expr(rules, e, names, seen);
-                    for o in &it.owners {
-                        if !owners.contains(&o.value) {
-                            owners.push(o.value.clone());
-                        }
-                    }
+            for o in items
+                .iter()
+                .filter(|it| matches!(it.how, How::When(_)))
+                .flat_map(|it| &it.owners)
+            {
+                if !owners.contains(&o.value) {
+                    owners.push(o.value.clone());
                 }
             }
         }
-        ScoreForm::Judged { .. } => {}
         ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-            for f in forms {
-                walk_form(rules, f, names, seen, owners);
-            }
+            forms.iter().for_each(|f| data_item_owners(f, owners))
         }
-        ScoreForm::Expr(e) => walk_expr(rules, e, names, seen),
+        _ => {}
     }
 }
 

@@ -5,34 +5,7 @@ use crate::syntax::ast::{Expr, ExprKind, How, ScoreForm};
 
 /// Calls `f` on `e` and on every expression inside it, parents first.
 pub fn each<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Lit(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Year
-        | ExprKind::Name(_)
-        | ExprKind::Script(_) => {}
-        ExprKind::Call(_, args) => args.iter().for_each(|a| each(a, f)),
-        ExprKind::Index(a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Coalesce(a, b) => {
-            each(a, f);
-            each(b, f);
-        }
-        ExprKind::Neg(a) | ExprKind::Not(a) => each(a, f),
-        ExprKind::Quant { range, body, .. } => {
-            each(&range.from, f);
-            each(&range.to, f);
-            each(body, f);
-        }
-        ExprKind::CountWhere { list, cond, .. } => {
-            each(list, f);
-            each(cond, f);
-        }
-    }
+    e.each(f);
 }
 
 /// Calls `f` on every top-level expression of a score form (tier subjects, year ranges,

@@ -4,6 +4,8 @@
 //! - `eval/engine`: score one validated submission against the official index, rules loaded;
 //! - `eval/engine-scores`: the same without explanations (`eval::evaluate_scores`, what batches
 //!   use);
+//! - `eval/plan`: the compiled scorer alone (`RuleSet::plan().score`): every score, status,
+//!   category and the verdict, no texts at all;
 //! - `eval/native`: the same with the hand-written Rust scorer in `common/native.rs`;
 //! - `eval/rhai`: the same with `fixtures/sd-nmsz-rhai.zb`, where every data-driven indicator
 //!   scores through an embedded Rhai script;
@@ -67,12 +69,18 @@ fn benches(c: &mut Criterion) {
     g.bench_function("engine-scores", |b| {
         b.iter(|| eval::evaluate_scores(black_box(&official), black_box(&sub)))
     });
+    g.bench_function("plan", |b| {
+        b.iter(|| official.plan().score(black_box(&sub)))
+    });
     g.bench_function("native", |b| b.iter(|| native::score(black_box(&sub))));
     g.bench_function("rhai", |b| {
         b.iter(|| eval::evaluate(black_box(&rhai), black_box(&rhai_sub)))
     });
     g.bench_function("rhai-scores", |b| {
         b.iter(|| eval::evaluate_scores(black_box(&rhai), black_box(&rhai_sub)))
+    });
+    g.bench_function("rhai-plan", |b| {
+        b.iter(|| rhai.plan().score(black_box(&rhai_sub)))
     });
     g.finish();
 

@@ -157,7 +157,13 @@ fn draw(rules: &RuleSet, base: &Submission, rng: &mut fastrand::Rng, index: u64)
                 ..Judgement::default()
             },
             None => {
-                let halves = (slot.max * Decimal::TWO).to_u32().unwrap_or(0);
+                // Half points up to the most the key may score; a maximum beyond u32 (a rule file with
+                // absurd points) is drawn as 0 rather than overflowing.
+                let halves = slot
+                    .max
+                    .checked_mul(Decimal::TWO)
+                    .and_then(|m| m.to_u32())
+                    .unwrap_or(0);
                 Judgement {
                     score: Some(Decimal::from(rng.u32(0..=halves)) / Decimal::TWO),
                     ..Judgement::default()

@@ -61,6 +61,8 @@ pub struct RuleSet {
     pub parts: Vec<RulePart>,
     /// The rule set named by `accepts`, whose other keys a submission may carry.
     pub accepted: Option<Accepted>,
+    /// The rules compiled for scoring, built on first use ([`RuleSet::plan`]).
+    pub(crate) plan: std::sync::OnceLock<Arc<crate::eval::plan::Plan>>,
 }
 
 /// One file a rule set was built from.
@@ -109,6 +111,13 @@ pub struct JudgementSlot {
 }
 
 impl RuleSet {
+    /// The rules compiled for scoring: compiled on first use, then shared by every evaluation
+    /// (and by clones of this rule set).
+    pub fn plan(&self) -> &crate::eval::plan::Plan {
+        self.plan
+            .get_or_init(|| Arc::new(crate::eval::plan::Plan::compile(self)))
+    }
+
     /// The input declaration for a key.
     pub fn input(&self, key: &str) -> Option<&ast::InputDecl> {
         self.input_index.get(key).and_then(|i| self.inputs.get(*i))
@@ -418,6 +427,7 @@ pub fn resolve(
         text: Arc::from(text),
         parts: vec![part],
         accepted: None,
+        plan: std::sync::OnceLock::new(),
     })
 }
 

@@ -56,6 +56,26 @@ impl From<i64> for Num {
     }
 }
 
+/// `d == 1`, quickly for the usual denominator (1 written without decimals); the same answer as
+/// `==` in every case.
+fn is_one(d: &Decimal) -> bool {
+    if d.scale() == 0 {
+        d.mantissa() == 1
+    } else {
+        *d == Decimal::ONE
+    }
+}
+
+/// `a == b` for two denominators (both positive), quickly when they have the same scale; the
+/// same answer as `==` in every case.
+fn same(a: &Decimal, b: &Decimal) -> bool {
+    if a.scale() == b.scale() {
+        a.mantissa() == b.mantissa()
+    } else {
+        a == b
+    }
+}
+
 // Checked arithmetic returning `Result`, so not the `std::ops` traits.
 #[allow(clippy::should_implement_trait)]
 impl Num {
@@ -80,7 +100,7 @@ impl Num {
 
     /// Folds the fraction into a single decimal when the division is exact.
     fn normalized(self) -> Num {
-        if self.d == Decimal::ONE {
+        if is_one(&self.d) {
             return self;
         }
         if let Some(q) = self.n.checked_div(self.d)
@@ -96,12 +116,12 @@ impl Num {
 
     /// The exact decimal value, if the number has one (`1/4` does, `1/3` does not).
     pub fn exact_decimal(&self) -> Option<Decimal> {
-        (self.d == Decimal::ONE).then_some(self.n)
+        is_one(&self.d).then_some(self.n)
     }
 
     /// The value as a decimal, rounded to 28 significant digits where it is not exact.
     pub fn to_decimal(&self) -> Decimal {
-        if self.d == Decimal::ONE {
+        if is_one(&self.d) {
             self.n
         } else {
             self.n.checked_div(self.d).unwrap_or(self.n)
@@ -110,7 +130,7 @@ impl Num {
 
     /// `self + o`.
     pub fn add(self, o: Num) -> Result<Num, NumError> {
-        if self.d == o.d {
+        if same(&self.d, &o.d) {
             let n = self.n.checked_add(o.n).ok_or(NumError::Overflow)?;
             return Ok(Num { n, d: self.d }.normalized());
         }
@@ -153,7 +173,7 @@ impl Num {
 
     /// Exact comparison by cross-multiplication.
     pub fn try_cmp(&self, o: &Num) -> Result<Ordering, NumError> {
-        if self.d == o.d {
+        if same(&self.d, &o.d) {
             return Ok(self.n.cmp(&o.n));
         }
         let a = self.n.checked_mul(o.d).ok_or(NumError::Overflow)?;
@@ -187,6 +207,17 @@ impl Num {
     /// True when the number is below zero.
     pub fn is_negative(&self) -> bool {
         self.n.is_sign_negative() && !self.n.is_zero()
+    }
+
+    /// The value as an `i64` when it is a whole number written without decimals over a
+    /// denominator of 1 (as counts, years and loop variables are); `None` otherwise, which
+    /// does not mean it is not whole: a quick test for hot paths, with a full one behind it.
+    pub fn small_whole(&self) -> Option<i64> {
+        if self.d.scale() == 0 && self.d.mantissa() == 1 && self.n.scale() == 0 {
+            i64::try_from(self.n.mantissa()).ok()
+        } else {
+            None
+        }
     }
 
     /// True when the number is a whole number.

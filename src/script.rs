@@ -9,6 +9,7 @@
 //!
 //! Scripts are compiled once, when the rule set is resolved, and shared by every evaluation.
 
+use crate::submission::InputValue;
 use crate::syntax::ast::Script;
 use rhai::{AST, Dynamic, Engine, EvalAltResult, INT, Position, Scope};
 use rust_decimal::Decimal;
@@ -141,6 +142,16 @@ impl ScriptEngine {
         script: &Script,
         vars: Vec<(String, Dynamic)>,
     ) -> Result<Dynamic, ScriptError> {
+        let mut scope = Scope::new();
+        for (name, value) in vars {
+            scope.push_constant_dynamic(name, value);
+        }
+        self.run_in(script, &mut scope)
+    }
+
+    /// Runs a compiled script with the variables of `scope` (which it may add to: rewind it
+    /// afterwards to reuse it).
+    pub fn run_in(&self, script: &Script, scope: &mut Scope) -> Result<Dynamic, ScriptError> {
         let ast = {
             let map = self.compiled.read().unwrap_or_else(|p| p.into_inner());
             map.get(&script.code_offset).cloned()
@@ -151,16 +162,31 @@ impl ScriptEngine {
                 offset: 0,
             });
         };
-        let mut scope = Scope::new();
-        for (name, value) in vars {
-            scope.push_constant_dynamic(name, value);
-        }
         self.engine
-            .eval_ast_with_scope::<Dynamic>(&mut scope, &ast)
+            .eval_ast_with_scope::<Dynamic>(scope, &ast)
             .map_err(|e| ScriptError {
                 message: eval_error_text(&e),
                 offset: offset_of(&script.code, e.position()),
             })
+    }
+}
+
+/// An input's value as scripts see it: an exact decimal, a boolean, a map from the year (as
+/// text) for a yearly series, an array for a list.
+pub fn input_dynamic(v: &InputValue) -> Dynamic {
+    match v {
+        InputValue::Num(d) => Dynamic::from_decimal(*d),
+        InputValue::Bool(b) => Dynamic::from_bool(*b),
+        InputValue::Series(s) => {
+            let map: rhai::Map = s
+                .iter()
+                .map(|(y, v)| (y.to_string().into(), Dynamic::from_decimal(*v)))
+                .collect();
+            Dynamic::from_map(map)
+        }
+        InputValue::List(items) => {
+            Dynamic::from_array(items.iter().map(|d| Dynamic::from_decimal(*d)).collect())
+        }
     }
 }
 

@@ -489,21 +489,11 @@ impl<'a> Env<'a> {
         let mut vars: Vec<(String, Dynamic)> = Vec::new();
         for decl in &self.rules.inputs {
             let key = &decl.name.value;
-            let v = match self.sub.values.get(key) {
-                Some(InputValue::Num(d)) => Dynamic::from_decimal(*d),
-                Some(InputValue::Bool(b)) => Dynamic::from_bool(*b),
-                Some(InputValue::Series(s)) => {
-                    let map: rhai::Map = s
-                        .iter()
-                        .map(|(y, v)| (y.to_string().into(), Dynamic::from_decimal(*v)))
-                        .collect();
-                    Dynamic::from_map(map)
-                }
-                Some(InputValue::List(items)) => {
-                    Dynamic::from_array(items.iter().map(|d| Dynamic::from_decimal(*d)).collect())
-                }
-                None => Dynamic::UNIT,
-            };
+            let v = self
+                .sub
+                .values
+                .get(key)
+                .map_or(Dynamic::UNIT, crate::script::input_dynamic);
             vars.push((key.clone(), v));
         }
         for (name, v) in &self.locals {

@@ -5,6 +5,7 @@
 //! while the explanation still shows what the rest would give. Scores are exact decimals.
 
 mod expr;
+pub mod plan;
 pub mod value;
 
 pub(crate) use expr::Env;
@@ -16,7 +17,7 @@ use crate::diag::{Severity, Span};
 use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::Submission;
-use crate::syntax::ast::{self, Basis, ExprKind, How, Metric, Overlap, PassSubject, ScoreForm};
+use crate::syntax::ast::{self, ExprKind, How, Metric, Overlap, PassSubject, ScoreForm};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -221,6 +222,16 @@ impl Evaluation {
 
 /// Runs the rule file's data checks against a submission.
 pub fn check_data(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure> {
+    if rules.plan().checks_hold(sub) {
+        return Vec::new();
+    }
+    interpreted_checks(rules, sub)
+}
+
+/// [`check_data`] by the interpreter alone: every check evaluated and every failure worded.
+/// `check_data` gives the same list, faster when every check holds; this one is for tests that
+/// compare the two.
+pub fn interpreted_checks(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure> {
     let mut env = Env::new(rules, sub);
     let mut out = Vec::new();
     for c in &rules.checks {
@@ -337,9 +348,138 @@ pub fn evaluate_probed<'a>(
 /// `explanation` is empty and items' `detail` texts are left out. For batches that keep only a
 /// ranking, and for benchmarks; reports need [`evaluate`].
 pub fn evaluate_scores(rules: &RuleSet, sub: &Submission) -> Evaluation {
-    let mut env = Env::new(rules, sub);
-    env.explain = false;
-    evaluate_in(env)
+    let plan = rules.plan();
+    let scores = plan.score(sub);
+    let mut indicators = Vec::with_capacity(scores.indicators.len());
+    for (i, ((cat, ind), r)) in rules.indicators().zip(&scores.indicators).enumerate() {
+        if r.status == Status::Error {
+            // The interpreter words the problem (with the values, as reports show it).
+            let mut env = Env::new(rules, sub);
+            let mut res = indicator(&mut env, &cat.name.value, ind);
+            res.explanation.clear();
+            indicators.push(res);
+            continue;
+        }
+        let mut res = indicator_shell(&cat.name.value, ind);
+        res.score = r.score;
+        res.partial = r.partial;
+        res.status = r.status;
+        res.missing = r
+            .missing
+            .iter()
+            .map(|m| MissingRef {
+                key: plan.input_key(m).to_string(),
+                year: m.year,
+            })
+            .collect();
+        let mut states = scores.items_of(i).iter();
+        if let Some(form) = &ind.score {
+            item_shells(ind, form, &mut |mut item| {
+                if let Some(s) = states.next() {
+                    item.state = s.state;
+                    item.score = s.score;
+                }
+                if item.judged
+                    && let Some(j) = sub.judgements.get(&item.key)
+                {
+                    item.evidence = j.evidence.clone();
+                    item.note = j.note.clone();
+                }
+                res.items.push(item);
+            });
+        }
+        indicators.push(res);
+    }
+    let checks = if plan.checks_hold(sub) {
+        Vec::new()
+    } else {
+        interpreted_checks(rules, sub)
+    };
+    finish(rules, sub, indicators, checks)
+}
+
+/// An indicator's result before it is scored: what the rule file says of it.
+fn indicator_shell(category: &str, ind: &ast::Indicator) -> IndicatorResult {
+    IndicatorResult {
+        no: ind.no.value,
+        name: ind.name.value.clone(),
+        category: category.to_string(),
+        group: ind.group.clone(),
+        points: ind.points.value,
+        score: Decimal::ZERO,
+        partial: None,
+        status: Status::Scored,
+        items: Vec::new(),
+        explanation: Vec::new(),
+        missing: Vec::new(),
+        error: None,
+        error_span: None,
+        owners: ind.owners.iter().map(|o| o.value.clone()).collect(),
+        nature: ind.nature.as_ref().map(|n| n.value.as_str().to_string()),
+        rule: ind.rule.as_ref().map(|r| r.value.clone()),
+        method: ind.method.as_ref().map(|m| m.value.clone()),
+        sources: ind.sources.iter().map(|s| s.value.clone()).collect(),
+    }
+}
+
+/// The sub-items a scoring form reports, in the order scoring writes them, before they are
+/// scored (state "not met", score 0, no evidence).
+fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemResult)) {
+    let owners = || {
+        ind.owners
+            .iter()
+            .map(|o| o.value.clone())
+            .collect::<Vec<_>>()
+    };
+    match form {
+        ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
+            let any_award = match form {
+                ScoreForm::Any { award, .. } => Some(award.value),
+                _ => None,
+            };
+            for it in items {
+                out(ItemResult {
+                    key: format!("{}.{}", ind.no.value, it.no.value),
+                    text: it.text.value.clone(),
+                    points: it
+                        .points
+                        .as_ref()
+                        .map(|p| p.value)
+                        .or(any_award)
+                        .unwrap_or(Decimal::ZERO),
+                    score: Decimal::ZERO,
+                    state: ItemState::NotMet,
+                    judged: matches!(it.how, How::Judged(_)),
+                    detail: String::new(),
+                    evidence: Vec::new(),
+                    note: None,
+                    owners: if it.owners.is_empty() {
+                        owners()
+                    } else {
+                        it.owners.iter().map(|o| o.value.clone()).collect()
+                    },
+                });
+            }
+        }
+        ScoreForm::Judged { .. } => out(ItemResult {
+            key: ind.no.value.to_string(),
+            text: ind.name.value.clone(),
+            points: ind.points.value,
+            score: Decimal::ZERO,
+            state: ItemState::NotMet,
+            judged: true,
+            detail: String::new(),
+            evidence: Vec::new(),
+            note: None,
+            owners: owners(),
+        }),
+        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
+            for f in forms {
+                item_shells(ind, f, out);
+            }
+        }
+        ScoreForm::Tiers { .. } | ScoreForm::EachYear { .. } | ScoreForm::Expr(_) => {}
+    }
 }
 
 fn evaluate_in(mut env: Env) -> Evaluation {
@@ -349,7 +489,16 @@ fn evaluate_in(mut env: Env) -> Evaluation {
         indicators.push(indicator(&mut env, &cat.name.value, ind));
     }
     let checks = check_data(rules, sub);
+    finish(rules, sub, indicators, checks)
+}
 
+/// Categories, total and pass conditions from the indicators' results.
+fn finish(
+    rules: &RuleSet,
+    sub: &Submission,
+    indicators: Vec<IndicatorResult>,
+    checks: Vec<CheckFailure>,
+) -> Evaluation {
     let mut categories = Vec::new();
     for cat in &rules.categories {
         let raw = indicators
@@ -362,15 +511,13 @@ fn evaluate_in(mut env: Env) -> Evaluation {
             .iter()
             .map(|i| i.points.value)
             .fold(Decimal::ZERO, Decimal::saturating_add);
-        let score = match rules.cap_basis() {
-            Basis::Declared => raw.min(cat.points.value),
-            Basis::Indicators => raw.min(indicator_points),
-            Basis::None => raw,
-        };
-        let basis = match rules.rate_basis() {
-            Basis::Indicators => indicator_points,
-            _ => cat.points.value,
-        };
+        let (score, basis) = plan::category_score(
+            rules.cap_basis(),
+            rules.rate_basis(),
+            raw,
+            cat.points.value,
+            indicator_points,
+        );
         let rate = Num::ratio(score, basis).ok();
         categories.push(CategoryResult {
             name: cat.name.value.clone(),
@@ -548,26 +695,7 @@ fn pts(n: &Num) -> String {
 
 fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorResult {
     let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
-    let mut res = IndicatorResult {
-        no: ind.no.value,
-        name: ind.name.value.clone(),
-        category: category.to_string(),
-        group: ind.group.clone(),
-        points: ind.points.value,
-        score: Decimal::ZERO,
-        partial: None,
-        status: Status::Scored,
-        items: Vec::new(),
-        explanation: Vec::new(),
-        missing: Vec::new(),
-        error: None,
-        error_span: None,
-        owners: owners.clone(),
-        nature: ind.nature.as_ref().map(|n| n.value.as_str().to_string()),
-        rule: ind.rule.as_ref().map(|r| r.value.clone()),
-        method: ind.method.as_ref().map(|m| m.value.clone()),
-        sources: ind.sources.iter().map(|s| s.value.clone()).collect(),
-    };
+    let mut res = indicator_shell(category, ind);
     let base = env.locals_len();
     let outcome = (|| -> R<Out> {
         for l in &ind.lets {

@@ -1,0 +1,1460 @@
+//! The compiled scorer: a rule set compiled once into a form that scoring walks cheaply.
+//!
+//! [`Plan::compile`] resolves every name to a slot (an input, a top-level `let`, a function, a
+//! local on a stack), turns literals and tier bounds into exact numbers once, precomputes the
+//! judgement keys and the inputs each script reads, and flattens each indicator's sub-items.
+//! [`Plan::score`] then scores a submission without building a single text: no name is looked
+//! up by string except the submission's own keys (once each, on first use), no expression is
+//! cloned, and the Rhai scripts compiled with the rule set are run against one scope of inputs
+//! built once per submission.
+//!
+//! It follows the interpreter in [`super::expr`] step for step (the same evaluation order, the
+//! same three-valued logic, the same exact arithmetic, the same missing-data references in the
+//! same order), so that the two give the same scores; `tests/plan_agrees.rs` checks it on
+//! thousands of generated submissions for every built-in rule set, and on every test case of
+//! every rule set. Where the interpreter would stop with an error, the plan only notes that the
+//! indicator is in error ([`Status::Error`]); [`super::evaluate_scores`] then asks the
+//! interpreter for the message, so a rule problem is worded in one place only.
+
+use super::{ItemState, MAX_DEPTH, Status};
+use crate::model::RuleSet;
+use crate::number::Num;
+use crate::script::{self, ScriptEngine};
+use crate::submission::{InputValue, Judgement, Submission};
+use crate::syntax::ast::{
+    self, ArithOp, Basis, CmpOp, Expr, ExprKind, How, Metric, Overlap, PassSubject, ScoreForm,
+};
+use rhai::{Dynamic, Scope};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The interpreter would stop here with an error; it words it (see the module docs).
+#[derive(Debug, Clone, Copy)]
+struct Bail;
+
+type P<T> = Result<T, Bail>;
+
+/// A datum a computation needed but the submission did not give: an input (by its position in
+/// [`RuleSet::inputs`]) and, for a yearly input, the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Miss {
+    /// The input's position in [`RuleSet::inputs`].
+    pub input: u32,
+    /// The year, for a yearly input.
+    pub year: Option<i32>,
+}
+
+/// A compiled expression.
+#[derive(Debug)]
+enum C {
+    Num(Num),
+    Bool(bool),
+    Year,
+    Input(u32),
+    Let(u32),
+    /// A local, counted from the bottom of the current frame.
+    Local(u32),
+    /// A name nothing declares: the interpreter reports it.
+    Fail,
+    Index(Box<C>, Box<C>),
+    Neg(Box<C>),
+    Not(Box<C>),
+    Arith(ArithOp, Box<C>, Box<C>),
+    Cmp(CmpOp, Box<C>, Box<C>),
+    And(Box<C>, Box<C>),
+    Or(Box<C>, Box<C>),
+    Coalesce(Box<C>, Box<C>),
+    Call(Callee, Vec<C>),
+    Quant {
+        all: bool,
+        range: Box<(C, C)>,
+        body: Box<C>,
+    },
+    Count {
+        list: Box<C>,
+        cond: Box<C>,
+    },
+    Script(Box<CScript>),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Callee {
+    User(u32),
+    Min,
+    Max,
+    Abs,
+    Sum,
+    Len,
+    Unknown,
+}
+
+#[derive(Debug)]
+struct CScript {
+    script: ast::Script,
+    /// Non-optional inputs the script mentions, with the input's declared years compiled in
+    /// the script's scope.
+    reads: Vec<(u32, Option<(C, C)>)>,
+    /// The locals in scope, bottom first, by name.
+    locals: Vec<String>,
+}
+
+#[derive(Debug)]
+struct CFn {
+    params: usize,
+    body: C,
+}
+
+#[derive(Debug)]
+struct CTier {
+    lo: Option<(Num, bool)>,
+    hi: Option<(Num, bool)>,
+    points: Decimal,
+}
+
+/// A compiled sub-item.
+#[derive(Debug)]
+struct CItem {
+    points: Decimal,
+    /// `Some` for a judged item: its judgement key's slot. `None`: computed from `cond`.
+    key: Option<u32>,
+    cond: Option<C>,
+}
+
+#[derive(Debug)]
+enum CForm {
+    Tiers {
+        subject: C,
+        overlap: Option<Overlap>,
+        tiers: Vec<CTier>,
+    },
+    EachYear {
+        range: (C, C),
+        award: Num,
+        cond: C,
+    },
+    Items {
+        /// `Some(award)` for "any one of these earns".
+        any: Option<Decimal>,
+        items: Vec<CItem>,
+    },
+    Judged {
+        key: u32,
+        points: Decimal,
+    },
+    Max(Vec<CForm>),
+    Sum(Vec<CForm>),
+    Expr(C),
+}
+
+#[derive(Debug)]
+struct CIndicator {
+    category: usize,
+    lets: Vec<C>,
+    form: Option<CForm>,
+    cap: Option<Num>,
+    points: Num,
+    /// How many sub-item results scoring writes (judged whole indicators count one).
+    items: usize,
+}
+
+#[derive(Debug)]
+struct CCategory {
+    /// The first category of the same name: an indicator counts towards every category
+    /// named like its own, as in the interpreter.
+    canonical: usize,
+    points: Decimal,
+    indicator_points: Decimal,
+}
+
+#[derive(Debug)]
+enum CPass {
+    Total(CmpOp, Num),
+    Every(Metric, CmpOp, Num),
+    Category(Option<usize>, Metric, CmpOp, Num),
+}
+
+/// A rule set compiled for scoring. Build it with [`Plan::compile`], or take the one a rule set
+/// keeps with [`RuleSet::plan`].
+#[derive(Debug)]
+pub struct Plan {
+    inputs: Vec<String>,
+    /// Input keys in the submission's key order, with their slots: a run reads every value
+    /// in one merged pass over the submission instead of a lookup per key.
+    input_order: Vec<(String, u32)>,
+    /// Judgement keys in key order, with their slots.
+    judged_order: Vec<(String, u32)>,
+    lets: Vec<C>,
+    fns: Vec<CFn>,
+    checks: Vec<C>,
+    indicators: Vec<CIndicator>,
+    categories: Vec<CCategory>,
+    pass: Vec<CPass>,
+    cap_basis: Basis,
+    rate_basis: Basis,
+    scripts: Arc<ScriptEngine>,
+}
+
+/// One indicator's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorScore {
+    /// The score (0 unless [`Status::Scored`]).
+    pub score: Decimal,
+    /// With missing data, what the computable parts earn.
+    pub partial: Option<Decimal>,
+    /// How it came out. For [`Status::Error`] the interpreter has the message.
+    pub status: Status,
+    /// What was missing, in the interpreter's order.
+    pub missing: Vec<Miss>,
+    /// Where this indicator's sub-items start in [`Scores::items`].
+    pub items_from: usize,
+}
+
+/// One sub-item's result (a judged whole indicator has one).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ItemScore {
+    /// Met, not met, not submitted or missing data.
+    pub state: ItemState,
+    /// Points earned.
+    pub score: Decimal,
+}
+
+/// One category's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryScore {
+    /// The score after the category cap.
+    pub score: Decimal,
+    /// The sum of its indicators' scores.
+    pub raw: Decimal,
+    /// What the rate divides by.
+    pub rate_basis: Decimal,
+    /// Whether it meets the pass rule's conditions on categories; `None` when none names it.
+    pub passed: Option<bool>,
+}
+
+/// The scores of one submission: what [`super::Evaluation`] says, without texts and data
+/// checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    /// Indicators in file order.
+    pub indicators: Vec<IndicatorScore>,
+    /// Sub-items of every indicator, in file order.
+    pub items: Vec<ItemScore>,
+    /// Categories in file order.
+    pub categories: Vec<CategoryScore>,
+    /// The total.
+    pub total: Decimal,
+    /// Each pass condition, in the order of the rule file.
+    pub conditions: Vec<bool>,
+    /// Whether every pass condition holds.
+    pub passed: bool,
+}
+
+impl Scores {
+    /// The sub-items of indicator `i` (its position in file order).
+    pub fn items_of(&self, i: usize) -> &[ItemScore] {
+        let from = self.indicators.get(i).map_or(0, |r| r.items_from);
+        let to = self
+            .indicators
+            .get(i + 1)
+            .map_or(self.items.len(), |r| r.items_from);
+        self.items.get(from..to).unwrap_or(&[])
+    }
+}
+
+/// Name resolution while compiling.
+struct Compiler<'r> {
+    rules: &'r RuleSet,
+    /// Judgement keys read, by slot.
+    judged: Vec<String>,
+    lets: HashMap<&'r str, u32>,
+    fns: HashMap<&'r str, u32>,
+    scope: Vec<String>,
+}
+
+fn bx(c: C) -> Box<C> {
+    Box::new(c)
+}
+
+impl Compiler<'_> {
+    fn judgement(&mut self, key: String) -> u32 {
+        match self.judged.iter().position(|k| *k == key) {
+            Some(i) => i as u32,
+            None => {
+                self.judged.push(key);
+                (self.judged.len() - 1) as u32
+            }
+        }
+    }
+
+    fn name(&self, n: &str) -> C {
+        if let Some(i) = self.scope.iter().rposition(|s| s == n) {
+            return C::Local(i as u32);
+        }
+        if let Some(i) = self.lets.get(n) {
+            return C::Let(*i);
+        }
+        match self.rules.input_index.get(n) {
+            Some(i) => C::Input(*i as u32),
+            None => C::Fail,
+        }
+    }
+
+    fn with_local<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.scope.push(name.to_string());
+        let out = f(self);
+        self.scope.pop();
+        out
+    }
+
+    fn range(&mut self, r: &ast::YearRange) -> (C, C) {
+        (self.expr(&r.from), self.expr(&r.to))
+    }
+
+    fn expr(&mut self, e: &Expr) -> C {
+        let two = |c: &mut Self, a: &Expr, b: &Expr| (bx(c.expr(a)), bx(c.expr(b)));
+        match &e.kind {
+            ExprKind::Lit(l) => C::Num(Num::from(l.value)),
+            ExprKind::Bool(b) => C::Bool(*b),
+            ExprKind::Year => C::Year,
+            ExprKind::Name(n) => self.name(n),
+            ExprKind::Index(a, b) => {
+                let (a, b) = two(self, a, b);
+                C::Index(a, b)
+            }
+            ExprKind::Neg(a) => C::Neg(bx(self.expr(a))),
+            ExprKind::Not(a) => C::Not(bx(self.expr(a))),
+            ExprKind::Arith(op, a, b) => {
+                let (a, b) = two(self, a, b);
+                C::Arith(*op, a, b)
+            }
+            ExprKind::Cmp(op, a, b) => {
+                let (a, b) = two(self, a, b);
+                C::Cmp(*op, a, b)
+            }
+            ExprKind::And(a, b) => {
+                let (a, b) = two(self, a, b);
+                C::And(a, b)
+            }
+            ExprKind::Or(a, b) => {
+                let (a, b) = two(self, a, b);
+                C::Or(a, b)
+            }
+            ExprKind::Coalesce(a, b) => {
+                let (a, b) = two(self, a, b);
+                C::Coalesce(a, b)
+            }
+            ExprKind::Call(name, args) => {
+                let args = args.iter().map(|a| self.expr(a)).collect();
+                let callee = match (self.fns.get(name.value.as_str()), name.value.as_str()) {
+                    (Some(i), _) => Callee::User(*i),
+                    (None, "min") => Callee::Min,
+                    (None, "max") => Callee::Max,
+                    (None, "abs") => Callee::Abs,
+                    (None, "sum") => Callee::Sum,
+                    (None, "len") => Callee::Len,
+                    (None, _) => Callee::Unknown,
+                };
+                C::Call(callee, args)
+            }
+            ExprKind::Quant {
+                all,
+                var,
+                range,
+                body,
+            } => {
+                let range = self.range(range);
+                let body = self.with_local(&var.value, |c| c.expr(body));
+                C::Quant {
+                    all: *all,
+                    range: Box::new(range),
+                    body: bx(body),
+                }
+            }
+            ExprKind::CountWhere { var, list, cond } => {
+                let list = self.expr(list);
+                let cond = self.with_local(&var.value, |c| c.expr(cond));
+                C::Count {
+                    list: bx(list),
+                    cond: bx(cond),
+                }
+            }
+            ExprKind::Script(s) => {
+                let mut reads = Vec::new();
+                for key in self.rules.scripts.inputs_read(s) {
+                    let Some(i) = self.rules.input_index.get(&key) else {
+                        continue;
+                    };
+                    let Some(decl) = self.rules.inputs.get(*i) else {
+                        continue;
+                    };
+                    if decl.optional {
+                        continue;
+                    }
+                    let years = decl.years.as_ref().map(|r| self.range(r));
+                    reads.push((*i as u32, years));
+                }
+                C::Script(Box::new(CScript {
+                    script: s.clone(),
+                    reads,
+                    locals: self.scope.clone(),
+                }))
+            }
+        }
+    }
+
+    fn form(&mut self, ind: &ast::Indicator, form: &ScoreForm) -> CForm {
+        match form {
+            ScoreForm::Tiers {
+                subject,
+                overlap,
+                tiers,
+                ..
+            } => CForm::Tiers {
+                subject: self.expr(subject),
+                overlap: overlap.as_ref().map(|o| o.value),
+                tiers: tiers
+                    .iter()
+                    .map(|t| CTier {
+                        lo: t.lo.as_ref().map(|l| (Num::from(l.value), t.lo_inclusive)),
+                        hi: t.hi.as_ref().map(|h| (Num::from(h.value), t.hi_inclusive)),
+                        points: t.points.value,
+                    })
+                    .collect(),
+            },
+            ScoreForm::EachYear {
+                var,
+                range,
+                award,
+                cond,
+                ..
+            } => CForm::EachYear {
+                range: self.range(range),
+                award: Num::from(award.value),
+                cond: self.with_local(&var.value, |c| c.expr(cond)),
+            },
+            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
+                let any = match form {
+                    ScoreForm::Any { award, .. } => Some(award.value),
+                    _ => None,
+                };
+                let items = items
+                    .iter()
+                    .map(|it| CItem {
+                        points: it
+                            .points
+                            .as_ref()
+                            .map(|p| p.value)
+                            .or(any)
+                            .unwrap_or(Decimal::ZERO),
+                        key: match &it.how {
+                            How::Judged(_) => {
+                                Some(self.judgement(format!("{}.{}", ind.no.value, it.no.value)))
+                            }
+                            How::When(_) => None,
+                        },
+                        cond: match &it.how {
+                            How::Judged(_) => None,
+                            How::When(cond) => Some(self.expr(cond)),
+                        },
+                    })
+                    .collect();
+                CForm::Items { any, items }
+            }
+            ScoreForm::Judged { .. } => CForm::Judged {
+                key: self.judgement(ind.no.value.to_string()),
+                points: ind.points.value,
+            },
+            ScoreForm::Max { forms, .. } => {
+                CForm::Max(forms.iter().map(|f| self.form(ind, f)).collect())
+            }
+            ScoreForm::Sum { forms, .. } => {
+                CForm::Sum(forms.iter().map(|f| self.form(ind, f)).collect())
+            }
+            ScoreForm::Expr(e) => CForm::Expr(self.expr(e)),
+        }
+    }
+}
+
+fn count_items(f: &CForm) -> usize {
+    match f {
+        CForm::Items { items, .. } => items.len(),
+        CForm::Judged { .. } => 1,
+        CForm::Max(fs) | CForm::Sum(fs) => fs.iter().map(count_items).sum(),
+        CForm::Tiers { .. } | CForm::EachYear { .. } | CForm::Expr(_) => 0,
+    }
+}
+
+fn sum_points(it: impl Iterator<Item = Decimal>) -> Decimal {
+    it.fold(Decimal::ZERO, Decimal::saturating_add)
+}
+
+impl Plan {
+    /// Compiles a resolved rule set.
+    pub fn compile(rules: &RuleSet) -> Plan {
+        let mut let_names: Vec<&str> = rules.lets.keys().map(String::as_str).collect();
+        let_names.sort_unstable();
+        let mut fn_names: Vec<&str> = rules.fns.keys().map(String::as_str).collect();
+        fn_names.sort_unstable();
+        let mut c = Compiler {
+            rules,
+            lets: let_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (*n, i as u32))
+                .collect(),
+            fns: fn_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (*n, i as u32))
+                .collect(),
+            scope: Vec::new(),
+            judged: Vec::new(),
+        };
+        let lets = let_names
+            .iter()
+            .filter_map(|n| rules.lets.get(*n))
+            .map(|l| c.expr(&l.value))
+            .collect();
+        let fns = fn_names
+            .iter()
+            .filter_map(|n| rules.fns.get(*n))
+            .map(|f| {
+                c.scope = f.params.iter().map(|p| p.value.clone()).collect();
+                let body = c.expr(&f.body);
+                c.scope.clear();
+                CFn {
+                    params: f.params.len(),
+                    body,
+                }
+            })
+            .collect();
+        let checks = rules.checks.iter().map(|k| c.expr(&k.cond)).collect();
+        let canonical = |ci: usize| {
+            let name = rules.categories.get(ci).map(|c| &c.name.value);
+            rules
+                .categories
+                .iter()
+                .position(|c| Some(&c.name.value) == name)
+                .unwrap_or(ci)
+        };
+        let mut indicators = Vec::new();
+        for (ci, cat) in rules.categories.iter().enumerate() {
+            for ind in &cat.indicators {
+                let mut lets = Vec::new();
+                for l in &ind.lets {
+                    lets.push(c.expr(&l.value));
+                    c.scope.push(l.name.value.clone());
+                }
+                let form = ind.score.as_ref().map(|f| c.form(ind, f));
+                c.scope.clear();
+                indicators.push(CIndicator {
+                    category: canonical(ci),
+                    lets,
+                    items: form.as_ref().map_or(0, count_items),
+                    form,
+                    cap: ind.cap.as_ref().map(|x| Num::from(x.value)),
+                    points: Num::from(ind.points.value),
+                });
+            }
+        }
+        let categories = rules
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(ci, cat)| CCategory {
+                canonical: canonical(ci),
+                points: cat.points.value,
+                indicator_points: sum_points(cat.indicators.iter().map(|i| i.points.value)),
+            })
+            .collect();
+        let pass = rules
+            .header
+            .pass
+            .iter()
+            .map(|p| {
+                let v = Num::from(p.value.value);
+                match &p.subject {
+                    PassSubject::Total => CPass::Total(p.op, v),
+                    PassSubject::Every(m) => CPass::Every(*m, p.op, v),
+                    PassSubject::Category(name, m) => CPass::Category(
+                        rules
+                            .categories
+                            .iter()
+                            .position(|c| c.name.value == name.value),
+                        *m,
+                        p.op,
+                        v,
+                    ),
+                }
+            })
+            .collect();
+        let mut input_order: Vec<(String, u32)> = rules
+            .input_index
+            .iter()
+            .map(|(k, i)| (k.clone(), *i as u32))
+            .collect();
+        input_order.sort_unstable();
+        let mut judged_order: Vec<(String, u32)> = c
+            .judged
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i as u32))
+            .collect();
+        judged_order.sort_unstable();
+        Plan {
+            inputs: rules.inputs.iter().map(|i| i.name.value.clone()).collect(),
+            input_order,
+            judged_order,
+            lets,
+            fns,
+            checks,
+            indicators,
+            categories,
+            pass,
+            cap_basis: rules.cap_basis(),
+            rate_basis: rules.rate_basis(),
+            scripts: rules.scripts.clone(),
+        }
+    }
+
+    /// Scores a submission: every indicator, category and pass condition. The rule file's data
+    /// checks are separate ([`Plan::checks_hold`]): they validate a submission before it is
+    /// scored.
+    pub fn score(&self, sub: &Submission) -> Scores {
+        let mut run = Run::new(self, sub);
+        let mut indicators = Vec::with_capacity(self.indicators.len());
+        let mut items = Vec::with_capacity(self.indicators.iter().map(|i| i.items).sum());
+        for ind in &self.indicators {
+            indicators.push(run.indicator(ind, &mut items));
+        }
+        let mut raws = vec![Decimal::ZERO; self.categories.len()];
+        for (c, r) in self.indicators.iter().zip(&indicators) {
+            if let Some(raw) = raws.get_mut(c.category) {
+                *raw = raw.saturating_add(r.score);
+            }
+        }
+        let mut categories: Vec<CategoryScore> = self
+            .categories
+            .iter()
+            .map(|cat| {
+                let raw = raws.get(cat.canonical).copied().unwrap_or_default();
+                let (score, rate_basis) = category_score(
+                    self.cap_basis,
+                    self.rate_basis,
+                    raw,
+                    cat.points,
+                    cat.indicator_points,
+                );
+                CategoryScore {
+                    score,
+                    raw,
+                    rate_basis,
+                    passed: None,
+                }
+            })
+            .collect();
+        let total = sum_points(categories.iter().map(|c| c.score));
+        let conditions: Vec<bool> = self
+            .pass
+            .iter()
+            .map(|p| pass_holds(p, total, &mut categories))
+            .collect();
+        Scores {
+            indicators,
+            items,
+            categories,
+            total,
+            passed: conditions.iter().all(|c| *c),
+            conditions,
+        }
+    }
+
+    /// Whether every data check of the rule file holds for a submission (or lacks the data to
+    /// be decided), without scoring it.
+    pub fn checks_hold(&self, sub: &Submission) -> bool {
+        let mut run = Run::new(self, sub);
+        self.checks.iter().all(|k| {
+            run.base = 0;
+            run.locals.clear();
+            matches!(run.eval(k), Ok(V::Bool(true) | V::Missing(_)))
+        })
+    }
+
+    /// The key of the input a [`Miss`] refers to.
+    pub fn input_key(&self, m: &Miss) -> &str {
+        self.inputs.get(m.input as usize).map_or("", String::as_str)
+    }
+}
+
+/// A category's score after its cap, and what its rate divides by.
+pub(crate) fn category_score(
+    cap: Basis,
+    rate: Basis,
+    raw: Decimal,
+    declared: Decimal,
+    indicator_points: Decimal,
+) -> (Decimal, Decimal) {
+    let score = match cap {
+        Basis::Declared => raw.min(declared),
+        Basis::Indicators => raw.min(indicator_points),
+        Basis::None => raw,
+    };
+    let basis = match rate {
+        Basis::Indicators => indicator_points,
+        _ => declared,
+    };
+    (score, basis)
+}
+
+fn metric_holds(m: Metric, c: &CategoryScore, op: CmpOp, v: &Num) -> bool {
+    let x = match m {
+        Metric::Rate => Num::ratio(c.score, c.rate_basis).ok(),
+        Metric::Score => Some(Num::from(c.score)),
+    };
+    x.is_some_and(|x| x.try_cmp(v).is_ok_and(|o| op.holds(o)))
+}
+
+fn pass_holds(p: &CPass, total: Decimal, cats: &mut [CategoryScore]) -> bool {
+    match p {
+        CPass::Total(op, v) => Num::from(total).try_cmp(v).is_ok_and(|o| op.holds(o)),
+        CPass::Every(m, op, v) => {
+            let mut all = true;
+            for c in cats.iter_mut() {
+                let ok = metric_holds(*m, c, *op, v);
+                c.passed = Some(c.passed.unwrap_or(true) && ok);
+                all &= ok;
+            }
+            all
+        }
+        CPass::Category(i, m, op, v) => {
+            let Some(c) = i.and_then(|i| cats.get_mut(i)) else {
+                return false;
+            };
+            let ok = metric_holds(*m, c, *op, v);
+            c.passed = Some(c.passed.unwrap_or(true) && ok);
+            ok
+        }
+    }
+}
+
+/// The values of `keys` (sorted, with their slots) in `map`, by slot: one merged pass over
+/// both, as both are in key order.
+fn merged<'s, T>(
+    keys: &[(String, u32)],
+    map: &'s BTreeMap<String, T>,
+    slots: usize,
+) -> Vec<Option<&'s T>> {
+    let mut out = vec![None; slots];
+    let mut entries = map.iter().peekable();
+    for (key, slot) in keys {
+        while entries
+            .next_if(|(k, _)| k.as_str() < key.as_str())
+            .is_some()
+        {}
+        if let Some((k, v)) = entries.peek()
+            && k.as_str() == key.as_str()
+            && let Some(o) = out.get_mut(*slot as usize)
+        {
+            *o = Some(*v);
+        }
+    }
+    out
+}
+
+/// A value while scoring.
+#[derive(Debug, Clone)]
+enum V<'s> {
+    Num(Num),
+    Bool(bool),
+    /// A yearly input: its position and its values.
+    Series(u32, &'s BTreeMap<i32, Decimal>),
+    List(&'s [Decimal]),
+    Missing(Vec<Miss>),
+}
+
+/// The missing references of two values, each once, in order (the interpreter's
+/// `join_missing`).
+fn join(a: Option<&[Miss]>, b: Option<&[Miss]>) -> Vec<Miss> {
+    let mut out: Vec<Miss> = Vec::new();
+    for m in [a, b].into_iter().flatten() {
+        for r in m {
+            if !out.contains(r) {
+                out.push(*r);
+            }
+        }
+    }
+    out
+}
+
+fn missing_of<'a>(v: &'a Result<impl Sized, V<'_>>) -> Option<&'a [Miss]> {
+    match v {
+        Err(V::Missing(m)) => Some(m),
+        _ => None,
+    }
+}
+
+/// One scoring run.
+struct Run<'p, 's> {
+    plan: &'p Plan,
+    sub: &'s Submission,
+    year: i32,
+    /// Each input's value, by slot.
+    inputs: Vec<Option<&'s InputValue>>,
+    /// Each judgement read, by slot.
+    judgements: Vec<Option<&'s Judgement>>,
+    /// Top-level `let`s computed so far.
+    lets: Vec<Option<V<'s>>>,
+    locals: Vec<V<'s>>,
+    /// Where the current frame's locals start.
+    base: usize,
+    depth: usize,
+    /// Evaluated call arguments.
+    args: Vec<V<'s>>,
+    /// The inputs as Rhai values, built for the first script.
+    scope: Option<Scope<'static>>,
+}
+
+impl<'p, 's> Run<'p, 's> {
+    fn new(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+        Run {
+            plan,
+            sub,
+            year: sub.year,
+            inputs: merged(&plan.input_order, &sub.values, plan.inputs.len()),
+            judgements: merged(&plan.judged_order, &sub.judgements, plan.judged_order.len()),
+            lets: vec![None; plan.lets.len()],
+            locals: Vec::new(),
+            base: 0,
+            depth: 0,
+            args: Vec::new(),
+            scope: None,
+        }
+    }
+
+    fn value(&self, i: u32) -> Option<&'s InputValue> {
+        self.inputs.get(i as usize).copied().flatten()
+    }
+
+    fn input(&mut self, i: u32) -> V<'s> {
+        match self.value(i) {
+            None => V::Missing(vec![Miss {
+                input: i,
+                year: None,
+            }]),
+            Some(InputValue::Num(d)) => V::Num(Num::from(*d)),
+            Some(InputValue::Bool(b)) => V::Bool(*b),
+            Some(InputValue::Series(s)) => V::Series(i, s),
+            Some(InputValue::List(items)) => V::List(items),
+        }
+    }
+
+    fn eval_let(&mut self, i: u32) -> P<V<'s>> {
+        if let Some(Some(v)) = self.lets.get(i as usize) {
+            return Ok(v.clone());
+        }
+        let plan = self.plan;
+        let body = plan.lets.get(i as usize).ok_or(Bail)?;
+        if self.depth >= MAX_DEPTH {
+            return Err(Bail);
+        }
+        // A top-level `let` sees no locals.
+        let (saved_base, saved_len) = (self.base, self.locals.len());
+        self.base = saved_len;
+        self.depth += 1;
+        let v = self.eval(body);
+        self.depth -= 1;
+        self.locals.truncate(saved_len);
+        self.base = saved_base;
+        let v = v?;
+        if let Some(slot) = self.lets.get_mut(i as usize) {
+            *slot = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    fn local(&self, i: u32) -> P<V<'s>> {
+        self.locals.get(self.base + i as usize).cloned().ok_or(Bail)
+    }
+
+    fn num(&mut self, c: &C) -> P<Result<Num, V<'s>>> {
+        match self.eval(c)? {
+            V::Num(n) => Ok(Ok(n)),
+            m @ V::Missing(_) => Ok(Err(m)),
+            _ => Err(Bail),
+        }
+    }
+
+    fn bool_of(&mut self, c: &C) -> P<Result<bool, V<'s>>> {
+        match self.eval(c)? {
+            V::Bool(b) => Ok(Ok(b)),
+            m @ V::Missing(_) => Ok(Err(m)),
+            _ => Err(Bail),
+        }
+    }
+
+    fn year_of(&mut self, c: &C) -> P<i32> {
+        if let C::Year = c {
+            return Ok(self.year);
+        }
+        match self.eval(c)? {
+            V::Num(n) if let Some(w) = n.small_whole() => i32::try_from(w).map_err(|_| Bail),
+            V::Num(n) if n.is_integer() => {
+                let d = n.to_decimal();
+                i32::try_from(d.mantissa() / 10i128.pow(d.scale())).map_err(|_| Bail)
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    fn years(&mut self, r: &(C, C)) -> P<std::ops::RangeInclusive<i32>> {
+        let from = self.year_of(&r.0)?;
+        let to = self.year_of(&r.1)?;
+        if to < from || i64::from(to) - i64::from(from) > 50 {
+            return Err(Bail);
+        }
+        Ok(from..=to)
+    }
+
+    /// Runs `f` with one more local.
+    fn bound<T>(&mut self, v: V<'s>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let len = self.locals.len();
+        self.locals.push(v);
+        let out = f(self);
+        self.locals.truncate(len);
+        out
+    }
+
+    fn eval(&mut self, c: &C) -> P<V<'s>> {
+        match c {
+            C::Num(n) => Ok(V::Num(*n)),
+            C::Bool(b) => Ok(V::Bool(*b)),
+            C::Year => Ok(V::Num(Num::from(i64::from(self.year)))),
+            C::Input(i) => Ok(self.input(*i)),
+            C::Let(i) => self.eval_let(*i),
+            C::Local(i) => self.local(*i),
+            C::Fail => Err(Bail),
+            C::Index(base, idx) => {
+                let b = self.eval(base)?;
+                let y = self.year_of(idx)?;
+                match b {
+                    V::Series(input, s) => Ok(match s.get(&y) {
+                        Some(v) => V::Num(Num::from(*v)),
+                        None => V::Missing(vec![Miss {
+                            input,
+                            year: Some(y),
+                        }]),
+                    }),
+                    V::Missing(m) => Ok(V::Missing(
+                        m.into_iter()
+                            .map(|r| Miss {
+                                year: r.year.or(Some(y)),
+                                ..r
+                            })
+                            .collect(),
+                    )),
+                    _ => Err(Bail),
+                }
+            }
+            C::Neg(a) => Ok(match self.num(a)? {
+                Ok(n) => V::Num(n.neg()),
+                Err(m) => m,
+            }),
+            C::Not(a) => Ok(match self.bool_of(a)? {
+                Ok(b) => V::Bool(!b),
+                Err(m) => m,
+            }),
+            C::Arith(op, a, b) => {
+                let (x, y) = (self.num(a)?, self.num(b)?);
+                match (&x, &y) {
+                    (Ok(x), Ok(y)) => {
+                        let r = match op {
+                            ArithOp::Add => x.add(*y),
+                            ArithOp::Sub => x.sub(*y),
+                            ArithOp::Mul => x.mul(*y),
+                            ArithOp::Div => x.div(*y),
+                        };
+                        r.map(V::Num).map_err(|_| Bail)
+                    }
+                    _ => Ok(V::Missing(join(missing_of(&x), missing_of(&y)))),
+                }
+            }
+            C::Cmp(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                match (&x, &y) {
+                    (V::Num(x), V::Num(y)) => {
+                        let ord = x.try_cmp(y).map_err(|_| Bail)?;
+                        Ok(V::Bool(op.holds(ord)))
+                    }
+                    (V::Bool(x), V::Bool(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                        Ok(V::Bool((x == y) == (*op == CmpOp::Eq)))
+                    }
+                    (V::Missing(_), _) | (_, V::Missing(_)) => {
+                        let m = |v: &V| match v {
+                            V::Missing(m) => Some(m.clone()),
+                            _ => None,
+                        };
+                        Ok(V::Missing(join(m(&x).as_deref(), m(&y).as_deref())))
+                    }
+                    _ => Err(Bail),
+                }
+            }
+            C::And(a, b) | C::Or(a, b) => {
+                let decisive = matches!(c, C::Or(..));
+                let x = self.bool_of(a)?;
+                let y = self.bool_of(b)?;
+                Ok(match (&x, &y) {
+                    (Ok(x), _) if *x == decisive => V::Bool(decisive),
+                    (_, Ok(y)) if *y == decisive => V::Bool(decisive),
+                    (Ok(_), Ok(_)) => V::Bool(!decisive),
+                    _ => V::Missing(join(missing_of(&x), missing_of(&y))),
+                })
+            }
+            C::Coalesce(a, b) => {
+                let x = self.eval(a)?;
+                if matches!(x, V::Missing(_)) {
+                    self.eval(b)
+                } else {
+                    Ok(x)
+                }
+            }
+            C::Call(callee, args) => self.call(*callee, args),
+            C::Quant { all, range, body } => {
+                let mut missing = Vec::new();
+                for y in self.years(range)? {
+                    let r = self.bound(V::Num(Num::from(i64::from(y))), |run| run.bool_of(body))?;
+                    match r {
+                        Ok(b) if b != *all => return Ok(V::Bool(b)),
+                        Ok(_) => {}
+                        Err(V::Missing(m)) => missing.extend(join(Some(&m), None)),
+                        Err(_) => {}
+                    }
+                }
+                Ok(if missing.is_empty() {
+                    V::Bool(*all)
+                } else {
+                    V::Missing(missing)
+                })
+            }
+            C::Count { list, cond } => {
+                let items = match self.eval(list)? {
+                    V::List(items) => items,
+                    m @ V::Missing(_) => return Ok(m),
+                    _ => return Err(Bail),
+                };
+                let mut n = 0i64;
+                for item in items {
+                    match self.bound(V::Num(Num::from(*item)), |run| run.bool_of(cond))? {
+                        Ok(true) => n += 1,
+                        Ok(false) => {}
+                        Err(m) => return Ok(m),
+                    }
+                }
+                Ok(V::Num(Num::from(n)))
+            }
+            C::Script(s) => self.script(s),
+        }
+    }
+
+    fn call(&mut self, callee: Callee, args: &[C]) -> P<V<'s>> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Bail);
+        }
+        // Arguments go on a scratch stack (nested calls push and pop above them), not into a
+        // fresh vector per call.
+        let start = self.args.len();
+        for a in args {
+            match self.eval(a) {
+                Ok(v) => self.args.push(v),
+                Err(e) => {
+                    self.args.truncate(start);
+                    return Err(e);
+                }
+            }
+        }
+        if let Callee::User(i) = callee {
+            let plan = self.plan;
+            let Some(f) = plan.fns.get(i as usize).filter(|f| f.params == args.len()) else {
+                self.args.truncate(start);
+                return Err(Bail);
+            };
+            // A function sees its parameters and the globals, not the caller's locals.
+            let (saved_base, saved_len) = (self.base, self.locals.len());
+            self.base = saved_len;
+            self.locals.extend(self.args.drain(start..));
+            self.depth += 1;
+            let r = self.eval(&f.body);
+            self.depth -= 1;
+            self.locals.truncate(saved_len);
+            self.base = saved_base;
+            return r;
+        }
+        let r = builtin(callee, self.args.get(start..).unwrap_or(&[]));
+        self.args.truncate(start);
+        r
+    }
+
+    fn script(&mut self, s: &CScript) -> P<V<'s>> {
+        let mut missing = Vec::new();
+        for (i, years) in &s.reads {
+            match (self.value(*i), years) {
+                (None, _) => missing.push(Miss {
+                    input: *i,
+                    year: None,
+                }),
+                // A script cannot say which years it needs; the input's `years` can.
+                (Some(InputValue::Series(series)), Some(range)) => {
+                    for y in self.years(range)? {
+                        if !series.contains_key(&y) {
+                            missing.push(Miss {
+                                input: *i,
+                                year: Some(y),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !missing.is_empty() {
+            return Ok(V::Missing(missing));
+        }
+        let mut scope = match self.scope.take() {
+            Some(scope) => scope,
+            None => {
+                let mut scope = Scope::new();
+                for key in &self.plan.inputs {
+                    let v = self
+                        .sub
+                        .values
+                        .get(key.as_str())
+                        .map_or(Dynamic::UNIT, script::input_dynamic);
+                    scope.push_constant_dynamic(key.clone(), v);
+                }
+                scope
+            }
+        };
+        let len = scope.len();
+        let locals = self.locals.get(self.base..).unwrap_or(&[]);
+        for (name, v) in s.locals.iter().zip(locals) {
+            let d = match v {
+                V::Num(n) => Dynamic::from_decimal(n.to_decimal()),
+                V::Bool(b) => Dynamic::from_bool(*b),
+                _ => Dynamic::UNIT,
+            };
+            scope.push_constant_dynamic(name.clone(), d);
+        }
+        scope.push_constant_dynamic("Y", Dynamic::from_int(i64::from(self.year)));
+        let r = self.plan.scripts.run_in(&s.script, &mut scope);
+        scope.rewind(len);
+        self.scope = Some(scope);
+        let d = r.map_err(|_| Bail)?;
+        if let Some(b) = d.clone().try_cast::<bool>() {
+            Ok(V::Bool(b))
+        } else if let Ok(x) = d.as_decimal() {
+            Ok(V::Num(Num::from(x)))
+        } else if let Ok(i) = d.as_int() {
+            Ok(V::Num(Num::from(i)))
+        } else {
+            Err(Bail)
+        }
+    }
+
+    fn indicator(&mut self, ind: &CIndicator, items: &mut Vec<ItemScore>) -> IndicatorScore {
+        let items_from = items.len();
+        self.locals.clear();
+        self.base = 0;
+        let outcome = (|| -> P<Out> {
+            for l in &ind.lets {
+                let v = self.eval(l)?;
+                self.locals.push(v);
+            }
+            match &ind.form {
+                Some(f) => self.form(f, items),
+                None => Err(Bail),
+            }
+        })();
+        self.locals.clear();
+        let failed = IndicatorScore {
+            score: Decimal::ZERO,
+            partial: None,
+            status: Status::Error,
+            missing: Vec::new(),
+            items_from,
+        };
+        let Ok(out) = outcome else {
+            items.truncate(items_from);
+            return failed;
+        };
+        let mut score = out.score;
+        if let Some(cap) = &ind.cap
+            && score.try_cmp(cap) == Ok(Ordering::Greater)
+        {
+            score = *cap;
+        }
+        if score.try_cmp(&ind.points) == Ok(Ordering::Greater) {
+            score = ind.points;
+        }
+        if score.is_negative() {
+            score = Num::ZERO;
+        }
+        let score = score
+            .exact_decimal()
+            .unwrap_or_else(|| score.to_decimal().round_dp(4));
+        if out.missing.is_empty() {
+            IndicatorScore {
+                score,
+                partial: None,
+                status: Status::Scored,
+                missing: Vec::new(),
+                items_from,
+            }
+        } else {
+            IndicatorScore {
+                score: Decimal::ZERO,
+                partial: Some(score),
+                status: Status::Missing,
+                missing: out.missing,
+                items_from,
+            }
+        }
+    }
+
+    fn judged(&self, key: u32, points: Decimal) -> ItemScore {
+        match self.judgements.get(key as usize).copied().flatten() {
+            None => ItemScore {
+                state: ItemState::NotSubmitted,
+                score: Decimal::ZERO,
+            },
+            Some(j) => match (j.score, j.met) {
+                (Some(s), _) => {
+                    let s = s.min(points).max(Decimal::ZERO);
+                    ItemScore {
+                        state: if s > Decimal::ZERO {
+                            ItemState::Met
+                        } else {
+                            ItemState::NotMet
+                        },
+                        score: s,
+                    }
+                }
+                (None, Some(true)) => ItemScore {
+                    state: ItemState::Met,
+                    score: points,
+                },
+                (None, _) => ItemScore {
+                    state: ItemState::NotMet,
+                    score: Decimal::ZERO,
+                },
+            },
+        }
+    }
+
+    fn form(&mut self, f: &CForm, items: &mut Vec<ItemScore>) -> P<Out> {
+        match f {
+            CForm::Tiers {
+                subject,
+                overlap,
+                tiers,
+            } => {
+                let n = match self.eval(subject)? {
+                    V::Num(n) => n,
+                    V::Missing(m) => return Ok(Out::missing(m)),
+                    _ => return Err(Bail),
+                };
+                let mut pick: Option<Decimal> = None;
+                for t in tiers {
+                    if in_tier(&n, t)? {
+                        pick = Some(match (pick, overlap) {
+                            (None, _) => t.points,
+                            (Some(p), Some(Overlap::Higher)) => p.max(t.points),
+                            (Some(p), Some(Overlap::Lower)) => p.min(t.points),
+                            (Some(_), None) => return Err(Bail),
+                        });
+                    }
+                }
+                Ok(Out::scored(pick.map_or(Num::ZERO, Num::from)))
+            }
+            CForm::EachYear { range, award, cond } => {
+                let mut o = Out::scored(Num::ZERO);
+                for y in self.years(range)? {
+                    let r = self.bound(V::Num(Num::from(i64::from(y))), |run| run.bool_of(cond))?;
+                    match r {
+                        Ok(true) => o.score = o.score.add(*award).map_err(|_| Bail)?,
+                        Ok(false) => {}
+                        Err(V::Missing(m)) => {
+                            for r in m {
+                                if !o.missing.contains(&r) {
+                                    o.missing.push(r);
+                                }
+                            }
+                        }
+                        Err(_) => {}
+                    }
+                }
+                Ok(o)
+            }
+            CForm::Items { any, items: list } => {
+                let mut o = Out::scored(Num::ZERO);
+                let mut missing = Vec::new();
+                let mut met = false;
+                let mut sum = Decimal::ZERO;
+                for it in list {
+                    let r = match (&it.key, &it.cond) {
+                        (Some(key), _) => self.judged(*key, it.points),
+                        (None, Some(cond)) => match self.bool_of(cond)? {
+                            Ok(true) => ItemScore {
+                                state: ItemState::Met,
+                                score: it.points,
+                            },
+                            Ok(false) => ItemScore {
+                                state: ItemState::NotMet,
+                                score: Decimal::ZERO,
+                            },
+                            Err(V::Missing(m)) => {
+                                missing.extend(m);
+                                ItemScore {
+                                    state: ItemState::Missing,
+                                    score: Decimal::ZERO,
+                                }
+                            }
+                            Err(_) => ItemScore {
+                                state: ItemState::Missing,
+                                score: Decimal::ZERO,
+                            },
+                        },
+                        (None, None) => return Err(Bail),
+                    };
+                    met |= r.state == ItemState::Met;
+                    if any.is_none() {
+                        // Whole decimals: the same sum the interpreter makes with `Num`.
+                        sum = sum.checked_add(r.score).ok_or(Bail)?;
+                    }
+                    items.push(r);
+                }
+                o.score = Num::from(sum);
+                if let Some(award) = any
+                    && met
+                {
+                    o.score = Num::from(*award);
+                    missing.clear();
+                }
+                for m in missing {
+                    if !o.missing.contains(&m) {
+                        o.missing.push(m);
+                    }
+                }
+                Ok(o)
+            }
+            CForm::Judged { key, points } => {
+                let r = self.judged(*key, *points);
+                items.push(r);
+                Ok(Out::scored(Num::from(r.score)))
+            }
+            CForm::Max(forms) | CForm::Sum(forms) => {
+                let is_max = matches!(f, CForm::Max(_));
+                let mut o = Out::scored(Num::ZERO);
+                for f in forms {
+                    let sub = self.form(f, items)?;
+                    for m in sub.missing {
+                        if !o.missing.contains(&m) {
+                            o.missing.push(m);
+                        }
+                    }
+                    o.score = if is_max {
+                        o.score.max(sub.score)
+                    } else {
+                        o.score.add(sub.score)
+                    }
+                    .map_err(|_| Bail)?;
+                }
+                Ok(o)
+            }
+            CForm::Expr(e) => match self.eval(e)? {
+                V::Num(n) => Ok(Out::scored(n)),
+                V::Missing(m) => Ok(Out::missing(m)),
+                _ => Err(Bail),
+            },
+        }
+    }
+}
+
+/// What a scoring form produced.
+struct Out {
+    score: Num,
+    missing: Vec<Miss>,
+}
+
+impl Out {
+    fn scored(score: Num) -> Out {
+        Out {
+            score,
+            missing: Vec::new(),
+        }
+    }
+
+    fn missing(m: Vec<Miss>) -> Out {
+        Out {
+            score: Num::ZERO,
+            missing: m,
+        }
+    }
+}
+
+/// `min`, `max`, `abs`, `sum` and `len` on evaluated arguments.
+fn builtin<'s>(callee: Callee, vals: &[V<'s>]) -> P<V<'s>> {
+    if let Some(m) = vals.iter().find(|v| matches!(v, V::Missing(_))) {
+        return Ok(m.clone());
+    }
+    match (callee, vals) {
+        (Callee::Min | Callee::Max, _) => {
+            let mut it = vals.iter();
+            let Some(V::Num(first)) = it.next() else {
+                return Err(Bail);
+            };
+            let mut best = *first;
+            for v in it {
+                let V::Num(n) = v else { return Err(Bail) };
+                let pick = if matches!(callee, Callee::Min) {
+                    best.min(*n)
+                } else {
+                    best.max(*n)
+                }
+                .map_err(|_| Bail)?;
+                if pick.try_cmp(&best) != Ok(Ordering::Equal) {
+                    best = pick;
+                }
+            }
+            Ok(V::Num(best))
+        }
+        (Callee::Abs, [V::Num(n)]) => Ok(V::Num(if n.is_negative() { n.neg() } else { *n })),
+        (Callee::Sum, [V::List(items)]) => {
+            let mut acc = Num::ZERO;
+            for n in items.iter() {
+                acc = acc.add(Num::from(*n)).map_err(|_| Bail)?;
+            }
+            Ok(V::Num(acc))
+        }
+        (Callee::Len, [V::List(items)]) => Ok(V::Num(Num::from(items.len() as i64))),
+        _ => Err(Bail),
+    }
+}
+
+fn in_tier(n: &Num, t: &CTier) -> P<bool> {
+    if let Some((lo, inclusive)) = &t.lo {
+        match n.try_cmp(lo).map_err(|_| Bail)? {
+            Ordering::Less => return Ok(false),
+            Ordering::Equal if !inclusive => return Ok(false),
+            _ => {}
+        }
+    }
+    if let Some((hi, inclusive)) = &t.hi {
+        match n.try_cmp(hi).map_err(|_| Bail)? {
+            Ordering::Greater => return Ok(false),
+            Ordering::Equal if !inclusive => return Ok(false),
+            _ => {}
+        }
+    }
+    Ok(true)
+}

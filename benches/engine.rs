@@ -12,7 +12,11 @@
 //! - `assess/toml`: the whole in-process job for one TOML submission (read, validate, check,
 //!   score);
 //! - `rules/load` and `rules/lint`: parse and check, and parse, check and lint, the official
-//!   index.
+//!   index;
+//! - `batch/100k`: rank 100,000 generated districts on every core (rayon): each one's data
+//!   checks, scores (compiled scorer) and ranking row, then the ranking. The districts are
+//!   5,000 distinct ones made by `zhibiao::generate` (seeded), each scored 20 times; only the
+//!   5,000 are held, and each evaluation leaves only its ranking row behind.
 //!
 //! Run with `cargo bench --bench engine`.
 
@@ -21,7 +25,8 @@
 #[path = "common/native.rs"]
 mod native;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rayon::prelude::*;
 use std::hint::black_box;
 use std::sync::Arc;
 use zhibiao::assess::{Input, Request, assess};
@@ -116,5 +121,45 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(engine, benches);
+/// Distinct generated districts in `batch/100k`.
+const DISTINCT: usize = 5_000;
+/// Evaluations in `batch/100k`.
+const BATCH: usize = 100_000;
+
+fn batch(c: &mut Criterion) {
+    let official = rules_from("2023.zb", official_text());
+    let base = submission(&official);
+    let subs: Vec<Submission> = (0..DISTINCT as u64)
+        .map(|i| zhibiao::generate::submission(&official, &base, 20261201, i))
+        .collect();
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(BATCH as u64));
+    g.bench_function("100k", |b| {
+        b.iter(|| {
+            let rows: Vec<zhibiao::batch::RankRow> = (0..BATCH)
+                .into_par_iter()
+                .filter_map(|i| {
+                    let sub = subs.get(i % DISTINCT)?;
+                    let plan = official.plan();
+                    if !plan.checks_hold(sub) {
+                        // As `zhibiao eval` does: a failed check is worded by the interpreter.
+                        let _ = eval::check_data(&official, sub);
+                    }
+                    let scores = plan.score(sub);
+                    Some(zhibiao::batch::row_of_scores(
+                        &official,
+                        "generated",
+                        sub,
+                        &scores,
+                    ))
+                })
+                .collect();
+            zhibiao::batch::ranking(&official, rows, Vec::new())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(engine, benches, batch);
 criterion_main!(engine);

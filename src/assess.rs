@@ -76,29 +76,44 @@ pub fn assess_loaded_scores(
     assess_in(rules, loaded, reference, strict, false)
 }
 
-fn assess_in(
+/// A reference file, as text to read for each submission or read once for a batch.
+#[derive(Debug, Clone, Copy)]
+pub enum Reference<'a> {
+    /// Read with each submission ([`submission::load_reference`]).
+    Text(Input<'a>),
+    /// Already read; its reading raised no problem.
+    Loaded(&'a Submission),
+}
+
+/// Validates a loaded submission: merges the reference, stops at errors and at failed data
+/// checks of severity error. Gives the submission and the warnings found on the way.
+fn prepare(
     rules: &RuleSet,
     loaded: (Option<Submission>, Vec<Diagnostic>),
-    reference: Option<Input>,
-    strict: bool,
-    explain: bool,
-) -> Outcome {
+    reference: Option<Reference>,
+) -> Result<(Submission, Vec<Diagnostic>), Vec<Diagnostic>> {
     if let Some(d) = points_out_of_range(rules) {
-        return Outcome::Unusable(vec![d]);
+        return Err(vec![d]);
     }
     let (sub, mut problems) = loaded;
     let Some(mut sub) = sub else {
-        return Outcome::Unusable(problems);
+        return Err(problems);
     };
-    if let Some(r) = reference {
-        let (reference, diags) = submission::load_reference(rules, r.name, r.text, r.format);
-        problems.extend(diags);
-        if let Some(reference) = reference {
-            problems.extend(submission::merge_reference(&mut sub, &reference));
+    match reference {
+        Some(Reference::Text(r)) => {
+            let (reference, diags) = submission::load_reference(rules, r.name, r.text, r.format);
+            problems.extend(diags);
+            if let Some(reference) = reference {
+                problems.extend(submission::merge_reference(&mut sub, &reference));
+            }
         }
+        Some(Reference::Loaded(reference)) => {
+            problems.extend(submission::merge_reference(&mut sub, reference));
+        }
+        None => {}
     }
     if diag::has_errors(&problems) {
-        return Outcome::Unusable(problems);
+        return Err(problems);
     }
     // Failed checks of severity error stop here; warnings travel in the evaluation's `checks`.
     let mut failed = Vec::new();
@@ -112,8 +127,35 @@ fn assess_in(
         }
     }
     if !failed.is_empty() {
-        return Outcome::Unusable(failed);
+        return Err(failed);
     }
+    Ok((sub, problems))
+}
+
+/// For batches that keep only a ranking: validates like [`assess_loaded`] (not `strict`) and
+/// scores with the compiled scorer alone ([`RuleSet::plan`]), building no evaluation. Gives the
+/// validated submission and its scores, or every problem that stops it.
+pub fn score_loaded(
+    rules: &RuleSet,
+    loaded: (Option<Submission>, Vec<Diagnostic>),
+    reference: Option<Reference>,
+) -> Result<(Submission, eval::plan::Scores), Vec<Diagnostic>> {
+    let (sub, _) = prepare(rules, loaded, reference)?;
+    let scores = rules.plan().score(&sub);
+    Ok((sub, scores))
+}
+
+fn assess_in(
+    rules: &RuleSet,
+    loaded: (Option<Submission>, Vec<Diagnostic>),
+    reference: Option<Input>,
+    strict: bool,
+    explain: bool,
+) -> Outcome {
+    let (sub, problems) = match prepare(rules, loaded, reference.map(Reference::Text)) {
+        Ok(x) => x,
+        Err(problems) => return Outcome::Unusable(problems),
+    };
     let evaluation = if explain {
         eval::evaluate(rules, &sub)
     } else {

@@ -7,7 +7,8 @@
 //! could not be evaluated are listed after the ranked ones with their first problem.
 
 use crate::diag::Diagnostic;
-use crate::eval::{Evaluation, Status};
+use crate::eval::plan::{Miss, Scores};
+use crate::eval::{self, ConditionResult, Evaluation, ItemState, Status};
 use crate::model::RuleSet;
 use crate::number::plain;
 use crate::submission::Submission;
@@ -67,6 +68,11 @@ const LOSSES_SHOWN: usize = 2;
 /// One scored submission's row (its rank is set by [`ranking`]). `source` is where it came
 /// from; it names the district when the submission names none.
 pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
+    let losses = ev
+        .indicators
+        .iter()
+        .map(|i| (i.points - i.score, i.no, i.name.as_str(), i.status))
+        .collect();
     RankRow {
         rank: 0,
         region: sub
@@ -79,9 +85,58 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
         max: ev.max,
         categories: ev.categories.iter().map(|c| (c.score, c.rate)).collect(),
         passed: ev.passed,
-        shortfall: shortfall(ev),
+        shortfall: shortfall(&ev.conditions, losses),
         missing: ev.missing().len(),
         not_submitted: ev.not_submitted().len(),
+    }
+}
+
+/// The same row as [`row`] gives for the evaluation, from the compiled scorer's result
+/// ([`crate::eval::plan::Scores`]): what big batches use, without building an evaluation.
+pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &Scores) -> RankRow {
+    let raws: Vec<Decimal> = scores.categories.iter().map(|c| c.raw).collect();
+    let summary = eval::summarize(rules, &raws);
+    let losses = rules
+        .indicators()
+        .zip(&scores.indicators)
+        .map(|((_, ind), r)| {
+            (
+                ind.points.value - r.score,
+                ind.no.value,
+                ind.name.value.as_str(),
+                r.status,
+            )
+        })
+        .collect();
+    let mut missing: Vec<Miss> = Vec::new();
+    for m in scores.indicators.iter().flat_map(|i| &i.missing) {
+        if !missing.contains(m) {
+            missing.push(*m);
+        }
+    }
+    RankRow {
+        rank: 0,
+        region: sub
+            .region
+            .clone()
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| source.to_string()),
+        source: source.to_string(),
+        total: summary.total,
+        max: summary.max,
+        categories: summary
+            .categories
+            .iter()
+            .map(|c| (c.score, c.rate))
+            .collect(),
+        passed: summary.passed,
+        shortfall: shortfall(&summary.conditions, losses),
+        missing: missing.len(),
+        not_submitted: scores
+            .items
+            .iter()
+            .filter(|i| i.state == ItemState::NotSubmitted)
+            .count(),
     }
 }
 
@@ -118,9 +173,8 @@ pub fn ranking(rules: &RuleSet, mut rows: Vec<RankRow>, failed: Vec<FailedRow>) 
 }
 
 /// The pass conditions not met, then the indicators that lost the most points.
-fn shortfall(ev: &Evaluation) -> String {
-    let mut parts: Vec<String> = ev
-        .conditions
+fn shortfall(conditions: &[ConditionResult], losses: Vec<(Decimal, u32, &str, Status)>) -> String {
+    let mut parts: Vec<String> = conditions
         .iter()
         .filter(|c| !c.held)
         .map(|c| {
@@ -131,10 +185,8 @@ fn shortfall(ev: &Evaluation) -> String {
             }
         })
         .collect();
-    let mut losses: Vec<(Decimal, u32, &str, Status)> = ev
-        .indicators
-        .iter()
-        .map(|i| (i.points - i.score, i.no, i.name.as_str(), i.status))
+    let mut losses: Vec<(Decimal, u32, &str, Status)> = losses
+        .into_iter()
         .filter(|(lost, ..)| *lost > Decimal::ZERO)
         .collect();
     losses.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -17,12 +17,16 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use zhibiao::assess::{Input, Outcome, assess_loaded, assess_loaded_scores};
+use zhibiao::assess::{
+    Input, Outcome, Reference, assess_loaded, assess_loaded_scores, score_loaded,
+};
 use zhibiao::batch::{self, FailedRow, RankRow};
 use zhibiao::diag::{self, Diagnostic, SourceMap};
 use zhibiao::eval::Evaluation;
 use zhibiao::model::RuleSet;
-use zhibiao::submission::table::{TableRow, read_csv, read_xlsx_table, row_label};
+use zhibiao::submission::table::{
+    RawRow, RowParser, TableRow, read_csv, read_xlsx_table, row_label, stream_csv,
+};
 use zhibiao::submission::{self, Format, Submission, load_cells};
 use zhibiao::{codes, report};
 
@@ -212,8 +216,15 @@ fn ruleset_mismatch(rules: &RuleSet, sub: &Submission) -> Option<Diagnostic> {
     )
 }
 
-/// Scores one job; without `explain` the evaluation carries scores only (enough for a ranking).
-fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, explain: bool) -> Done {
+/// A submission as a loader gives it: the submission if usable, and the problems found.
+type Loaded = (Option<Submission>, Vec<Diagnostic>);
+
+/// Reads one job's submission, with the texts its messages point into.
+fn load_job(
+    rules: &RuleSet,
+    job: Job,
+    reference: Option<Input>,
+) -> Result<(Loaded, SourceMap), Done> {
     let name = job.name();
     let mut sources = SourceMap::new();
     if let Some(r) = reference {
@@ -221,11 +232,11 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, expl
     }
     let loaded = match job {
         Job::Failed { problems, .. } => {
-            return Done::Failed {
+            return Err(Done::Failed {
                 name,
                 problems,
                 sources,
-            };
+            });
         }
         Job::Text { path, format } => {
             let file: Arc<str> = Arc::from(path.display().to_string());
@@ -264,12 +275,22 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, expl
     };
     let mismatch = loaded.0.as_ref().and_then(|s| ruleset_mismatch(rules, s));
     if let Some(d) = mismatch {
-        return Done::Failed {
+        return Err(Done::Failed {
             name,
             problems: vec![d],
             sources,
-        };
+        });
     }
+    Ok((loaded, sources))
+}
+
+/// Scores one job; without `explain` the evaluation carries scores only.
+fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, explain: bool) -> Done {
+    let name = job.name();
+    let (loaded, sources) = match load_job(rules, job, reference) {
+        Ok(x) => x,
+        Err(done) => return done,
+    };
     let outcome = if explain {
         assess_loaded(rules, loaded, reference, strict)
     } else {
@@ -295,8 +316,172 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, expl
     }
 }
 
-fn progress(len: usize) -> ProgressBar {
-    let shown = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && len > 1;
+/// Scores one job for a ranking only, with the compiled scorer: the same row [`score`] and
+/// [`batch::row`] give, without building an evaluation.
+fn rank(rules: &RuleSet, job: Job, reference: &Ref) -> Done {
+    let name = job.name();
+    match load_job(rules, job, reference.input) {
+        Ok((loaded, sources)) => rank_loaded(rules, name, loaded, sources, reference),
+        Err(done) => done,
+    }
+}
+
+fn rank_loaded(
+    rules: &RuleSet,
+    name: String,
+    loaded: Loaded,
+    sources: SourceMap,
+    reference: &Ref,
+) -> Done {
+    let how = match &reference.loaded {
+        Some(sub) => Some(Reference::Loaded(sub)),
+        None => reference.input.map(Reference::Text),
+    };
+    match score_loaded(rules, loaded, how) {
+        Ok((sub, scores)) => Done::Ranked(batch::row_of_scores(rules, &name, &sub, &scores)),
+        Err(problems) => {
+            let mut sources = sources;
+            if let Some((name, text)) = &reference.text {
+                sources.add(name, text);
+            }
+            Done::Failed {
+                name,
+                problems,
+                sources,
+            }
+        }
+    }
+}
+
+/// The reference file for a ranking: its text, and its data read once when reading it raised
+/// no problem (otherwise each submission reads it, so each reports the problem as `eval`
+/// does).
+struct Ref<'a> {
+    input: Option<Input<'a>>,
+    loaded: Option<Submission>,
+    /// Its name and text, for messages that point into it.
+    text: Option<(Arc<str>, Arc<str>)>,
+}
+
+/// How many rows of a streamed table are scored at once: enough to keep both cores busy,
+/// few enough that memory does not grow with the table.
+const CHUNK: usize = 4096;
+
+/// Scores one record of a table for a ranking; `None` for an empty row.
+fn rank_raw(
+    rules: &RuleSet,
+    name: &Arc<str>,
+    parser: &RowParser,
+    raw: &RawRow,
+    reference: &Ref,
+) -> Option<Done> {
+    let label = row_label(u32::try_from(raw.r + 1).unwrap_or(u32::MAX));
+    // A clean row is read straight into a submission; any other goes through the full
+    // reading, which says what is wrong with it.
+    if let Some(sub) = parser.quick(raw, "") {
+        return Some(rank_loaded(
+            rules,
+            format!("{name} {label}"),
+            (Some(sub), Vec::new()),
+            SourceMap::new(),
+            reference,
+        ));
+    }
+    match parser.parse(raw) {
+        Ok(Some(row)) => Some(rank(
+            rules,
+            Job::Row {
+                file: name.clone(),
+                // The file's digest is for reports; a ranking does not show it.
+                digest: String::new(),
+                row: Box::new(row),
+            },
+            reference,
+        )),
+        Ok(None) => None,
+        Err(problems) => Some(Done::Failed {
+            name: format!("{name} {label}"),
+            problems,
+            sources: SourceMap::new(),
+        }),
+    }
+}
+
+/// Ranks the rows of a CSV table as they are read, a chunk at a time.
+fn rank_csv(rules: &RuleSet, path: &Path, reference: &Ref, bar: &ProgressBar) -> Vec<Done> {
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    let failed = |problems| {
+        vec![Done::Failed {
+            name: name.to_string(),
+            problems,
+            sources: SourceMap::new(),
+        }]
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return failed(vec![
+                Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取文件：{e}"))
+                    .in_file(&name)
+                    .help("检查文件是否存在、是否有读取权限"),
+            ]);
+        }
+    };
+    let mut rows = match stream_csv(rules, &name, Box::new(std::io::BufReader::new(file))) {
+        Ok(rows) => rows,
+        Err(problems) => return failed(problems),
+    };
+    let mut done = Vec::new();
+    let mut any = false;
+    let (records, parser) = rows.split();
+    let (mut chunk, mut stop) = records.chunk(CHUNK);
+    loop {
+        if chunk.is_empty() && stop.is_none() {
+            break;
+        }
+        bar.inc_length(chunk.len() as u64);
+        let current = std::mem::take(&mut chunk);
+        let reading = stop.is_none();
+        // The next chunk is read while this one is scored on the other threads.
+        let (next, scored) = rayon::join(
+            || {
+                if reading {
+                    records.chunk(CHUNK)
+                } else {
+                    (Vec::new(), None)
+                }
+            },
+            || {
+                current
+                    .into_par_iter()
+                    .filter_map(|raw| {
+                        let d = rank_raw(rules, &name, parser, &raw, reference);
+                        bar.inc(1);
+                        d
+                    })
+                    .collect::<Vec<Done>>()
+            },
+        );
+        any |= !scored.is_empty();
+        done.extend(scored);
+        if let Some(problems) = stop.take() {
+            done.extend(failed(problems));
+            return done;
+        }
+        (chunk, stop) = next;
+    }
+    if !any {
+        return failed(vec![
+            Diagnostic::error(codes::SUB_SHEET, "表格只有表头，没有地区数据")
+                .in_file(&name)
+                .help("表头下面每个地区填一行"),
+        ]);
+    }
+    done
+}
+
+fn progress(len: usize, many: bool) -> ProgressBar {
+    let shown = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && many;
     let target = if shown {
         ProgressDrawTarget::stderr()
     } else {
@@ -408,31 +593,82 @@ pub fn run(args: EvalArgs) -> u8 {
         eprintln!("xlsx 排名表是二进制文件，不能输出到屏幕；请用 -o 指定输出文件，如 -o 排名.xlsx");
         return EXIT_UNUSABLE;
     }
-    let jobs: Vec<Job> = paths
-        .into_iter()
-        .flat_map(|p| match p {
-            Ok(path) => jobs_of(&rules, &path),
-            Err(job) => vec![job],
-        })
-        .collect();
-    let bar = progress(jobs.len());
-    let done: Vec<Done> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let explain = args.out_dir.is_some();
-            let d = match score(&rules, job, reference_input, args.strict, explain) {
-                Done::Scored {
-                    name,
-                    sub,
-                    evaluation,
-                    ..
-                } if args.out_dir.is_none() => Done::Ranked(batch::row(&name, &sub, &evaluation)),
-                d => d,
-            };
-            bar.inc(1);
-            d
-        })
-        .collect();
+    let many = paths.len() > 1
+        || paths
+            .iter()
+            .any(|p| matches!(p, Ok(x) if matches!(ext(x).as_str(), "csv" | "xlsx")));
+    let bar = progress(0, many);
+    let done: Vec<Done> = if args.out_dir.is_none() && !args.strict {
+        // A ranking only: tables streamed, scores from the compiled scorer, the reference read
+        // once.
+        let loaded = reference_input.and_then(|r| {
+            match submission::load_reference(&rules, r.name, r.text, r.format) {
+                (Some(sub), diags) if diags.is_empty() => Some(sub),
+                _ => None,
+            }
+        });
+        let reference = Ref {
+            input: reference_input,
+            loaded,
+            text: reference_input.map(|r| (r.name.clone(), Arc::from(r.text))),
+        };
+        let mut done = Vec::new();
+        let mut pending: Vec<Job> = Vec::new();
+        let flush = |pending: &mut Vec<Job>, done: &mut Vec<Done>| {
+            bar.inc_length(pending.len() as u64);
+            let scored: Vec<Done> = std::mem::take(pending)
+                .into_par_iter()
+                .map(|job| {
+                    let d = rank(&rules, job, &reference);
+                    bar.inc(1);
+                    d
+                })
+                .collect();
+            done.extend(scored);
+        };
+        for p in paths {
+            match p {
+                Ok(path) if ext(&path) == "csv" => {
+                    flush(&mut pending, &mut done);
+                    done.extend(rank_csv(&rules, &path, &reference, &bar));
+                }
+                Ok(path) => pending.extend(jobs_of(&rules, &path)),
+                Err(job) => pending.push(job),
+            }
+            if pending.len() >= CHUNK {
+                flush(&mut pending, &mut done);
+            }
+        }
+        flush(&mut pending, &mut done);
+        done
+    } else {
+        let jobs: Vec<Job> = paths
+            .into_iter()
+            .flat_map(|p| match p {
+                Ok(path) => jobs_of(&rules, &path),
+                Err(job) => vec![job],
+            })
+            .collect();
+        bar.inc_length(jobs.len() as u64);
+        jobs.into_par_iter()
+            .map(|job| {
+                let explain = args.out_dir.is_some();
+                let d = match score(&rules, job, reference_input, args.strict, explain) {
+                    Done::Scored {
+                        name,
+                        sub,
+                        evaluation,
+                        ..
+                    } if args.out_dir.is_none() => {
+                        Done::Ranked(batch::row(&name, &sub, &evaluation))
+                    }
+                    d => d,
+                };
+                bar.inc(1);
+                d
+            })
+            .collect()
+    };
     bar.finish_and_clear();
 
     // Messages of the submissions that could not be used, in input order.

@@ -499,13 +499,51 @@ fn finish(
     indicators: Vec<IndicatorResult>,
     checks: Vec<CheckFailure>,
 ) -> Evaluation {
+    let raws = rules
+        .categories
+        .iter()
+        .map(|cat| {
+            indicators
+                .iter()
+                .filter(|r| r.category == cat.name.value)
+                .map(|r| r.score)
+                .fold(Decimal::ZERO, Decimal::saturating_add)
+        })
+        .collect::<Vec<_>>();
+    let s = summarize(rules, &raws);
+    Evaluation {
+        year: sub.year,
+        total: s.total,
+        max: s.max,
+        passed: s.passed,
+        conditions: s.conditions,
+        categories: s.categories,
+        indicators,
+        checks,
+    }
+}
+
+/// Categories, total and pass conditions, with their texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Categories in file order.
+    pub categories: Vec<CategoryResult>,
+    /// The total.
+    pub total: Decimal,
+    /// The most there is.
+    pub max: Decimal,
+    /// The pass conditions.
+    pub conditions: Vec<ConditionResult>,
+    /// Whether every pass condition holds.
+    pub passed: bool,
+}
+
+/// Categories (capped, with rates), total and pass conditions from each category's raw sum
+/// of indicator scores (in [`RuleSet::categories`] order), as every evaluation reports them.
+pub fn summarize(rules: &RuleSet, raws: &[Decimal]) -> Summary {
     let mut categories = Vec::new();
-    for cat in &rules.categories {
-        let raw = indicators
-            .iter()
-            .filter(|r| r.category == cat.name.value)
-            .map(|r| r.score)
-            .fold(Decimal::ZERO, Decimal::saturating_add);
+    for (cat, raw) in rules.categories.iter().zip(raws) {
+        let raw = *raw;
         let indicator_points = cat
             .indicators
             .iter()
@@ -549,21 +587,17 @@ fn finish(
         },
         |p| p.value,
     );
-
     let mut conditions = Vec::new();
     for cond in &rules.header.pass {
         conditions.push(pass_condition(cond, total, &mut categories));
     }
     let passed = conditions.iter().all(|c| c.held);
-    Evaluation {
-        year: sub.year,
+    Summary {
+        categories,
         total,
         max,
-        passed,
         conditions,
-        categories,
-        indicators,
-        checks,
+        passed,
     }
 }
 

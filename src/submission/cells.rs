@@ -184,7 +184,30 @@ pub fn load_cells(
     digest: String,
     problems: Vec<Diagnostic>,
 ) -> (Option<Submission>, Vec<Diagnostic>) {
-    let mut b = Builder::default();
+    // Most rows are clean: read them without the stand-in text messages would point into, and
+    // read again with it only when there is something to say. The values read are the same
+    // either way; only the messages need the text.
+    if problems.is_empty() {
+        let quiet = load_with(rules, file, doc, digest.clone(), Vec::new(), true);
+        if quiet.1.is_empty() {
+            return quiet;
+        }
+    }
+    load_with(rules, file, doc, digest, problems, false)
+}
+
+fn load_with(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    doc: &CellDoc,
+    digest: String,
+    problems: Vec<Diagnostic>,
+    quiet: bool,
+) -> (Option<Submission>, Vec<Diagnostic>) {
+    let mut b = Builder {
+        quiet,
+        ..Builder::default()
+    };
     let mut top = Vec::new();
     if let Some(c) = &doc.region {
         let value = b.text_node(c);
@@ -311,11 +334,16 @@ fn table(entries: Vec<Entry>) -> Node {
 struct Builder {
     text: String,
     map: CellMap,
+    /// Build no text: every span is empty (a first reading that expects no messages).
+    quiet: bool,
 }
 
 impl Builder {
     /// Appends `shown` for cell `at`; returns its span.
     fn span_of(&mut self, at: &str, shown: &str) -> Span {
+        if self.quiet {
+            return Span::default();
+        }
         self.text.push_str(at);
         self.text.push(' ');
         let start = self.text.len();

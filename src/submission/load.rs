@@ -713,6 +713,32 @@ impl CellMap {
 /// Validates a tree built from spreadsheet cells. `text` is the stand-in text the tree's spans
 /// point into (each cell's value as shown); `cells` names the cell of every span. Messages name
 /// the cell, carry no span, and the submission's digest is `digest` (that of the file's bytes).
+/// A declared `min`/`max` of an input in the unit values are kept in (money in 元).
+pub(super) fn input_bound(decl: &InputDecl, lit: &Literal) -> Decimal {
+    let factor = decl
+        .unit
+        .as_ref()
+        .and_then(|u| money_unit_factor(&u.value))
+        .unwrap_or(Decimal::ONE);
+    match (decl.kind.value, &lit.unit) {
+        (ScalarKind::Money, QuantityUnit::None) => {
+            lit.value.checked_mul(factor).unwrap_or(lit.value)
+        }
+        _ => lit.value,
+    }
+}
+
+/// Whether a value lies within its input's declared `min` and `max` (as the loader checks).
+pub(super) fn in_range(decl: &InputDecl, v: Decimal) -> bool {
+    decl.min
+        .as_ref()
+        .is_none_or(|lo| v >= input_bound(decl, lo))
+        && decl
+            .max
+            .as_ref()
+            .is_none_or(|hi| v <= input_bound(decl, hi))
+}
+
 pub(super) fn load_tree(
     rules: &RuleSet,
     file: &Arc<str>,
@@ -1495,17 +1521,7 @@ impl Loader<'_> {
 
     /// The value of a declared bound, in the same units as a normalised value.
     fn bound(decl: &InputDecl, lit: &Literal) -> Decimal {
-        let factor = decl
-            .unit
-            .as_ref()
-            .and_then(|u| money_unit_factor(&u.value))
-            .unwrap_or(Decimal::ONE);
-        match (decl.kind.value, &lit.unit) {
-            (ScalarKind::Money, QuantityUnit::None) => {
-                lit.value.checked_mul(factor).unwrap_or(lit.value)
-            }
-            _ => lit.value,
-        }
+        input_bound(decl, lit)
     }
 
     fn range(

@@ -24,7 +24,9 @@ use super::{InputValue, Submission};
 use crate::codes;
 use crate::diag::{Diagnostic, suggest};
 use crate::model::RuleSet;
+use crate::syntax::ast::ScalarKind;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -108,6 +110,355 @@ pub fn read_csv(
         );
     }
     read_grid(rules, file, &grid)
+}
+
+/// The most columns a streamed CSV row may have (Excel's limit).
+pub const MAX_CSV_COLUMNS: usize = 16_384;
+
+/// A CSV table read one row at a time, for batches of any length in constant memory: the
+/// header is read when the table is opened, then each district's row as it is needed.
+pub struct CsvRows<'r> {
+    records: Records,
+    parser: RowParser<'r>,
+}
+
+/// The records of a CSV table, read one at a time.
+pub struct Records {
+    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
+    file: Arc<str>,
+    /// The next record's index (0-based).
+    next: usize,
+    failed: bool,
+}
+
+/// Opens a CSV table for streaming. UTF-8 (with or without a byte order mark) is read as it
+/// streams; a file whose first 64 KB are not UTF-8 is taken as GB18030, as Excel writes it on
+/// Chinese Windows, and decoded whole.
+pub fn stream_csv<'r>(
+    rules: &'r RuleSet,
+    file: &Arc<str>,
+    mut input: Box<dyn std::io::Read + Send>,
+) -> Result<CsvRows<'r>, Vec<Diagnostic>> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        vec![
+            Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取文件：{e}"))
+                .in_file(file)
+                .help("检查文件是否存在、是否有读取权限"),
+        ]
+    };
+    let mut head = Vec::new();
+    (&mut input)
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
+    let utf8 = match std::str::from_utf8(&head) {
+        Ok(_) => true,
+        // Cut off in the middle of a character at the end of the sniffed block: still UTF-8.
+        Err(e) => e.error_len().is_none(),
+    };
+    let source: Box<dyn std::io::Read + Send> = if utf8 {
+        let start = if head.starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+        head.drain(..start);
+        Box::new(std::io::Cursor::new(head).chain(input))
+    } else {
+        let mut all = head;
+        input.read_to_end(&mut all).map_err(unreadable)?;
+        Box::new(std::io::Cursor::new(decode(&all).into_bytes()))
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(source);
+    let mut record = csv::ByteRecord::new();
+    let mut r = 0usize;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Err(empty_table(file)),
+            Err(e) => return Err(vec![csv_error(file, &e.to_string())]),
+        }
+        let cells = record_cells(file, &record, r)?;
+        r += 1;
+        if cells.iter().any(Option::is_some) {
+            let header = Header::read(rules, file, cells)?;
+            return Ok(CsvRows {
+                records: Records {
+                    reader,
+                    file: file.clone(),
+                    next: r,
+                    failed: false,
+                },
+                parser: RowParser {
+                    rules,
+                    header,
+                    file: file.clone(),
+                },
+            });
+        }
+    }
+}
+
+fn csv_error(file: &Arc<str>, e: &str) -> Diagnostic {
+    Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取 CSV 文件：{e}"))
+        .in_file(file)
+        .help("检查引号是否成对；用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再试")
+}
+
+/// The cells of one CSV record (row `r`, from 0).
+fn record_cells(
+    file: &Arc<str>,
+    record: &csv::ByteRecord,
+    r: usize,
+) -> Result<Vec<Option<Cell>>, Vec<Diagnostic>> {
+    let row = u32::try_from(r).unwrap_or(u32::MAX);
+    if record.len() > MAX_CSV_COLUMNS {
+        return Err(vec![too_big_grid(file)]);
+    }
+    record
+        .iter()
+        .enumerate()
+        .map(|(c, bytes)| {
+            let col = u32::try_from(c).unwrap_or(u32::MAX);
+            match std::str::from_utf8(bytes) {
+                Ok(t) => Ok(text_cell(cell_name(row, col), t)),
+                Err(_) => Err(vec![
+                    Diagnostic::error(
+                        codes::SUB_SYNTAX,
+                        format!("{}：不是 UTF-8 编码的文字", cell_name(row, col)),
+                    )
+                    .in_file(file)
+                    .help("整个文件要用同一种编码保存：用 Excel 另存为“CSV UTF-8（逗号分隔）”再试"),
+                ]),
+            }
+        })
+        .collect()
+}
+
+/// Turns a CSV table's records into districts' rows; shared by the threads that score them.
+pub struct RowParser<'r> {
+    rules: &'r RuleSet,
+    header: Header,
+    file: Arc<str>,
+}
+
+/// One record of a CSV table, not yet read as a district's row.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// The record's index (0-based).
+    pub r: usize,
+    record: csv::ByteRecord,
+}
+
+impl RowParser<'_> {
+    /// The district's submission read straight from a record, for the common clean row: what
+    /// [`RowParser::parse`] and [`super::load_cells`] would give, without a message to give.
+    /// `None` where a cell needs the full reading (anything but plain numbers, percents written
+    /// `96.5%`, lists of plain numbers, 是/否 and scores of whole judged indicators, or a
+    /// value out of its range): the full reading then says what is wrong.
+    /// `tests/table_quick.rs` checks that both readings agree.
+    pub fn quick(&self, raw: &RawRow, digest: &str) -> Option<Submission> {
+        let rules = self.rules;
+        let mut sub = Submission {
+            file: self.file.clone(),
+            digest: digest.to_string(),
+            ..Submission::default()
+        };
+        let mut year = None;
+        for (col, role) in &self.header.roles {
+            let Some(bytes) = raw.record.get(*col as usize) else {
+                continue;
+            };
+            let t = std::str::from_utf8(bytes).ok()?;
+            // `normalize_text` changes only full-width characters and outer spaces: plain ASCII
+            // text just loses its outer spaces.
+            let norm: std::borrow::Cow<str> = if t.is_ascii() {
+                std::borrow::Cow::Borrowed(t.trim())
+            } else {
+                std::borrow::Cow::Owned(normalize_text(t))
+            };
+            if norm.is_empty() {
+                continue;
+            }
+            let number = plain_number(&norm);
+            match role {
+                Role::Ignore => {}
+                Role::Region if number.is_none() => sub.region = Some(t.trim().to_string()),
+                Role::Year => {
+                    let y = number?;
+                    let y = y.fract().is_zero().then(|| y.to_i32()).flatten()?;
+                    if !(1900..=2200).contains(&y) {
+                        return None;
+                    }
+                    year = Some(y);
+                }
+                Role::Input(k) => {
+                    let decl = rules.input(k)?;
+                    if decl.yearly {
+                        return None;
+                    }
+                    let v = if decl.kind.value == ScalarKind::Bool {
+                        if number.is_some() || decl.list {
+                            return None;
+                        }
+                        InputValue::Bool(super::cells::yes_no(&norm)?)
+                    } else if decl.list {
+                        let mut items = Vec::new();
+                        for part in norm.split(['\n', '\r', ';', '；', '、']) {
+                            let part = normalize_text(part);
+                            if part.is_empty() {
+                                continue;
+                            }
+                            items.push(quick_scalar(decl, &part)?);
+                        }
+                        if items.len() > super::MAX_LIST_LEN {
+                            return None;
+                        }
+                        InputValue::List(items)
+                    } else {
+                        InputValue::Num(quick_scalar(decl, &norm)?)
+                    };
+                    sub.values.insert(k.clone(), v);
+                }
+                Role::InputYear(k, y) => {
+                    let decl = rules.input(k)?;
+                    let year: i32 = y.parse().ok().filter(|y| (1900..=2200).contains(y))?;
+                    if decl.kind.value == ScalarKind::Bool || decl.list || !decl.yearly {
+                        return None;
+                    }
+                    let v = quick_scalar(decl, &norm)?;
+                    match sub
+                        .values
+                        .entry(k.clone())
+                        .or_insert_with(|| InputValue::Series(BTreeMap::new()))
+                    {
+                        InputValue::Series(s) if s.len() < super::MAX_LIST_LEN => {
+                            s.insert(year, v);
+                        }
+                        _ => return None,
+                    }
+                }
+                Role::Judgement(k, Field::Auto) => {
+                    let slot = rules.judgements.get(k)?;
+                    let j = match (number, slot.item) {
+                        (Some(s), None) => {
+                            if (s.is_sign_negative() && !s.is_zero()) || s > slot.max {
+                                return None;
+                            }
+                            super::Judgement {
+                                score: Some(s.normalize()),
+                                ..super::Judgement::default()
+                            }
+                        }
+                        (None, _) => super::Judgement {
+                            met: Some(match t.trim() {
+                                "是" => true,
+                                "否" => false,
+                                other => super::cells::yes_no(other)?,
+                            }),
+                            ..super::Judgement::default()
+                        },
+                        (Some(_), Some(_)) => return None,
+                    };
+                    sub.judgements.insert(k.clone(), j);
+                }
+                Role::Region | Role::Ruleset | Role::Judgement(..) => return None,
+            }
+        }
+        sub.year = year?;
+        Some(sub)
+    }
+
+    /// A record as a district's row; `None` for an empty row.
+    pub fn parse(&self, raw: &RawRow) -> Result<Option<TableRow>, Vec<Diagnostic>> {
+        let cells = record_cells(&self.file, &raw.record, raw.r)?;
+        Ok(self.header.row(self.rules, raw.r, &cells))
+    }
+}
+
+impl<'r> CsvRows<'r> {
+    /// The name of the table, as messages show it.
+    pub fn file(&self) -> &Arc<str> {
+        &self.parser.file
+    }
+
+    /// What reads records as rows.
+    pub fn parser(&self) -> &RowParser<'r> {
+        &self.parser
+    }
+
+    /// The next record, or the problem that stops the reading (after which nothing more is
+    /// read).
+    pub fn next_raw(&mut self) -> Option<Result<RawRow, Vec<Diagnostic>>> {
+        self.records.next_raw()
+    }
+
+    /// The records and what reads them as rows, apart: one thread can read on while others
+    /// turn what was read into rows.
+    pub fn split(&mut self) -> (&mut Records, &RowParser<'r>) {
+        (&mut self.records, &self.parser)
+    }
+}
+
+impl Records {
+    /// The next record, or the problem that stops the reading (after which nothing more is
+    /// read).
+    pub fn next_raw(&mut self) -> Option<Result<RawRow, Vec<Diagnostic>>> {
+        if self.failed {
+            return None;
+        }
+        let mut record = csv::ByteRecord::new();
+        match self.reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => {
+                self.failed = true;
+                return Some(Err(vec![csv_error(&self.file, &e.to_string())]));
+            }
+        }
+        let r = self.next;
+        self.next += 1;
+        Some(Ok(RawRow { r, record }))
+    }
+
+    /// Up to `n` records; with them, the problem that stopped the reading, if one did.
+    pub fn chunk(&mut self, n: usize) -> (Vec<RawRow>, Option<Vec<Diagnostic>>) {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            match self.next_raw() {
+                Some(Ok(raw)) => out.push(raw),
+                Some(Err(problems)) => return (out, Some(problems)),
+                None => break,
+            }
+        }
+        (out, None)
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    /// A district's row, or the problem that stops the reading.
+    type Item = Result<TableRow, Vec<Diagnostic>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let raw = match self.next_raw()? {
+                Ok(raw) => raw,
+                Err(d) => return Some(Err(d)),
+            };
+            match self.parser.parse(&raw) {
+                Ok(Some(row)) => return Some(Ok(row)),
+                Ok(None) => {}
+                Err(d) => {
+                    self.records.failed = true;
+                    return Some(Err(d));
+                }
+            }
+        }
+    }
 }
 
 /// Reads the first sheet of an XLSX workbook as a table.
@@ -278,157 +629,238 @@ fn role(rules: &RuleSet, header: &str) -> Result<Role, (String, Option<String>)>
     Err((format!("表头“{header}”不是规则中的数据项或评审项"), help))
 }
 
+fn empty_table(file: &Arc<str>) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(codes::SUB_SHEET, "表格是空的")
+            .in_file(file)
+            .help("第一行写表头（region、year 和各数据项的键），下面每个地区一行"),
+    ]
+}
+
 fn read_grid(
     rules: &RuleSet,
     file: &Arc<str>,
     grid: &Grid,
 ) -> Result<Vec<TableRow>, Vec<Diagnostic>> {
     let Some(header_row) = grid.iter().position(|r| r.iter().any(Option::is_some)) else {
-        return Err(vec![
-            Diagnostic::error(codes::SUB_SHEET, "表格是空的")
-                .in_file(file)
-                .help("第一行写表头（region、year 和各数据项的键），下面每个地区一行"),
-        ]);
+        return Err(empty_table(file));
     };
-    let mut roles: Vec<(u32, Role)> = Vec::new();
-    let mut problems = Vec::new();
-    let header = grid.get(header_row).map(Vec::as_slice).unwrap_or_default();
-    for (c, cell) in header.iter().enumerate() {
-        let Some(cell) = cell else { continue };
-        let col = u32::try_from(c).unwrap_or(u32::MAX);
-        let text = cell_text(cell);
-        match role(rules, &text) {
-            Ok(Role::Input(k)) if rules.input(&k).is_some_and(|d| d.yearly) => {
-                problems.push(
-                    Diagnostic::error(
-                        codes::SUB_SHEET,
-                        format!("{}：{k} 按年填写，一列只能放一年", cell.at),
-                    )
-                    .in_file(file)
-                    .help(format!("每年一列，表头写成 {k}.2023、{k}.2024")),
-                );
-            }
-            Ok(r) => {
-                if let Some((_, _)) = roles.iter().find(|(_, x)| *x == r && r != Role::Ignore) {
+    let header = grid.get(header_row).cloned().unwrap_or_default();
+    let header = Header::read(rules, file, header)?;
+    Ok(grid
+        .iter()
+        .enumerate()
+        .skip(header_row + 1)
+        .filter_map(|(r, cells)| header.row(rules, r, cells))
+        .collect())
+}
+
+/// A table's header row: what each column holds.
+struct Header {
+    cells: Vec<Option<Cell>>,
+    roles: Vec<(u32, Role)>,
+}
+
+impl Header {
+    /// Reads the header row; every problem with it at once.
+    fn read(
+        rules: &RuleSet,
+        file: &Arc<str>,
+        cells: Vec<Option<Cell>>,
+    ) -> Result<Header, Vec<Diagnostic>> {
+        let mut roles: Vec<(u32, Role)> = Vec::new();
+        let mut problems = Vec::new();
+        let header = cells.as_slice();
+        for (c, cell) in header.iter().enumerate() {
+            let Some(cell) = cell else { continue };
+            let col = u32::try_from(c).unwrap_or(u32::MAX);
+            let text = cell_text(cell);
+            match role(rules, &text) {
+                Ok(Role::Input(k)) if rules.input(&k).is_some_and(|d| d.yearly) => {
                     problems.push(
                         Diagnostic::error(
                             codes::SUB_SHEET,
-                            format!("{}：表头“{text}”与前面的列重复", cell.at),
+                            format!("{}：{k} 按年填写，一列只能放一年", cell.at),
                         )
                         .in_file(file)
-                        .help("每一项只能有一列；删除重复的列"),
+                        .help(format!("每年一列，表头写成 {k}.2023、{k}.2024")),
                     );
-                    continue;
                 }
-                roles.push((col, r));
-            }
-            Err((msg, help)) => {
-                let d = Diagnostic::error(codes::SUB_UNKNOWN_KEY, format!("{}：{msg}", cell.at))
-                    .in_file(file);
-                problems.push(match help {
+                Ok(r) => {
+                    if let Some((_, _)) = roles.iter().find(|(_, x)| *x == r && r != Role::Ignore) {
+                        problems.push(
+                            Diagnostic::error(
+                                codes::SUB_SHEET,
+                                format!("{}：表头“{text}”与前面的列重复", cell.at),
+                            )
+                            .in_file(file)
+                            .help("每一项只能有一列；删除重复的列"),
+                        );
+                        continue;
+                    }
+                    roles.push((col, r));
+                }
+                Err((msg, help)) => {
+                    let d =
+                        Diagnostic::error(codes::SUB_UNKNOWN_KEY, format!("{}：{msg}", cell.at))
+                            .in_file(file);
+                    problems.push(match help {
                     Some(h) => d.help(h),
                     None => d.help(
                         "表头写数据项的键（如 market_entities）、年份列（如 online_retail.2024）\
                          或评审项（如 12.1）；供人看的列在表头前加 #",
                     ),
                 });
+                }
             }
         }
-    }
-    if !roles.iter().any(|(_, r)| *r == Role::Year) {
-        problems.push(
-            Diagnostic::error(codes::SUB_SHEET, "表格没有评估年度列 year")
-                .in_file(file)
-                .help("加一列，表头写 year，每行填评估年度，如 2024"),
-        );
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut rows = Vec::new();
-    for (r, cells) in grid.iter().enumerate().skip(header_row + 1) {
-        if cells.iter().all(Option::is_none) {
-            continue;
+        if !roles.iter().any(|(_, r)| *r == Role::Year) {
+            problems.push(
+                Diagnostic::error(codes::SUB_SHEET, "表格没有评估年度列 year")
+                    .in_file(file)
+                    .help("加一列，表头写 year，每行填评估年度，如 2024"),
+            );
         }
-        let row = u32::try_from(r).unwrap_or(u32::MAX);
-        let mut doc = CellDoc::default();
-        let mut years: BTreeMap<String, (String, Vec<YearCell>)> = BTreeMap::new();
-        let mut judgements: BTreeMap<String, JudgementRow> = BTreeMap::new();
-        let mut order: Vec<String> = Vec::new();
-        for (col, role) in &roles {
-            let Some(cell) = cells.get(*col as usize).and_then(Option::as_ref) else {
-                continue;
-            };
-            let key_at = header
-                .get(*col as usize)
-                .and_then(Option::as_ref)
-                .map_or_else(|| cell_name(row, *col), |h| h.at.clone());
-            match role {
-                Role::Ignore => {}
-                Role::Region => doc.region = Some(cell.clone()),
-                Role::Year => doc.year = Some(cell.clone()),
-                Role::Ruleset => doc.ruleset = Some(cell.clone()),
-                Role::Input(k) => {
-                    let list = rules.input(k).is_some_and(|d| d.list);
-                    let value = if list {
-                        DataValue::List(split_list(cell))
-                    } else {
-                        DataValue::One(cell.clone())
-                    };
-                    doc.data.push(DataRow {
-                        key: k.clone(),
-                        key_at,
-                        value,
-                    });
-                }
-                Role::InputYear(k, y) => {
-                    years
-                        .entry(k.clone())
-                        .or_insert_with(|| (key_at.clone(), Vec::new()))
-                        .1
-                        .push(YearCell {
-                            year: y.clone(),
-                            header_at: key_at,
-                            cell: cell.clone(),
-                        });
-                }
-                Role::Judgement(k, field) => {
-                    let j = judgements.entry(k.clone()).or_insert_with(|| {
-                        order.push(k.clone());
-                        JudgementRow {
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Header { cells, roles })
+    }
+
+    /// One district's row (`r` counts from 0); `None` for an empty row.
+    fn row(&self, rules: &RuleSet, r: usize, cells: &[Option<Cell>]) -> Option<TableRow> {
+        let header = self.cells.as_slice();
+        let roles = &self.roles;
+        {
+            if cells.iter().all(Option::is_none) {
+                return None;
+            }
+            let row = u32::try_from(r).unwrap_or(u32::MAX);
+            let mut doc = CellDoc::default();
+            let mut years: BTreeMap<String, (String, Vec<YearCell>)> = BTreeMap::new();
+            let mut judgements: BTreeMap<String, JudgementRow> = BTreeMap::new();
+            let mut order: Vec<String> = Vec::new();
+            for (col, role) in roles {
+                let Some(cell) = cells.get(*col as usize).and_then(Option::as_ref) else {
+                    continue;
+                };
+                let key_at = header
+                    .get(*col as usize)
+                    .and_then(Option::as_ref)
+                    .map_or_else(|| cell_name(row, *col), |h| h.at.clone());
+                match role {
+                    Role::Ignore => {}
+                    Role::Region => doc.region = Some(cell.clone()),
+                    Role::Year => doc.year = Some(cell.clone()),
+                    Role::Ruleset => doc.ruleset = Some(cell.clone()),
+                    Role::Input(k) => {
+                        let list = rules.input(k).is_some_and(|d| d.list);
+                        let value = if list {
+                            DataValue::List(split_list(cell))
+                        } else {
+                            DataValue::One(cell.clone())
+                        };
+                        doc.data.push(DataRow {
                             key: k.clone(),
-                            key_at: key_at.clone(),
-                            ..JudgementRow::default()
+                            key_at,
+                            value,
+                        });
+                    }
+                    Role::InputYear(k, y) => {
+                        years
+                            .entry(k.clone())
+                            .or_insert_with(|| (key_at.clone(), Vec::new()))
+                            .1
+                            .push(YearCell {
+                                year: y.clone(),
+                                header_at: key_at,
+                                cell: cell.clone(),
+                            });
+                    }
+                    Role::Judgement(k, field) => {
+                        let j = judgements.entry(k.clone()).or_insert_with(|| {
+                            order.push(k.clone());
+                            JudgementRow {
+                                key: k.clone(),
+                                key_at: key_at.clone(),
+                                ..JudgementRow::default()
+                            }
+                        });
+                        let whole = rules.judgements.get(k).is_some_and(|s| s.item.is_none());
+                        match field {
+                            Field::Auto if whole && matches!(cell.value, CellValue::Number(_)) => {
+                                j.score = Some(cell.clone())
+                            }
+                            Field::Auto => j.met = Some(cell.clone()),
+                            Field::Score => j.score = Some(cell.clone()),
+                            Field::Evidence => j.evidence = Some(cell.clone()),
+                            Field::Note => j.note = Some(cell.clone()),
                         }
-                    });
-                    let whole = rules.judgements.get(k).is_some_and(|s| s.item.is_none());
-                    match field {
-                        Field::Auto if whole && matches!(cell.value, CellValue::Number(_)) => {
-                            j.score = Some(cell.clone())
-                        }
-                        Field::Auto => j.met = Some(cell.clone()),
-                        Field::Score => j.score = Some(cell.clone()),
-                        Field::Evidence => j.evidence = Some(cell.clone()),
-                        Field::Note => j.note = Some(cell.clone()),
                     }
                 }
             }
-        }
-        for (key, (key_at, ys)) in years {
-            doc.data.push(DataRow {
-                key,
-                key_at,
-                value: DataValue::Years(ys),
-            });
-        }
-        for k in order {
-            if let Some(j) = judgements.remove(&k) {
-                doc.judgements.push(j);
+            for (key, (key_at, ys)) in years {
+                doc.data.push(DataRow {
+                    key,
+                    key_at,
+                    value: DataValue::Years(ys),
+                });
             }
+            for k in order {
+                if let Some(j) = judgements.remove(&k) {
+                    doc.judgements.push(j);
+                }
+            }
+            Some(TableRow { row: row + 1, doc })
         }
-        rows.push(TableRow { row: row + 1, doc });
     }
-    Ok(rows)
+}
+
+/// One value of an input from a cell's normalised text, as the loader reads it: a plain number
+/// in the input's unit (a percent as a fraction within [-1, 1]), or a percent written `x%`;
+/// `None` for anything else and for values the loader refuses (negative counts and money,
+/// fractional counts, values outside the declared range).
+fn quick_scalar(decl: &crate::syntax::ast::InputDecl, norm: &str) -> Option<Decimal> {
+    let kind = decl.kind.value;
+    let value = match plain_number(norm) {
+        Some(v) => match kind {
+            ScalarKind::Money => {
+                let factor = decl
+                    .unit
+                    .as_ref()
+                    .and_then(|u| crate::number::money_unit_factor(&u.value))
+                    .unwrap_or(Decimal::ONE);
+                v.checked_mul(factor)?
+            }
+            ScalarKind::Percent if v.abs() <= Decimal::ONE => v,
+            ScalarKind::Percent | ScalarKind::Bool => return None,
+            ScalarKind::Count | ScalarKind::Decimal => v,
+        },
+        None if kind == ScalarKind::Percent && norm.ends_with('%') => {
+            if super::cells::yes_no(norm).is_some() {
+                return None;
+            }
+            let q = crate::number::parse_quantity(norm).ok()?;
+            if q.unit != crate::number::QuantityUnit::Percent {
+                return None;
+            }
+            q.value
+        }
+        None => return None,
+    };
+    if matches!(kind, ScalarKind::Count | ScalarKind::Money)
+        && value.is_sign_negative()
+        && !value.is_zero()
+    {
+        return None;
+    }
+    if kind == ScalarKind::Count && !value.fract().is_zero() {
+        return None;
+    }
+    if !super::load::in_range(decl, value) {
+        return None;
+    }
+    Some(value.normalize())
 }
 
 /// A list cell's entries: a number is one entry; text is split at `;`, `；`, `、` and line

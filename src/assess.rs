@@ -92,6 +92,17 @@ fn prepare(
     loaded: (Option<Submission>, Vec<Diagnostic>),
     reference: Option<Reference>,
 ) -> Result<(Submission, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (sub, problems) = merged(rules, loaded, reference)?;
+    check_errors(rules, &sub)?;
+    Ok((sub, problems))
+}
+
+/// The submission with the reference merged in, unless there is an error.
+fn merged(
+    rules: &RuleSet,
+    loaded: (Option<Submission>, Vec<Diagnostic>),
+    reference: Option<Reference>,
+) -> Result<(Submission, Vec<Diagnostic>), Vec<Diagnostic>> {
     if let Some(d) = points_out_of_range(rules) {
         return Err(vec![d]);
     }
@@ -115,9 +126,14 @@ fn prepare(
     if diag::has_errors(&problems) {
         return Err(problems);
     }
-    // Failed checks of severity error stop here; warnings travel in the evaluation's `checks`.
+    Ok((sub, problems))
+}
+
+/// Failed data checks of severity error stop a submission; warnings travel in the evaluation's
+/// `checks`.
+fn check_errors(rules: &RuleSet, sub: &Submission) -> Result<(), Vec<Diagnostic>> {
     let mut failed = Vec::new();
-    for c in eval::check_data(rules, &sub) {
+    for c in eval::check_data(rules, sub) {
         if c.severity == Severity::Error {
             failed.push(
                 Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message))
@@ -129,7 +145,7 @@ fn prepare(
     if !failed.is_empty() {
         return Err(failed);
     }
-    Ok((sub, problems))
+    Ok(())
 }
 
 /// For batches that keep only a ranking: validates like [`assess_loaded`] (not `strict`) and
@@ -140,9 +156,16 @@ pub fn score_loaded(
     loaded: (Option<Submission>, Vec<Diagnostic>),
     reference: Option<Reference>,
 ) -> Result<(Submission, eval::plan::Scores), Vec<Diagnostic>> {
-    let (sub, _) = prepare(rules, loaded, reference)?;
-    let scores = rules.plan().score(&sub);
-    Ok((sub, scores))
+    let (sub, _) = merged(rules, loaded, reference)?;
+    match rules.plan().check_and_score(&sub) {
+        Ok(scores) => Ok((sub, scores)),
+        Err(_) => {
+            // Some check does not hold: the interpreter says which; only errors stop.
+            check_errors(rules, &sub)?;
+            let scores = rules.plan().score(&sub);
+            Ok((sub, scores))
+        }
+    }
 }
 
 fn assess_in(

@@ -71,7 +71,7 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
     let losses = ev
         .indicators
         .iter()
-        .map(|i| (i.points - i.score, i.no, i.name.as_str(), i.status))
+        .map(|i| (i.points.saturating_sub(i.score), i.no, i.name.as_str(), i.status))
         .collect();
     RankRow {
         rank: 0,
@@ -94,20 +94,25 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
 /// The same row as [`row`] gives for the evaluation, from the compiled scorer's result
 /// ([`crate::eval::plan::Scores`]): what big batches use, without building an evaluation.
 pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &Scores) -> RankRow {
-    let raws: Vec<Decimal> = scores.categories.iter().map(|c| c.raw).collect();
-    let summary = eval::summarize(rules, &raws);
     let losses = rules
         .indicators()
         .zip(&scores.indicators)
         .map(|((_, ind), r)| {
             (
-                ind.points.value - r.score,
+                ind.points.value.saturating_sub(r.score),
                 ind.no.value,
                 ind.name.value.as_str(),
                 r.status,
             )
         })
         .collect();
+    // Conditions are worded only when one fails (the shortfall names it).
+    let conditions = if scores.passed {
+        Vec::new()
+    } else {
+        let raws: Vec<Decimal> = scores.categories.iter().map(|c| c.raw).collect();
+        eval::summarize(rules, &raws).conditions
+    };
     let mut missing: Vec<Miss> = Vec::new();
     for m in scores.indicators.iter().flat_map(|i| &i.missing) {
         if !missing.contains(m) {
@@ -122,15 +127,15 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
             .filter(|r| !r.trim().is_empty())
             .unwrap_or_else(|| source.to_string()),
         source: source.to_string(),
-        total: summary.total,
-        max: summary.max,
-        categories: summary
+        total: scores.total,
+        max: eval::max_points(rules),
+        categories: scores
             .categories
             .iter()
-            .map(|c| (c.score, c.rate))
+            .map(|c| (c.score, eval::rate_of(c.score, c.rate_basis)))
             .collect(),
-        passed: summary.passed,
-        shortfall: shortfall(&summary.conditions, losses),
+        passed: scores.passed,
+        shortfall: shortfall(&conditions, losses),
         missing: missing.len(),
         not_submitted: scores
             .items

@@ -49,8 +49,14 @@ fn agree(rules: &RuleSet, sub: &Submission, what: &str) -> Evaluation {
             .to_string();
         panic!("{what}: the compiled scorer disagrees with the interpreter\n{diff}");
     }
-    // The compact result says the same as the evaluation built from it.
+    // The compact result says the same as the evaluation built from it, down to the ranking
+    // row a batch writes.
     let scores = rules.plan().score(sub);
+    assert_eq!(
+        zhibiao::batch::row_of_scores(rules, "x", sub, &scores),
+        zhibiao::batch::row("x", sub, &lean),
+        "{what}: ranking row"
+    );
     assert_eq!(scores.total, full.total, "{what}: total");
     assert_eq!(scores.passed, full.passed, "{what}: verdict");
     assert_eq!(

@@ -538,6 +538,29 @@ pub struct Summary {
     pub passed: bool,
 }
 
+/// A category's rate as reports show it: exact, or to 10 decimal places; `None` when its
+/// basis is 0.
+pub fn rate_of(score: Decimal, basis: Decimal) -> Option<Decimal> {
+    Num::ratio(score, basis).ok().map(|r| {
+        r.exact_decimal()
+            .unwrap_or_else(|| r.to_decimal().round_dp(10))
+    })
+}
+
+/// The most a submission can score: the declared total, or the sum of the categories' points.
+pub fn max_points(rules: &RuleSet) -> Decimal {
+    rules.header.points.as_ref().map_or_else(
+        || {
+            rules
+                .categories
+                .iter()
+                .map(|c| c.points.value)
+                .fold(Decimal::ZERO, Decimal::saturating_add)
+        },
+        |p| p.value,
+    )
+}
+
 /// Categories (capped, with rates), total and pass conditions from each category's raw sum
 /// of indicator scores (in [`RuleSet::categories`] order), as every evaluation reports them.
 pub fn summarize(rules: &RuleSet, raws: &[Decimal]) -> Summary {
@@ -564,10 +587,7 @@ pub fn summarize(rules: &RuleSet, raws: &[Decimal]) -> Summary {
             points: cat.points.value,
             indicator_points,
             rate_basis: basis,
-            rate: rate.map(|r| {
-                r.exact_decimal()
-                    .unwrap_or_else(|| r.to_decimal().round_dp(10))
-            }),
+            rate: rate_of(score, basis),
             rate_exact: rate.is_some_and(|r| r.exact_decimal().is_some()),
             passed: None,
         });
@@ -578,15 +598,7 @@ pub fn summarize(rules: &RuleSet, raws: &[Decimal]) -> Summary {
         .iter()
         .map(|c| c.score)
         .fold(Decimal::ZERO, Decimal::saturating_add);
-    let max = rules.header.points.as_ref().map_or_else(
-        || {
-            categories
-                .iter()
-                .map(|c| c.points)
-                .fold(Decimal::ZERO, Decimal::saturating_add)
-        },
-        |p| p.value,
-    );
+    let max = max_points(rules);
     let mut conditions = Vec::new();
     for cond in &rules.header.pass {
         conditions.push(pass_condition(cond, total, &mut categories));

@@ -196,6 +196,10 @@ pub struct Plan {
     scripts: Arc<ScriptEngine>,
 }
 
+/// Some data check of the rule file does not hold: [`super::check_data`] says which and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChecksFailed;
+
 /// One indicator's result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorScore {
@@ -623,7 +627,10 @@ impl Plan {
     /// checks are separate ([`Plan::checks_hold`]): they validate a submission before it is
     /// scored.
     pub fn score(&self, sub: &Submission) -> Scores {
-        let mut run = Run::new(self, sub);
+        self.score_with(Run::new(self, sub))
+    }
+
+    fn score_with(&self, mut run: Run) -> Scores {
         let mut indicators = Vec::with_capacity(self.indicators.len());
         let mut items = Vec::with_capacity(self.indicators.iter().map(|i| i.items).sum());
         for ind in &self.indicators {
@@ -674,12 +681,17 @@ impl Plan {
     /// Whether every data check of the rule file holds for a submission (or lacks the data to
     /// be decided), without scoring it.
     pub fn checks_hold(&self, sub: &Submission) -> bool {
+        Run::new(self, sub).checks_hold()
+    }
+
+    /// [`Plan::checks_hold`] and, when the checks hold, [`Plan::score`], in one pass over the
+    /// submission's values (what a batch does for each district).
+    pub fn check_and_score(&self, sub: &Submission) -> Result<Scores, ChecksFailed> {
         let mut run = Run::new(self, sub);
-        self.checks.iter().all(|k| {
-            run.base = 0;
-            run.locals.clear();
-            matches!(run.eval(k), Ok(V::Bool(true) | V::Missing(_)))
-        })
+        if !run.checks_hold() {
+            return Err(ChecksFailed);
+        }
+        Ok(self.score_with(run))
     }
 
     /// The key of the input a [`Miss`] refers to.
@@ -802,8 +814,8 @@ struct Run<'p, 's> {
     year: i32,
     /// Each input's value, by slot.
     inputs: Vec<Option<&'s InputValue>>,
-    /// Each judgement read, by slot.
-    judgements: Vec<Option<&'s Judgement>>,
+    /// Each judgement read, by slot; read on first use (data checks need none).
+    judgements: Option<Vec<Option<&'s Judgement>>>,
     /// Top-level `let`s computed so far.
     lets: Vec<Option<V<'s>>>,
     locals: Vec<V<'s>>,
@@ -823,7 +835,7 @@ impl<'p, 's> Run<'p, 's> {
             sub,
             year: sub.year,
             inputs: merged(&plan.input_order, &sub.values, plan.inputs.len()),
-            judgements: merged(&plan.judged_order, &sub.judgements, plan.judged_order.len()),
+            judgements: None,
             lets: vec![None; plan.lets.len()],
             locals: Vec::new(),
             base: 0,
@@ -831,6 +843,15 @@ impl<'p, 's> Run<'p, 's> {
             args: Vec::new(),
             scope: None,
         }
+    }
+
+    fn checks_hold(&mut self) -> bool {
+        let plan = self.plan;
+        plan.checks.iter().all(|k| {
+            self.base = 0;
+            self.locals.clear();
+            matches!(self.eval(k), Ok(V::Bool(true) | V::Missing(_)))
+        })
     }
 
     fn value(&self, i: u32) -> Option<&'s InputValue> {
@@ -1221,8 +1242,12 @@ impl<'p, 's> Run<'p, 's> {
         }
     }
 
-    fn judged(&self, key: u32, points: Decimal) -> ItemScore {
-        match self.judgements.get(key as usize).copied().flatten() {
+    fn judged(&mut self, key: u32, points: Decimal) -> ItemScore {
+        let (plan, sub) = (self.plan, self.sub);
+        let judgements = self.judgements.get_or_insert_with(|| {
+            merged(&plan.judged_order, &sub.judgements, plan.judged_order.len())
+        });
+        match judgements.get(key as usize).copied().flatten() {
             None => ItemScore {
                 state: ItemState::NotSubmitted,
                 score: Decimal::ZERO,

@@ -42,8 +42,54 @@ pub fn parse(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
+/// Held while a parse runs with pest's error detail on. The switch is process-wide and read when a
+/// parse starts: a detailed parse must not have it turned off under it by another thread. Parses
+/// without detail never touch it (one that starts while it is on is only slower, not different).
+static ERROR_DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Parses with pest's error detail (the tokens tried at the furthest position), which the
+/// messages of [`Builder::syntax_error`] are built from. Detail makes pest several times slower,
+/// so only the parses whose errors are reported use it: a chunk the recovery rules swallowed,
+/// and a whole file that failed without it.
+fn parse_detailed(
+    rule: Rule,
+    text: &str,
+) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    let _held = ERROR_DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     pest::set_error_detail(true);
+    let result = ZbParser::parse(rule, text);
+    pest::set_error_detail(false);
+    result
+}
+
+/// The header of a rule file, as [`parse`] finds it (`parse(file, text).0.header`), without
+/// parsing the rest of a file that begins with its header: the catalogue of versions reads only
+/// headers, of every built-in file, on every start. Diagnostics are not collected.
+pub fn parse_header(file: &Arc<str>, text: &str) -> Option<Header> {
+    if text.len() > MAX_FILE_BYTES || too_deep(text).is_some() {
+        // `parse` refuses such a file before looking for a header.
+        return None;
+    }
+    // `file` begins exactly so (`top` tries `ruleset` first), so where this matches, the whole
+    // parse's first `ruleset` is this one. A header is shallow: no thread of its own is needed.
+    let Ok(mut pairs) = ZbParser::parse(Rule::header_first, text) else {
+        return parse(file, text).0.header;
+    };
+    let ruleset = pairs
+        .next()?
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::ruleset)?;
+    let mut p = Builder {
+        file: file.clone(),
+        text,
+        diags: Vec::new(),
+    };
+    Some(p.header(ruleset))
+}
+
+fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
     let mut p = Builder {
         file: file.clone(),
         text,
@@ -74,7 +120,9 @@ fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
         return (File::default(), p.diags);
     }
     let mut out = File::default();
-    match ZbParser::parse(Rule::file, text) {
+    // The grammar's recovery rules make a whole-file failure rare; only then is detail needed.
+    let parsed = ZbParser::parse(Rule::file, text).or_else(|_| parse_detailed(Rule::file, text));
+    match parsed {
         Ok(mut pairs) => {
             if let Some(file_pair) = pairs.next() {
                 for pair in file_pair.into_inner() {
@@ -471,7 +519,7 @@ impl Builder<'_> {
     fn reparse(&mut self, chunk: Pair<Rule>, rule: Rule) {
         let offset = chunk.as_span().start();
         let text = chunk.as_str();
-        match ZbParser::parse(rule, text) {
+        match parse_detailed(rule, text) {
             Err(e) => {
                 let d = self.syntax_error(e, offset);
                 self.diags.push(d);

@@ -622,6 +622,7 @@ fn load_inner(
             offset,
             id,
             version,
+            allows: tree.allows.clone(),
         });
         trees.push(tree);
     }

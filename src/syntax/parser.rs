@@ -175,7 +175,7 @@ fn too_deep(text: &str) -> Option<usize> {
     let rest = |i: usize| bytes.get(i..).unwrap_or_default();
     while let Some(&b) = bytes.get(i) {
         if in_script {
-            if rest(i).starts_with(b"```") {
+            if b == b'`' && rest(i).starts_with(b"```") {
                 in_script = false;
                 i += 3;
                 continue;
@@ -186,7 +186,7 @@ fn too_deep(text: &str) -> Option<usize> {
             } else if b == b'"' {
                 in_str = false;
             }
-        } else if rest(i).starts_with(b"```") {
+        } else if b == b'`' && rest(i).starts_with(b"```") {
             in_script = true;
             i += 3;
             continue;
@@ -640,6 +640,9 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let raw = pair.as_str();
         let inner = &raw[1..raw.len() - 1];
+        if !inner.contains('\\') {
+            return Spanned::new(inner.to_string(), span);
+        }
         let mut s = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {

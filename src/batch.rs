@@ -71,7 +71,14 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
     let losses = ev
         .indicators
         .iter()
-        .map(|i| (i.points.saturating_sub(i.score), i.no, i.name.as_str(), i.status))
+        .map(|i| {
+            (
+                i.points.saturating_sub(i.score),
+                i.no,
+                i.name.as_str(),
+                i.status,
+            )
+        })
         .collect();
     RankRow {
         rank: 0,

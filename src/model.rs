@@ -80,6 +80,9 @@ pub struct RulePart {
     pub version: String,
     /// `sha256:` digest of its text.
     pub digest: String,
+    /// Its top-level `allow` lines, spans in [`RuleSet::text`]: the rule set keeps no other
+    /// record of them, and the linter needs them without parsing the file again.
+    pub allows: Vec<ast::Allow>,
 }
 
 /// `accepts "set@version"`: submissions written for another rule set are read by this one.
@@ -399,9 +402,12 @@ pub fn resolve(
         }
     }
 
+    // One digest and one copy of the text, shared by the rule set and its only part.
+    let shared: Arc<str> = Arc::from(text);
+    let text_digest = digest(text);
     let part = RulePart {
         name: file.clone(),
-        text: Arc::from(text),
+        text: shared.clone(),
         offset: 0,
         id: header.id.value.clone(),
         version: header
@@ -409,7 +415,8 @@ pub fn resolve(
             .as_ref()
             .map(|v| v.value.clone())
             .unwrap_or_default(),
-        digest: digest(text),
+        digest: text_digest.clone(),
+        allows: ast.allows.clone(),
     };
     Some(RuleSet {
         file: file.clone(),
@@ -423,8 +430,8 @@ pub fn resolve(
         judgements,
         computed_items,
         scripts: Arc::new(engine),
-        digest: digest(text),
-        text: Arc::from(text),
+        digest: text_digest,
+        text: shared,
         parts: vec![part],
         accepted: None,
         plan: std::sync::OnceLock::new(),

@@ -40,7 +40,9 @@ pub struct ScriptError {
 
 /// The shared, sandboxed engine and the scripts compiled with it.
 pub struct ScriptEngine {
-    engine: Engine,
+    /// Built when the first script is compiled: most rule files have none, and building the
+    /// engine costs about as much as resolving the rest of a rule file.
+    engine: std::sync::OnceLock<Engine>,
     inputs: Vec<String>,
     compiled: RwLock<HashMap<usize, Arc<AST>>>,
 }
@@ -65,26 +67,33 @@ fn div_exact(a: INT, b: INT) -> Result<Decimal, Box<EvalAltResult>> {
 impl ScriptEngine {
     /// A sandboxed engine for scripts that may read the given inputs.
     pub fn new(inputs: Vec<String>) -> ScriptEngine {
-        let mut engine = Engine::new();
-        engine
-            .set_max_operations(MAX_OPERATIONS)
-            .set_max_call_levels(MAX_CALL_LEVELS)
-            .set_max_expr_depths(64, 32)
-            .set_max_string_size(MAX_STRING)
-            .set_max_array_size(MAX_ARRAY)
-            .set_max_map_size(MAX_MAP)
-            .set_strict_variables(true)
-            .set_fast_operators(false)
-            .set_optimization_level(rhai::OptimizationLevel::Simple);
-        engine.disable_symbol("eval");
-        engine.on_print(|_| {});
-        engine.on_debug(|_, _, _| {});
-        engine.register_fn("/", div_exact);
         ScriptEngine {
-            engine,
+            engine: std::sync::OnceLock::new(),
             inputs,
             compiled: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// The sandboxed engine, built on first use.
+    fn engine(&self) -> &Engine {
+        self.engine.get_or_init(|| {
+            let mut engine = Engine::new();
+            engine
+                .set_max_operations(MAX_OPERATIONS)
+                .set_max_call_levels(MAX_CALL_LEVELS)
+                .set_max_expr_depths(64, 32)
+                .set_max_string_size(MAX_STRING)
+                .set_max_array_size(MAX_ARRAY)
+                .set_max_map_size(MAX_MAP)
+                .set_strict_variables(true)
+                .set_fast_operators(false)
+                .set_optimization_level(rhai::OptimizationLevel::Simple);
+            engine.disable_symbol("eval");
+            engine.on_print(|_| {});
+            engine.on_debug(|_, _, _| {});
+            engine.register_fn("/", div_exact);
+            engine
+        })
     }
 
     fn compile_scope(&self, extra: &[&str]) -> Scope<'static> {
@@ -113,7 +122,7 @@ impl ScriptEngine {
             });
         }
         let scope = self.compile_scope(extra);
-        match self.engine.compile_with_scope(&scope, &script.code) {
+        match self.engine().compile_with_scope(&scope, &script.code) {
             Ok(ast) => {
                 let mut map = self.compiled.write().unwrap_or_else(|p| p.into_inner());
                 map.insert(script.code_offset, Arc::new(ast));
@@ -162,7 +171,7 @@ impl ScriptEngine {
                 offset: 0,
             });
         };
-        self.engine
+        self.engine()
             .eval_ast_with_scope::<Dynamic>(scope, &ast)
             .map_err(|e| ScriptError {
                 message: eval_error_text(&e),

@@ -228,8 +228,7 @@ impl Entry {
 
 /// What a rule file's header says, or `None` for a file without a `ruleset` header.
 pub fn entry(name: &Arc<str>, text: &str) -> Option<Entry> {
-    let (file, _) = syntax::parse(name, text);
-    let h = file.header?;
+    let h = syntax::parse_header(name, text)?;
     let version = h
         .version
         .as_ref()
@@ -623,6 +622,7 @@ fn load_inner(
             offset,
             id,
             version,
+            allows: tree.allows.clone(),
         });
         trees.push(tree);
     }

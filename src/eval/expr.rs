@@ -387,8 +387,9 @@ impl<'a> Env<'a> {
         for a in args {
             vals.push(self.eval(a)?);
         }
-        if let Some(f) = self.rules.fns.get(name) {
-            let f = f.clone();
+        // Borrowed from the rule set (which outlives `self`), not cloned per call.
+        let rules = self.rules;
+        if let Some(f) = rules.fns.get(name) {
             if f.params.len() != vals.len() {
                 return Err(EvalError::new(
                     format!("函数“{name}”需要 {} 个参数", f.params.len()),

@@ -840,6 +840,20 @@ pub fn evaluate_indicator(rules: &RuleSet, sub: &Submission, no: u32) -> Option<
     Some(indicator(&mut env, &cat.name.value, ind))
 }
 
+/// Scores one indicator alone without writing its explanation: the same score, status, item
+/// states and missing data as [`evaluate_indicator`] (as [`evaluate_scores`] is to [`evaluate`]),
+/// for searches that only compare scores.
+pub fn evaluate_indicator_scores(
+    rules: &RuleSet,
+    sub: &Submission,
+    no: u32,
+) -> Option<IndicatorResult> {
+    let (cat, ind) = rules.indicators().find(|(_, i)| i.no.value == no)?;
+    let mut env = Env::new(rules, sub);
+    env.explain = false;
+    Some(indicator(&mut env, &cat.name.value, ind))
+}
+
 /// `网上零售额（2022年）`.
 pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
     let label = rules

@@ -682,7 +682,8 @@ fn suggestion(
     };
     let mut work = sub.clone();
     change_of(rules, r.no, f, f.new_score - r.score).apply(&mut work);
-    let after = eval::evaluate(rules, &work);
+    // Only scores are read from it.
+    let after = eval::evaluate_scores(rules, &work);
     let total_gain = after.total - ev.total;
     let side_effects: Vec<SideEffect> = after
         .indicators
@@ -1065,7 +1066,9 @@ fn score_change(
     if has_check_errors(rules, &w) {
         return None;
     }
-    let e = eval::evaluate(rules, &w);
+    // Scores only: the plan reads scores, statuses, item states and the pass conditions, never an
+    // explanation.
+    let e = eval::evaluate_scores(rules, &w);
     let d = deficit(rules, &e);
     if d >= base {
         return None;

@@ -331,7 +331,7 @@ impl Probe<'_> {
         if !self.set(dir, k) {
             return None;
         }
-        let r = eval::evaluate_indicator(self.rules, &self.work, self.ind.no.value)?;
+        let r = eval::evaluate_indicator_scores(self.rules, &self.work, self.ind.no.value)?;
         (r.status == Status::Scored).then_some(r.score)
     }
 
@@ -395,7 +395,7 @@ pub fn search_slot(
     if let Some(InputValue::Bool(b)) = sub.values.get(&slot.key) {
         let mut work = sub.clone();
         work.values.insert(slot.key.clone(), InputValue::Bool(!b));
-        let r = eval::evaluate_indicator(rules, &work, ind.no.value)?;
+        let r = eval::evaluate_indicator_scores(rules, &work, ind.no.value)?;
         let ok = r.status == Status::Scored
             && r.score > f0
             && !eval::check_data(rules, &work)

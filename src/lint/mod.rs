@@ -419,8 +419,8 @@ fn sort(findings: &mut [Finding]) {
 
 /// Every `allow` of the rule set with the block it covers. Top-level and header `allow`s cover
 /// the file they are written in: all of the rule set for the linted file (`own`, where its text
-/// is), their own text for a base. Top-level `allow`s are not kept in the rule set, so each
-/// file's are read from its text again.
+/// is), their own text for a base. Top-level `allow`s are kept with each part of the rule set
+/// (`RulePart::allows`), already shifted to where the part's text starts.
 fn collect_allows(rs: &RuleSet, own: Span) -> Vec<AllowUse> {
     let file_scope = |at: Span| {
         if own.start <= at.start && at.start <= own.end {
@@ -441,23 +441,12 @@ fn collect_allows(rs: &RuleSet, own: Span) -> Vec<AllowUse> {
             });
         }
     };
-    let texts: Vec<(usize, &str)> = if rs.parts.is_empty() {
-        vec![(0, &*rs.text)]
-    } else {
-        rs.parts.iter().map(|p| (p.offset, &*p.text)).collect()
-    };
-    for (offset, text) in texts {
-        let (tree, _) = crate::syntax::parse(&rs.file, text);
-        let shifted: Vec<ast::Allow> = tree
-            .allows
-            .into_iter()
-            .map(|a| ast::Allow {
-                code: ast::Spanned::new(a.code.value, a.code.span.offset(offset)),
-                reason: ast::Spanned::new(a.reason.value, a.reason.span.offset(offset)),
-                span: a.span.offset(offset),
-            })
-            .collect();
-        add(&shifted, None);
+    if rs.parts.is_empty() {
+        let (tree, _) = crate::syntax::parse(&rs.file, &rs.text);
+        add(&tree.allows, None);
+    }
+    for p in &rs.parts {
+        add(&p.allows, None);
     }
     add(&rs.header.allows, None);
     for i in &rs.inputs {

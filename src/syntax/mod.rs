@@ -5,4 +5,4 @@ pub mod ast;
 mod parser;
 pub mod walk;
 
-pub use parser::{MAX_CHAIN, MAX_FILE_BYTES, MAX_NESTING, parse};
+pub use parser::{MAX_CHAIN, MAX_FILE_BYTES, MAX_NESTING, parse, parse_header};

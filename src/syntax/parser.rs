@@ -27,27 +27,98 @@ pub const MAX_CHAIN: usize = 256;
 /// Stack for the parser thread: pest descends about a dozen rules per bracket level.
 const PARSE_STACK: usize = 64 * 1024 * 1024;
 
+/// The least stack the calling thread must have left to parse there, in an optimised build.
+const INLINE_MIN: usize = 2 * 1024 * 1024;
+/// Parsing on the calling thread stops, to be redone on a thread of its own, when less than this
+/// is left (pest stops by itself at 64 KiB).
+const STACK_MARGIN: usize = 256 * 1024;
+
 /// Parses a rule file. Returns what could be built and every diagnostic found.
 pub fn parse(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
+    // A thread with a 64 MiB stack costs a few hundred microseconds to set up and tear down,
+    // most of what parsing a small file takes. An optimised build first parses on the calling
+    // thread if it has room, watching the stack (pest stops at its own limit, the tree builder
+    // at STACK_MARGIN); a text nested too deep for it is parsed again on the thread below, so
+    // the outcome never depends on the caller's stack. Debug builds take many times the stack
+    // per level and always use the thread.
+    if !cfg!(debug_assertions)
+        && stacker::remaining_stack().is_some_and(|left| left >= INLINE_MIN)
+        && let Some(done) = parse_here(file, text, true)
+    {
+        return done;
+    }
     // pest's recursive descent needs stack in proportion to the nesting of the text, and a
     // caller's thread may have little (2 MiB for a test thread). Parse on a thread of our own.
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("zhibiao-parse".into())
             .stack_size(PARSE_STACK)
-            .spawn_scoped(scope, || parse_here(file, text))
+            .spawn_scoped(scope, || parse_here(file, text, false))
             .map(|h| h.join())
     })
-    .unwrap_or_else(|_| Ok(parse_here(file, text)))
+    .unwrap_or_else(|_| Ok(parse_here(file, text, false)))
     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    .unwrap_or_default()
 }
 
-fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
+/// Held while a parse runs with pest's error detail on. The switch is process-wide and read when a
+/// parse starts: a detailed parse must not have it turned off under it by another thread. Parses
+/// without detail never touch it (one that starts while it is on is only slower, not different).
+static ERROR_DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Parses with pest's error detail (the tokens tried at the furthest position), which the
+/// messages of [`Builder::syntax_error`] are built from. Detail makes pest several times slower,
+/// so only the parses whose errors are reported use it: a chunk the recovery rules swallowed,
+/// and a whole file that failed without it.
+fn parse_detailed(
+    rule: Rule,
+    text: &str,
+) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    let _held = ERROR_DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     pest::set_error_detail(true);
+    let result = ZbParser::parse(rule, text);
+    pest::set_error_detail(false);
+    result
+}
+
+/// The header of a rule file, as [`parse`] finds it (`parse(file, text).0.header`), without
+/// parsing the rest of a file that begins with its header: the catalogue of versions reads only
+/// headers, of every built-in file, on every start. Diagnostics are not collected.
+pub fn parse_header(file: &Arc<str>, text: &str) -> Option<Header> {
+    if text.len() > MAX_FILE_BYTES || too_deep(text).is_some() {
+        // `parse` refuses such a file before looking for a header.
+        return None;
+    }
+    // `file` begins exactly so (`top` tries `ruleset` first), so where this matches, the whole
+    // parse's first `ruleset` is this one. A header is shallow: no thread of its own is needed.
+    let Ok(mut pairs) = ZbParser::parse(Rule::header_first, text) else {
+        return parse(file, text).0.header;
+    };
+    let ruleset = pairs
+        .next()?
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::ruleset)?;
     let mut p = Builder {
         file: file.clone(),
         text,
         diags: Vec::new(),
+        guarded: false,
+        out_of_stack: false,
+    };
+    Some(p.header(ruleset))
+}
+
+/// Parses on the current thread. `guarded`: give up (`None`) when the stack runs short instead
+/// of reporting it, so that the caller can parse again with more; otherwise always `Some`.
+fn parse_here(file: &Arc<str>, text: &str, guarded: bool) -> Option<(File, Vec<Diagnostic>)> {
+    let mut p = Builder {
+        file: file.clone(),
+        text,
+        diags: Vec::new(),
+        guarded,
+        out_of_stack: false,
     };
     if text.len() > MAX_FILE_BYTES {
         p.diags.push(
@@ -62,7 +133,7 @@ fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
             .in_file(file)
             .help("把规则拆成多个文件，或检查是否误选了其他文件"),
         );
-        return (File::default(), p.diags);
+        return Some((File::default(), p.diags));
     }
     if let Some(at) = too_deep(text) {
         p.diags.push(
@@ -71,10 +142,12 @@ fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
                 .label("这里嵌套过深")
                 .help("把表达式拆成几个 let 定义"),
         );
-        return (File::default(), p.diags);
+        return Some((File::default(), p.diags));
     }
     let mut out = File::default();
-    match ZbParser::parse(Rule::file, text) {
+    // The grammar's recovery rules make a whole-file failure rare; only then is detail needed.
+    let parsed = ZbParser::parse(Rule::file, text).or_else(|_| parse_detailed(Rule::file, text));
+    match parsed {
         Ok(mut pairs) => {
             if let Some(file_pair) = pairs.next() {
                 for pair in file_pair.into_inner() {
@@ -82,9 +155,16 @@ fn parse_here(file: &Arc<str>, text: &str) -> (File, Vec<Diagnostic>) {
                 }
             }
         }
-        Err(e) => p.diags.push(p.syntax_error(e, 0)),
+        Err(e) => {
+            p.note_limit(&e);
+            let d = p.syntax_error(e, 0);
+            p.diags.push(d);
+        }
     }
-    (out, p.diags)
+    if p.out_of_stack {
+        return None;
+    }
+    Some((out, p.diags))
 }
 
 /// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings and scripts.
@@ -95,7 +175,7 @@ fn too_deep(text: &str) -> Option<usize> {
     let rest = |i: usize| bytes.get(i..).unwrap_or_default();
     while let Some(&b) = bytes.get(i) {
         if in_script {
-            if rest(i).starts_with(b"```") {
+            if b == b'`' && rest(i).starts_with(b"```") {
                 in_script = false;
                 i += 3;
                 continue;
@@ -106,7 +186,7 @@ fn too_deep(text: &str) -> Option<usize> {
             } else if b == b'"' {
                 in_str = false;
             }
-        } else if rest(i).starts_with(b"```") {
+        } else if b == b'`' && rest(i).starts_with(b"```") {
             in_script = true;
             i += 3;
             continue;
@@ -132,6 +212,10 @@ struct Builder<'t> {
     file: Arc<str>,
     text: &'t str,
     diags: Vec<Diagnostic>,
+    /// Watching the stack (see [`parse`]).
+    guarded: bool,
+    /// Watching, the stack ran short: the tree is incomplete and is thrown away.
+    out_of_stack: bool,
 }
 
 fn span_of(pair: &Pair<Rule>) -> Span {
@@ -317,6 +401,22 @@ fn describe(rule: Rule) -> Option<&'static str> {
 }
 
 impl Builder<'_> {
+    /// pest's only custom errors are its limits (calls, stack); when watching, one means the
+    /// stack ran short.
+    fn note_limit(&mut self, e: &pest::error::Error<Rule>) {
+        if self.guarded && matches!(e.variant, ErrorVariant::CustomError { .. }) {
+            self.out_of_stack = true;
+        }
+    }
+
+    /// When watching, whether the stack is too short to build one more level of the tree.
+    fn stack_short(&mut self) -> bool {
+        if self.guarded && stacker::remaining_stack().is_none_or(|left| left < STACK_MARGIN) {
+            self.out_of_stack = true;
+        }
+        self.out_of_stack
+    }
+
     fn syntax_error(&self, e: pest::error::Error<Rule>, offset: usize) -> Diagnostic {
         let at = match e.location {
             InputLocation::Pos(p) => p,
@@ -471,8 +571,9 @@ impl Builder<'_> {
     fn reparse(&mut self, chunk: Pair<Rule>, rule: Rule) {
         let offset = chunk.as_span().start();
         let text = chunk.as_str();
-        match ZbParser::parse(rule, text) {
+        match parse_detailed(rule, text) {
             Err(e) => {
+                self.note_limit(&e);
                 let d = self.syntax_error(e, offset);
                 self.diags.push(d);
             }
@@ -539,6 +640,9 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let raw = pair.as_str();
         let inner = &raw[1..raw.len() - 1];
+        if !inner.contains('\\') {
+            return Spanned::new(inner.to_string(), span);
+        }
         let mut s = String::with_capacity(inner.len());
         let mut chars = inner.chars();
         while let Some(c) = chars.next() {
@@ -1139,6 +1243,9 @@ impl Builder<'_> {
 
     fn score_form(&mut self, pair: Pair<Rule>) -> ScoreForm {
         let span = span_of(&pair);
+        if self.stack_short() {
+            return ScoreForm::Judged { span };
+        }
         let rule = pair.as_rule();
         let mut it = pair.into_inner();
         match rule {
@@ -1332,6 +1439,12 @@ impl Builder<'_> {
     /// Builds an expression from any expression-level pair.
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
         let span = span_of(&pair);
+        if self.stack_short() {
+            return Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            };
+        }
         let rule = pair.as_rule();
         let chained = matches!(
             rule,
@@ -1660,5 +1773,66 @@ fn days_in(y: u32, m: u32) -> u32 {
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file nested as deep as the limits allow: 48 brackets (braces of the category, the
+    /// indicator and the tiers among them), quantifiers inside, a chain of 256 operands inside.
+    fn deepest(quantifiers: usize) -> String {
+        let mut e = String::from("1");
+        for _ in 0..MAX_CHAIN - 1 {
+            e.push_str(" + x");
+        }
+        for _ in 0..quantifiers {
+            e = format!("all y in Y-1..Y: {e} > 1");
+        }
+        for i in 0..MAX_NESTING - 4 {
+            e = match i % 3 {
+                0 => format!("({e})"),
+                1 => format!("max({e}, 1)"),
+                _ => format!("a[{e}]"),
+            };
+        }
+        format!(
+            "ruleset t \"t\" {{ version \"1\" pass total >= 1 }}\ninput x \"x\" count\n\
+             category \"c\" points 1 {{\n indicator 1 \"i\" points 1 {{\n  \
+             score tiers {e} {{ [0, ..) => 1 }}\n }}\n}}\n"
+        )
+    }
+
+    /// Parsing while watching the stack either gives up or gives what the parser thread gives,
+    /// however little stack there is.
+    #[test]
+    fn watched_parse_gives_up_or_agrees() {
+        let name: Arc<str> = Arc::from("deep.zb");
+        for quantifiers in [0, 40] {
+            let text = deepest(quantifiers);
+            assert!(too_deep(&text).is_none());
+            let (tree, diags) = parse(&name, &text);
+            let expected = format!("{diags:?} {:?}", tree.categories.len());
+            std::mem::forget(tree); // dropping the deep tree takes more stack than a test has
+            for kib in [256, 1024, 4096, 16384] {
+                let (name, text) = (name.clone(), text.clone());
+                let got = std::thread::Builder::new()
+                    .stack_size(kib * 1024)
+                    .spawn(move || {
+                        parse_here(&name, &text, true).map(|(tree, diags)| {
+                            let out = format!("{diags:?} {:?}", tree.categories.len());
+                            std::mem::forget(tree);
+                            out
+                        })
+                    })
+                    .expect("thread")
+                    .join()
+                    .expect("no panic");
+                if let Some(got) = got {
+                    assert_eq!(got, expected, "{quantifiers} quantifiers, {kib} KiB");
+                }
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::diag::Diagnostic;
 use crate::eval::plan::{Miss, Scores};
-use crate::eval::{self, ConditionResult, Evaluation, ItemState, Status};
+use crate::eval::{self, Evaluation, ItemState, Status};
 use crate::model::RuleSet;
 use crate::number::plain;
 use crate::submission::Submission;
@@ -92,7 +92,19 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
         max: ev.max,
         categories: ev.categories.iter().map(|c| (c.score, c.rate)).collect(),
         passed: ev.passed,
-        shortfall: shortfall(&ev.conditions, losses),
+        shortfall: shortfall(
+            &ev.conditions
+                .iter()
+                .filter(|c| !c.held)
+                .map(|c| {
+                    (
+                        c.text.as_str(),
+                        c.failing.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+            losses,
+        ),
         missing: ev.missing().len(),
         not_submitted: ev.not_submitted().len(),
     }
@@ -113,13 +125,7 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
             )
         })
         .collect();
-    // Conditions are worded only when one fails (the shortfall names it).
-    let conditions = if scores.passed {
-        Vec::new()
-    } else {
-        let raws: Vec<Decimal> = scores.categories.iter().map(|c| c.raw).collect();
-        eval::summarize(rules, &raws).conditions
-    };
+    let failed = rules.plan().failed_conditions(scores);
     let mut missing: Vec<Miss> = Vec::new();
     for m in scores.indicators.iter().flat_map(|i| &i.missing) {
         if !missing.contains(m) {
@@ -142,7 +148,7 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
             .map(|c| (c.score, eval::rate_of(c.score, c.rate_basis)))
             .collect(),
         passed: scores.passed,
-        shortfall: shortfall(&conditions, losses),
+        shortfall: shortfall(&failed, losses),
         missing: missing.len(),
         not_submitted: scores
             .items
@@ -185,15 +191,15 @@ pub fn ranking(rules: &RuleSet, mut rows: Vec<RankRow>, failed: Vec<FailedRow>) 
 }
 
 /// The pass conditions not met, then the indicators that lost the most points.
-fn shortfall(conditions: &[ConditionResult], losses: Vec<(Decimal, u32, &str, Status)>) -> String {
-    let mut parts: Vec<String> = conditions
+/// `failed`: each pass condition not met, as worded, with the categories that fail it.
+fn shortfall(failed: &[(&str, Vec<&str>)], losses: Vec<(Decimal, u32, &str, Status)>) -> String {
+    let mut parts: Vec<String> = failed
         .iter()
-        .filter(|c| !c.held)
-        .map(|c| {
-            if c.failing.is_empty() {
-                format!("未达 {}", c.text)
+        .map(|(text, failing)| {
+            if failing.is_empty() {
+                format!("未达 {text}")
             } else {
-                format!("未达 {}（{}）", c.text, c.failing.join("、"))
+                format!("未达 {text}（{}）", failing.join("、"))
             }
         })
         .collect();

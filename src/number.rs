@@ -220,6 +220,12 @@ impl Num {
         }
     }
 
+    /// The exact representation (numerator and denominator as stored): two numbers with the same
+    /// representation behave the same in every operation, not only compare equal.
+    pub fn representation(&self) -> ([u8; 16], [u8; 16]) {
+        (self.n.serialize(), self.d.serialize())
+    }
+
     /// True when the number is a whole number.
     pub fn is_integer(&self) -> bool {
         self.exact_decimal().is_some_and(|d| d.fract().is_zero())

@@ -621,6 +621,25 @@ fn show_threshold(l: &ast::Literal) -> String {
     l.text.clone()
 }
 
+/// A pass condition as reports word it: `总分 >= 85`, `每个一级指标得分率 >= 75%`.
+pub fn condition_text(cond: &ast::PassCond) -> String {
+    let what = |m: &Metric| {
+        if *m == Metric::Rate {
+            "得分率"
+        } else {
+            "得分"
+        }
+    };
+    let (op, v) = (cond.op.symbol(), show_threshold(&cond.value));
+    match &cond.subject {
+        PassSubject::Total => format!("总分 {op} {v}"),
+        PassSubject::Every(m) => format!("每个一级指标{} {op} {v}", what(m)),
+        PassSubject::Category(name, m) => {
+            format!("一级指标“{}”{} {op} {v}", name.value, what(m))
+        }
+    }
+}
+
 fn pass_condition(
     cond: &ast::PassCond,
     total: Decimal,
@@ -635,7 +654,7 @@ fn pass_condition(
         PassSubject::Total => {
             let held = holds(Num::from(total));
             ConditionResult {
-                text: format!("总分 {} {}", op.symbol(), show_threshold(&cond.value)),
+                text: condition_text(cond),
                 held,
                 detail: format!("总分 {}", plain(total)),
                 failing: Vec::new(),
@@ -656,36 +675,17 @@ fn pass_condition(
                 }
                 parts.push(format!("{} {shown}", c.name));
             }
-            let what = if *metric == Metric::Rate {
-                "得分率"
-            } else {
-                "得分"
-            };
             ConditionResult {
-                text: format!(
-                    "每个一级指标{what} {} {}",
-                    op.symbol(),
-                    show_threshold(&cond.value)
-                ),
+                text: condition_text(cond),
                 held: failing.is_empty(),
                 detail: parts.join("，"),
                 failing,
             }
         }
         PassSubject::Category(name, metric) => {
-            let what = if *metric == Metric::Rate {
-                "得分率"
-            } else {
-                "得分"
-            };
             let Some(c) = cats.iter_mut().find(|c| c.name == name.value) else {
                 return ConditionResult {
-                    text: format!(
-                        "一级指标“{}”{what} {} {}",
-                        name.value,
-                        op.symbol(),
-                        show_threshold(&cond.value)
-                    ),
+                    text: condition_text(cond),
                     held: false,
                     detail: "没有这个一级指标".into(),
                     failing: vec![name.value.clone()],
@@ -698,12 +698,7 @@ fn pass_condition(
             let held = v.is_some_and(holds);
             c.passed = Some(c.passed.unwrap_or(true) && held);
             ConditionResult {
-                text: format!(
-                    "一级指标“{}”{what} {} {}",
-                    name.value,
-                    op.symbol(),
-                    show_threshold(&cond.value)
-                ),
+                text: condition_text(cond),
                 held,
                 detail: format!("{} {shown}", c.name),
                 failing: if held {

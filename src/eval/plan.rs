@@ -172,7 +172,8 @@ struct CCategory {
 enum CPass {
     Total(CmpOp, Num),
     Every(Metric, CmpOp, Num),
-    Category(Option<usize>, Metric, CmpOp, Num),
+    /// The category's position (`None`: no category has the name), its name as written, …
+    Category(Option<usize>, String, Metric, CmpOp, Num),
 }
 
 /// A rule set compiled for scoring. Build it with [`Plan::compile`], or take the one a rule set
@@ -191,6 +192,10 @@ pub struct Plan {
     indicators: Vec<CIndicator>,
     categories: Vec<CCategory>,
     pass: Vec<CPass>,
+    /// Each pass condition as reports word it.
+    condition_texts: Vec<String>,
+    /// Category names.
+    category_names: Vec<String>,
     cap_basis: Basis,
     rate_basis: Basis,
     scripts: Arc<ScriptEngine>,
@@ -587,6 +592,7 @@ impl Plan {
                             .categories
                             .iter()
                             .position(|c| c.name.value == name.value),
+                        name.value.clone(),
                         *m,
                         p.op,
                         v,
@@ -617,6 +623,17 @@ impl Plan {
             indicators,
             categories,
             pass,
+            condition_texts: rules
+                .header
+                .pass
+                .iter()
+                .map(super::condition_text)
+                .collect(),
+            category_names: rules
+                .categories
+                .iter()
+                .map(|c| c.name.value.clone())
+                .collect(),
             cap_basis: rules.cap_basis(),
             rate_basis: rules.rate_basis(),
             scripts: rules.scripts.clone(),
@@ -694,6 +711,36 @@ impl Plan {
         Ok(self.score_with(run))
     }
 
+    /// The pass conditions a result does not meet, each as reports word it with the categories
+    /// that fail it (what [`super::ConditionResult`] says as `text` and `failing`).
+    pub fn failed_conditions<'a>(&'a self, scores: &Scores) -> Vec<(&'a str, Vec<&'a str>)> {
+        let mut out = Vec::new();
+        for ((p, held), text) in self
+            .pass
+            .iter()
+            .zip(&scores.conditions)
+            .zip(&self.condition_texts)
+        {
+            if *held {
+                continue;
+            }
+            let name = |i: usize| self.category_names.get(i).map_or("", String::as_str);
+            let failing = match p {
+                CPass::Total(..) => Vec::new(),
+                CPass::Every(m, op, v) => scores
+                    .categories
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| !metric_holds(*m, c, *op, v))
+                    .map(|(i, _)| name(i))
+                    .collect(),
+                CPass::Category(_, written, ..) => vec![written.as_str()],
+            };
+            out.push((text.as_str(), failing));
+        }
+        out
+    }
+
     /// The key of the input a [`Miss`] refers to.
     pub fn input_key(&self, m: &Miss) -> &str {
         self.inputs.get(m.input as usize).map_or("", String::as_str)
@@ -740,7 +787,7 @@ fn pass_holds(p: &CPass, total: Decimal, cats: &mut [CategoryScore]) -> bool {
             }
             all
         }
-        CPass::Category(i, m, op, v) => {
+        CPass::Category(i, _, m, op, v) => {
             let Some(c) = i.and_then(|i| cats.get_mut(i)) else {
                 return false;
             };
@@ -773,6 +820,37 @@ fn merged<'s, T>(
         }
     }
     out
+}
+
+/// An argument value as a memo key: numbers by their exact representation, series and lists by
+/// identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArgKey {
+    Num([u8; 16], [u8; 16]),
+    Bool(bool),
+    Series(u32),
+    List(usize, usize),
+}
+
+/// The memo key of up to two arguments; `None` for more, or for a missing one.
+fn memo_key(args: &[V]) -> Option<[Option<ArgKey>; 2]> {
+    if args.len() > 2 {
+        return None;
+    }
+    let mut key = [None, None];
+    for (slot, a) in key.iter_mut().zip(args) {
+        *slot = Some(match a {
+            V::Num(n) => {
+                let (n, d) = n.representation();
+                ArgKey::Num(n, d)
+            }
+            V::Bool(b) => ArgKey::Bool(*b),
+            V::Series(i, _) => ArgKey::Series(*i),
+            V::List(items) => ArgKey::List(items.as_ptr() as usize, items.len()),
+            V::Missing(_) => return None,
+        });
+    }
+    Some(key)
 }
 
 /// A value while scoring.
@@ -824,6 +902,8 @@ struct Run<'p, 's> {
     depth: usize,
     /// Evaluated call arguments.
     args: Vec<V<'s>>,
+    /// Values of function calls made so far, by function and arguments.
+    memo: Vec<(u32, [Option<ArgKey>; 2], usize, V<'s>)>,
     /// The inputs as Rhai values, built for the first script.
     scope: Option<Scope<'static>>,
 }
@@ -841,6 +921,7 @@ impl<'p, 's> Run<'p, 's> {
             base: 0,
             depth: 0,
             args: Vec::new(),
+            memo: Vec::new(),
             scope: None,
         }
     }
@@ -1100,6 +1181,23 @@ impl<'p, 's> Run<'p, 's> {
                 self.args.truncate(start);
                 return Err(Bail);
             };
+            // A function's value depends on its arguments alone (it sees its parameters and the
+            // submission, nothing else, and scripts have no state): calls repeated with the same
+            // arguments (growth of the same series in the same year, say) are computed once.
+            // (A value found at some call depth holds at that depth or shallower: deeper, the
+            // call limit could be reached inside.)
+            let key = memo_key(self.args.get(start..).unwrap_or(&[]));
+            let depth = self.depth;
+            if let Some(k) = &key
+                && let Some((.., v)) = self
+                    .memo
+                    .iter()
+                    .find(|(f, a, d, _)| *f == i && a == k && depth <= *d)
+            {
+                let v = v.clone();
+                self.args.truncate(start);
+                return Ok(v);
+            }
             // A function sees its parameters and the globals, not the caller's locals.
             let (saved_base, saved_len) = (self.base, self.locals.len());
             self.base = saved_len;
@@ -1109,6 +1207,9 @@ impl<'p, 's> Run<'p, 's> {
             self.depth -= 1;
             self.locals.truncate(saved_len);
             self.base = saved_base;
+            if let (Some(k), Ok(v)) = (key, &r) {
+                self.memo.push((i, k, depth, v.clone()));
+            }
             return r;
         }
         let r = builtin(callee, self.args.get(start..).unwrap_or(&[]));

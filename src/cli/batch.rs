@@ -685,30 +685,31 @@ pub fn run(args: EvalArgs) -> u8 {
             eprintln!("{}", diag::render_all(problems, sources, opts));
         }
     }
-    let rows: Vec<RankRow> = done
-        .iter()
-        .filter_map(|d| match d {
+    // Ranking rows are moved out, not copied (a big batch holds little else); evaluations stay
+    // for the reports of `--out-dir`.
+    let mut rows: Vec<RankRow> = Vec::with_capacity(done.len());
+    let mut failed: Vec<FailedRow> = Vec::new();
+    let mut kept: Vec<Done> = Vec::new();
+    for d in done {
+        match d {
+            Done::Ranked(r) => rows.push(r),
             Done::Scored {
-                name,
-                sub,
-                evaluation,
+                ref name,
+                ref sub,
+                ref evaluation,
                 ..
-            } => Some(batch::row(name, sub, evaluation)),
-            Done::Ranked(r) => Some(r.clone()),
-            Done::Failed { .. } => None,
-        })
-        .collect();
-    let scored = rows.len();
-    let failed: Vec<FailedRow> = done
-        .iter()
-        .filter_map(|d| match d {
-            Done::Failed { name, problems, .. } => Some(FailedRow {
-                source: name.clone(),
-                problems: problems.clone(),
+            } => {
+                rows.push(batch::row(name, sub, evaluation));
+                kept.push(d);
+            }
+            Done::Failed { name, problems, .. } => failed.push(FailedRow {
+                source: name,
+                problems,
             }),
-            Done::Scored { .. } | Done::Ranked(_) => None,
-        })
-        .collect();
+        }
+    }
+    let done = kept;
+    let scored = rows.len();
     let ranking = batch::ranking(&rules, rows, failed);
     let (bytes, binary) = match args.format {
         OutFormat::Text => (ranking.to_text().into_bytes(), false),

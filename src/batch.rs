@@ -65,6 +65,14 @@ pub struct Ranking {
 /// How many of the largest losses the shortfall names.
 const LOSSES_SHOWN: usize = 2;
 
+/// The district a row names: the submission's region, else where it came from.
+fn region_of(source: &str, sub: &Submission) -> String {
+    sub.region
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| source.to_string())
+}
+
 /// One scored submission's row (its rank is set by [`ranking`]). `source` is where it came
 /// from; it names the district when the submission names none.
 pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
@@ -82,11 +90,7 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
         .collect();
     RankRow {
         rank: 0,
-        region: sub
-            .region
-            .clone()
-            .filter(|r| !r.trim().is_empty())
-            .unwrap_or_else(|| source.to_string()),
+        region: region_of(source, sub),
         source: source.to_string(),
         total: ev.total,
         max: ev.max,
@@ -134,11 +138,7 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
     }
     RankRow {
         rank: 0,
-        region: sub
-            .region
-            .clone()
-            .filter(|r| !r.trim().is_empty())
-            .unwrap_or_else(|| source.to_string()),
+        region: region_of(source, sub),
         source: source.to_string(),
         total: scores.total,
         max: eval::max_points(rules),

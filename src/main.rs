@@ -182,11 +182,12 @@ enum ExplainFormat {
     Json,
 }
 
-/// Set by the panic hook when standard output's reader has gone away (`zhibiao eval … | head -1`):
-/// that is not a bug, so it is neither reported nor counted as an internal error.
+/// Set by the panic hook when the reader of standard output or standard error has gone away
+/// (`zhibiao eval … | head -1`, `zhibiao eval 各地区/ 2>&1 | head`): that is not a bug, so it is
+/// neither reported (there is no one left to read it) nor counted as an internal error.
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether a panic is `print!` failing because standard output's reader has gone away.
+/// Whether a panic is `print!` or `eprint!` failing because the reader has gone away.
 fn is_broken_pipe(info: &std::panic::PanicHookInfo<'_>) -> bool {
     let payload = info.payload();
     let message = payload
@@ -194,7 +195,9 @@ fn is_broken_pipe(info: &std::panic::PanicHookInfo<'_>) -> bool {
         .map(String::as_str)
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or("");
-    message.starts_with("failed printing to stdout") && message.contains("os error 32")
+    (message.starts_with("failed printing to stdout")
+        || message.starts_with("failed printing to stderr"))
+        && message.contains("os error 32")
 }
 
 fn main() -> ExitCode {

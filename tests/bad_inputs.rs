@@ -1,4 +1,4 @@
-//! The catalogue of bad inputs: every file under tests/bad_inputs/{rules,submissions,xlsx}/ is
+//! The catalogue of bad inputs: every file under tests/bad_inputs/{rules,submissions,xlsx,tables}/ is
 //! given to the built `zhibiao` binary, and what it prints on stderr is snapshotted with the exit
 //! code. Each message must name the file, the place and what to do; none may be an internal error.
 //! Add a case by adding a file (see tests/bad_inputs/README.md).
@@ -101,6 +101,61 @@ fn bad_workbooks() {
     });
 }
 
+/// District tables, read two ways: as a ranking (streamed; clean rows read quickly, the rest in
+/// full) and with `--strict` (read whole, every row in full). Both must name the file and the
+/// row or cell of each problem.
+#[test]
+fn bad_tables() {
+    insta::glob!("bad_inputs/tables/*.csv", |path| {
+        let file = relative(path);
+        let (_, ranked) = run(&["eval", &file, "--rules", "submission-rules.zb"]);
+        let (_, strict) = run(&["eval", &file, "--rules", "submission-rules.zb", "--strict"]);
+        assert!(
+            ranked.contains(&file),
+            "the message names the file: {ranked}"
+        );
+        assert!(
+            strict.contains(&file),
+            "the message names the file: {strict}"
+        );
+        insta::assert_snapshot!(format!("── 排名 ──\n{ranked}\n── --strict ──\n{strict}"));
+    });
+}
+
+/// A batch whose messages fill the pipe, read by someone who stops reading
+/// (`zhibiao eval 各地区/ 2>&1 | head`): the program ends quietly, never as an internal error.
+#[test]
+fn a_closed_pipe_for_messages_is_not_an_internal_error() {
+    use std::io::Read;
+    let rows: String = (0..3000)
+        .map(|i| format!("区{i},2024,12.5,-5,-5,-5,150,x,y,也许,a,b,c,d,e,3,7\n"))
+        .collect();
+    let header = std::fs::read_to_string(dir().join("tables/header_only.csv")).expect("header");
+    let file = std::env::temp_dir().join(format!("zhibiao-closed-pipe-{}.csv", std::process::id()));
+    std::fs::write(&file, header + &rows).expect("write the table");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args([
+            "eval",
+            &file.to_string_lossy(),
+            "--rules",
+            "submission-rules.zb",
+        ])
+        .current_dir(dir())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the zhibiao binary runs");
+    let mut first = [0u8; 1024];
+    let mut stderr = child.stderr.take().expect("stderr");
+    stderr.read_exact(&mut first).expect("some messages");
+    // Far more than a pipe holds is still to come: closing now makes the next write fail.
+    drop(stderr);
+    let status = child.wait().expect("it ends");
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}
+
 #[test]
 fn the_catalogue_has_at_least_forty_cases() {
     let count = |sub: &str| {
@@ -110,7 +165,7 @@ fn the_catalogue_has_at_least_forty_cases() {
             .filter(|e| e.path().is_file())
             .count()
     };
-    let n = count("rules") + count("submissions") + count("xlsx");
+    let n = count("rules") + count("submissions") + count("xlsx") + count("tables");
     assert!(n >= 40, "only {n} bad inputs");
 }
 

@@ -480,14 +480,16 @@ fn rank_csv(rules: &RuleSet, path: &Path, reference: &Ref, bar: &ProgressBar) ->
     done
 }
 
-fn progress(len: usize, many: bool) -> ProgressBar {
+/// A progress bar whose length grows as jobs are found (a streamed table's rows are counted as
+/// they are read); shown only for more than one submission on a terminal.
+fn progress(many: bool) -> ProgressBar {
     let shown = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && many;
     let target = if shown {
         ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()
     };
-    let bar = ProgressBar::with_draw_target(Some(u64::try_from(len).unwrap_or(u64::MAX)), target);
+    let bar = ProgressBar::with_draw_target(Some(0), target);
     if let Ok(style) =
         ProgressStyle::with_template("评估中 [{bar:30}] {pos}/{len}（{per_sec}，还需约 {eta}）")
     {
@@ -597,7 +599,7 @@ pub fn run(args: EvalArgs) -> u8 {
         || paths
             .iter()
             .any(|p| matches!(p, Ok(x) if matches!(ext(x).as_str(), "csv" | "xlsx")));
-    let bar = progress(0, many);
+    let bar = progress(many);
     let done: Vec<Done> = if args.out_dir.is_none() && !args.strict {
         // A ranking only: tables streamed, scores from the compiled scorer, the reference read
         // once.

@@ -117,9 +117,16 @@ struct CTier {
 #[derive(Debug)]
 struct CItem {
     points: Decimal,
-    /// `Some` for a judged item: its judgement key's slot. `None`: computed from `cond`.
-    key: Option<u32>,
-    cond: Option<C>,
+    how: CHow,
+}
+
+/// How a compiled sub-item is decided.
+#[derive(Debug)]
+enum CHow {
+    /// By a judgement: its key's slot.
+    Judged(u32),
+    /// By a condition on the data.
+    When(C),
 }
 
 #[derive(Debug)]
@@ -238,8 +245,6 @@ pub struct CategoryScore {
     pub raw: Decimal,
     /// What the rate divides by.
     pub rate_basis: Decimal,
-    /// Whether it meets the pass rule's conditions on categories; `None` when none names it.
-    pub passed: Option<bool>,
 }
 
 /// The scores of one submission: what [`super::Evaluation`] says, without texts and data
@@ -457,15 +462,11 @@ impl Compiler<'_> {
                             .map(|p| p.value)
                             .or(any)
                             .unwrap_or(Decimal::ZERO),
-                        key: match &it.how {
-                            How::Judged(_) => {
-                                Some(self.judgement(format!("{}.{}", ind.no.value, it.no.value)))
-                            }
-                            How::When(_) => None,
-                        },
-                        cond: match &it.how {
-                            How::Judged(_) => None,
-                            How::When(cond) => Some(self.expr(cond)),
+                        how: match &it.how {
+                            How::Judged(_) => CHow::Judged(
+                                self.judgement(format!("{}.{}", ind.no.value, it.no.value)),
+                            ),
+                            How::When(cond) => CHow::When(self.expr(cond)),
                         },
                     })
                     .collect();
@@ -659,7 +660,7 @@ impl Plan {
                 *raw = raw.saturating_add(r.score);
             }
         }
-        let mut categories: Vec<CategoryScore> = self
+        let categories: Vec<CategoryScore> = self
             .categories
             .iter()
             .map(|cat| {
@@ -675,7 +676,6 @@ impl Plan {
                     score,
                     raw,
                     rate_basis,
-                    passed: None,
                 }
             })
             .collect();
@@ -683,7 +683,7 @@ impl Plan {
         let conditions: Vec<bool> = self
             .pass
             .iter()
-            .map(|p| pass_holds(p, total, &mut categories))
+            .map(|p| pass_holds(p, total, &categories))
             .collect();
         Scores {
             indicators,
@@ -775,26 +775,13 @@ fn metric_holds(m: Metric, c: &CategoryScore, op: CmpOp, v: &Num) -> bool {
     x.is_some_and(|x| x.try_cmp(v).is_ok_and(|o| op.holds(o)))
 }
 
-fn pass_holds(p: &CPass, total: Decimal, cats: &mut [CategoryScore]) -> bool {
+fn pass_holds(p: &CPass, total: Decimal, cats: &[CategoryScore]) -> bool {
     match p {
         CPass::Total(op, v) => Num::from(total).try_cmp(v).is_ok_and(|o| op.holds(o)),
-        CPass::Every(m, op, v) => {
-            let mut all = true;
-            for c in cats.iter_mut() {
-                let ok = metric_holds(*m, c, *op, v);
-                c.passed = Some(c.passed.unwrap_or(true) && ok);
-                all &= ok;
-            }
-            all
-        }
-        CPass::Category(i, _, m, op, v) => {
-            let Some(c) = i.and_then(|i| cats.get_mut(i)) else {
-                return false;
-            };
-            let ok = metric_holds(*m, c, *op, v);
-            c.passed = Some(c.passed.unwrap_or(true) && ok);
-            ok
-        }
+        CPass::Every(m, op, v) => cats.iter().all(|c| metric_holds(*m, c, *op, v)),
+        CPass::Category(i, _, m, op, v) => i
+            .and_then(|i| cats.get(i))
+            .is_some_and(|c| metric_holds(*m, c, *op, v)),
     }
 }
 
@@ -889,7 +876,6 @@ fn missing_of<'a>(v: &'a Result<impl Sized, V<'_>>) -> Option<&'a [Miss]> {
 struct Run<'p, 's> {
     plan: &'p Plan,
     sub: &'s Submission,
-    year: i32,
     /// Each input's value, by slot.
     inputs: Vec<Option<&'s InputValue>>,
     /// Each judgement read, by slot; read on first use (data checks need none).
@@ -913,7 +899,6 @@ impl<'p, 's> Run<'p, 's> {
         Run {
             plan,
             sub,
-            year: sub.year,
             inputs: merged(&plan.input_order, &sub.values, plan.inputs.len()),
             judgements: None,
             lets: vec![None; plan.lets.len()],
@@ -998,7 +983,7 @@ impl<'p, 's> Run<'p, 's> {
 
     fn year_of(&mut self, c: &C) -> P<i32> {
         if let C::Year = c {
-            return Ok(self.year);
+            return Ok(self.sub.year);
         }
         match self.eval(c)? {
             V::Num(n) if let Some(w) = n.small_whole() => i32::try_from(w).map_err(|_| Bail),
@@ -1032,7 +1017,7 @@ impl<'p, 's> Run<'p, 's> {
         match c {
             C::Num(n) => Ok(V::Num(*n)),
             C::Bool(b) => Ok(V::Bool(*b)),
-            C::Year => Ok(V::Num(Num::from(i64::from(self.year)))),
+            C::Year => Ok(V::Num(Num::from(i64::from(self.sub.year)))),
             C::Input(i) => Ok(self.input(*i)),
             C::Let(i) => self.eval_let(*i),
             C::Local(i) => self.local(*i),
@@ -1267,7 +1252,7 @@ impl<'p, 's> Run<'p, 's> {
             };
             scope.push_constant_dynamic(name.clone(), d);
         }
-        scope.push_constant_dynamic("Y", Dynamic::from_int(i64::from(self.year)));
+        scope.push_constant_dynamic("Y", Dynamic::from_int(i64::from(self.sub.year)));
         let r = self.plan.scripts.run_in(&s.script, &mut scope);
         scope.rewind(len);
         self.scope = Some(scope);
@@ -1427,9 +1412,9 @@ impl<'p, 's> Run<'p, 's> {
                 let mut met = false;
                 let mut sum = Decimal::ZERO;
                 for it in list {
-                    let r = match (&it.key, &it.cond) {
-                        (Some(key), _) => self.judged(*key, it.points),
-                        (None, Some(cond)) => match self.bool_of(cond)? {
+                    let r = match &it.how {
+                        CHow::Judged(key) => self.judged(*key, it.points),
+                        CHow::When(cond) => match self.bool_of(cond)? {
                             Ok(true) => ItemScore {
                                 state: ItemState::Met,
                                 score: it.points,
@@ -1450,7 +1435,6 @@ impl<'p, 's> Run<'p, 's> {
                                 score: Decimal::ZERO,
                             },
                         },
-                        (None, None) => return Err(Bail),
                     };
                     met |= r.state == ItemState::Met;
                     if any.is_none() {

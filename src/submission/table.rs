@@ -69,8 +69,9 @@ enum Field {
 /// A grid of cells: rows of optional cells.
 type Grid = Vec<Vec<Option<Cell>>>;
 
-/// Reads a CSV table (UTF-8, with or without a byte order mark, or GB18030 as Excel writes it
-/// on Chinese Windows).
+/// Reads a CSV table whole, within the row and cell limits of a table held in memory.
+/// [`stream_csv`] reads one of any length a chunk at a time; both decide the encoding and read
+/// records the same way.
 pub fn read_csv(
     rules: &RuleSet,
     file: &Arc<str>,
@@ -79,37 +80,20 @@ pub fn read_csv(
     if bytes.len() > MAX_TABLE_BYTES {
         return Err(vec![too_large(file, bytes.len())]);
     }
-    let text = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut grid: Grid = Vec::new();
+    let mut table = stream_csv(rules, file, Box::new(std::io::Cursor::new(bytes.to_vec())))?;
+    let mut rows = Vec::new();
     let mut cells: usize = 0;
-    for (r, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            vec![
-                Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取 CSV 文件：{e}"))
-                    .in_file(file)
-                    .help("检查引号是否成对；用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再试"),
-            ]
-        })?;
-        let row = u32::try_from(r).unwrap_or(u32::MAX);
-        cells = cells.saturating_add(rec.len());
-        if row >= super::xlsx::MAX_ROWS || cells > MAX_TABLE_CELLS {
+    while let Some(raw) = table.next_raw() {
+        let raw = raw?;
+        cells = cells.saturating_add(raw.record.len());
+        if raw.r >= super::xlsx::MAX_ROWS as usize || cells > MAX_TABLE_CELLS {
             return Err(vec![too_big_grid(file)]);
         }
-        grid.push(
-            rec.iter()
-                .enumerate()
-                .map(|(c, t)| {
-                    let col = u32::try_from(c).unwrap_or(u32::MAX);
-                    text_cell(cell_name(row, col), t)
-                })
-                .collect(),
-        );
+        if let Some(row) = table.parser().parse(&raw)? {
+            rows.push(row);
+        }
     }
-    read_grid(rules, file, &grid)
+    Ok(rows)
 }
 
 /// The most columns a streamed CSV row may have (Excel's limit).
@@ -131,9 +115,10 @@ pub struct Records {
     failed: bool,
 }
 
-/// Opens a CSV table for streaming. UTF-8 (with or without a byte order mark) is read as it
-/// streams; a file whose first 64 KB are not UTF-8 is taken as GB18030, as Excel writes it on
-/// Chinese Windows, and decoded whole.
+/// Opens a CSV table for streaming. A file whose first 64 KB are UTF-8 (with or without a byte
+/// order mark) is read as UTF-8 as it streams, and a later cell that is not UTF-8 is reported
+/// with its place; any other file is taken as GB18030, as Excel writes it on Chinese Windows,
+/// and decoded whole.
 pub fn stream_csv<'r>(
     rules: &'r RuleSet,
     file: &Arc<str>,
@@ -168,8 +153,18 @@ pub fn stream_csv<'r>(
     } else {
         let mut all = head;
         input.read_to_end(&mut all).map_err(unreadable)?;
-        Box::new(std::io::Cursor::new(decode(&all).into_bytes()))
+        let text = encoding_rs::GB18030.decode(&all).0.into_owned();
+        Box::new(std::io::Cursor::new(text.into_bytes()))
     };
+    open_csv(rules, file, source)
+}
+
+/// Reads a table's header from UTF-8 CSV text: the first row with anything in it.
+fn open_csv<'r>(
+    rules: &'r RuleSet,
+    file: &Arc<str>,
+    source: Box<dyn std::io::Read + Send>,
+) -> Result<CsvRows<'r>, Vec<Diagnostic>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -381,11 +376,6 @@ impl RowParser<'_> {
 }
 
 impl<'r> CsvRows<'r> {
-    /// The name of the table, as messages show it.
-    pub fn file(&self) -> &Arc<str> {
-        &self.parser.file
-    }
-
     /// What reads records as rows.
     pub fn parser(&self) -> &RowParser<'r> {
         &self.parser
@@ -439,28 +429,6 @@ impl Records {
     }
 }
 
-impl Iterator for CsvRows<'_> {
-    /// A district's row, or the problem that stops the reading.
-    type Item = Result<TableRow, Vec<Diagnostic>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let raw = match self.next_raw()? {
-                Ok(raw) => raw,
-                Err(d) => return Some(Err(d)),
-            };
-            match self.parser.parse(&raw) {
-                Ok(Some(row)) => return Some(Ok(row)),
-                Ok(None) => {}
-                Err(d) => {
-                    self.records.failed = true;
-                    return Some(Err(d));
-                }
-            }
-        }
-    }
-}
-
 /// Reads the first sheet of an XLSX workbook as a table.
 pub fn read_xlsx_table(
     rules: &RuleSet,
@@ -508,15 +476,6 @@ fn too_large(file: &Arc<str>, len: usize) -> Diagnostic {
     )
     .in_file(file)
     .help("把表格拆成几个文件分别评估")
-}
-
-/// UTF-8 (a byte order mark dropped), else GB18030.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
-    }
 }
 
 /// A CSV cell: a plain decimal number becomes a number, anything else stays text.
@@ -1008,9 +967,23 @@ mod tests {
     }
 
     #[test]
-    fn gbk_csv_is_read() {
-        let (bytes, _, _) = encoding_rs::GB18030.encode("地区,year\n甲区,2024\n");
-        assert_eq!(decode(&bytes), "地区,year\n甲区,2024\n");
-        assert_eq!(decode("\u{feff}a".as_bytes()), "a");
+    fn gbk_and_utf8_with_a_byte_order_mark_read_the_same() {
+        let rules_text = "ruleset t \"t\" { version \"1\" points 1 pass total >= 1 }\n\
+                          input n \"数量\" count\n\
+                          category \"甲\" points 1 { indicator 1 \"一\" points 1 { score n } }\n";
+        let (rules, _) = crate::model::load(&Arc::from("t.zb"), rules_text);
+        let rules = rules.expect("rules");
+        let table = "地区（region）,year,n\n甲区,2024,1\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(table);
+        let bom = format!("\u{feff}{table}");
+        let file: Arc<str> = Arc::from("t.csv");
+        let read = |bytes: &[u8]| read_csv(&rules, &file, bytes).expect("readable");
+        let (a, b) = (read(&gbk), read(bom.as_bytes()));
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 1);
+        assert!(matches!(
+            a.first().and_then(|r| r.doc.region.as_ref()).map(|c| &c.value),
+            Some(CellValue::Text(t)) if t == "甲区"
+        ));
     }
 }

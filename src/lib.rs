@@ -1,7 +1,9 @@
 //! zhibiao (指标): evaluation indexes kept as rule files.
 //!
 //! The library is pure: it takes texts and names and returns values and diagnostics. It reads no
-//! files, prints nothing and knows nothing of the command line; `src/main.rs` does all of that.
+//! files, prints nothing and knows nothing of the command line; the `zhibiao` binary (package
+//! `zhibiao-cli`, in `cli/`) does all of that. The library's dependencies include no command-line,
+//! terminal or thread-pool crate.
 //!
 //! The stages, in order:
 //! 1. [`syntax`]: rule-file text → syntax tree with spans (pest grammar in `grammar/`).

@@ -15,8 +15,8 @@ const EXIT_UNUSABLE: i32 = 2;
 /// The exit code for an internal error, which no input may cause.
 const EXIT_INTERNAL: i32 = 3;
 
-fn dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad_inputs"))
+fn dir() -> std::path::PathBuf {
+    Path::new(crate::common::root()).join("tests/bad_inputs")
 }
 
 /// Runs `zhibiao` in tests/bad_inputs/ and returns "exit code + stderr" for a snapshot.
@@ -132,7 +132,7 @@ fn a_closed_pipe_for_messages_is_not_an_internal_error() {
         .collect();
     let header = std::fs::read_to_string(dir().join("tables/header_only.csv")).expect("header");
     let file = std::env::temp_dir().join(format!("zhibiao-closed-pipe-{}.csv", std::process::id()));
-    std::fs::write(&file, header + &rows).expect("write the table");
+    std::fs::write(&file, header + rows.as_str()).expect("write the table");
     let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
         .args([
             "eval",
@@ -189,7 +189,7 @@ fn an_internal_error_asks_for_a_report_without_a_backtrace() {
 /// `zhibiao … | head -1`: the reader closes the pipe early; that is not an internal error.
 #[test]
 fn a_closed_pipe_is_not_an_internal_error() {
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = crate::common::root();
     for args in [
         &[
             "eval",

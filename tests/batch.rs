@@ -18,7 +18,7 @@ fn official() -> RuleSet {
 }
 
 fn example(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR")))
+    std::fs::read_to_string(format!("{}/examples/{name}", crate::common::root()))
         .expect("example")
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(crate::common::root())
 }
 
 /// Runs zhibiao in `dir`; returns (exit code, stdout, stderr).

@@ -6,7 +6,7 @@ use std::process::Command;
 fn zhibiao(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(crate::common::root())
         .output()
         .expect("run zhibiao");
     (

@@ -23,7 +23,7 @@ struct Run {
 fn zhibiao(args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(crate::common::root())
         .env("NO_COLOR", "1")
         .output()
         .expect("run zhibiao");
@@ -144,7 +144,7 @@ fn eval_picks_rules_by_id_by_date_and_by_path() {
 #[test]
 fn the_submission_may_name_its_rules_and_the_command_line_wins() {
     let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pass.toml"))
+        std::fs::read_to_string(Path::new(crate::common::root()).join("examples/pass.toml"))
             .expect("example")
             .replace(
                 "# ruleset = \"sd-nmsz@2023\"",
@@ -367,7 +367,7 @@ fn rules_lists_sets_versions_dates_and_digests() {
     // Overlapping dates in a folder are findings (exit 1).
     let dir = tmp("overlap/sd-nmsz");
     std::fs::create_dir_all(&dir).expect("dir");
-    let late = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(REVISION))
+    let late = std::fs::read_to_string(Path::new(crate::common::root()).join(REVISION))
         .expect("revision")
         .replace("version \"2025\"", "version \"2024\"")
         .replace("effective 2025-07-01", "effective 2023-11-01");

@@ -9,7 +9,7 @@ use zhibiao::model::RuleSet;
 fn load(name: &str) -> RuleSet {
     let path = format!(
         "{}/tests/fixtures/versions/demo/{name}",
-        env!("CARGO_MANIFEST_DIR")
+        crate::common::root()
     );
     let text = std::fs::read_to_string(&path).expect("fixture");
     let (rules, diags) = zhibiao::model::load(&Arc::from(format!("demo/{name}")), &text);

@@ -1,7 +1,7 @@
 //! The example submissions against the built-in official index: the verdicts they were written
 //! for, and their full text and JSON reports locked down as snapshots.
 
-mod common;
+use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::diag::SourceMap;
@@ -28,7 +28,7 @@ fn assess(
     String,
 ) {
     let rules = official();
-    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/examples/{name}", crate::common::root());
     let text = std::fs::read_to_string(&path).expect("example");
     let outcome = common::outcome(&rules, &text, Some(REFERENCE), false);
     let Outcome::Scored {

@@ -1,7 +1,7 @@
 //! `explain` and the gap analysis on the example submissions, locked down as snapshots: every step
 //! with its numbers and rule text, and what it takes to pass.
 
-mod common;
+use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::eval::Evaluation;
@@ -19,7 +19,7 @@ fn official() -> RuleSet {
 }
 
 fn assess(rules: &RuleSet, name: &str) -> (Submission, Evaluation) {
-    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/examples/{name}", crate::common::root());
     let text = std::fs::read_to_string(path).expect("example");
     match common::outcome(rules, &text, Some(REFERENCE), false) {
         Outcome::Scored {

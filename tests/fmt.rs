@@ -25,7 +25,7 @@ fn zb_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn all_rule_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(crate::common::root());
     let mut out = Vec::new();
     for dir in ["rules", "tests", "docs", "examples"] {
         zb_files(&root.join(dir), &mut out);
@@ -52,7 +52,7 @@ fn every_rule_file_formats_soundly_and_idempotently() {
         // takes text, so there is nothing to format (the binary's message for it is tested there).
         let Ok(text) = String::from_utf8(bytes) else {
             assert!(
-                path.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs")),
+                path.starts_with(Path::new(crate::common::root()).join("tests/bad_inputs")),
                 "{} is not UTF-8",
                 path.display()
             );
@@ -87,7 +87,7 @@ fn every_rule_file_formats_soundly_and_idempotently() {
 
 #[test]
 fn the_shipped_rules_and_the_lint_fixtures_are_in_canonical_form() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(crate::common::root());
     let mut files = Vec::new();
     zb_files(&root.join("rules"), &mut files);
     zb_files(&root.join("tests/fixtures/lint"), &mut files);

@@ -52,7 +52,7 @@ fn each_fixture_shows_its_check_firing() {
 
 #[test]
 fn every_check_has_a_fixture_named_after_it() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+    let dir = std::path::Path::new(crate::common::root()).join("tests/fixtures/lint");
     for c in CHECKS {
         let file = dir.join(format!("{}_{}.zb", c.code, c.name().replace('-', "_")));
         assert!(file.is_file(), "no fixture {}", file.display());
@@ -139,7 +139,7 @@ fn each_doc_example_fires_and_its_instead_does_not() {
 
 #[test]
 fn lint_docs_are_current() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lint.md");
+    let path = std::path::Path::new(crate::common::root()).join("docs/lint.md");
     let want = zhibiao::lint::docs_markdown();
     if std::env::var_os("ZHIBIAO_UPDATE_DOCS").is_some() {
         std::fs::write(&path, &want).expect("write docs/lint.md");
@@ -148,7 +148,7 @@ fn lint_docs_are_current() {
     assert!(
         have == want,
         "docs/lint.md is out of date: run `cargo run -- lint --docs > docs/lint.md` \
-         (or ZHIBIAO_UPDATE_DOCS=1 cargo test --test lint)"
+         (or ZHIBIAO_UPDATE_DOCS=1 cargo test --test it lint::)"
     );
 }
 
@@ -287,7 +287,7 @@ fn syntax_errors_are_reported_and_the_checks_wait() {
 
 #[test]
 fn every_rule_file_in_the_repository_lints_without_a_panic() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = std::path::Path::new(crate::common::root());
     let mut count = 0;
     for dir in [
         "tests/bad_inputs/rules",
@@ -379,7 +379,7 @@ fn date_findings_are_acknowledged_by_allow_like_the_checks() {
 #[test]
 fn a_revision_is_linted_as_the_rule_set_it_resolves_to() {
     let path = "tests/fixtures/versions/sd-nmsz/2025.zb";
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+    let text = std::fs::read_to_string(Path::new(crate::common::root()).join(path))
         .expect("revision");
     let report = lint(&Arc::from(path), &text);
     let rules = report.rules.as_ref().expect("resolved");

@@ -21,7 +21,7 @@ fn official() -> RuleSet {
 }
 
 fn base(rules: &RuleSet, name: &str) -> Submission {
-    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/examples/{name}", crate::common::root());
     let text = std::fs::read_to_string(path).expect("example");
     let (sub, diags) = submission::load(rules, &Arc::from(name), &text, Format::Toml);
     assert!(!zhibiao::diag::has_errors(&diags), "{name} loads");

@@ -2,7 +2,7 @@
 //! indicator, list entries, caps, conditions no single input can meet, data checks that forbid a
 //! change, and bounds passed strictly. Every suggestion is applied and re-scored here as well.
 
-mod common;
+use crate::common;
 use common::{outcome, rules};
 use rust_decimal::Decimal;
 use zhibiao::assess::Outcome;

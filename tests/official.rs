@@ -3,7 +3,7 @@
 //! greater) and the 达到/不低于 ones (greater or equal), the ladder of indicator 4, caps, and the
 //! category cap of 优化服务. Each case starts from examples/pass.toml and changes one thing.
 
-mod common;
+use crate::common;
 use std::sync::Arc;
 
 const PASS: &str = include_str!("../examples/pass.toml");

@@ -2,7 +2,7 @@
 //! file itself (with toml_edit, as a person would edit it), the file is assessed again from its
 //! text, and it passes.
 
-mod common;
+use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::gap::{self, Change, ChangeKind};
@@ -80,7 +80,7 @@ fn apply_to_toml(text: &str, changes: &[Change]) -> String {
 #[test]
 fn the_failing_example_names_its_failing_condition_and_a_plan_that_passes() {
     let rules = official();
-    let path = format!("{}/examples/category-fail.toml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/examples/category-fail.toml", crate::common::root());
     let text = std::fs::read_to_string(path).expect("example");
     let (sub, ev) = scored(&rules, &text, REFERENCE);
     assert!(!ev.passed);

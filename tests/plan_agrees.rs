@@ -129,7 +129,7 @@ fn check_rules(rules: &RuleSet, bases: &[Submission], count: u64, what: &str) ->
 }
 
 fn example(rules: &RuleSet, name: &str) -> Submission {
-    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/examples/{name}", crate::common::root());
     let text = std::fs::read_to_string(path).expect("example");
     let (sub, _) = submission::load(rules, &Arc::from(name), &text, Format::Toml);
     let mut sub = sub.expect("usable");
@@ -161,7 +161,7 @@ fn plan_agrees_with_the_interpreter_on_the_official_index() {
 
 #[test]
 fn plan_agrees_with_the_interpreter_on_every_rule_file() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(crate::common::root());
     let mut files = Vec::new();
     for dir in ["rules", "tests", "benches"] {
         rule_files(&root.join(dir), &mut files);

@@ -2,7 +2,7 @@
 //! panics, scores stay within their points, evaluation is deterministic, and exact comparisons
 //! agree with an independent integer computation at tier bounds.
 
-mod common;
+use crate::common;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use rust_decimal::Decimal;

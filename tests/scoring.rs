@@ -1,6 +1,6 @@
 //! Each scoring form, and tier bounds exactly where they meet, on small rule files.
 
-mod common;
+use crate::common;
 use common::{explain, outcome, rules, score_of, scored};
 use zhibiao::assess::Outcome;
 use zhibiao::eval::{ItemState, Status};

@@ -4,7 +4,7 @@
 //! modules: `timestamp()`, `rand()` and `open_file()` fail at run time as unknown functions, and
 //! `import` and `eval` are refused when the rules load (see tests/bad_inputs/rules/script_*.zb).
 
-mod common;
+use crate::common;
 use common::{explain, rules, score_of, scored};
 use zhibiao::eval::Status;
 

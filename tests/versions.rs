@@ -2,7 +2,7 @@
 //! replaces what, removals, conflicts, cycles), digests that cover every file, `accepts`, and the
 //! second rule set (the work plan's own targets) scoring the official examples unchanged.
 
-mod common;
+use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::diag::{Diagnostic, RenderOptions, SourceMap, render_all};
@@ -502,7 +502,7 @@ fn overlapping_and_inconsistent_dates_are_findings() {
 
 #[test]
 fn the_built_in_rules_are_every_file_under_rules() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let root = std::path::Path::new(crate::common::root()).join("rules");
     let mut on_disk = Vec::new();
     for set in std::fs::read_dir(&root).expect("rules/").flatten() {
         for f in std::fs::read_dir(set.path()).expect("set").flatten() {
@@ -561,7 +561,7 @@ fn the_targets_score_the_official_examples_unchanged() {
     assert_eq!(rules.indicators().count(), 10);
     let mut verdicts = Vec::new();
     for name in ["pass.toml", "category-fail.toml", "draft.toml"] {
-        let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/examples/{name}", crate::common::root());
         let sub = std::fs::read_to_string(path).expect("example");
         let Outcome::Scored { evaluation, .. } =
             common::outcome(&rules, &sub, Some(REFERENCE), false)

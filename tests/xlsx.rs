@@ -1,7 +1,7 @@
 //! The XLSX template: generated from the rules, filled in the way Excel stores what people type,
 //! read back with the same checks and messages as TOML; every bad-cell case snapshotted.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, Xlsx};
 use common::xlsx_edit::{Put, edit, merge, text};

@@ -3,6 +3,18 @@
 
 pub mod xlsx_edit;
 
+/// The repository root, as a canonical path. The tests are built by the command-line package in
+/// `cli/`, one level below it.
+pub fn root() -> &'static str {
+    static ROOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let cli = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = cli.parent().expect("cli/ has a parent folder");
+        let root = root.canonicalize().expect("the repository root exists");
+        root.to_str().expect("the repository path is UTF-8").to_string()
+    })
+}
+
 use std::sync::Arc;
 use zhibiao::assess::{Input, Outcome, Request, assess};
 use zhibiao::diag::{RenderOptions, SourceMap, render_all};

@@ -2,7 +2,8 @@
 //! whether the report still matches. Exit 0 when it does, 1 when it does not (with every
 //! difference), 2 when the check cannot be made (the report is not a report, a file is gone).
 
-use super::{DataFile, assess_files, read_data, rules};
+use crate::files::{DataFile, assess_files, read_data};
+use crate::rules;
 use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, print_diags, read};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! `zhibiao diff OLD NEW`: what changes between two rule versions, and with `--submission`, what
 //! that does to each submission's scores and verdict.
 
-use super::{DataFile, assess_files, read_data, rules};
+use crate::files::{DataFile, assess_files, read_data};
+use crate::rules;
 use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use serde::Serialize;
 use std::path::PathBuf;

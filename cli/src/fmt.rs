@@ -1,7 +1,7 @@
 //! `zhibiao fmt [--check] [PATHS…]`: rewrites rule files in the canonical layout, or with
 //! `--check` shows what would change.
 
-use super::{default_paths, read_text, rule_files};
+use crate::files::{default_paths, read_text, rule_files};
 use crate::{EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE};
 use std::io::IsTerminal;
 use std::path::PathBuf;

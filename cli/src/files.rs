@@ -1,17 +1,5 @@
-//! The `zhibiao` binary's commands beyond `eval` of one file: the rule author's `lint`, `test`
-//! and `fmt`; `template`, batches and made-up submissions; rule versions (`rules`, `diff`,
-//! `verify`). Everything here reads files, the terminal and the clock; the work itself is done by
-//! the library, which never does.
-
-pub mod batch;
-pub mod diff;
-pub mod fmt;
-pub mod generate;
-pub mod lint;
-pub mod rules;
-pub mod template;
-pub mod test;
-pub mod verify;
+//! The command line's files: finding rule files, reading texts and data files, writing output.
+//! The library never touches files; this module and the commands do.
 
 use crate::read;
 use std::io::{IsTerminal, Write};

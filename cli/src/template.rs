@@ -1,6 +1,6 @@
 //! `zhibiao template`: a fill-in template generated from the rule set.
 
-use super::{current_year, write_output};
+use crate::files::{current_year, write_output};
 use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, load_rules, print_diags, read_bytes};
 use clap::ValueEnum;
 use std::path::PathBuf;

@@ -735,7 +735,7 @@ pub fn run(args: EvalArgs) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    if let Err(e) = super::write_output(args.output.as_deref(), &bytes, binary) {
+    if let Err(e) = crate::files::write_output(args.output.as_deref(), &bytes, binary) {
         eprintln!("{e}");
         return EXIT_UNUSABLE;
     }

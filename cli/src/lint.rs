@@ -1,6 +1,6 @@
 //! `zhibiao lint [PATHS…]`: checks rule files and prints the findings, rustc-style or as JSON.
 
-use super::{default_paths, read_text, rule_files};
+use crate::files::{default_paths, read_text, rule_files};
 use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE};
 use clap::ValueEnum;
 use serde::Serialize;
@@ -126,8 +126,8 @@ pub fn run(args: Args) -> u8 {
     }
     // Date and layout findings (ZB7xx) across the linted files and the built-in versions;
     // each file's own are acknowledged by its `allow` lines like the checks' findings.
-    let mut dates = super::rules::date_findings(&files);
-    let mut disk = super::rules::Disk::default();
+    let mut dates = crate::rules::date_findings(&files);
+    let mut disk = crate::rules::Disk::default();
     let mut sources = SourceMap::new();
     let mut reports = Vec::new();
     for (name, text) in &files {

@@ -14,7 +14,16 @@ use zhibiao::model::RuleSet;
 use zhibiao::submission::Format;
 use zhibiao::{codes, report};
 
-mod cli;
+mod batch;
+mod diff;
+mod files;
+mod fmt;
+mod generate;
+mod lint;
+mod rules;
+mod template;
+mod test;
+mod verify;
 
 /// Exit code: evaluated (whether the district passes or not), or no findings.
 const EXIT_OK: u8 = 0;
@@ -47,11 +56,11 @@ enum Command {
     Explain(ExplainArgs),
     /// 检查规则文件：语法、名称、类型与单位、分值核算、分档、脚本、元数据（旧名 check）。
     #[command(alias = "check")]
-    Lint(cli::lint::Args),
+    Lint(lint::Args),
     /// 运行规则目录下 tests/ 里的测试用例，并报告分档边界和条件的覆盖情况。
-    Test(cli::test::Args),
+    Test(test::Args),
     /// 把规则文件改写成统一的格式；--check 只检查并显示差异。
-    Fmt(cli::fmt::Args),
+    Fmt(fmt::Args),
     /// 对比两个规则版本：新增、删除、改号的指标，分值、分档、公式、子项、责任单位、说明文字和合格规则的改动；
     /// 加 --submission 则把申报文件分别按两个版本计分，列出得分和结论的变化及原因。
     Diff {
@@ -92,10 +101,10 @@ enum Command {
         format: OutFormat,
     },
     /// 根据规则生成申报模板（TOML、JSON、XLSX、CSV 表头或 JSON Schema）。
-    Template(cli::template::TemplateArgs),
+    Template(template::TemplateArgs),
     /// 生成虚构的申报文件（演示和性能测试用）。
     #[command(hide = true)]
-    Generate(cli::generate::GenerateArgs),
+    Generate(generate::GenerateArgs),
 }
 
 #[derive(clap::Args)]
@@ -255,16 +264,16 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Explain(args) => run_explain(args),
-        Command::Lint(args) => cli::lint::run(args),
-        Command::Test(args) => cli::test::run(args),
-        Command::Fmt(args) => cli::fmt::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Diff {
             old,
             new,
             submissions,
             reference,
             format,
-        } => cli::diff::run(cli::diff::Args {
+        } => diff::run(diff::Args {
             old,
             new,
             submissions,
@@ -276,17 +285,17 @@ fn run(cli: Cli) -> u8 {
             submission,
             reference,
             rules,
-        } => cli::verify::run(cli::verify::Args {
+        } => verify::run(verify::Args {
             report,
             submission,
             reference,
             rules,
         }),
         Command::Rules { paths, format } => {
-            cli::rules::run_rules(&paths, matches!(format, OutFormat::Json))
+            rules::run_rules(&paths, matches!(format, OutFormat::Json))
         }
-        Command::Template(args) => cli::template::run(args),
-        Command::Generate(args) => cli::generate::run(args),
+        Command::Template(args) => template::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }
 
@@ -339,11 +348,11 @@ fn load_rules(
     sources: &mut SourceMap,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
     let day = as_of
-        .map(cli::rules::parse_as_of)
+        .map(rules::parse_as_of)
         .transpose()
         .map_err(|d| vec![d])?;
-    let text = cli::rules::choose(spec, day, spec_from_cli).map_err(|d| vec![d])?;
-    cli::rules::load(text, sources)
+    let text = rules::choose(spec, day, spec_from_cli).map_err(|d| vec![d])?;
+    rules::load(text, sources)
 }
 
 /// A submission assessed against its rules, with what the reports need.
@@ -449,7 +458,7 @@ fn run_eval(args: EvalArgs) -> u8 {
     let Some(path) =
         single.filter(|_| is_text_file && args.out_dir.is_none() && args.format != OutFormat::Csv)
     else {
-        return cli::batch::run(args);
+        return batch::run(args);
     };
     if args.format == OutFormat::Xlsx && args.output.is_none() {
         eprintln!("XLSX 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 评估报告.xlsx");

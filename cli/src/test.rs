@@ -1,7 +1,7 @@
 //! `zhibiao test [PATHS…]`: runs the test cases beside rule sets, shows expected against actual
 //! for every failure, re-blesses with `--update`, and reports boundary coverage.
 
-use super::{default_paths, read_text};
+use crate::files::{default_paths, read_text};
 use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -174,7 +174,7 @@ pub fn run(args: Args) -> u8 {
             None => dir.parent().map(Path::to_path_buf).unwrap_or_default(),
         };
         let spec = rules_spec.display().to_string();
-        let rule_source = match crate::cli::rules::choose(Some(&spec), None, true) {
+        let rule_source = match crate::rules::choose(Some(&spec), None, true) {
             Ok(s) => s,
             Err(d) => {
                 report(&[d], &sources, &mut unusable);

@@ -18,8 +18,7 @@ fn official() -> RuleSet {
 }
 
 fn example(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/examples/{name}", crate::common::root()))
-        .expect("example")
+    std::fs::read_to_string(format!("{}/examples/{name}", crate::common::root())).expect("example")
 }
 
 fn load(rules: &RuleSet, text: &str) -> Submission {

@@ -143,13 +143,12 @@ fn eval_picks_rules_by_id_by_date_and_by_path() {
 
 #[test]
 fn the_submission_may_name_its_rules_and_the_command_line_wins() {
-    let text =
-        std::fs::read_to_string(Path::new(crate::common::root()).join("examples/pass.toml"))
-            .expect("example")
-            .replace(
-                "# ruleset = \"sd-nmsz@2023\"",
-                "ruleset = \"lingang-targets@2025\"",
-            );
+    let text = std::fs::read_to_string(Path::new(crate::common::root()).join("examples/pass.toml"))
+        .expect("example")
+        .replace(
+            "# ruleset = \"sd-nmsz@2023\"",
+            "ruleset = \"lingang-targets@2025\"",
+        );
     let path = tmp("names-targets.toml");
     std::fs::write(&path, text).expect("write");
     let p = path.to_str().expect("path");

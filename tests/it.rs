@@ -4,12 +4,12 @@
 //! file by adding its `mod` line below. The binary under test is `zhibiao` (`CARGO_BIN_EXE_zhibiao`);
 //! files are found from [`common::root`], the repository root.
 
-mod common;
 mod bad_inputs;
 mod batch;
 mod cli;
 mod cli_reports;
 mod cli_versions;
+mod common;
 mod diff;
 mod examples;
 mod explain;

@@ -379,8 +379,8 @@ fn date_findings_are_acknowledged_by_allow_like_the_checks() {
 #[test]
 fn a_revision_is_linted_as_the_rule_set_it_resolves_to() {
     let path = "tests/fixtures/versions/sd-nmsz/2025.zb";
-    let text = std::fs::read_to_string(Path::new(crate::common::root()).join(path))
-        .expect("revision");
+    let text =
+        std::fs::read_to_string(Path::new(crate::common::root()).join(path)).expect("revision");
     let report = lint(&Arc::from(path), &text);
     let rules = report.rules.as_ref().expect("resolved");
     assert_eq!(rules.indicators().count(), 42);

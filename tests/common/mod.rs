@@ -11,7 +11,9 @@ pub fn root() -> &'static str {
         let cli = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let root = cli.parent().expect("cli/ has a parent folder");
         let root = root.canonicalize().expect("the repository root exists");
-        root.to_str().expect("the repository path is UTF-8").to_string()
+        root.to_str()
+            .expect("the repository path is UTF-8")
+            .to_string()
     })
 }
 

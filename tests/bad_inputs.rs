@@ -123,9 +123,11 @@ fn bad_tables() {
 }
 
 /// A batch whose messages fill the pipe, read by someone who stops reading
-/// (`zhibiao eval 各地区/ 2>&1 | head`): the program ends quietly, never as an internal error.
+/// (`zhibiao eval 各地区/ 2>&1 | head`): the program ends quietly, never as an internal error, and
+/// its exit code is the one it gives when every message is read: none of these rows can be
+/// evaluated, and a script must not take that for success.
 #[test]
-fn a_closed_pipe_for_messages_is_not_an_internal_error() {
+fn a_closed_pipe_for_messages_keeps_the_exit_code() {
     use std::io::Read;
     let rows: String = (0..3000)
         .map(|i| format!("区{i},2024,12.5,-5,-5,-5,150,x,y,也许,a,b,c,d,e,3,7\n"))
@@ -133,13 +135,12 @@ fn a_closed_pipe_for_messages_is_not_an_internal_error() {
     let header = std::fs::read_to_string(dir().join("tables/header_only.csv")).expect("header");
     let file = std::env::temp_dir().join(format!("zhibiao-closed-pipe-{}.csv", std::process::id()));
     std::fs::write(&file, header + rows.as_str()).expect("write the table");
+    let file = file.to_string_lossy().into_owned();
+    let args = ["eval", &file, "--rules", "submission-rules.zb"];
+    let read_whole = run(&args).0;
+    assert_eq!(read_whole, EXIT_UNUSABLE, "no row can be evaluated");
     let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-        .args([
-            "eval",
-            &file.to_string_lossy(),
-            "--rules",
-            "submission-rules.zb",
-        ])
+        .args(args)
         .current_dir(dir())
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::null())
@@ -153,7 +154,30 @@ fn a_closed_pipe_for_messages_is_not_an_internal_error() {
     drop(stderr);
     let status = child.wait().expect("it ends");
     let _ = std::fs::remove_file(&file);
-    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert_eq!(status.code(), Some(read_whole), "{status:?}");
+}
+
+/// `zhibiao eval empty.toml 2>&1 | head -1`, with the reader gone before the first message: the
+/// submission is still unusable (exit code 2), not a success.
+#[test]
+fn an_unusable_submission_with_messages_unread_exits_2() {
+    let args = [
+        "eval",
+        "submissions/empty.toml",
+        "--rules",
+        "submission-rules.zb",
+    ];
+    assert_eq!(run(&args).0, EXIT_UNUSABLE);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .current_dir(dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the zhibiao binary runs");
+    drop(child.stderr.take());
+    let status = child.wait().expect("it ends");
+    assert_eq!(status.code(), Some(EXIT_UNUSABLE), "{status:?}");
 }
 
 #[test]
@@ -186,9 +210,11 @@ fn an_internal_error_asks_for_a_report_without_a_backtrace() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
-/// `zhibiao … | head -1`: the reader closes the pipe early; that is not an internal error.
+/// `zhibiao … | head -1`: the reader closes the pipe early. That is not an internal error, but
+/// the result was not delivered in full, so it is not a success either: exit code 2, with a
+/// message on standard error that says so.
 #[test]
-fn a_closed_pipe_is_not_an_internal_error() {
+fn a_closed_pipe_for_the_result_is_not_a_success() {
     let root = crate::common::root();
     for args in [
         &[
@@ -218,8 +244,9 @@ fn a_closed_pipe_is_not_an_internal_error() {
         drop(child.stdout.take());
         let out = child.wait_with_output().expect("zhibiao finishes");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
-        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(EXIT_UNUSABLE), "{args:?}: {stderr}");
+        assert!(stderr.contains("标准输出已关闭"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("内部错误"), "{args:?}: {stderr}");
     }
 }
 

@@ -91,5 +91,8 @@ fn reports_are_written_with_o() {
         "/nonexistent-dir/r.html",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("无法写入报告文件"), "{err}");
+    assert!(
+        err.contains("无法写入文件 /nonexistent-dir/r.html：所在目录不存在"),
+        "{err}"
+    );
 }

@@ -8,6 +8,7 @@ mod bad_inputs;
 mod batch;
 mod cli;
 mod cli_reports;
+mod cli_shell;
 mod cli_versions;
 mod common;
 mod diff;

@@ -7,10 +7,10 @@
 //! submission that cannot be used is reported (its messages on standard error, a line in the
 //! ranking) and the others go on; the exit code is then [`crate::EXIT_SOME_FAILED`].
 
-use crate::{
-    EXIT_INTERNAL, EXIT_OK, EXIT_SOME_FAILED, EXIT_UNUSABLE, EvalArgs, OutFormat, ReportFormat,
-    load_reference_arg, load_rules, print_diags, print_report, read_bytes, render_opts,
-};
+use crate::args::{EvalArgs, OutFormat, ReportFormat};
+use crate::eval::{load_reference_arg, load_rules};
+use crate::files::{self, TextFile, read_bytes};
+use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_SOME_FAILED, EXIT_UNUSABLE, print_diags, render_opts};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -160,7 +160,12 @@ fn jobs_of(rules: &RuleSet, path: &Path) -> Vec<Job> {
                 .help("申报文件的扩展名应为 .toml、.json 或 .xlsx；多个地区的表格用 .csv 或 .xlsx"),
         ]);
     }
-    let bytes = match read_bytes(path, codes::SUB_SYNTAX) {
+    let limit = if kind == "csv" {
+        files::TABLE
+    } else {
+        files::WORKBOOK
+    };
+    let bytes = match read_bytes(path, codes::SUB_SYNTAX, limit) {
         Ok(b) => b,
         Err(d) => return failed(vec![d]),
     };
@@ -240,7 +245,7 @@ fn load_job(
         }
         Job::Text { path, format } => {
             let file: Arc<str> = Arc::from(path.display().to_string());
-            match read_bytes(&path, codes::SUB_SYNTAX).and_then(|b| {
+            match read_bytes(&path, codes::SUB_SYNTAX, files::DATA_FILE).and_then(|b| {
                 String::from_utf8(b).map_err(|e| {
                     Diagnostic::error(
                         codes::SUB_SYNTAX,
@@ -529,70 +534,22 @@ fn report_name(base: &str, ext: &str, used: &mut HashSet<String>) -> String {
 pub fn run(args: EvalArgs) -> u8 {
     let mut sources = SourceMap::new();
     let paths = expand(&args.submissions);
-    // One filled-in template: the single report, as for one TOML file.
-    let single_xlsx = match paths.as_slice() {
-        [Ok(p)] if ext(p) == "xlsx" && args.out_dir.is_none() && args.format != OutFormat::Csv => {
-            std::fs::read(p)
-                .ok()
-                .filter(|b| submission::xlsx::is_template(b))
-                .map(|b| (p.clone(), b))
-        }
-        _ => None,
-    };
-    let requested = single_xlsx
-        .as_ref()
-        .and_then(|(_, b)| submission::xlsx::requested_ruleset(b));
-    // The command line wins; a template may name a built-in rule set, never a path.
-    let (spec, allow_paths) = match args.rules.as_deref() {
-        Some(r) => (Some(r), true),
-        None => (requested.as_deref(), false),
-    };
+    let (spec, allow_paths) = (args.rules.as_deref(), true);
     let rules = match load_rules(spec, args.as_of.as_deref(), allow_paths, &mut sources) {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);
-            eprintln!("规则无法使用，无法评估。");
+            errln!("规则无法使用，无法评估。");
             return EXIT_UNUSABLE;
         }
     };
-    let reference = match load_reference_arg(args.reference.as_deref(), &mut sources) {
+    let reference = match load_reference_arg(args.reference.as_deref(), &sources) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let reference_input = reference.as_ref().map(|(n, t, f)| Input {
-        name: n,
-        text: t,
-        format: *f,
-    });
-    if let Some((path, bytes)) = single_xlsx {
-        let name: Arc<str> = Arc::from(path.display().to_string());
-        let loaded = submission::load_xlsx(&rules, &name, &bytes);
-        return match assess_loaded(&rules, loaded, reference_input, args.strict) {
-            Outcome::Scored {
-                submission,
-                evaluation,
-                warnings,
-            } => print_report(
-                args.format,
-                &rules,
-                &submission,
-                &evaluation,
-                &warnings,
-                &sources,
-                args.output.as_deref(),
-            ),
-            Outcome::Unusable(diags) => {
-                print_diags(&diags, &sources);
-                eprintln!(
-                    "输入有错误，无法评估（共 {} 处）。请按提示修改后重试。",
-                    diags.iter().filter(|d| d.is_error()).count()
-                );
-                EXIT_UNUSABLE
-            }
-        };
-    }
+    let reference_input = reference.as_ref().map(TextFile::input);
     if args.format == OutFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
-        eprintln!("xlsx 排名表是二进制文件，不能输出到屏幕；请用 -o 指定输出文件，如 -o 排名.xlsx");
+        errln!("{}", files::BINARY_ON_TERMINAL);
         return EXIT_UNUSABLE;
     }
     let many = paths.len() > 1
@@ -683,8 +640,8 @@ pub fn run(args: EvalArgs) -> u8 {
         } = d
         {
             let errors = problems.iter().filter(|p| p.is_error()).count();
-            eprintln!("── {name}：无法评估（{errors} 处错误）");
-            eprintln!("{}", diag::render_all(problems, sources, opts));
+            errln!("── {name}：无法评估（{errors} 处错误）");
+            errln!("{}", diag::render_all(problems, sources, opts));
         }
     }
     // Ranking rows are moved out, not copied (a big batch holds little else); evaluations stay
@@ -724,35 +681,35 @@ pub fn run(args: EvalArgs) -> u8 {
         OutFormat::Xlsx => match ranking.to_xlsx() {
             Ok(b) => (b, true),
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 return EXIT_INTERNAL;
             }
         },
         OutFormat::Markdown | OutFormat::Html => {
-            eprintln!(
+            errln!(
                 "排名表的格式可以是 text、csv、json 或 xlsx；markdown 和 html 用于单个地区的报告（批量时可配合 --out-dir）。"
             );
             return EXIT_UNUSABLE;
         }
     };
     if let Err(e) = crate::files::write_output(args.output.as_deref(), &bytes, binary) {
-        eprintln!("{e}");
+        errln!("{e}");
         return EXIT_UNUSABLE;
     }
     if let Some(dir) = &args.out_dir
         && let Err(e) = write_reports(&rules, dir, args.report_format, &done)
     {
-        eprintln!("{e}");
+        errln!("{e}");
         return EXIT_UNUSABLE;
     }
     match (scored, ranking.failed.len()) {
         (_, 0) => EXIT_OK,
         (0, n) => {
-            eprintln!("全部 {n} 份申报都无法评估。");
+            errln!("全部 {n} 份申报都无法评估。");
             EXIT_UNUSABLE
         }
         (ok, n) => {
-            eprintln!("{ok} 份已评估，{n} 份无法评估（退出码 {EXIT_SOME_FAILED}）。");
+            errln!("{ok} 份已评估，{n} 份无法评估（退出码 {EXIT_SOME_FAILED}）。");
             EXIT_SOME_FAILED
         }
     }
@@ -808,6 +765,6 @@ fn write_reports(
         std::fs::write(&file, body).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
         written += 1;
     }
-    eprintln!("已把 {written} 份评估报告写入 {}", dir.display());
+    errln!("已把 {written} 份评估报告写入 {}", dir.display());
     Ok(())
 }

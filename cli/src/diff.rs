@@ -1,7 +1,7 @@
 //! `zhibiao diff OLD NEW`: what changes between two rule versions, and with `--submission`, what
 //! that does to each submission's scores and verdict.
 
-use crate::files::{DataFile, assess_files, read_data};
+use crate::files::{TextFile, assess_files, read_reference, read_submission};
 use crate::rules;
 use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use serde::Serialize;
@@ -64,13 +64,13 @@ pub fn run(args: Args) -> u8 {
             let mut diags = a.err().unwrap_or_default();
             diags.extend(b.err().unwrap_or_default());
             print_diags(&diags, &sources);
-            eprintln!("规则无法使用，无法对比。");
+            errln!("规则无法使用，无法对比。");
             return EXIT_UNUSABLE;
         }
     };
     let rule_diff = diff::diff(&old, &new);
-    let reference: Option<DataFile> = match &args.reference {
-        Some(p) => match read_data(p, "参照") {
+    let reference: Option<TextFile> = match &args.reference {
+        Some(p) => match read_reference(p) {
             Ok(r) => Some(r),
             Err(d) => {
                 print_diags(&[d], &sources);
@@ -81,31 +81,36 @@ pub fn run(args: Args) -> u8 {
     };
     let mut impacts = Vec::new();
     for path in &args.submissions {
-        let sub = match read_data(path, "申报") {
+        let sub = match read_submission(path) {
             Ok(s) => s,
             Err(d) => {
                 print_diags(&[d], &sources);
                 return EXIT_UNUSABLE;
             }
         };
-        let mut side =
-            |rules: &RuleSet| match assess_files(rules, &sub, reference.as_ref(), &mut sources) {
-                Outcome::Scored {
-                    submission,
-                    evaluation,
-                    ..
-                } => (
-                    Some(submission.region.clone()),
-                    Some(evaluation),
-                    Vec::new(),
-                ),
-                Outcome::Unusable(d) => (None, None, d),
-            };
+        let mut side = |rules: &RuleSet| match assess_files(
+            rules,
+            &sub,
+            reference.as_ref(),
+            false,
+            &mut sources,
+        ) {
+            Outcome::Scored {
+                submission,
+                evaluation,
+                ..
+            } => (
+                Some(submission.region.clone()),
+                Some(evaluation),
+                Vec::new(),
+            ),
+            Outcome::Unusable(d) => (None, None, d),
+        };
         let (region_a, ev_a, diags_a) = side(&old);
         let (region_b, ev_b, diags_b) = side(&new);
         let region = region_b.or(region_a).flatten();
         impacts.push(diff::impact(
-            &sub.name,
+            sub.name(),
             region.as_deref(),
             ev_a.as_deref(),
             &problem_lines(&diags_a, &sources),
@@ -119,17 +124,17 @@ pub fn run(args: Args) -> u8 {
             submissions: &impacts,
         };
         match serde_json::to_string_pretty(&v) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
-                eprintln!("无法生成 JSON：{e}");
+                errln!("无法生成 JSON：{e}");
                 return EXIT_INTERNAL;
             }
         }
     } else {
-        print!("{}", diff::to_text(&rule_diff));
+        out!("{}", diff::to_text(&rule_diff));
         if !impacts.is_empty() {
-            println!();
-            print!("{}", diff::impacts_to_text(&impacts));
+            outln!();
+            out!("{}", diff::impacts_to_text(&impacts));
         }
     }
     EXIT_OK

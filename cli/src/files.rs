@@ -1,27 +1,27 @@
 //! The command line's files: finding rule files, reading texts and data files, writing output.
 //! The library never touches files; this module and the commands do.
 
-use crate::read;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use zhibiao::assess::{Input, Outcome, Request, assess};
+use zhibiao::assess::{Input, Outcome, assess_loaded};
 use zhibiao::codes;
 use zhibiao::diag::{Diagnostic, SourceMap};
 use zhibiao::model::RuleSet;
-use zhibiao::submission::Format;
+use zhibiao::submission::{self, Format, Submission};
 
 /// The `.zb` files under a path (the path itself when it is a file), sorted, searching folders
 /// recursively.
 pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let name: Arc<str> = Arc::from(path.display().to_string());
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    if !path.is_dir() {
+    if !path.exists() {
         return Err(Diagnostic::error(codes::MISSING, "找不到这个文件或目录")
             .in_file(&name)
             .help("检查路径是否写对"));
+    }
+    if !path.is_dir() {
+        // A file, or anything else that is not a folder: it is read within its limit.
+        return Ok(vec![path.to_path_buf()]);
     }
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
@@ -60,46 +60,29 @@ pub fn default_paths(paths: Vec<PathBuf>) -> Option<Vec<PathBuf>> {
     rules.is_dir().then(|| vec![rules])
 }
 
-/// Reads a text file as UTF-8.
-pub fn read_text(path: &Path) -> Result<(Arc<str>, Arc<str>), Diagnostic> {
-    let name: Arc<str> = Arc::from(path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(codes::MISSING, format!("无法读取文件：{e}"))
-            .in_file(&name)
-            .help("检查文件路径是否正确、文件是否存在")
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            codes::MISSING,
-            format!(
-                "文件不是 UTF-8 编码（第 {} 字节处）",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .in_file(&name)
-        .help("用文本编辑器把文件另存为 UTF-8 编码")
-    })?;
-    Ok((name, Arc::from(text)))
-}
-
 /// Writes `bytes` to `path`, or to standard output when there is none. Binary output (XLSX)
-/// is refused on a terminal, where it would show as garbage.
+/// is refused on a terminal, where it would show as garbage. The error is the message to show.
 pub fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, bytes).map_err(|e| format!("无法写入 {}：{e}", p.display())),
-        None if binary && std::io::stdout().is_terminal() => {
-            Err("XLSX 是二进制文件，不能输出到屏幕；请用 -o 指定输出文件，如 -o 模板.xlsx".into())
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|()| out.flush()) {
-                // The reader went away (`| head -1`): it has all it wanted.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(|e| format!("无法输出：{e}。请用 -o 把结果写入文件")),
-            }
-        }
+        Some(p) => std::fs::write(p, bytes).map_err(|e| {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "所在目录不存在".to_string(),
+                _ => io_reason(&e),
+            };
+            format!(
+                "无法写入文件 {}：{why}。请检查目录是否存在、是否有写入权限",
+                p.display()
+            )
+        }),
+        None if binary && std::io::stdout().is_terminal() => Err(BINARY_ON_TERMINAL.to_string()),
+        None if crate::term::write_stdout(bytes) => Ok(()),
+        None => Err(crate::OUTPUT_LOST.to_string()),
     }
 }
+
+/// Why binary output is refused on a terminal.
+pub const BINARY_ON_TERMINAL: &str =
+    "XLSX 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 评估报告.xlsx";
 
 /// The calendar year now (UTC), from the system clock.
 pub fn current_year() -> i32 {
@@ -119,9 +102,112 @@ pub fn current_year() -> i32 {
     i32::try_from(year).unwrap_or(2000)
 }
 
-/// A submission or reference file read from disk.
+/// How much of a file the command line reads, and the code of the error beyond it. The limits are
+/// the library's own (docs/limits.md); reading stops one byte past them, so a huge file, or a
+/// link to an endless device, is refused without being read whole.
+#[derive(Clone, Copy)]
+pub struct Limit {
+    /// The most bytes accepted.
+    pub bytes: usize,
+    /// The diagnostic code for a file beyond it.
+    pub code: &'static str,
+}
+
+/// A rule file or a test file.
+pub const RULE_FILE: Limit = Limit {
+    bytes: zhibiao::syntax::MAX_FILE_BYTES,
+    code: codes::LIMIT,
+};
+/// A TOML or JSON submission or reference file, or a saved JSON report.
+pub const DATA_FILE: Limit = Limit {
+    bytes: submission::MAX_SUBMISSION_BYTES,
+    code: codes::SUB_LIMIT,
+};
+/// A workbook (a filled-in template or a table).
+pub const WORKBOOK: Limit = Limit {
+    bytes: submission::xlsx::MAX_XLSX_BYTES,
+    code: codes::SUB_LIMIT,
+};
+/// A CSV table read whole.
+pub const TABLE: Limit = Limit {
+    bytes: submission::table::MAX_TABLE_BYTES,
+    code: codes::SUB_LIMIT,
+};
+
+/// Reads at most `limit.bytes` of a file, or says why not (`code` for a file that cannot be read).
+pub fn read_bytes(path: &Path, code: &'static str, limit: Limit) -> Result<Vec<u8>, Diagnostic> {
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    let cannot = |e: &std::io::Error| {
+        Diagnostic::error(code, format!("无法读取文件：{}", io_reason(e)))
+            .in_file(&name)
+            .help("检查文件路径是否正确、文件是否存在")
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    let mut bytes = Vec::new();
+    let most = u64::try_from(limit.bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    file.take(most)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(&e))?;
+    if bytes.len() > limit.bytes {
+        return Err(Diagnostic::error(
+            limit.code,
+            format!("文件超过 {} 的大小上限", size_text(limit.bytes)),
+        )
+        .in_file(&name)
+        .help("检查是否选错了文件，或文件里的内容是否重复粘贴了多次"));
+    }
+    Ok(bytes)
+}
+
+/// Reads a text file as UTF-8, within `limit`, or says why not.
+pub fn read_text(
+    path: &Path,
+    code: &'static str,
+    limit: Limit,
+) -> Result<(Arc<str>, Arc<str>), Diagnostic> {
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    let bytes = read_bytes(path, code, limit)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            code,
+            format!(
+                "文件不是 UTF-8 编码（第 {} 字节处）",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .in_file(&name)
+        .help("用文本编辑器把文件另存为 UTF-8 编码")
+    })?;
+    Ok((name, Arc::from(text)))
+}
+
+/// A size in bytes, as people say it (`4 MiB`).
+fn size_text(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} 字节")
+    }
+}
+
+/// Why a file could not be read or written, in Chinese.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".to_string(),
+        std::io::ErrorKind::StorageFull => "磁盘已满".to_string(),
+        std::io::ErrorKind::InvalidData => "文件内容无法读取".to_string(),
+        _ => format!("系统错误（{e}）"),
+    }
+}
+
+/// A reference file (`--reference`): TOML or JSON, read and named.
 #[derive(Clone)]
-pub struct DataFile {
+pub struct TextFile {
     /// The name shown in messages (the path as given).
     pub name: Arc<str>,
     /// The text.
@@ -130,18 +216,100 @@ pub struct DataFile {
     pub format: Format,
 }
 
-/// Reads a submission or reference file (`what` is `申报` or `参照`).
-pub fn read_data(path: &Path, what: &str) -> Result<DataFile, Diagnostic> {
+impl TextFile {
+    /// The file as the library takes it.
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            name: &self.name,
+            text: &self.text,
+            format: self.format,
+        }
+    }
+}
+
+/// One district's submission read from disk, in any format `eval` reads for one district.
+pub enum DataFile {
+    /// TOML or JSON.
+    Text(TextFile),
+    /// A filled-in XLSX template.
+    Workbook {
+        /// The name shown in messages (the path as given).
+        name: Arc<str>,
+        /// The workbook's bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+impl DataFile {
+    /// The name shown in messages.
+    pub fn name(&self) -> &Arc<str> {
+        match self {
+            DataFile::Text(t) => &t.name,
+            DataFile::Workbook { name, .. } => name,
+        }
+    }
+
+    /// The rule set the submission asks for (`ruleset = "sd-nmsz@2023"`), if any.
+    pub fn requested_ruleset(&self) -> Option<String> {
+        match self {
+            DataFile::Text(t) => submission::requested_ruleset(&t.text, t.format),
+            DataFile::Workbook { bytes, .. } => submission::xlsx::requested_ruleset(bytes),
+        }
+    }
+
+    /// Reads the submission against a rule set: the values and every problem found.
+    pub fn load(&self, rules: &RuleSet) -> (Option<Submission>, Vec<Diagnostic>) {
+        match self {
+            DataFile::Text(t) => submission::load(rules, &t.name, &t.text, t.format),
+            DataFile::Workbook { name, bytes } => submission::load_xlsx(rules, name, bytes),
+        }
+    }
+}
+
+/// The extension of a path, in lower case.
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|x| x.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Reads one district's submission: `.toml`, `.json` or a filled-in `.xlsx` template.
+pub fn read_submission(path: &Path) -> Result<DataFile, Diagnostic> {
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    if extension(path) == "xlsx" {
+        let bytes = read_bytes(path, codes::SUB_SYNTAX, WORKBOOK)?;
+        if !submission::xlsx::is_template(&bytes) {
+            return Err(Diagnostic::error(
+                codes::SUB_SHEET,
+                "这个工作簿不是填好的申报模板（没有“数据”工作表）",
+            )
+            .in_file(&name)
+            .help(
+                "单个地区请填写 zhibiao template 生成的模板；每行一个地区的表格请用 zhibiao eval 批量评估",
+            ));
+        }
+        return Ok(DataFile::Workbook { name, bytes });
+    }
+    read_text_data(path, "申报", ".toml、.json 或 .xlsx（填好的申报模板）").map(DataFile::Text)
+}
+
+/// Reads a reference file: `.toml` or `.json`.
+pub fn read_reference(path: &Path) -> Result<TextFile, Diagnostic> {
+    read_text_data(path, "参照", ".toml 或 .json")
+}
+
+/// Reads a TOML or JSON data file (`what` is `申报` or `参照`; `formats` the extensions it may have).
+fn read_text_data(path: &Path, what: &str, formats: &str) -> Result<TextFile, Diagnostic> {
     let shown: Arc<str> = Arc::from(path.display().to_string());
     let Some(format) = Format::from_path(&shown) else {
         return Err(
             Diagnostic::error(codes::SUB_SYNTAX, format!("无法判断{what}文件格式"))
                 .in_file(&shown)
-                .help(format!("{what}文件的扩展名应为 .toml 或 .json")),
+                .help(format!("{what}文件的扩展名应为 {formats}")),
         );
     };
-    let (name, text) = read(path, codes::SUB_SYNTAX)?;
-    Ok(DataFile { name, text, format })
+    let (name, text) = read_text(path, codes::SUB_SYNTAX, DATA_FILE)?;
+    Ok(TextFile { name, text, format })
 }
 
 /// Assesses a submission (with an optional reference file) against a rule set, adding the
@@ -149,27 +317,20 @@ pub fn read_data(path: &Path, what: &str) -> Result<DataFile, Diagnostic> {
 pub fn assess_files(
     rules: &RuleSet,
     sub: &DataFile,
-    reference: Option<&DataFile>,
+    reference: Option<&TextFile>,
+    strict: bool,
     sources: &mut SourceMap,
 ) -> Outcome {
-    sources.add(&sub.name, &sub.text);
+    if let DataFile::Text(t) = sub {
+        sources.add(&t.name, &t.text);
+    }
     if let Some(r) = reference {
         sources.add(&r.name, &r.text);
     }
-    assess(
+    assess_loaded(
         rules,
-        Request {
-            submission: Input {
-                name: &sub.name,
-                text: &sub.text,
-                format: sub.format,
-            },
-            reference: reference.map(|r| Input {
-                name: &r.name,
-                text: &r.text,
-                format: r.format,
-            }),
-            strict: false,
-        },
+        sub.load(rules),
+        reference.map(TextFile::input),
+        strict,
     )
 }

@@ -1,8 +1,8 @@
 //! `zhibiao generate` (hidden): made-up submissions for demonstrations and benchmarks.
 
-use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, load_rules, print_diags};
-use clap::ValueEnum;
-use std::path::PathBuf;
+use crate::args::{GenFormat, GenerateArgs};
+use crate::eval::load_rules;
+use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use std::sync::Arc;
 use zhibiao::diag::{self, SourceMap};
 use zhibiao::submission::{self, Format, Submission};
@@ -10,35 +10,6 @@ use zhibiao::{generate, template};
 
 /// The base every made-up district varies.
 const BASE: &str = include_str!("../../examples/pass.toml");
-
-#[derive(clap::Args)]
-pub struct GenerateArgs {
-    /// 生成多少个地区。
-    #[arg(long, default_value_t = 100)]
-    count: u64,
-    /// 随机种子：相同的种子生成相同的数据。
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// 输出格式：toml（目录，每个地区一个文件）、xlsx（目录，每个地区一份填好的模板）或 csv（一张表）。
-    #[arg(long, value_enum, default_value_t = GenFormat::Toml)]
-    format: GenFormat,
-    /// 输出目录（toml、xlsx）或文件（csv）。
-    #[arg(short = 'o', long)]
-    output: PathBuf,
-    /// 规则（默认内置规则）。
-    #[arg(long)]
-    rules: Option<String>,
-    /// 作为基础的申报文件（默认 examples/pass.toml）。
-    #[arg(long)]
-    base: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GenFormat {
-    Toml,
-    Xlsx,
-    Csv,
-}
 
 pub fn run(args: GenerateArgs) -> u8 {
     let mut sources = SourceMap::new();
@@ -53,7 +24,7 @@ pub fn run(args: GenerateArgs) -> u8 {
         Some(p) => match std::fs::read_to_string(p) {
             Ok(t) => (Arc::from(p.display().to_string()), t),
             Err(e) => {
-                eprintln!("无法读取 {}：{e}", p.display());
+                errln!("无法读取 {}：{e}", p.display());
                 return EXIT_UNUSABLE;
             }
         },
@@ -94,7 +65,7 @@ pub fn run(args: GenerateArgs) -> u8 {
     };
     match result {
         Ok(()) => {
-            eprintln!(
+            errln!(
                 "已生成 {} 个虚构地区：{}",
                 args.count,
                 args.output.display()
@@ -102,7 +73,7 @@ pub fn run(args: GenerateArgs) -> u8 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("无法写入 {}：{e}", args.output.display());
+            errln!("无法写入 {}：{e}", args.output.display());
             EXIT_INTERNAL
         }
     }

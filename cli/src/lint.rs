@@ -1,47 +1,13 @@
 //! `zhibiao lint [PATHS…]`: checks rule files and prints the findings, rustc-style or as JSON.
 
+use crate::args::{Deny, LintArgs, LintFormat};
 use crate::files::{default_paths, read_text, rule_files};
 use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE};
-use clap::ValueEnum;
 use serde::Serialize;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::sync::Arc;
 use zhibiao::diag::{self, Diagnostic, RenderOptions, Severity, SourceMap};
 use zhibiao::lint::{self, Finding, Report};
-
-/// The arguments of `zhibiao lint`.
-#[derive(clap::Args)]
-pub struct Args {
-    /// 规则文件或目录（目录里的 .zb 文件逐层查找）；不写则检查当前目录下的 rules/，没有 rules/ 时检查内置规则。
-    paths: Vec<PathBuf>,
-    /// 输出格式。
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// 把警告也当作问题（退出码 1）：--deny warnings。
-    #[arg(long, value_enum)]
-    deny: Option<Deny>,
-    /// 显示某个检查项的说明，如 --explain ZB401。
-    #[arg(long, value_name = "CODE")]
-    explain: Option<String>,
-    /// 输出全部检查项的说明（Markdown，即 docs/lint.md）。
-    #[arg(long)]
-    docs: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    /// rustc 风格的文字诊断。
-    Text,
-    /// JSON（供其他程序读取）。
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum Deny {
-    /// 警告也使检查失败。
-    Warnings,
-}
 
 /// One finding in `--format json`.
 #[derive(Serialize)]
@@ -77,20 +43,20 @@ struct JsonOut<'a> {
 }
 
 /// Runs `zhibiao lint`.
-pub fn run(args: Args) -> u8 {
+pub fn run(args: LintArgs) -> u8 {
     if args.docs {
-        print!("{}", lint::docs_markdown());
+        out!("{}", lint::docs_markdown());
         return EXIT_OK;
     }
     if let Some(code) = &args.explain {
         return match lint::check(code) {
             Some(c) => {
-                println!("{} {}（默认级别 {}）\n", c.code, c.name(), c.severity);
-                print!("{}", c.doc());
+                outln!("{} {}（默认级别 {}）\n", c.code, c.name(), c.severity);
+                out!("{}", c.doc());
                 EXIT_OK
             }
             None => {
-                eprintln!("没有代码为 {code} 的检查项。运行 zhibiao lint --docs 查看全部检查项。");
+                errln!("没有代码为 {code} 的检查项。运行 zhibiao lint --docs 查看全部检查项。");
                 EXIT_UNUSABLE
             }
         };
@@ -108,7 +74,7 @@ pub fn run(args: Args) -> u8 {
                     ),
                     Ok(list) => {
                         for f in list {
-                            match read_text(&f) {
+                            match read_text(&f, zhibiao::codes::MISSING, crate::files::RULE_FILE) {
                                 Ok(x) => files.push(x),
                                 Err(d) => problems.push(d),
                             }
@@ -147,8 +113,8 @@ pub fn run(args: Args) -> u8 {
         width: 100,
     };
     match args.format {
-        Format::Text => print_text(&reports, &problems, &sources, opts, deny_warnings),
-        Format::Json => {
+        LintFormat::Text => print_text(&reports, &problems, &sources, opts, deny_warnings),
+        LintFormat::Json => {
             if !print_json(&reports, &problems, &sources, deny_warnings) {
                 return crate::EXIT_INTERNAL;
             }
@@ -186,12 +152,12 @@ fn print_text(
     deny_warnings: bool,
 ) {
     if !problems.is_empty() {
-        eprintln!("{}", diag::render_all(problems, sources, opts));
+        errln!("{}", diag::render_all(problems, sources, opts));
     }
     let (mut errors, mut warnings, mut acked) = (0, 0, 0);
     for r in reports {
         for f in r.findings.iter().filter(|f| f.acknowledged.is_none()) {
-            println!("{}", diag::render(&f.diag, sources, opts));
+            outln!("{}", diag::render(&f.diag, sources, opts));
         }
         let acks: Vec<&Finding> = r
             .findings
@@ -199,7 +165,7 @@ fn print_text(
             .filter(|f| f.acknowledged.is_some())
             .collect();
         if !acks.is_empty() {
-            println!("{}：已确认的问题（allow）", r.file);
+            outln!("{}：已确认的问题（allow）", r.file);
             for f in acks {
                 let at = f
                     .diag
@@ -215,15 +181,15 @@ fn print_text(
                         })
                     })
                     .unwrap_or_default();
-                println!("  {at}{} {}", f.diag.code, f.diag.message);
+                outln!("  {at}{} {}", f.diag.code, f.diag.message);
                 if let Some(a) = &f.acknowledged {
                     let line = sources
                         .line_col(&a.file, a.span.start)
                         .map_or(String::new(), |(l, _)| format!("（第 {l} 行）"));
-                    println!("    理由{line}：{}", a.reason);
+                    outln!("    理由{line}：{}", a.reason);
                 }
             }
-            println!();
+            outln!();
         }
         let (e, w, a) = counts(r);
         errors += e;
@@ -243,7 +209,7 @@ fn print_text(
         } else {
             ""
         };
-        println!(
+        outln!(
             "{}：{what}；{e} 个错误，{w} 个警告，{a} 个已确认{skipped}",
             r.file
         );
@@ -258,7 +224,7 @@ fn print_text(
     } else {
         ""
     };
-    println!(
+    outln!(
         "检查了 {} 个文件：{errors} 个错误，{warnings} 个警告，{acked} 个已确认。{verdict}{deny}",
         reports.len()
     );
@@ -313,11 +279,11 @@ fn print_json(
     };
     match serde_json::to_string_pretty(&out) {
         Ok(s) => {
-            println!("{s}");
+            outln!("{s}");
             true
         }
         Err(e) => {
-            eprintln!("无法生成 JSON：{e}");
+            errln!("无法生成 JSON：{e}");
             false
         }
     }

@@ -7,7 +7,8 @@
 //! force that day. A version that `extends` another is looked for beside it, in the sibling
 //! folder named for the set (`../<set>/`), and among the built-in versions.
 
-use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, print_diags, read};
+use crate::files::{RULE_FILE, read_text};
+use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -68,7 +69,7 @@ impl Disk {
             paths
                 .into_iter()
                 .filter_map(|p| {
-                    let (name, text) = read(&p, codes::MISSING).ok()?;
+                    let (name, text) = read_text(&p, codes::MISSING, RULE_FILE).ok()?;
                     let e = versions::entry(&name, &text)?;
                     Some((e, RuleText { name, text }))
                 })
@@ -160,7 +161,7 @@ pub fn choose(
             )
             .help("去掉 --as-of，或把 --rules 改为规则目录或规则集编号（如 sd-nmsz）"));
         }
-        let (name, text) = read(path, codes::MISSING)?;
+        let (name, text) = read_text(path, codes::MISSING, RULE_FILE)?;
         return Ok(RuleText { name, text });
     }
     if spec_from_cli && path.is_dir() {
@@ -254,7 +255,7 @@ fn folder_catalog(dir: &Path) -> Result<(Vec<Entry>, HashMap<String, RuleText>),
     let mut texts = HashMap::new();
     let mut files = Vec::new();
     for p in rule_files_in(dir)? {
-        let (name, text) = read(&p, codes::MISSING)?;
+        let (name, text) = read_text(&p, codes::MISSING, RULE_FILE)?;
         files.push(RuleText { name, text });
     }
     let mut entries = versions::catalog(&files);
@@ -411,7 +412,7 @@ pub fn run_rules(paths: &[PathBuf], json: bool) -> u8 {
             vec![p.clone()]
         };
         for f in list {
-            match read(&f, codes::MISSING) {
+            match read_text(&f, codes::MISSING, RULE_FILE) {
                 Ok((name, text)) => files.push((RuleText { name, text }, false)),
                 Err(d) => problems.push(d),
             }
@@ -495,14 +496,14 @@ pub fn run_rules(paths: &[PathBuf], json: bool) -> u8 {
             })
             .collect();
         match serde_json::to_string_pretty(&listing) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
-                eprintln!("无法生成 JSON：{e}");
+                errln!("无法生成 JSON：{e}");
                 return crate::EXIT_INTERNAL;
             }
         }
     } else {
-        print!("{}", listing_text(&listing));
+        out!("{}", listing_text(&listing));
         print_diags(&problems, &sources);
     }
     if failed { EXIT_FINDINGS } else { EXIT_OK }

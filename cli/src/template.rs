@@ -1,46 +1,14 @@
 //! `zhibiao template`: a fill-in template generated from the rule set.
 
+use crate::args::{TemplateArgs, TemplateFormat};
+use crate::eval::load_rules;
+use crate::files::read_bytes;
 use crate::files::{current_year, write_output};
-use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, load_rules, print_diags, read_bytes};
-use clap::ValueEnum;
-use std::path::PathBuf;
+use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use std::sync::Arc;
 use zhibiao::diag::{self, SourceMap};
 use zhibiao::submission::{self, Format};
 use zhibiao::template;
-
-#[derive(clap::Args)]
-pub struct TemplateArgs {
-    /// 规则：规则文件、规则目录或内置规则编号（如 sd-nmsz@2023）。不写则用内置规则。
-    #[arg(long)]
-    rules: Option<String>,
-    /// 模板格式；不写时按 -o 文件的扩展名判断，否则为 toml。
-    #[arg(long, value_enum)]
-    format: Option<TemplateFormat>,
-    /// 写入这个文件（不写则输出到屏幕；xlsx 必须写）。
-    #[arg(short = 'o', long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// 评估年度，决定按年填写的数据要填哪几年；不写则为上一年。
-    #[arg(long)]
-    year: Option<i32>,
-    /// 用一份已有的申报文件（.toml、.json 或 .xlsx）预先填好模板（仅 xlsx 格式）。
-    #[arg(long, value_name = "SUBMISSION")]
-    from: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TemplateFormat {
-    /// TOML：说明写在注释里，删掉行首的“# ”填写。
-    Toml,
-    /// JSON：所有键都在，值为 null。
-    Json,
-    /// XLSX：数据、评审、说明三张工作表，供 Excel/WPS 填写。
-    Xlsx,
-    /// CSV：多个地区一张表（每行一个地区）的表头。
-    Csv,
-    /// JSON Schema：JSON 申报文件的说明（标题、单位、年份、用途、责任单位）。
-    Schema,
-}
 
 pub fn run(args: TemplateArgs) -> u8 {
     let mut sources = SourceMap::new();
@@ -48,7 +16,7 @@ pub fn run(args: TemplateArgs) -> u8 {
         Ok(r) => r,
         Err(diags) => {
             print_diags(&diags, &sources);
-            eprintln!("规则无法使用，无法生成模板。");
+            errln!("规则无法使用，无法生成模板。");
             return EXIT_UNUSABLE;
         }
     };
@@ -65,18 +33,18 @@ pub fn run(args: TemplateArgs) -> u8 {
     let format = args.format.or(by_ext).unwrap_or(TemplateFormat::Toml);
     let year = args.year.unwrap_or_else(|| current_year() - 1);
     if !(1900..=2200).contains(&year) {
-        eprintln!("评估年度 {year} 无效：应为 1900 到 2200 之间的年份，如 --year 2024");
+        errln!("评估年度 {year} 无效：应为 1900 到 2200 之间的年份，如 --year 2024");
         return EXIT_UNUSABLE;
     }
     let prefill = match (&args.from, format) {
         (None, _) => None,
         (Some(_), f) if f != TemplateFormat::Xlsx => {
-            eprintln!("--from 只用于 xlsx 模板：请加 --format xlsx");
+            errln!("--from 只用于 xlsx 模板：请加 --format xlsx");
             return EXIT_UNUSABLE;
         }
         (Some(path), _) => {
             let name: Arc<str> = Arc::from(path.display().to_string());
-            let bytes = match read_bytes(path, zhibiao::codes::SUB_SYNTAX) {
+            let bytes = match read_bytes(path, zhibiao::codes::SUB_SYNTAX, crate::files::WORKBOOK) {
                 Ok(b) => b,
                 Err(d) => {
                     print_diags(&[d], &sources);
@@ -94,7 +62,7 @@ pub fn run(args: TemplateArgs) -> u8 {
                     submission::load(&rules, &name, &text, f)
                 }
                 None => {
-                    eprintln!("{name}：无法判断申报文件格式，扩展名应为 .toml、.json 或 .xlsx");
+                    errln!("{name}：无法判断申报文件格式，扩展名应为 .toml、.json 或 .xlsx");
                     return EXIT_UNUSABLE;
                 }
             };
@@ -102,7 +70,7 @@ pub fn run(args: TemplateArgs) -> u8 {
             match sub {
                 Some(s) if !diag::has_errors(&diags) => Some(s),
                 _ => {
-                    eprintln!("--from 的申报文件有错误，无法用来预填模板。");
+                    errln!("--from 的申报文件有错误，无法用来预填模板。");
                     return EXIT_UNUSABLE;
                 }
             }
@@ -119,17 +87,17 @@ pub fn run(args: TemplateArgs) -> u8 {
         TemplateFormat::Xlsx => match template::xlsx::to_xlsx(&rules, year, prefill.as_ref()) {
             Ok(b) => (b, true),
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 return EXIT_INTERNAL;
             }
         },
     };
     if let Err(e) = write_output(args.output.as_deref(), &bytes, binary) {
-        eprintln!("{e}");
+        errln!("{e}");
         return EXIT_UNUSABLE;
     }
     if let Some(p) = &args.output {
-        eprintln!(
+        errln!(
             "已生成 {year} 年度申报模板：{}（{} {}）",
             p.display(),
             rules.id(),

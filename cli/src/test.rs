@@ -1,6 +1,7 @@
 //! `zhibiao test [PATHS…]`: runs the test cases beside rule sets, shows expected against actual
 //! for every failure, re-blesses with `--update`, and reports boundary coverage.
 
+use crate::args::TestArgs;
 use crate::files::{default_paths, read_text};
 use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE};
 use std::collections::BTreeMap;
@@ -14,19 +15,6 @@ use zhibiao::submission::Format;
 use zhibiao::suite::coverage::Coverage;
 use zhibiao::suite::{self, CaseOutcome, CaseResult, SubmissionRef, Suite, Text};
 use zhibiao::{codes, model};
-
-/// The arguments of `zhibiao test`.
-#[derive(clap::Args)]
-pub struct Args {
-    /// 测试文件，或含测试的目录（逐层查找 tests/ 目录下的 .toml 文件）；不写则查找当前目录下的 rules/。
-    paths: Vec<PathBuf>,
-    /// 把当前结果写成新的期望结果（重新确认），并列出改了什么。
-    #[arg(long)]
-    update: bool,
-    /// 要求边界覆盖完整：有分档边界或条件没有从两侧测到时，测试不通过。
-    #[arg(long)]
-    require_coverage: bool,
-}
 
 /// A tests folder's settings, from its `config.toml`.
 #[derive(Default, Clone, Copy)]
@@ -70,7 +58,7 @@ fn settings_for(test_file: &Path) -> Result<Settings, Diagnostic> {
     if !config.is_file() {
         return Ok(Settings::default());
     }
-    let (name, text) = read_text(&config)?;
+    let (name, text) = read_text(&config, codes::MISSING, crate::files::RULE_FILE)?;
     let doc = text.parse::<toml_edit::DocumentMut>().map_err(|e| {
         Diagnostic::error(
             codes::TEST_FILE,
@@ -107,9 +95,9 @@ struct Under {
 }
 
 /// Runs `zhibiao test`.
-pub fn run(args: Args) -> u8 {
+pub fn run(args: TestArgs) -> u8 {
     let Some(paths) = default_paths(args.paths) else {
-        eprintln!(
+        errln!(
             "当前目录下没有 rules/ 目录：请写出测试文件或目录，如 zhibiao test rules/sd-nmsz/tests"
         );
         return EXIT_UNUSABLE;
@@ -120,7 +108,7 @@ pub fn run(args: Args) -> u8 {
     let mut unusable = 0usize;
     let report = |d: &[Diagnostic], sources: &SourceMap, unusable: &mut usize| {
         if !d.is_empty() {
-            println!("{}", diag::render_all(d, sources, opts));
+            outln!("{}", diag::render_all(d, sources, opts));
             *unusable += 1;
         }
     };
@@ -138,7 +126,7 @@ pub fn run(args: Args) -> u8 {
         files.extend(test_files(p));
     }
     if files.is_empty() && unusable == 0 {
-        println!(
+        outln!(
             "没有找到测试文件：测试文件放在规则目录下的 tests/ 里，如 rules/sd-nmsz/tests/*.toml"
         );
         return EXIT_UNUSABLE;
@@ -147,7 +135,7 @@ pub fn run(args: Args) -> u8 {
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
     let mut updated_files = 0usize;
     for path in files {
-        let (name, text) = match read_text(&path) {
+        let (name, text) = match read_text(&path, codes::MISSING, crate::files::RULE_FILE) {
             Ok(x) => x,
             Err(d) => {
                 report(&[d], &sources, &mut unusable);
@@ -199,7 +187,7 @@ pub fn run(args: Args) -> u8 {
                 }
                 None => {
                     report(&diags, &sources, &mut unusable);
-                    println!("{name}：规则文件 {key} 有错误，无法测试");
+                    outln!("{name}：规则文件 {key} 有错误，无法测试");
                     continue;
                 }
             }
@@ -208,14 +196,14 @@ pub fn run(args: Args) -> u8 {
             continue;
         };
         u.require |= settings.require_coverage || args.require_coverage;
-        println!("{name}（规则 {key}）");
+        outln!("{name}（规则 {key}）");
         let mut results: Vec<CaseResult> = Vec::new();
         for case in &suite.cases {
             match run_one(&suite, case, &dir, u, &mut sources) {
                 Ok(r) => results.push(r),
                 Err(d) => {
                     broken += 1;
-                    println!("  ✗ {}：无法运行", case.name);
+                    outln!("  ✗ {}：无法运行", case.name);
                     report(&d, &sources, &mut unusable);
                 }
             }
@@ -224,16 +212,16 @@ pub fn run(args: Args) -> u8 {
             match &r.outcome {
                 CaseOutcome::Passed(_) => {
                     passed += 1;
-                    println!("  ✓ {}", r.name);
+                    outln!("  ✓ {}", r.name);
                 }
                 CaseOutcome::Failed(_, mismatches) => {
                     failed += 1;
-                    println!("  ✗ {}", r.name);
+                    outln!("  ✗ {}", r.name);
                     print_mismatches(mismatches);
                 }
                 CaseOutcome::Unusable(d) => {
                     broken += 1;
-                    println!("  ✗ {}：申报数据无法使用", r.name);
+                    outln!("  ✗ {}：申报数据无法使用", r.name);
                     report(d, &sources, &mut unusable);
                 }
             }
@@ -242,14 +230,14 @@ pub fn run(args: Args) -> u8 {
             updated_files += update(&path, &name, &text, &suite, &results);
         }
     }
-    println!();
+    outln!();
     let total = passed + failed + broken;
-    println!("用例：共 {total} 个，通过 {passed} 个，未通过 {failed} 个，无法运行 {broken} 个。");
+    outln!("用例：共 {total} 个，通过 {passed} 个，未通过 {failed} 个，无法运行 {broken} 个。");
     let mut coverage_short = false;
     for (name, u) in &under {
         let (possible, seen) = u.coverage.counts();
         let pct = (seen * 100).checked_div(possible).unwrap_or(100);
-        println!(
+        outln!(
             "边界覆盖（{name}）：{} 处分档边界和条件，应测 {possible} 种情况，已测 {seen} 种（{pct}%）{}",
             u.coverage.targets.len(),
             if u.require {
@@ -260,7 +248,7 @@ pub fn run(args: Args) -> u8 {
         );
         for t in &u.coverage.targets {
             if let Some(line) = t.describe_missing() {
-                println!("  {line}");
+                outln!("  {line}");
             }
         }
         if u.require && !u.coverage.complete() {
@@ -268,13 +256,13 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if args.update && updated_files > 0 {
-        println!("已更新 {updated_files} 个测试文件的期望结果。");
+        outln!("已更新 {updated_files} 个测试文件的期望结果。");
     }
     if unusable > 0 {
         EXIT_UNUSABLE
     } else if (failed > 0 && !args.update) || coverage_short {
         if coverage_short {
-            println!("边界覆盖不完整：按上面列出的情况补充用例。");
+            outln!("边界覆盖不完整：按上面列出的情况补充用例。");
         }
         EXIT_FINDINGS
     } else {
@@ -295,7 +283,8 @@ fn run_one(
     {
         Some(SubmissionRef::Path(p)) => {
             let path = dir.join(p);
-            let (n, t) = read_text(&path).map_err(|d| vec![d])?;
+            let (n, t) =
+                read_text(&path, codes::MISSING, crate::files::RULE_FILE).map_err(|d| vec![d])?;
             let f = format_of(&n).ok_or_else(|| {
                 vec![
                     Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
@@ -333,7 +322,8 @@ fn run_one(
     sources.add(&sub_name, &Arc::from(text.as_str()));
     let reference = match suite.reference_of(case) {
         Some(p) => {
-            let (n, t) = read_text(&dir.join(p)).map_err(|d| vec![d])?;
+            let (n, t) = read_text(&dir.join(p), codes::MISSING, crate::files::DATA_FILE)
+                .map_err(|d| vec![d])?;
             let f = format_of(&n).ok_or_else(|| {
                 vec![Diagnostic::error(codes::SUB_SYNTAX, "无法判断参照文件格式").in_file(&n)]
             })?;
@@ -374,20 +364,20 @@ fn print_mismatches(mismatches: &[suite::Mismatch]) {
         .unwrap_or(0)
         .max("期望".width());
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.width())));
-    println!(
+    outln!(
         "      {}  {}  实际",
         pad("项目", w_what),
         pad("期望", w_exp)
     );
     for m in mismatches {
-        println!(
+        outln!(
             "      {}  {}  {}",
             pad(&m.what, w_what),
             pad(&m.expected, w_exp),
             m.actual
         );
         for line in &m.explanation {
-            println!("        └ {line}");
+            outln!("        └ {line}");
         }
     }
 }
@@ -419,20 +409,20 @@ fn update(
                 return 0;
             }
             if let Err(e) = std::fs::write(path, &new_text) {
-                println!("{name}：无法写入：{e}");
+                outln!("{name}：无法写入：{e}");
                 return 0;
             }
-            println!("已更新 {name}：");
+            outln!("已更新 {name}：");
             for c in changes {
                 match c.from {
-                    Some(from) => println!("  {} · {}：{from} → {}", c.case, c.what, c.to),
-                    None => println!("  {} · {}：写入 {}", c.case, c.what, c.to),
+                    Some(from) => outln!("  {} · {}：{from} → {}", c.case, c.what, c.to),
+                    None => outln!("  {} · {}：写入 {}", c.case, c.what, c.to),
                 }
             }
             1
         }
         Err(e) => {
-            println!("{name}：无法更新：{e}");
+            outln!("{name}：无法更新：{e}");
             0
         }
     }

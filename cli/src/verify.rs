@@ -2,9 +2,11 @@
 //! whether the report still matches. Exit 0 when it does, 1 when it does not (with every
 //! difference), 2 when the check cannot be made (the report is not a report, a file is gone).
 
-use crate::files::{DataFile, assess_files, read_data};
+use crate::files::{
+    DATA_FILE, RULE_FILE, TextFile, assess_files, read_reference, read_submission, read_text,
+};
 use crate::rules;
-use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, print_diags, read};
+use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use zhibiao::assess::Outcome;
@@ -43,7 +45,7 @@ pub fn run(args: Args) -> u8 {
         Ok(code) => code,
         Err(diags) => {
             print_diags(&diags, &sources);
-            eprintln!("无法核对这份报告。");
+            errln!("无法核对这份报告。");
             EXIT_UNUSABLE
         }
     }
@@ -59,7 +61,7 @@ fn unusable(report: &Path, msg: impl Into<String>, help: impl Into<String>) -> V
 }
 
 fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
-    let (_, text) = read(&args.report, codes::SUB_SYNTAX).map_err(|d| vec![d])?;
+    let (_, text) = read_text(&args.report, codes::SUB_SYNTAX, DATA_FILE).map_err(|d| vec![d])?;
     let saved: Value = serde_json::from_str(&text).map_err(|e| {
         unusable(
             &args.report,
@@ -86,7 +88,8 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         None => {
             let on_disk = Path::new(rules_file);
             if on_disk.is_file() {
-                let (name, text) = read(on_disk, codes::MISSING).map_err(|d| vec![d])?;
+                let (name, text) =
+                    read_text(on_disk, codes::MISSING, RULE_FILE).map_err(|d| vec![d])?;
                 RuleText { name, text }
             } else if let Some(f) = builtin::find(set, version) {
                 RuleText {
@@ -108,7 +111,7 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         .submission
         .clone()
         .unwrap_or_else(|| PathBuf::from(sub_file));
-    let sub = read_data(&sub_path, "申报").map_err(|d| {
+    let sub = read_submission(&sub_path).map_err(|d| {
         let mut d = d;
         if args.submission.is_none() {
             d.help = Some("报告里记录的申报文件找不到：用 --submission 指定它现在的位置".into());
@@ -116,10 +119,10 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         vec![d]
     })?;
     let saved_ref = field(&saved, &["submission", "reference_digest"]);
-    let reference: Option<DataFile> = match (&args.reference, saved_ref) {
-        (Some(p), _) => Some(read_data(p, "参照").map_err(|d| vec![d])?),
+    let reference: Option<TextFile> = match (&args.reference, saved_ref) {
+        (Some(p), _) => Some(read_reference(p).map_err(|d| vec![d])?),
         (None, Some(_)) => match field(&saved, &["submission", "reference_file"]) {
-            Some(f) => Some(read_data(Path::new(f), "参照").map_err(|d| {
+            Some(f) => Some(read_reference(Path::new(f)).map_err(|d| {
                 let mut d = d;
                 d.help = Some("报告里记录的参照文件找不到：用 --reference 指定它现在的位置".into());
                 vec![d]
@@ -135,7 +138,7 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         (None, None) => None,
     };
 
-    let outcome = assess_files(&rules, &sub, reference.as_ref(), sources);
+    let outcome = assess_files(&rules, &sub, reference.as_ref(), false, sources);
     let (submission, evaluation, warnings) = match outcome {
         Outcome::Scored {
             submission,
@@ -143,7 +146,7 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
             warnings,
         } => (submission, evaluation, warnings),
         Outcome::Unusable(diags) => {
-            eprintln!("申报文件现在无法评估：");
+            errln!("申报文件现在无法评估：");
             return Err(diags);
         }
     };
@@ -157,18 +160,18 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
     let diffs = compare_reports(&saved, &fresh);
     let report_name = args.report.display();
     if diffs.is_empty() {
-        println!(
+        outln!(
             "一致：{report_name} 与重新评估的结果完全相同（规则 {set}@{version}，规则摘要 {}）。",
             rules.digest
         );
         return Ok(EXIT_OK);
     }
-    println!(
+    outln!(
         "不一致：{report_name} 与重新评估的结果有 {} 处不同。",
         diffs.len()
     );
     for d in diffs.iter().take(SHOWN) {
-        println!(
+        outln!(
             "  - {}：报告中为 {}，重新评估为 {}",
             d.what(),
             d.saved,
@@ -176,20 +179,20 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         );
     }
     if diffs.len() > SHOWN {
-        println!("  … 另有 {} 处", diffs.len() - SHOWN);
+        outln!("  … 另有 {} 处", diffs.len() - SHOWN);
     }
     let digests = diffs.iter().any(|d| d.path.ends_with("digest"));
     let tool = diffs.iter().any(|d| d.path == "tool");
     if digests {
-        println!(
+        outln!(
             "所用文件的摘要与报告记录的不同：这些文件在报告生成后改动过，或者报告中的摘要被改动过。"
         );
     }
     if tool {
-        println!("报告由另一版本的 zhibiao 生成，计分方式可能已有变化。");
+        outln!("报告由另一版本的 zhibiao 生成，计分方式可能已有变化。");
     }
     if !digests && !tool {
-        println!("所用文件与报告记录的完全相同，结果却不同：报告内容被改动过。");
+        outln!("所用文件与报告记录的完全相同，结果却不同：报告内容被改动过。");
     }
     Ok(EXIT_FINDINGS)
 }

@@ -240,13 +240,13 @@ pub fn explain(rules: &RuleSet, sub: &Submission, ev: &Evaluation, no: u32) -> O
     if let Some(cap) = &ind.cap {
         steps.push(cap_step(&mut env, rules, ind, res, cap));
     }
-    let mut limits = Vec::new();
-    for line in &res.explanation {
-        if line.contains("超过本指标分值") || line.contains("为负，按 0 分计") {
-            limits.push(Step::leaf(line.clone()));
-        }
-    }
-    steps.extend(limits);
+    // The declared points and zero bound every indicator; the cap has its own step above.
+    steps.extend(
+        res.adjustments
+            .iter()
+            .filter(|a| !matches!(a.limit, eval::Limit::Cap(_)))
+            .map(|a| Step::leaf(a.words())),
+    );
     let result = match res.status {
         Status::Scored => format!(
             "得分：{} 分（满分 {} 分）",
@@ -650,10 +650,10 @@ fn cap_step(
     cap: &ast::Spanned<Decimal>,
 ) -> Step {
     let applied = res
-        .explanation
+        .adjustments
         .iter()
-        .find(|l| l.contains("最高不超过"))
-        .cloned();
+        .find(|a| matches!(a.limit, eval::Limit::Cap(_)))
+        .map(eval::Adjusted::words);
     let raw = ind
         .score
         .as_ref()

@@ -354,3 +354,84 @@ fn evaluation_is_deterministic() {
     let (_, b) = scored(&r, &sub(BASE, "\"7\" = true"));
     assert_eq!(a, b);
 }
+
+/// What other parts of the program act on is kept as data beside the explanation: the limit that
+/// changed a sum and each year's verdict, so no caller reads it back out of the Chinese lines.
+#[test]
+fn limits_and_year_verdicts_are_typed_facts() {
+    use rust_decimal::Decimal;
+    use zhibiao::eval::{Limit, YearOutcome, YearVerdict};
+    use zhibiao::number::Num;
+    let r = rules(RULES);
+    let data = with(&[
+        ("outputs", "outputs = 5"),
+        (
+            "province_growth",
+            "province_growth = { 2023 = \"10%\", 2024 = \"16%\" }",
+        ),
+    ]);
+    let (_, ev) = scored(&r, &sub(&data, ""));
+    let ind = |no| {
+        ev.indicators
+            .iter()
+            .find(|i| i.no == no)
+            .expect("indicator")
+    };
+
+    // Indicator 5: 5 outputs × 1 = 5, capped at 2.
+    let five = &ind(5).adjustments;
+    assert_eq!(five.len(), 1, "{five:?}");
+    assert_eq!(five[0].limit, Limit::Cap(Decimal::TWO));
+    assert_eq!(five[0].sum, Num::from(Decimal::from(5)));
+    assert_eq!(ind(5).score, Decimal::TWO);
+    // The explanation's line is worded from the fact.
+    assert_eq!(ind(5).explanation.last(), Some(&five[0].words()));
+    assert!(ind(1).adjustments.is_empty());
+    // `explain` states the cap from the same fact.
+    let (submission, evaluation) = scored(&r, &sub(&data, ""));
+    let step = zhibiao::explain::explain(&r, &submission, &evaluation, 5).expect("indicator 5");
+    let text = zhibiao::explain::to_text(&[step]);
+    assert!(
+        text.contains("封顶：合计 5 分，最高不超过 2 分，按 2 分计"),
+        "{text}"
+    );
+
+    // Indicator 2: 2023 grows 10% (= the province's 10%: not above), 2024 15% < 16%.
+    assert_eq!(
+        ind(2).years,
+        vec![
+            YearOutcome {
+                year: 2023,
+                verdict: YearVerdict::NotMet
+            },
+            YearOutcome {
+                year: 2024,
+                verdict: YearVerdict::NotMet
+            },
+        ]
+    );
+    let data = with(&[(
+        "online_retail",
+        "online_retail = { 2022 = 100, 2023 = 111 }",
+    )]);
+    let (_, ev) = scored(&r, &sub(&data, ""));
+    let two = &ev
+        .indicators
+        .iter()
+        .find(|i| i.no == 2)
+        .expect("indicator")
+        .years;
+    assert_eq!(
+        two,
+        &vec![
+            YearOutcome {
+                year: 2023,
+                verdict: YearVerdict::Met
+            },
+            YearOutcome {
+                year: 2024,
+                verdict: YearVerdict::Missing
+            },
+        ]
+    );
+}

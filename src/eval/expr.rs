@@ -24,6 +24,9 @@ pub struct EvalError {
     pub message: String,
     /// Where in the rule file.
     pub span: Span,
+    /// Whether the message already names its place in the rule file (a script's error names the
+    /// line of the script it happened in); otherwise the place is added when it is worded.
+    pub located: bool,
 }
 
 impl EvalError {
@@ -31,6 +34,15 @@ impl EvalError {
         EvalError {
             message: message.into(),
             span,
+            located: false,
+        }
+    }
+
+    /// An error whose message already names its place in the rule file.
+    pub(crate) fn located(message: impl Into<String>, span: Span) -> EvalError {
+        EvalError {
+            located: true,
+            ..EvalError::new(message, span)
         }
     }
 }
@@ -516,7 +528,7 @@ impl<'a> Env<'a> {
                 } else if let Ok(i) = d.as_int() {
                     Ok(Val::Num(Num::from(i), Dim::Plain))
                 } else {
-                    Err(EvalError::new(
+                    Err(EvalError::located(
                         format!(
                             "脚本（{}）返回了{}，应返回数值或是/否",
                             line(s.code_offset),
@@ -528,7 +540,7 @@ impl<'a> Env<'a> {
             }
             Err(err) => {
                 let at = s.code_offset + err.offset;
-                Err(EvalError::new(
+                Err(EvalError::located(
                     format!("脚本出错（{}）：{}", line(at), err.message),
                     Span::new(at, at + 1),
                 ))

@@ -110,6 +110,12 @@ pub struct IndicatorResult {
     pub explanation: Vec<String>,
     /// What data was missing.
     pub missing: Vec<MissingRef>,
+    /// Limits that changed the sum (cap, declared points, zero), in the order applied.
+    #[serde(skip)]
+    pub adjustments: Vec<Adjusted>,
+    /// Per-year conditions, year by year, as decided.
+    #[serde(skip)]
+    pub years: Vec<YearOutcome>,
     /// The rule problem, for status error.
     pub error: Option<String>,
     /// Where the rule problem is in the rule file.
@@ -412,6 +418,8 @@ fn indicator_shell(category: &str, ind: &ast::Indicator) -> IndicatorResult {
         items: Vec::new(),
         explanation: Vec::new(),
         missing: Vec::new(),
+        adjustments: Vec::new(),
+        years: Vec::new(),
         error: None,
         error_span: None,
         owners: ind.owners.iter().map(|o| o.value.clone()).collect(),
@@ -717,6 +725,7 @@ struct Out {
     missing: Vec<MissingRef>,
     lines: Vec<String>,
     items: Vec<ItemResult>,
+    years: Vec<YearOutcome>,
 }
 
 impl Out {
@@ -726,8 +735,71 @@ impl Out {
             missing: Vec::new(),
             lines: Vec::new(),
             items: Vec::new(),
+            years: Vec::new(),
         }
     }
+}
+
+/// A limit that changed an indicator's sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The indicator's `cap`: at most this many points.
+    Cap(Decimal),
+    /// The indicator's declared points.
+    Points(Decimal),
+    /// No score below zero.
+    Zero,
+}
+
+/// An indicator's sum changed by a limit: the sum before, and the limit that set it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjusted {
+    /// Which limit.
+    pub limit: Limit,
+    /// The sum before the limit was applied.
+    pub sum: Num,
+}
+
+impl Adjusted {
+    /// The explanation's line for it.
+    pub fn words(&self) -> String {
+        match self.limit {
+            Limit::Cap(cap) => format!(
+                "合计 {} 分，最高不超过 {} 分，按 {} 分计",
+                pts(&self.sum),
+                plain(cap),
+                plain(cap)
+            ),
+            Limit::Points(points) => format!(
+                "合计 {} 分，超过本指标分值 {} 分，按 {} 分计",
+                pts(&self.sum),
+                plain(points),
+                plain(points)
+            ),
+            Limit::Zero => format!("得分 {} 为负，按 0 分计", pts(&self.sum)),
+        }
+    }
+}
+
+/// How a per-year condition (`each year`) was decided for one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearVerdict {
+    /// The condition holds: the year's award is earned.
+    Met,
+    /// The condition does not hold.
+    NotMet,
+    /// Data is missing: the year cannot be decided.
+    Missing,
+}
+
+/// One year of a per-year condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct YearOutcome {
+    /// The year.
+    pub year: i32,
+    /// How it was decided.
+    pub verdict: YearVerdict,
 }
 
 fn pts(n: &Num) -> String {
@@ -758,14 +830,10 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         Err(e) => {
             res.status = Status::Error;
             let line = env.rules.line_text(e.span.start);
-            let e = if e.message.contains("规则文件第") || e.message.contains("规则文件 ")
-            {
+            let e = if e.located {
                 e
             } else {
-                EvalError {
-                    message: format!("{}（{line}）", e.message),
-                    span: e.span,
-                }
+                EvalError::located(format!("{}（{line}）", e.message), e.span)
             };
             res.explanation
                 .push(format!("无法计分：{}，本指标按 0 分计", e.message));
@@ -775,38 +843,34 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         }
     };
     let mut score = out.score;
+    let mut adjust = |score: &mut Num, limit: Limit, to: Num| {
+        let adjusted = Adjusted {
+            limit,
+            sum: score.clone(),
+        };
+        out.lines.push(adjusted.words());
+        res.adjustments.push(adjusted);
+        *score = to;
+    };
     if let Some(cap) = &ind.cap {
         let cap_n = Num::from(cap.value);
         if score.try_cmp(&cap_n) == Ok(Ordering::Greater) {
-            out.lines.push(format!(
-                "合计 {} 分，最高不超过 {} 分，按 {} 分计",
-                pts(&score),
-                plain(cap.value),
-                plain(cap.value)
-            ));
-            score = cap_n;
+            adjust(&mut score, Limit::Cap(cap.value), cap_n);
         }
     }
     let points = Num::from(ind.points.value);
     if score.try_cmp(&points) == Ok(Ordering::Greater) {
-        out.lines.push(format!(
-            "合计 {} 分，超过本指标分值 {} 分，按 {} 分计",
-            pts(&score),
-            plain(ind.points.value),
-            plain(ind.points.value)
-        ));
-        score = points;
+        adjust(&mut score, Limit::Points(ind.points.value), points);
     }
     if score.is_negative() {
-        out.lines
-            .push(format!("得分 {} 为负，按 0 分计", pts(&score)));
-        score = Num::ZERO;
+        adjust(&mut score, Limit::Zero, Num::ZERO);
     }
     let score = score
         .exact_decimal()
         .unwrap_or_else(|| score.to_decimal().round_dp(4));
     res.items = out.items;
     res.explanation = out.lines;
+    res.years = out.years;
     if out.missing.is_empty() {
         res.score = score;
     } else {
@@ -1012,6 +1076,15 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 let (r, text) = env.with(bind, |env| -> R<_> {
                     Ok((env.bool_of(cond)?, env.describe(cond)))
                 })?;
+                let verdict = match &r {
+                    Ok(true) => Some(YearVerdict::Met),
+                    Ok(false) => Some(YearVerdict::NotMet),
+                    Err(Val::Missing(_)) => Some(YearVerdict::Missing),
+                    Err(_) => None,
+                };
+                if let Some(verdict) = verdict {
+                    o.years.push(YearOutcome { year: y, verdict });
+                }
                 match r {
                     Ok(true) => {
                         o.score = o
@@ -1166,6 +1239,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     o.lines.push(format!("· {l}"));
                 }
                 o.items.extend(sub.items);
+                o.years.extend(sub.years);
                 for m in sub.missing {
                     if !o.missing.contains(&m) {
                         o.missing.push(m);

@@ -618,12 +618,11 @@ fn reason(rules: &RuleSet, r: &IndicatorResult) -> String {
         }
     }
     // A per-year rule: which years failed, without repeating the formulas.
-    let years: Vec<&str> = r
-        .explanation
+    let years: Vec<String> = r
+        .years
         .iter()
-        .filter(|l| l.ends_with("不符合，不得分"))
-        .filter_map(|l| l.split_once('：').map(|(y, _)| y))
-        .filter(|y| y.ends_with('年'))
+        .filter(|y| y.verdict == crate::eval::YearVerdict::NotMet)
+        .map(|y| format!("{}年", y.year))
         .collect();
     if !years.is_empty() {
         return format!("{}不符合", years.join("、"));

@@ -846,7 +846,7 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
     let mut adjust = |score: &mut Num, limit: Limit, to: Num| {
         let adjusted = Adjusted {
             limit,
-            sum: score.clone(),
+            sum: *score,
         };
         out.lines.push(adjusted.words());
         res.adjustments.push(adjusted);

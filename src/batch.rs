@@ -8,7 +8,7 @@
 
 use crate::diag::Diagnostic;
 use crate::eval::plan::{Miss, Scores};
-use crate::eval::{self, Evaluation, ItemState, Status};
+use crate::eval::{self, Evaluation, ItemState, Status, Verdict};
 use crate::model::RuleSet;
 use crate::number::plain;
 use crate::submission::Submission;
@@ -32,6 +32,8 @@ pub struct RankRow {
     pub categories: Vec<(Decimal, Option<Decimal>)>,
     /// Whether it passes.
     pub passed: bool,
+    /// Passed, failed, or no verdict (an indicator the rules could not score).
+    pub verdict: Verdict,
     /// The pass conditions not met and the largest losses, in a few words.
     pub shortfall: String,
     /// How many inputs are missing.
@@ -96,6 +98,7 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
         max: ev.max,
         categories: ev.categories.iter().map(|c| (c.score, c.rate)).collect(),
         passed: ev.passed,
+        verdict: ev.verdict,
         shortfall: shortfall(
             &ev.conditions
                 .iter()
@@ -148,6 +151,7 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
             .map(|c| (c.score, eval::rate_of(c.score, c.rate_basis)))
             .collect(),
         passed: scores.passed,
+        verdict: scores.verdict,
         shortfall: shortfall(&failed, losses),
         missing: missing.len(),
         not_submitted: scores
@@ -246,10 +250,6 @@ pub fn percent(rate: Option<Decimal>) -> String {
     }
 }
 
-fn verdict(passed: bool) -> &'static str {
-    if passed { "合格" } else { "不合格" }
-}
-
 /// The first error of a failed submission, in one line.
 fn first_problem(f: &FailedRow) -> String {
     let errors = f.problems.iter().filter(|d| d.is_error()).count();
@@ -278,7 +278,7 @@ impl Ranking {
         for r in &self.rows {
             let mut cells = vec![r.rank.to_string(), r.region.clone(), plain(r.total)];
             cells.extend(r.categories.iter().map(|(_, rate)| percent(*rate)));
-            cells.push(verdict(r.passed).into());
+            cells.push(crate::report::verdict_word(r.verdict).into());
             cells.push(r.shortfall.clone());
             t.add_row(cells);
         }
@@ -287,13 +287,20 @@ impl Ranking {
                 col.set_cell_alignment(CellAlignment::Right);
             }
         }
-        let passed = self.rows.iter().filter(|r| r.passed).count();
+        let count = |v: Verdict| self.rows.iter().filter(|r| r.verdict == v).count();
         let mut out = format!(
-            "批量评估（{}）：{} 份已评估，其中 {passed} 份合格、{} 份不合格",
+            "批量评估（{}）：{} 份已评估，其中 {} 份合格、{} 份不合格",
             self.ruleset,
             self.rows.len(),
-            self.rows.len() - passed
+            count(Verdict::Passed),
+            count(Verdict::Failed)
         );
+        let undetermined = count(Verdict::Undetermined);
+        if undetermined > 0 {
+            out.push_str(&format!(
+                "、{undetermined} 份无法判定（规则无法为其中的指标计分，请先运行 zhibiao lint 修正规则）"
+            ));
+        }
         if !self.failed.is_empty() {
             out.push_str(&format!("；{} 份无法评估", self.failed.len()));
         }
@@ -334,7 +341,7 @@ impl Ranking {
             ];
             rec.extend(r.categories.iter().map(|(_, rate)| percent(*rate)));
             rec.extend([
-                verdict(r.passed).to_string(),
+                crate::report::verdict_word(r.verdict).to_string(),
                 r.missing.to_string(),
                 r.not_submitted.to_string(),
                 r.shortfall.clone(),
@@ -378,6 +385,7 @@ impl Ranking {
                     "total": plain(r.total),
                     "max": plain(r.max),
                     "passed": r.passed,
+                    "verdict": r.verdict,
                     "categories": self.categories.iter().zip(&r.categories).map(|(name, (score, rate))| json!({
                         "name": name,
                         "score": plain(*score),
@@ -409,6 +417,7 @@ impl Ranking {
             "ruleset": self.ruleset,
             "evaluated": self.rows.len(),
             "passed": self.rows.iter().filter(|r| r.passed).count(),
+            "undetermined": self.rows.iter().filter(|r| r.verdict == Verdict::Undetermined).count(),
             "failed_count": self.failed.len(),
             "rows": rows,
             "failed": failed,
@@ -466,7 +475,7 @@ impl Ranking {
                 };
                 col += 1;
             }
-            ws.write_string(row, col, verdict(r.passed))?;
+            ws.write_string(row, col, crate::report::verdict_word(r.verdict))?;
             ws.write_number(row, col + 1, u32::try_from(r.missing).unwrap_or(0))?;
             ws.write_number(row, col + 2, u32::try_from(r.not_submitted).unwrap_or(0))?;
             ws.write_string(row, col + 3, &r.shortfall)?;

@@ -44,6 +44,7 @@ struct JsonReport<'a> {
     total: String,
     max: String,
     passed: bool,
+    verdict: crate::eval::Verdict,
     conditions: Vec<JsonCondition<'a>>,
     categories: Vec<JsonCategory<'a>>,
     indicators: Vec<JsonIndicator<'a>>,
@@ -192,6 +193,37 @@ fn d(x: Decimal) -> String {
     plain(x)
 }
 
+/// The verdict in a word.
+pub fn verdict_word(v: crate::eval::Verdict) -> &'static str {
+    match v {
+        crate::eval::Verdict::Passed => "合格",
+        crate::eval::Verdict::Failed => "不合格",
+        crate::eval::Verdict::Undetermined => "无法判定",
+    }
+}
+
+/// Why there is no verdict, one line each: what it means, then each indicator the rules could not
+/// score, with the rule problem and its place in the rule file. Empty when there is a verdict.
+pub fn rule_fault_lines(eval: &Evaluation) -> Vec<String> {
+    let faults: Vec<&crate::eval::IndicatorResult> = eval.rule_faults().collect();
+    if faults.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![format!(
+        "✗ 有 {} 个指标按现行规则无法计分，是规则文件的问题，不是申报材料的问题；上面的总分不能作为结论。请规则维护人员运行 zhibiao lint 检查并修正后重新评估：",
+        faults.len()
+    )];
+    for i in faults {
+        lines.push(format!(
+            "    指标 {} {}：{}",
+            i.no,
+            i.name,
+            i.error.as_deref().unwrap_or("无法计分")
+        ));
+    }
+    lines
+}
+
 /// Points lost per responsible unit (责任单位): for each unit, the points its indicators and items
 /// did not earn. A unit shares the loss of every indicator it is named on.
 pub fn lost_by_owner(eval: &Evaluation) -> Vec<(String, Decimal, Vec<String>)> {
@@ -210,7 +242,8 @@ pub fn lost_by_owner(eval: &Evaluation) -> Vec<(String, Decimal, Vec<String>)> {
             e.1.push(what);
         }
     };
-    for ind in &eval.indicators {
+    // An indicator the rules could not score is no unit's loss.
+    for ind in eval.indicators.iter().filter(|i| i.status != Status::Error) {
         let lost = ind.points - ind.score;
         let items_own = !ind.items.is_empty()
             && ind.status == Status::Scored
@@ -308,6 +341,7 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
         total: d(eval.total),
         max: d(eval.max),
         passed: eval.passed,
+        verdict: eval.verdict,
         conditions: eval
             .conditions
             .iter()
@@ -479,13 +513,16 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
         ctx.sub.year, ctx.sub.file
     );
     let _ = writeln!(o);
-    let verdict = if eval.passed { "合格" } else { "不合格" };
     let _ = writeln!(
         o,
-        "结论：{verdict}（总分 {} / {}）",
+        "结论：{}（总分 {} / {}）",
+        verdict_word(eval.verdict),
         d(eval.total),
         d(eval.max)
     );
+    for line in rule_fault_lines(eval) {
+        let _ = writeln!(o, "  {line}");
+    }
     for c in &eval.conditions {
         let mark = if c.held { "✓" } else { "✗" };
         let _ = writeln!(o, "  {mark} {}：{}", c.text, c.detail);

@@ -28,5 +28,6 @@ mod scoring;
 mod scripts;
 mod submission;
 mod table_quick;
+mod verdicts;
 mod versions;
 mod xlsx;

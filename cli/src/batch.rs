@@ -702,7 +702,18 @@ pub fn run(args: EvalArgs) -> u8 {
         errln!("{e}");
         return EXIT_UNUSABLE;
     }
+    let undetermined = ranking
+        .rows
+        .iter()
+        .filter(|r| r.verdict == zhibiao::eval::Verdict::Undetermined)
+        .count();
     match (scored, ranking.failed.len()) {
+        (_, 0) if undetermined > 0 => {
+            errln!(
+                "{undetermined} 份申报无法判定是否合格：规则无法为其中的指标计分（退出码 {EXIT_SOME_FAILED}）。请先运行 zhibiao lint 修正规则。"
+            );
+            EXIT_SOME_FAILED
+        }
         (_, 0) => EXIT_OK,
         (0, n) => {
             errln!("全部 {n} 份申报都无法评估。");

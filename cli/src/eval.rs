@@ -147,7 +147,7 @@ pub fn run_eval(args: EvalArgs) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
-    print_report(
+    let code = print_report(
         args.format,
         &a.rules,
         &a.sub,
@@ -155,7 +155,22 @@ pub fn run_eval(args: EvalArgs) -> u8 {
         &a.warnings,
         &a.sources,
         args.output.as_deref(),
-    )
+    );
+    undetermined_code(&a.evaluation).unwrap_or(code)
+}
+
+/// For an evaluation without a verdict (the rules could not score an indicator): says so on
+/// standard error and gives exit code 2, so no script takes the report for a result.
+pub fn undetermined_code(evaluation: &zhibiao::eval::Evaluation) -> Option<u8> {
+    if evaluation.verdict != zhibiao::eval::Verdict::Undetermined {
+        return None;
+    }
+    let faults: Vec<String> = evaluation.rule_faults().map(|i| i.no.to_string()).collect();
+    errln!(
+        "无法判定是否合格：指标 {} 按现行规则无法计分（规则文件的问题）。请规则维护人员运行 zhibiao lint 检查并修正。",
+        faults.join("、")
+    );
+    Some(EXIT_UNUSABLE)
 }
 
 /// Reads `--reference`, or prints why not and gives the exit code.

@@ -113,6 +113,10 @@ impl Disk {
 }
 
 /// Loads a rule file with the versions it builds on. Warnings are printed; errors are returned.
+///
+/// Rules that `lint` finds errors in are refused too, with those errors: a rule file that cannot
+/// score every indicator as written must not decide anyone's verdict. (Warnings do not stop it;
+/// an `allow` in the file acknowledges a finding here as it does for `lint`.)
 pub fn load(text: RuleText, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut disk = Disk::default();
     let (rules, diags) = versions::load(&text.name, &text.text, &mut |r| disk.find(r));
@@ -122,6 +126,21 @@ pub fn load(text: RuleText, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diag
     }
     if diag::has_errors(&diags) {
         return Err(diags);
+    }
+    let report =
+        zhibiao::lint::lint_with(&text.name, &text.text, &mut |r| disk.find(r), Vec::new());
+    let lint_errors: Vec<Diagnostic> = report
+        .open(diag::Severity::Error)
+        .map(|f| f.diag.clone())
+        .collect();
+    if !lint_errors.is_empty() {
+        errln!(
+            "规则文件 {} 有 {} 处 lint 错误，不能用于评估：按这样的规则，有的指标无法计分或会算错。请先运行 zhibiao lint {} 修正。",
+            text.name,
+            lint_errors.len(),
+            text.name
+        );
+        return Err(lint_errors);
     }
     print_diags(&diags, sources);
     rules.ok_or(diags)

@@ -192,8 +192,11 @@ pub struct Evaluation {
     pub total: Decimal,
     /// The most there is (declared total, or the sum of category points).
     pub max: Decimal,
-    /// Whether every pass condition holds.
+    /// Whether the district passes: every indicator could be scored and every pass condition
+    /// holds ([`Verdict::Passed`]).
     pub passed: bool,
+    /// Passed, failed, or no verdict because the rules could not score an indicator.
+    pub verdict: Verdict,
     /// The pass conditions.
     pub conditions: Vec<ConditionResult>,
     /// Categories in file order.
@@ -204,7 +207,36 @@ pub struct Evaluation {
     pub checks: Vec<CheckFailure>,
 }
 
+/// Whether a district passes, or why that cannot be said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every indicator was scored and every pass condition holds.
+    Passed,
+    /// Every indicator was scored and a pass condition does not hold.
+    Failed,
+    /// An indicator could not be scored by the rules as written (status error): there is no
+    /// verdict until the rules are mended.
+    Undetermined,
+}
+
+impl Verdict {
+    /// The verdict from the pass conditions and whether the rules could score every indicator.
+    pub fn of(conditions_hold: bool, every_indicator_scored: bool) -> Verdict {
+        match (every_indicator_scored, conditions_hold) {
+            (false, _) => Verdict::Undetermined,
+            (true, true) => Verdict::Passed,
+            (true, false) => Verdict::Failed,
+        }
+    }
+}
+
 impl Evaluation {
+    /// The indicators the rules could not score; while there is one, there is no verdict.
+    pub fn rule_faults(&self) -> impl Iterator<Item = &IndicatorResult> {
+        self.indicators.iter().filter(|i| i.status == Status::Error)
+    }
+
     /// Every missing input (with year), each once, in order.
     pub fn missing(&self) -> Vec<MissingRef> {
         let mut out: Vec<MissingRef> = Vec::new();
@@ -519,11 +551,16 @@ fn finish(
         })
         .collect::<Vec<_>>();
     let s = summarize(rules, &raws);
+    let verdict = Verdict::of(
+        s.passed,
+        indicators.iter().all(|i| i.status != Status::Error),
+    );
     Evaluation {
         year: sub.year,
         total: s.total,
         max: s.max,
-        passed: s.passed,
+        passed: verdict == Verdict::Passed,
+        verdict,
         conditions: s.conditions,
         categories: s.categories,
         indicators,
@@ -844,10 +881,7 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
     };
     let mut score = out.score;
     let mut adjust = |score: &mut Num, limit: Limit, to: Num| {
-        let adjusted = Adjusted {
-            limit,
-            sum: *score,
-        };
+        let adjusted = Adjusted { limit, sum: *score };
         out.lines.push(adjusted.words());
         res.adjustments.push(adjusted);
         *score = to;

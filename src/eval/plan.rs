@@ -261,8 +261,10 @@ pub struct Scores {
     pub total: Decimal,
     /// Each pass condition, in the order of the rule file.
     pub conditions: Vec<bool>,
-    /// Whether every pass condition holds.
+    /// Whether the district passes ([`super::Verdict::Passed`]).
     pub passed: bool,
+    /// Passed, failed, or no verdict because an indicator could not be scored.
+    pub verdict: super::Verdict,
 }
 
 impl Scores {
@@ -685,12 +687,17 @@ impl Plan {
             .iter()
             .map(|p| pass_holds(p, total, &categories))
             .collect();
+        let verdict = super::Verdict::of(
+            conditions.iter().all(|c| *c),
+            indicators.iter().all(|i| i.status != Status::Error),
+        );
         Scores {
             indicators,
             items,
             categories,
             total,
-            passed: conditions.iter().all(|c| *c),
+            passed: verdict == super::Verdict::Passed,
+            verdict,
             conditions,
         }
     }

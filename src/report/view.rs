@@ -24,6 +24,8 @@ pub(crate) struct View {
     pub tool: &'static str,
     pub passed: bool,
     pub verdict: &'static str,
+    /// Why there is no verdict (empty when there is one).
+    pub faults: Vec<String>,
     pub total: String,
     pub max: String,
     pub conditions: Vec<ConditionRow>,
@@ -271,7 +273,11 @@ pub(crate) fn build(ctx: &Context, eval: &Evaluation) -> (View, EvidenceSummary)
         submission_digest: ctx.sub.digest.chars().take(19).collect(),
         tool: TOOL,
         passed: eval.passed,
-        verdict: if eval.passed { "合格" } else { "不合格" },
+        verdict: super::verdict_word(eval.verdict),
+        faults: super::rule_fault_lines(eval)
+            .iter()
+            .map(|l| l.trim().to_string())
+            .collect(),
         total: plain(eval.total),
         max: plain(eval.max),
         conditions: eval

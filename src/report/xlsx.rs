@@ -131,7 +131,13 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
             ("申报地区", view.region.clone()),
             ("评估年度", view.year.to_string()),
             ("申报文件", view.submission_file.clone()),
-            ("结论", view.verdict.to_string()),
+            (
+                "结论",
+                std::iter::once(view.verdict.to_string())
+                    .chain(view.faults.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             (
                 "规则摘要 / 申报摘要",
                 format!("{} / {}", view.rules_digest, view.submission_digest),

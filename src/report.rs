@@ -193,6 +193,39 @@ fn d(x: Decimal) -> String {
     plain(x)
 }
 
+/// The warning at the top of a report scored without the province's reference data while the
+/// rules need some of it: what is missing, which indicators it costs, and how to supply it. Empty
+/// when a reference file was used or nothing from it is missing.
+pub fn missing_reference_lines(rules: &RuleSet, sub: &Submission, eval: &Evaluation) -> Vec<String> {
+    if sub.reference_file.is_some() {
+        return Vec::new();
+    }
+    let missing: Vec<crate::eval::MissingRef> = eval
+        .missing()
+        .into_iter()
+        .filter(|m| crate::submission::is_province_key(&m.key))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let indicators: Vec<String> = eval
+        .indicators
+        .iter()
+        .filter(|i| i.missing.iter().any(|m| missing.contains(m)))
+        .map(|i| i.no.to_string())
+        .collect();
+    let labels: Vec<String> = missing.iter().map(|m| missing_label(rules, m)).collect();
+    vec![
+        format!(
+            "⚠ 没有提供全省参照数据：缺少 {} 项全省数据（{}），指标 {} 因此按缺少数据计 0 分，总分和结论都可能因此偏低。",
+            missing.len(),
+            labels.join("、"),
+            indicators.join("、")
+        ),
+        "  全省数据由省级部门统一提供，各地区不必自己填写：请用 --reference 指定全省参照数据文件后重新评估，如 zhibiao eval 申报文件 --reference 全省参照数据.toml".to_string(),
+    ]
+}
+
 /// The verdict in a word.
 pub fn verdict_word(v: crate::eval::Verdict) -> &'static str {
     match v {
@@ -513,6 +546,13 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
         ctx.sub.year, ctx.sub.file
     );
     let _ = writeln!(o);
+    let reference = missing_reference_lines(rules, ctx.sub, eval);
+    for line in &reference {
+        let _ = writeln!(o, "{line}");
+    }
+    if !reference.is_empty() {
+        let _ = writeln!(o);
+    }
     let _ = writeln!(
         o,
         "结论：{}（总分 {} / {}）",

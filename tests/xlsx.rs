@@ -135,7 +135,8 @@ fn fill(rules: &RuleSet, blank: &[u8], sub: &Submission) -> Vec<u8> {
     let l = layout(blank);
     let mut data: Vec<(String, Put)> =
         vec![("B2".into(), text(sub.region.as_deref().unwrap_or("")))];
-    for (key, v) in &sub.values {
+    // The province benchmarks come from the reference file, not the district's template.
+    for (key, v) in sub.values.iter().filter(|(k, _)| !submission::is_province_key(k)) {
         let decl = rules.input(key).expect("declared");
         let factor = decl
             .unit
@@ -317,15 +318,19 @@ fn the_toml_and_json_templates_are_submissions_with_nothing_filled_in() {
         "{:?}",
         sub.values
     );
-    // Every input and judgement is in both.
+    // Every input a district fills in and every judgement is in both; the province benchmarks,
+    // which the province supplies in its reference file, are in neither, and the TOML says so.
     for i in &rules.inputs {
-        assert!(
+        let province = submission::is_province_key(&i.name.value);
+        assert_eq!(
             toml.contains(&format!("# {} = ", i.name.value)),
+            !province,
             "{}",
             i.name.value
         );
-        assert!(json.contains(&format!("\"{}\"", i.name.value)));
+        assert_eq!(json.contains(&format!("\"{}\"", i.name.value)), !province);
     }
+    assert!(toml.contains("--reference 全省参照数据.toml"), "{toml}");
     for k in rules.judgements.keys() {
         assert!(toml.contains(&format!("# \"{k}\" = ")), "{k}");
     }

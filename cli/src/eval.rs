@@ -147,6 +147,11 @@ pub fn run_eval(args: EvalArgs) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
+    if args.format != OutFormat::Text {
+        for line in report::missing_reference_lines(&a.rules, &a.sub, &a.evaluation) {
+            errln!("{line}");
+        }
+    }
     let code = print_report(
         args.format,
         &a.rules,

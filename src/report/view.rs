@@ -26,6 +26,8 @@ pub(crate) struct View {
     pub verdict: &'static str,
     /// Why there is no verdict (empty when there is one).
     pub faults: Vec<String>,
+    /// The warning on missing province reference data (empty when there is none).
+    pub reference_warning: Vec<String>,
     pub total: String,
     pub max: String,
     pub conditions: Vec<ConditionRow>,
@@ -274,6 +276,10 @@ pub(crate) fn build(ctx: &Context, eval: &Evaluation) -> (View, EvidenceSummary)
         tool: TOOL,
         passed: eval.passed,
         verdict: super::verdict_word(eval.verdict),
+        reference_warning: super::missing_reference_lines(ctx.rules, ctx.sub, eval)
+            .iter()
+            .map(|l| l.trim().to_string())
+            .collect(),
         faults: super::rule_fault_lines(eval)
             .iter()
             .map(|l| l.trim().to_string())

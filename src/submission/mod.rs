@@ -20,6 +20,16 @@ pub use cells::load_cells;
 pub use load::{Format, load, load_reference, merge_reference, requested_ruleset};
 pub use xlsx::load_xlsx;
 
+/// The prefix of the province benchmarks' keys (`province_online_retail_growth`): the same for
+/// every district, supplied once by the province in a reference file (submission contract).
+pub const PROVINCE_PREFIX: &str = "province_";
+
+/// Whether an input is a province benchmark, supplied by a reference file rather than by each
+/// district.
+pub fn is_province_key(key: &str) -> bool {
+    key.starts_with(PROVINCE_PREFIX)
+}
+
 /// The largest submission accepted, in bytes.
 pub const MAX_SUBMISSION_BYTES: usize = 4 * 1024 * 1024;
 /// The longest list or series accepted.

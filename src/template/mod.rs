@@ -61,8 +61,11 @@ pub struct Plan<'a> {
     pub rules: &'a RuleSet,
     /// The evaluation year Y.
     pub year: i32,
-    /// Inputs in the rule file's order.
+    /// Inputs a district fills in, in the rule file's order: every input but the province
+    /// benchmarks, which the province supplies once in a reference file.
     pub inputs: Vec<InputInfo<'a>>,
+    /// How many province benchmarks the rules read (left out of the district's template).
+    pub province_inputs: usize,
     /// Judgement keys in indicator order.
     pub judgements: Vec<JudgementInfo<'a>>,
     /// The year columns a yearly input may use (the union of every input's years).
@@ -87,6 +90,15 @@ impl Plan<'_> {
         }
     }
 }
+
+/// The TOML template's note on the province benchmarks it leaves out.
+const PROVINCE_NOTE_TOML: &str = "#\n\
+     # 全省数据（province_ 开头的项，如全省网上零售额同比增速）由省级部门统一提供，不在本模板中，\n\
+     # 各地区不必填写。评估时用 --reference 指定全省参照数据文件：\n\
+     #   zhibiao eval 本文件 --reference 全省参照数据.toml\n";
+
+/// The workbook template's note on the province benchmarks it leaves out.
+pub const PROVINCE_NOTE: &str = "全省数据（province_ 开头的项，如全省网上零售额同比增速）由省级部门统一提供，不在本模板中，各地区不必填写。评估时用 --reference 指定全省参照数据文件：zhibiao eval 本文件.xlsx --reference 全省参照数据.toml";
 
 /// Works out what a template for evaluation year `year` shows.
 pub fn plan(rules: &RuleSet, year: i32) -> Plan<'_> {
@@ -116,6 +128,7 @@ pub fn plan(rules: &RuleSet, year: i32) -> Plan<'_> {
         .inputs
         .iter()
         .zip(uses)
+        .filter(|(decl, _)| !crate::submission::is_province_key(&decl.name.value))
         .map(|(decl, (inds, owners))| InputInfo {
             decl,
             years: decl
@@ -169,6 +182,11 @@ pub fn plan(rules: &RuleSet, year: i32) -> Plan<'_> {
     }
     judgements.sort_by_key(|j| (j.slot.indicator, j.slot.item));
     Plan {
+        province_inputs: rules
+            .inputs
+            .iter()
+            .filter(|d| crate::submission::is_province_key(&d.name.value))
+            .count(),
         rules,
         year,
         inputs,
@@ -344,8 +362,12 @@ pub fn to_toml(rules: &RuleSet, year: i32) -> String {
          #   - 百分比写成带引号的 \"96.5%\"（也可写小数 0.965）；金额按注明的单位填写，也可写 \"9.2亿\"；\n\
          #   - 评审结论填 true（达到）或 false（未达到），也可写成\n\
          #     { met = true, evidence = [\"材料一.pdf\"], note = \"说明\" }；\n\
-         #   - 填好后运行 zhibiao eval 本文件，检查并计分。\n\n",
+         #   - 填好后运行 zhibiao eval 本文件，检查并计分。\n",
     );
+    if p.province_inputs > 0 {
+        out.push_str(PROVINCE_NOTE_TOML);
+    }
+    out.push('\n');
     out.push_str("# 地区名称，如 \"威海临港经济技术开发区\"\n# region = \n");
     let _ = writeln!(out, "year = {year}");
     let _ = writeln!(out, "ruleset = \"{}\"", p.ruleset_ref());

@@ -646,6 +646,11 @@ fn write_help(ws: &mut Worksheet, p: &Plan, f: &Formats) -> Result<(), XlsxError
         String::new(),
         "检查和计分".into(),
         "zhibiao eval 本文件.xlsx —— 检查填写内容并计分。填写有误时，提示会指出工作表和格子（如 数据!E14）以及怎么改。".into(),
+        if p.province_inputs > 0 {
+            super::PROVINCE_NOTE.into()
+        } else {
+            String::new()
+        },
         String::new(),
         "说明：本模板由规则文件自动生成；每一项的填写说明、用于哪些指标、责任单位，都来自规则文件。".into(),
     ];

@@ -263,3 +263,31 @@ fn input_is_read_within_its_limit() {
     assert!(err.contains("文件超过 4 MiB 的大小上限"), "{err}");
     assert!(Path::new(&zero).exists());
 }
+
+/// Forgetting `--reference` used to give a quiet 不合格 with the province's figures listed as the
+/// district's missing data; now the report opens with what is missing and how to supply it.
+#[test]
+fn a_report_without_the_province_reference_says_so_first() {
+    let (code, out, _) = run(&["eval", "examples/pass.toml"]);
+    assert_eq!(code, 0);
+    let warning = out
+        .lines()
+        .position(|l| l.starts_with("⚠ 没有提供全省参照数据：缺少 10 项全省数据"))
+        .expect("the warning");
+    let verdict = out.lines().position(|l| l.starts_with("结论：")).expect("verdict");
+    assert!(warning < verdict, "the warning comes before the verdict");
+    assert!(out.contains("指标 1、5、6、25、26 因此按缺少数据计 0 分"), "{out}");
+    assert!(out.contains("--reference"), "{out}");
+    let (_, json, err) = run(&["eval", "examples/pass.toml", "--format", "json"]);
+    assert!(err.contains("没有提供全省参照数据"), "{err}");
+    serde_json::from_str::<serde_json::Value>(&json).expect("JSON on stdout");
+
+    let (code, out, _) = run(&[
+        "eval",
+        "examples/pass.toml",
+        "--reference",
+        "examples/province-2024.toml",
+    ]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("没有提供全省参照数据"), "{out}");
+}

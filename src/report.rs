@@ -196,7 +196,11 @@ fn d(x: Decimal) -> String {
 /// The warning at the top of a report scored without the province's reference data while the
 /// rules need some of it: what is missing, which indicators it costs, and how to supply it. Empty
 /// when a reference file was used or nothing from it is missing.
-pub fn missing_reference_lines(rules: &RuleSet, sub: &Submission, eval: &Evaluation) -> Vec<String> {
+pub fn missing_reference_lines(
+    rules: &RuleSet,
+    sub: &Submission,
+    eval: &Evaluation,
+) -> Vec<String> {
     if sub.reference_file.is_some() {
         return Vec::new();
     }

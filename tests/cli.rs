@@ -243,3 +243,100 @@ fn fmt_check_shows_a_diff_and_fmt_rewrites() {
         "ruleset t \"t\" { pass total >= }\n"
     );
 }
+
+/// An indicator scored by a script has no boundaries the rule can show, so coverage cannot speak
+/// for it: without a case that states its expected score it is reported untested, and required
+/// coverage is short.
+#[test]
+fn an_indicator_scored_by_a_script_without_a_case_is_untested() {
+    let s = Scratch::new("scripted");
+    std::fs::create_dir_all(s.0.join("rules/s/tests")).expect("mkdir");
+    s.write(
+        "rules/s/1.zb",
+        r#"ruleset s "脚本覆盖" {
+  version "1"
+  effective 2024-01-01
+  source "测试"
+  pass total >= 1
+}
+input market_entities "市场主体数量" count 户 help "年末数"
+
+category "甲" points 4 {
+  indicator 1 "主体" points 2 {
+    nature 定量
+    rule "有市场主体得2分"
+    method "查数据"
+    sources "统计局"
+    owners "市场监管局"
+    score tiers market_entities { [1, ..) => 2 }
+  }
+  indicator 2 "脚本" points 2 {
+    nature 定量
+    rule "超过100户得2分"
+    method "查数据"
+    sources "统计局"
+    owners "商务局"
+    score ```
+      if market_entities > 100 { 2 } else { 0 }
+    ```
+  }
+}
+"#,
+    );
+    let case = |expect: &str| {
+        format!(
+            "[submission]\nregion = \"测试区\"\nyear = 2024\n[submission.data]\nmarket_entities = 0\n\n\
+             [[case]]\nname = \"没有市场主体\"\n[case.expect.indicators]\n1 = 0\n{expect}\n\n\
+             [[case]]\nname = \"有1户\"\n[case.data]\nmarket_entities = 1\n[case.expect.indicators]\n1 = 2\n\n\
+             [[case]]\nname = \"有200户\"\n[case.data]\nmarket_entities = 200\n[case.expect.indicators]\n1 = 2\n"
+        )
+    };
+    s.write(
+        "rules/s/tests/config.toml",
+        "require_full_coverage = true\n",
+    );
+    s.write("rules/s/tests/cases.toml", &case(""));
+    let (code, out, err) = run_in(&s.0, &["test", "rules/s"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("未测试：指标 2 用脚本计分"), "{out}");
+    s.write("rules/s/tests/cases.toml", &case("2 = 0"));
+    let (code, out, err) = run_in(&s.0, &["test", "rules/s"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("未测试"), "{out}");
+}
+
+/// `test --update` rewrites a case whose name says what it should score; when the name and the
+/// new expectation disagree it says so, and an update is reported as what it is, not a failure.
+#[test]
+fn an_update_against_the_case_name_is_questioned() {
+    let s = Scratch::new("update-name");
+    s.write(
+        "rules/sd-nmsz/tests/share.toml",
+        r#"submission = "../../../examples/pass.toml"
+reference = "../../../examples/province-2024.toml"
+
+[[case]]
+name = "占比恰为15%，含本数，得1分"
+[case.data]
+market_entities = 10000
+online_operators = 1500
+[case.expect.indicators]
+3 = 1
+"#,
+    );
+    let (code, out, _) = run_in(&s.0, &["test", "--update"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("↻ 占比恰为15%，含本数，得1分：期望已按当前结果更新"),
+        "{out}"
+    );
+    assert!(out.contains("已按当前结果更新期望 1 个"), "{out}");
+    assert!(!out.contains('✗'), "{out}");
+    assert!(!out.contains("未通过"), "{out}");
+    assert!(
+        out.contains(
+            "⚠ 用例“占比恰为15%，含本数，得1分”的名称写着得 1 分，更新后的期望是指标 3 得 2 分"
+        ),
+        "{out}"
+    );
+}

@@ -274,9 +274,15 @@ fn a_report_without_the_province_reference_says_so_first() {
         .lines()
         .position(|l| l.starts_with("⚠ 没有提供全省参照数据：缺少 10 项全省数据"))
         .expect("the warning");
-    let verdict = out.lines().position(|l| l.starts_with("结论：")).expect("verdict");
+    let verdict = out
+        .lines()
+        .position(|l| l.starts_with("结论："))
+        .expect("verdict");
     assert!(warning < verdict, "the warning comes before the verdict");
-    assert!(out.contains("指标 1、5、6、25、26 因此按缺少数据计 0 分"), "{out}");
+    assert!(
+        out.contains("指标 1、5、6、25、26 因此按缺少数据计 0 分"),
+        "{out}"
+    );
     assert!(out.contains("--reference"), "{out}");
     let (_, json, err) = run(&["eval", "examples/pass.toml", "--format", "json"]);
     assert!(err.contains("没有提供全省参照数据"), "{err}");

@@ -136,7 +136,11 @@ fn fill(rules: &RuleSet, blank: &[u8], sub: &Submission) -> Vec<u8> {
     let mut data: Vec<(String, Put)> =
         vec![("B2".into(), text(sub.region.as_deref().unwrap_or("")))];
     // The province benchmarks come from the reference file, not the district's template.
-    for (key, v) in sub.values.iter().filter(|(k, _)| !submission::is_province_key(k)) {
+    for (key, v) in sub
+        .values
+        .iter()
+        .filter(|(k, _)| !submission::is_province_key(k))
+    {
         let decl = rules.input(key).expect("declared");
         let factor = decl
             .unit

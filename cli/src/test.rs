@@ -132,7 +132,7 @@ pub fn run(args: TestArgs) -> u8 {
         return EXIT_UNUSABLE;
     }
     let mut under: BTreeMap<String, Under> = BTreeMap::new();
-    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
+    let (mut passed, mut failed, mut broken, mut renewed) = (0usize, 0usize, 0usize, 0usize);
     let mut updated_files = 0usize;
     for path in files {
         let (name, text) = match read_text(&path, codes::MISSING, crate::files::RULE_FILE) {
@@ -214,6 +214,12 @@ pub fn run(args: TestArgs) -> u8 {
                     passed += 1;
                     outln!("  ✓ {}", r.name);
                 }
+                // With --update a case that did not match is not a failure: its expectations
+                // are rewritten below, and what changed is listed there.
+                CaseOutcome::Failed(..) if args.update => {
+                    renewed += 1;
+                    outln!("  ↻ {}：期望已按当前结果更新", r.name);
+                }
                 CaseOutcome::Failed(_, mismatches) => {
                     failed += 1;
                     outln!("  ✗ {}", r.name);
@@ -232,7 +238,14 @@ pub fn run(args: TestArgs) -> u8 {
     }
     outln!();
     let total = passed + failed + broken;
-    outln!("用例：共 {total} 个，通过 {passed} 个，未通过 {failed} 个，无法运行 {broken} 个。");
+    let total = total + renewed;
+    if args.update {
+        outln!(
+            "用例：共 {total} 个，通过 {passed} 个，已按当前结果更新期望 {renewed} 个，无法运行 {broken} 个。"
+        );
+    } else {
+        outln!("用例：共 {total} 个，通过 {passed} 个，未通过 {failed} 个，无法运行 {broken} 个。");
+    }
     let mut coverage_short = false;
     for (name, u) in &under {
         let (possible, seen) = u.coverage.counts();
@@ -250,6 +263,14 @@ pub fn run(args: TestArgs) -> u8 {
             if let Some(line) = t.describe_missing() {
                 outln!("  {line}");
             }
+        }
+        let untested = u.coverage.untested_scripts();
+        if !untested.is_empty() {
+            let list: Vec<String> = untested.iter().map(u32::to_string).collect();
+            outln!(
+                "  未测试：指标 {} 用脚本计分，没有一个用例写出它的期望得分（脚本里的分档找不出边界，上面的覆盖率不含这些指标）。请为它们写用例，在 [case.expect.indicators] 中写出期望得分。",
+                list.join("、")
+            );
         }
         if u.require && !u.coverage.complete() {
             coverage_short = true;
@@ -278,13 +299,17 @@ fn run_one(
     u: &mut Under,
     sources: &mut SourceMap,
 ) -> Result<CaseResult, Vec<Diagnostic>> {
+    if let Some(expect) = &case.expect {
+        u.coverage
+            .expect(expect.indicators.iter().map(|(no, _)| *no));
+    }
     let (base_name, base_text, base_format): (Arc<str>, Arc<str>, Format) = match suite
         .base_of(case)
     {
         Some(SubmissionRef::Path(p)) => {
             let path = dir.join(p);
             let (n, t) =
-                read_text(&path, codes::MISSING, crate::files::RULE_FILE).map_err(|d| vec![d])?;
+                read_text(&path, codes::MISSING, crate::files::DATA_FILE).map_err(|d| vec![d])?;
             let f = format_of(&n).ok_or_else(|| {
                 vec![
                     Diagnostic::error(codes::SUB_SYNTAX, "无法判断申报文件格式")
@@ -417,6 +442,11 @@ fn update(
                 match c.from {
                     Some(from) => outln!("  {} · {}：{from} → {}", c.case, c.what, c.to),
                     None => outln!("  {} · {}：写入 {}", c.case, c.what, c.to),
+                }
+            }
+            for (case, ev) in &pairs {
+                if let Some(warning) = suite::name_disagrees(case, ev) {
+                    outln!("  ⚠ {warning}");
                 }
             }
             1

@@ -88,6 +88,11 @@ impl Target {
 pub struct Coverage {
     /// Every boundary, in file order.
     pub targets: Vec<Target>,
+    /// Indicators scored through a script: their boundaries cannot be found from the rule, so
+    /// each needs a case that states its expected score.
+    pub scripted: Vec<u32>,
+    /// Indicators some case states an expected score for.
+    pub expected: std::collections::BTreeSet<u32>,
     by_span: HashMap<Span, usize>,
 }
 
@@ -113,6 +118,19 @@ impl Coverage {
         let tables = tiers::tables(rules);
         let mut ranges = Ranges::new(rules);
         for (_, ind) in rules.indicators() {
+            let mut scripted = false;
+            let mut roots: Vec<&Expr> = ind.lets.iter().map(|l| &l.value).collect();
+            if let Some(form) = &ind.score {
+                walk::form_exprs(form, &mut |e| roots.push(e));
+            }
+            for root in roots {
+                walk::each(root, &mut |e| {
+                    scripted |= matches!(e.kind, ExprKind::Script(_))
+                });
+            }
+            if scripted {
+                cov.scripted.push(ind.no.value);
+            }
             let mut scope: Vec<(String, Range)> = Vec::new();
             for l in &ind.lets {
                 let r = ranges.of(&l.value, &scope);
@@ -245,10 +263,25 @@ impl Coverage {
         (possible, seen)
     }
 
-    /// Whether every reachable side of every boundary was reached.
+    /// Notes that a case states an expected score for these indicators.
+    pub fn expect(&mut self, indicators: impl IntoIterator<Item = u32>) {
+        self.expected.extend(indicators);
+    }
+
+    /// Indicators scored through a script that no case states an expected score for.
+    pub fn untested_scripts(&self) -> Vec<u32> {
+        self.scripted
+            .iter()
+            .copied()
+            .filter(|no| !self.expected.contains(no))
+            .collect()
+    }
+
+    /// Whether every reachable side of every boundary was reached, and every indicator scored
+    /// through a script has a case that states its expected score.
     pub fn complete(&self) -> bool {
         let (possible, seen) = self.counts();
-        possible == seen
+        possible == seen && self.untested_scripts().is_empty()
     }
 }
 

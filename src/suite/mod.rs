@@ -673,6 +673,53 @@ pub fn compare(case: &Case, ev: &Evaluation) -> Vec<Mismatch> {
     out
 }
 
+/// The points a case's name states, when it states one number of points (`…含本数，得1分`):
+/// what a person wrote down as the expected result.
+pub fn points_in_name(name: &str) -> Option<Decimal> {
+    let mut found: Vec<Decimal> = Vec::new();
+    let mut rest = name;
+    while let Some(at) = rest.find('得') {
+        let after = rest.get(at + '得'.len_utf8()..).unwrap_or("");
+        let digits: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if !digits.is_empty()
+            && after
+                .get(digits.len()..)
+                .is_some_and(|t| t.starts_with('分'))
+            && let Ok(d) = digits.parse::<Decimal>()
+            && !found.contains(&d)
+        {
+            found.push(d);
+        }
+        rest = after;
+    }
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// A warning when a case's name states points (`得1分`) that its one expected indicator score
+/// does not have in this evaluation: after `--update`, either the rules or the name is wrong.
+pub fn name_disagrees(case: &Case, ev: &Evaluation) -> Option<String> {
+    let stated = points_in_name(&case.name)?;
+    let expect = case.expect.as_ref()?;
+    let [(no, _)] = expect.indicators.as_slice() else {
+        return None;
+    };
+    let got = ev.indicators.iter().find(|i| i.no == *no)?.score;
+    (got != stated).then(|| {
+        format!(
+            "用例“{}”的名称写着得 {} 分，更新后的期望是指标 {no} 得 {} 分：请核对是规则改错了，还是用例名称已经过时",
+            case.name,
+            plain(stated),
+            plain(got)
+        )
+    })
+}
+
 /// An expectation rewritten by `--update`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -811,6 +858,19 @@ pub fn update(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn points_stated_in_a_case_name() {
+        let d = |s: &str| s.parse::<Decimal>().ok();
+        assert_eq!(points_in_name("占比恰为8%，含本数，得1分"), d("1"));
+        assert_eq!(points_in_name("两年都低于全省，得0分"), d("0"));
+        assert_eq!(points_in_name("得1.5分"), d("1.5"));
+        // No number, two different numbers, or a number not followed by 分: nothing stated.
+        assert_eq!(points_in_name("不得分"), None);
+        assert_eq!(points_in_name("2023年得1分，2024年得2分"), None);
+        assert_eq!(points_in_name("只得17.3的1分"), None);
+        assert_eq!(points_in_name("得1分，合计得1分"), d("1"));
+    }
 
     const BASE: &str = "region = \"甲\"\nyear = 2024\n\n[data]\nshare = \"10%\" # 原值\nstaff = 3\n\n[judgements]\n\"1.1\" = true\n";
 

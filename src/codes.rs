@@ -78,6 +78,9 @@ pub const EXTENDS_ORDER: &str = "ZB709";
 pub const VERSION_LAYOUT: &str = "ZB710";
 /// An input declared differently from the rule set named by `accepts`.
 pub const ACCEPTS_MISMATCH: &str = "ZB711";
+/// A file on disk that declares a built-in version's set and version with other content: a
+/// revision that `extends` that version builds on the file on disk, not on the built-in one.
+pub const BUILTIN_SHADOWED: &str = "ZB712";
 
 /// Every code with a one-line description, for `--help` and the docs.
 pub const ALL: &[(&str, &str)] = &[
@@ -113,6 +116,7 @@ pub const ALL: &[(&str, &str)] = &[
     (EXTENDS_CYCLE, "extends 形成循环"),
     (OVERRIDE_CONFLICT, "修订版与所基于的版本冲突"),
     (EXTENDS_ORDER, "修订版早于所基于的版本生效"),
+    (BUILTIN_SHADOWED, "本地文件与内置的同一版本内容不同，修订版基于本地文件"),
     (
         VERSION_LAYOUT,
         "文件名或目录名与声明的版本或规则集编号不一致",

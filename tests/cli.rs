@@ -340,3 +340,36 @@ online_operators = 1500
         "{out}"
     );
 }
+
+/// A revision beside an edited copy of the version it extends builds on that copy; the author is
+/// told so (ZB712) by `eval` and `lint`, and not told when the copy is the built-in file unchanged.
+#[test]
+fn a_revision_on_an_edited_local_base_is_told_so() {
+    let s = Scratch::new("shadow");
+    let revision = std::fs::read_to_string(root().join("tests/fixtures/versions/sd-nmsz/2025.zb"))
+        .expect("revision");
+    s.write("rules/sd-nmsz/2025.zb", &revision);
+    let args = [
+        "eval",
+        "examples/pass.toml",
+        "--reference",
+        "examples/province-2024.toml",
+        "--rules",
+        "rules/sd-nmsz/2025.zb",
+    ];
+    let (code, _, err) = run_in(&s.0, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("ZB712"), "the copy is the built-in file unchanged: {err}");
+
+    let edited = s
+        .read("rules/sd-nmsz/2023.zb")
+        .replacen("[8%, 15%] => 1", "[7%, 15%] => 1", 1);
+    s.write("rules/sd-nmsz/2023.zb", &edited);
+    let (code, _, err) = run_in(&s.0, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("ZB712"), "{err}");
+    assert!(err.contains("用的是本地文件"), "{err}");
+    assert!(err.contains("与内置的同一版本"), "{err}");
+    let (_, out, _) = run_in(&s.0, &["lint", "rules/sd-nmsz/2025.zb"]);
+    assert!(out.contains("ZB712"), "{out}");
+}

@@ -102,7 +102,15 @@ pub fn run(args: LintArgs) -> u8 {
             .into_iter()
             .partition(|d| d.file.as_ref() == Some(name));
         dates = rest;
-        let report = lint::lint_with(name, text, &mut |r| disk.find(r), mine);
+        let mut report = lint::lint_with(name, text, &mut |r| disk.find(r), mine);
+        report
+            .findings
+            .extend(std::mem::take(&mut disk.shadowed).into_iter().map(|diag| {
+                lint::Finding {
+                    diag,
+                    acknowledged: None,
+                }
+            }));
         if let Some(rs) = &report.rules {
             rs.add_sources(&mut sources);
         }

@@ -52,6 +52,9 @@ fn is_rule_file(p: &Path) -> bool {
 #[derive(Default)]
 pub struct Disk {
     folders: HashMap<PathBuf, Vec<(Entry, RuleText)>>,
+    /// Files on disk found for an `extends` or `accepts` that share a built-in version's set and
+    /// version but not its content (`ZB712` warnings), each once.
+    pub shadowed: Vec<Diagnostic>,
 }
 
 impl Disk {
@@ -99,16 +102,47 @@ impl Disk {
                 }
             }
             for d in dirs {
-                if let Some((_, t)) = self
+                let found = self
                     .folder(&d)
                     .iter()
                     .find(|(e, _)| e.set == r.set && e.version == r.version)
-                {
-                    return Some(t.clone());
+                    .cloned();
+                if let Some((_, t)) = found {
+                    self.note_shadowing(r, &t);
+                    return Some(t);
                 }
             }
         }
         versions::find_builtin(r)
+    }
+
+    /// Notes a file on disk taken instead of the built-in version with the same set and version
+    /// when their contents differ: the revision builds on the edited copy, which its author should
+    /// know.
+    fn note_shadowing(&mut self, r: &RuleRef, t: &RuleText) {
+        let Some(b) = builtin::find(r.set, r.version) else {
+            return;
+        };
+        if b.text == &*t.text || self.shadowed.iter().any(|d| d.file.as_ref() == Some(&t.name)) {
+            return;
+        }
+        self.shadowed.push(
+            Diagnostic::warning(
+                codes::BUILTIN_SHADOWED,
+                format!(
+                    "{} 基于的 {}@{} 用的是本地文件 {}，它与内置的同一版本（{}）内容不同",
+                    r.from,
+                    r.set,
+                    r.version,
+                    t.name,
+                    builtin::display_name(b)
+                ),
+            )
+            .in_file(&t.name)
+            .help(
+                "如果本地文件是有意修改的，可以忽略；如果要基于官方版本，请删除或改名这个本地文件，或把它的 version 改成新的版本号",
+            ),
+        );
     }
 }
 
@@ -124,6 +158,7 @@ pub fn load(text: RuleText, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diag
     if let Some(r) = &rules {
         r.add_sources(sources);
     }
+    print_diags(&disk.shadowed, sources);
     if diag::has_errors(&diags) {
         return Err(diags);
     }

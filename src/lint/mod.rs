@@ -497,6 +497,7 @@ pub static DATE_CODES: &[(&str, Severity)] = &[
     (codes::VERSION_NO_DATE, Severity::Warning),
     (codes::EXTENDS_ORDER, Severity::Warning),
     (codes::VERSION_LAYOUT, Severity::Warning),
+    (codes::BUILTIN_SHADOWED, Severity::Warning),
 ];
 
 /// Whether `code` is one of the [`DATE_CODES`].

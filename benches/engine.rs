@@ -155,7 +155,7 @@ fn batch(c: &mut Criterion) {
                     ))
                 })
                 .collect();
-            zhibiao::batch::ranking(&official, rows, Vec::new())
+            zhibiao::batch::ranking(&official, rows, Vec::new(), zhibiao::batch::Order::Total)
         })
     });
     g.finish();

@@ -34,12 +34,118 @@ pub struct RankRow {
     pub passed: bool,
     /// Passed, failed, or no verdict (an indicator the rules could not score).
     pub verdict: Verdict,
-    /// The pass conditions not met and the largest losses, in a few words.
-    pub shortfall: String,
+    /// The pass conditions not met, in rule-file order.
+    pub unmet: Vec<Unmet>,
+    /// The indicators that lost the most points (at most [`LOSSES_SHOWN`]), largest first.
+    pub losses: Vec<Loss>,
     /// How many inputs are missing.
     pub missing: usize,
     /// How many judgements were not submitted.
     pub not_submitted: usize,
+}
+
+/// A pass condition a district does not meet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmet {
+    /// The condition as the rules state it: `总分 ≥ 85`.
+    pub condition: String,
+    /// For a condition on every category, the categories that fail it.
+    pub failing: Vec<String>,
+}
+
+/// Points an indicator lost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loss {
+    /// The indicator's number.
+    pub no: u32,
+    /// Its name.
+    pub name: String,
+    /// Points lost.
+    pub lost: Decimal,
+    /// Why: scored low, data missing, or the rules could not score it.
+    pub status: Status,
+}
+
+impl RankRow {
+    /// The pass conditions not met and the largest losses, in full (CSV, JSON, XLSX).
+    pub fn shortfall(&self) -> String {
+        let mut parts: Vec<String> = self
+            .unmet
+            .iter()
+            .map(|u| {
+                if u.failing.is_empty() {
+                    format!("未达 {}", u.condition)
+                } else {
+                    format!("未达 {}（{}）", u.condition, u.failing.join("、"))
+                }
+            })
+            .collect();
+        let shown: Vec<String> = self
+            .losses
+            .iter()
+            .map(|l| {
+                let why = match l.status {
+                    Status::Missing => "，缺数据",
+                    Status::Error => "，规则无法计算",
+                    Status::Scored => "",
+                };
+                let short: String = if l.name.chars().count() > 14 {
+                    format!("{}…", l.name.chars().take(14).collect::<String>())
+                } else {
+                    l.name.clone()
+                };
+                format!("{} {short} −{}{why}", l.no, plain(l.lost))
+            })
+            .collect();
+        if !shown.is_empty() {
+            parts.push(format!("失分最多：{}", shown.join("；")));
+        }
+        if parts.is_empty() {
+            "无失分".into()
+        } else {
+            parts.join("；")
+        }
+    }
+
+    /// The same in a few words, for the text table: conditions on every category name the
+    /// categories only, losses name the indicators by number.
+    pub fn brief(&self) -> String {
+        let mut parts: Vec<String> = self
+            .unmet
+            .iter()
+            .map(|u| {
+                if u.failing.is_empty() {
+                    format!("未达 {}", u.condition)
+                } else {
+                    format!("{}未达标", u.failing.join("、"))
+                }
+            })
+            .collect();
+        let shown: Vec<String> = self
+            .losses
+            .iter()
+            .map(|l| {
+                let why = match l.status {
+                    Status::Missing => "缺数据",
+                    Status::Error => "规则无法计算",
+                    Status::Scored => "",
+                };
+                if why.is_empty() {
+                    format!("{} −{}", l.no, plain(l.lost))
+                } else {
+                    format!("{} −{}，{why}", l.no, plain(l.lost))
+                }
+            })
+            .collect();
+        if !shown.is_empty() {
+            parts.push(format!("失分最多：指标 {}", shown.join("；")));
+        }
+        if parts.is_empty() {
+            "无失分".into()
+        } else {
+            parts.join("；")
+        }
+    }
 }
 
 /// A submission that could not be evaluated.
@@ -62,6 +168,14 @@ pub struct Ranking {
     pub rows: Vec<RankRow>,
     /// Submissions that could not be evaluated, in input order.
     pub failed: Vec<FailedRow>,
+}
+
+/// The width of the text ranking: a 120-column console (Windows' default is 120).
+const TEXT_WIDTH: u16 = 120;
+
+/// A count in the text table: blank for none, so that what needs doing stands out.
+fn count_cell(n: usize) -> String {
+    if n == 0 { String::new() } else { n.to_string() }
 }
 
 /// How many of the largest losses the shortfall names.
@@ -99,19 +213,16 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
         categories: ev.categories.iter().map(|c| (c.score, c.rate)).collect(),
         passed: ev.passed,
         verdict: ev.verdict,
-        shortfall: shortfall(
-            &ev.conditions
-                .iter()
-                .filter(|c| !c.held)
-                .map(|c| {
-                    (
-                        c.text.as_str(),
-                        c.failing.iter().map(String::as_str).collect(),
-                    )
-                })
-                .collect::<Vec<_>>(),
-            losses,
-        ),
+        unmet: ev
+            .conditions
+            .iter()
+            .filter(|c| !c.held)
+            .map(|c| Unmet {
+                condition: c.text.clone(),
+                failing: c.failing.clone(),
+            })
+            .collect(),
+        losses: largest(losses),
         missing: ev.missing().len(),
         not_submitted: ev.not_submitted().len(),
     }
@@ -152,7 +263,14 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
             .collect(),
         passed: scores.passed,
         verdict: scores.verdict,
-        shortfall: shortfall(&failed, losses),
+        unmet: failed
+            .into_iter()
+            .map(|(condition, failing)| Unmet {
+                condition: condition.to_string(),
+                failing: failing.into_iter().map(str::to_string).collect(),
+            })
+            .collect(),
+        losses: largest(losses),
         missing: missing.len(),
         not_submitted: scores
             .items
@@ -162,21 +280,42 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
     }
 }
 
-/// Ranks the rows of scored submissions (from [`row`]) and lists the failed ones.
-pub fn ranking(rules: &RuleSet, mut rows: Vec<RankRow>, failed: Vec<FailedRow>) -> Ranking {
+/// How a ranking orders its districts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// By total score, highest first.
+    #[default]
+    Total,
+    /// Passing districts first, then the others, each group by total score.
+    PassingFirst,
+}
+
+/// Ranks the rows of scored submissions (from [`row`]) and lists the failed ones. Districts
+/// with equal totals (and, passing first, the same verdict) share a rank and are listed by name.
+pub fn ranking(
+    rules: &RuleSet,
+    mut rows: Vec<RankRow>,
+    failed: Vec<FailedRow>,
+    order: Order,
+) -> Ranking {
+    let group = |r: &RankRow| match order {
+        Order::Total => 0,
+        Order::PassingFirst => usize::from(!r.passed),
+    };
     rows.sort_by(|a, b| {
-        b.total
-            .cmp(&a.total)
+        group(a)
+            .cmp(&group(b))
+            .then_with(|| b.total.cmp(&a.total))
             .then_with(|| a.region.cmp(&b.region))
             .then_with(|| a.source.cmp(&b.source))
     });
-    let mut prev: Option<(Decimal, usize)> = None;
+    let mut prev: Option<(usize, Decimal, usize)> = None;
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = match prev {
-            Some((t, rank)) if t == r.total => rank,
+            Some((g, t, rank)) if g == group(r) && t == r.total => rank,
             _ => i + 1,
         };
-        prev = Some((r.total, r.rank));
+        prev = Some((group(r), r.total, r.rank));
     }
     let ruleset = match rules.version() {
         "" => rules.id().to_string(),
@@ -194,49 +333,24 @@ pub fn ranking(rules: &RuleSet, mut rows: Vec<RankRow>, failed: Vec<FailedRow>) 
     }
 }
 
-/// The pass conditions not met, then the indicators that lost the most points.
-/// `failed`: each pass condition not met, as worded, with the categories that fail it.
-fn shortfall(failed: &[(&str, Vec<&str>)], losses: Vec<(Decimal, u32, &str, Status)>) -> String {
-    let mut parts: Vec<String> = failed
-        .iter()
-        .map(|(text, failing)| {
-            if failing.is_empty() {
-                format!("未达 {text}")
-            } else {
-                format!("未达 {text}（{}）", failing.join("、"))
-            }
-        })
-        .collect();
+/// The indicators that lost the most points, at most [`LOSSES_SHOWN`], largest first (ties by
+/// number).
+fn largest(losses: Vec<(Decimal, u32, &str, Status)>) -> Vec<Loss> {
     let mut losses: Vec<(Decimal, u32, &str, Status)> = losses
         .into_iter()
         .filter(|(lost, ..)| *lost > Decimal::ZERO)
         .collect();
     losses.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let shown: Vec<String> = losses
-        .iter()
+    losses
+        .into_iter()
         .take(LOSSES_SHOWN)
-        .map(|(lost, no, name, status)| {
-            let why = match status {
-                Status::Missing => "，缺数据",
-                Status::Error => "，规则无法计算",
-                Status::Scored => "",
-            };
-            let short: String = if name.chars().count() > 14 {
-                format!("{}…", name.chars().take(14).collect::<String>())
-            } else {
-                name.to_string()
-            };
-            format!("{no} {short} −{}{why}", plain(*lost))
+        .map(|(lost, no, name, status)| Loss {
+            no,
+            name: name.to_string(),
+            lost,
+            status,
         })
-        .collect();
-    if !shown.is_empty() {
-        parts.push(format!("失分最多：{}", shown.join("；")));
-    }
-    if parts.is_empty() {
-        "无失分".into()
-    } else {
-        parts.join("；")
-    }
+        .collect()
 }
 
 /// A rate as a percent with at most two decimals: `82.5%`.
@@ -261,29 +375,58 @@ fn first_problem(f: &FailedRow) -> String {
 }
 
 impl Ranking {
-    fn header(&self) -> Vec<String> {
-        let mut h: Vec<String> = ["排名", "地区", "总分"].map(String::from).to_vec();
-        h.extend(self.categories.iter().map(|c| format!("{c}得分率")));
-        h.extend(["结论", "主要失分"].map(String::from));
-        h
-    }
-
     /// The ranking as a text table, followed by the submissions that could not be evaluated.
     pub fn to_text(&self) -> String {
         use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
-        let mut t = Table::new();
-        t.load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(self.header());
+        let table = |header: Vec<String>| {
+            let mut t = Table::new();
+            t.load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(TEXT_WIDTH)
+                .set_header(header);
+            t
+        };
+        // The ranking, with what each district lacks, in a few words.
+        let mut t = table(
+            [
+                "排名",
+                "地区",
+                "总分",
+                "结论",
+                "缺数据",
+                "未提交",
+                "主要问题",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
         for r in &self.rows {
-            let mut cells = vec![r.rank.to_string(), r.region.clone(), plain(r.total)];
-            cells.extend(r.categories.iter().map(|(_, rate)| percent(*rate)));
-            cells.push(crate::report::verdict_word(r.verdict).into());
-            cells.push(r.shortfall.clone());
-            t.add_row(cells);
+            t.add_row(vec![
+                r.rank.to_string(),
+                r.region.clone(),
+                plain(r.total),
+                crate::report::verdict_word(r.verdict).into(),
+                count_cell(r.missing),
+                count_cell(r.not_submitted),
+                r.brief(),
+            ]);
         }
-        for i in 2..3 + self.categories.len() {
+        for i in [2, 4, 5] {
             if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        // Each category's rate, in a table of its own so that both fit a console.
+        let mut header: Vec<String> = ["排名", "地区"].map(String::from).to_vec();
+        header.extend(self.categories.iter().cloned());
+        let mut rates = table(header);
+        for r in &self.rows {
+            let mut cells = vec![r.rank.to_string(), r.region.clone()];
+            cells.extend(r.categories.iter().map(|(_, rate)| percent(*rate)));
+            rates.add_row(cells);
+        }
+        for i in 2..2 + self.categories.len() {
+            if let Some(col) = rates.column_mut(i) {
                 col.set_cell_alignment(CellAlignment::Right);
             }
         }
@@ -305,9 +448,20 @@ impl Ranking {
             out.push_str(&format!("；{} 份无法评估", self.failed.len()));
         }
         out.push_str("。\n");
+        for (region, sources) in self.duplicate_regions() {
+            out.push_str(&format!(
+                "⚠ “{region}”出现在 {} 份申报中（{}）：请确认是否重复提交，或地区名称写错。\n",
+                sources.len(),
+                sources.join("、")
+            ));
+        }
         if !self.rows.is_empty() {
             out.push_str(&t.to_string());
-            out.push('\n');
+            out.push_str("\n\n各一级指标得分率：\n");
+            out.push_str(&rates.to_string());
+            out.push_str(
+                "\n（完整的失分说明和各项得分见 CSV 或 XLSX 排名表：--format csv，或 --format xlsx -o 排名.xlsx）\n",
+            );
         }
         if !self.failed.is_empty() {
             out.push_str("\n无法评估（详细原因见错误输出）：\n");
@@ -316,6 +470,19 @@ impl Ranking {
             }
         }
         out
+    }
+
+    /// Districts named by more than one ranked submission: the name and where each came from.
+    pub fn duplicate_regions(&self) -> Vec<(String, Vec<String>)> {
+        let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+        for r in &self.rows {
+            match seen.iter_mut().find(|(region, _)| *region == r.region) {
+                Some((_, sources)) => sources.push(r.source.clone()),
+                None => seen.push((r.region.clone(), vec![r.source.clone()])),
+            }
+        }
+        seen.retain(|(_, sources)| sources.len() > 1);
+        seen
     }
 
     /// The ranking as CSV (UTF-8 with a byte order mark, so Excel shows the Chinese right).
@@ -344,7 +511,7 @@ impl Ranking {
                 crate::report::verdict_word(r.verdict).to_string(),
                 r.missing.to_string(),
                 r.not_submitted.to_string(),
-                r.shortfall.clone(),
+                r.shortfall(),
             ]);
             let _ = w.write_record(&rec);
         }
@@ -393,7 +560,7 @@ impl Ranking {
                     })).collect::<Vec<_>>(),
                     "missing": r.missing,
                     "not_submitted": r.not_submitted,
-                    "shortfall": r.shortfall,
+                    "shortfall": r.shortfall(),
                 })
             })
             .collect();
@@ -478,7 +645,7 @@ impl Ranking {
             ws.write_string(row, col, crate::report::verdict_word(r.verdict))?;
             ws.write_number(row, col + 1, u32::try_from(r.missing).unwrap_or(0))?;
             ws.write_number(row, col + 2, u32::try_from(r.not_submitted).unwrap_or(0))?;
-            ws.write_string(row, col + 3, &r.shortfall)?;
+            ws.write_string(row, col + 3, r.shortfall())?;
         }
         ws.set_freeze_panes(1, 2)?;
         ws.set_column_width(1, 24)?;

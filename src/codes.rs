@@ -116,7 +116,10 @@ pub const ALL: &[(&str, &str)] = &[
     (EXTENDS_CYCLE, "extends 形成循环"),
     (OVERRIDE_CONFLICT, "修订版与所基于的版本冲突"),
     (EXTENDS_ORDER, "修订版早于所基于的版本生效"),
-    (BUILTIN_SHADOWED, "本地文件与内置的同一版本内容不同，修订版基于本地文件"),
+    (
+        BUILTIN_SHADOWED,
+        "本地文件与内置的同一版本内容不同，修订版基于本地文件",
+    ),
     (
         VERSION_LAYOUT,
         "文件名或目录名与声明的版本或规则集编号不一致",

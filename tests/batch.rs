@@ -237,3 +237,81 @@ fn the_templates_come_out_of_the_command_line() {
     let (schema, _, _) = zhibiao(&root, &["template", "--year", "2024", "--format", "schema"]);
     assert!(schema.contains("\"$schema\""));
 }
+
+/// A district's row with a total and a verdict, the rest empty.
+fn rank_row(region: &str, total: u32, passed: bool) -> zhibiao::batch::RankRow {
+    zhibiao::batch::RankRow {
+        rank: 0,
+        region: region.into(),
+        source: format!("{region}.toml"),
+        total: total.into(),
+        max: 100.into(),
+        categories: Vec::new(),
+        passed,
+        verdict: if passed {
+            zhibiao::eval::Verdict::Passed
+        } else {
+            zhibiao::eval::Verdict::Failed
+        },
+        unmet: Vec::new(),
+        losses: Vec::new(),
+        missing: 0,
+        not_submitted: 0,
+    }
+}
+
+/// A district can score more and still fail (a category below 75%): by total it ranks above a
+/// passing one; asked to put passing districts first, it does not. Equal totals share a rank.
+#[test]
+fn passing_first_orders_by_verdict_then_total() {
+    use zhibiao::batch::{Order, ranking};
+    let rules = crate::common::rules(include_str!("../rules/sd-nmsz/2023.zb"));
+    let rows = || {
+        vec![
+            rank_row("乙", 88, false),
+            rank_row("甲", 86, true),
+            rank_row("丙", 86, true),
+            rank_row("丁", 70, false),
+        ]
+    };
+    let order = |r: &zhibiao::batch::Ranking| -> Vec<(usize, String)> {
+        r.rows.iter().map(|x| (x.rank, x.region.clone())).collect()
+    };
+    let by_total = ranking(&rules, rows(), Vec::new(), Order::Total);
+    assert_eq!(
+        order(&by_total),
+        [(1, "乙"), (2, "丙"), (2, "甲"), (4, "丁")].map(|(n, s)| (n, s.to_string()))
+    );
+    let passing = ranking(&rules, rows(), Vec::new(), Order::PassingFirst);
+    assert_eq!(
+        order(&passing),
+        [(1, "丙"), (1, "甲"), (3, "乙"), (4, "丁")].map(|(n, s)| (n, s.to_string()))
+    );
+}
+
+/// The text ranking fits a 120-column console, and says when two submissions name one district.
+#[test]
+fn the_text_ranking_fits_a_console_and_flags_a_district_twice() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args([
+            "eval",
+            "examples/pass.toml",
+            "examples/category-fail.toml",
+            "examples/draft.toml",
+            "examples/pass.toml",
+            "--reference",
+            "examples/province-2024.toml",
+        ])
+        .current_dir(crate::common::root())
+        .output()
+        .expect("zhibiao runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let widest = text
+        .lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 120, "{widest} columns:\n{text}");
+    assert!(text.contains("⚠ “示例甲区”出现在 2 份申报中"), "{text}");
+    assert!(text.contains("缺数据") && text.contains("未提交"), "{text}");
+}

@@ -359,7 +359,10 @@ fn a_revision_on_an_edited_local_base_is_told_so() {
     ];
     let (code, _, err) = run_in(&s.0, &args);
     assert_eq!(code, 0, "{err}");
-    assert!(!err.contains("ZB712"), "the copy is the built-in file unchanged: {err}");
+    assert!(
+        !err.contains("ZB712"),
+        "the copy is the built-in file unchanged: {err}"
+    );
 
     let edited = s
         .read("rules/sd-nmsz/2023.zb")

@@ -110,6 +110,9 @@ pub struct EvalArgs {
     /// 批量评估：把每个地区的评估报告写进这个目录（每个地区一个文件）。
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// 批量评估：排名表先列合格的地区，再列其他地区（各自按总分排序）。
+    #[arg(long)]
+    pub passing_first: bool,
     /// 批量评估：每个地区的报告格式（配合 --out-dir）。
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub report_format: ReportFormat,

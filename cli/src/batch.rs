@@ -669,7 +669,12 @@ pub fn run(args: EvalArgs) -> u8 {
     }
     let done = kept;
     let scored = rows.len();
-    let ranking = batch::ranking(&rules, rows, failed);
+    let order = if args.passing_first {
+        batch::Order::PassingFirst
+    } else {
+        batch::Order::Total
+    };
+    let ranking = batch::ranking(&rules, rows, failed, order);
     let (bytes, binary) = match args.format {
         OutFormat::Text => (ranking.to_text().into_bytes(), false),
         OutFormat::Csv => (ranking.to_csv().into_bytes(), false),

@@ -105,12 +105,14 @@ pub fn run(args: LintArgs) -> u8 {
         let mut report = lint::lint_with(name, text, &mut |r| disk.find(r), mine);
         report
             .findings
-            .extend(std::mem::take(&mut disk.shadowed).into_iter().map(|diag| {
-                lint::Finding {
-                    diag,
-                    acknowledged: None,
-                }
-            }));
+            .extend(
+                std::mem::take(&mut disk.shadowed)
+                    .into_iter()
+                    .map(|diag| lint::Finding {
+                        diag,
+                        acknowledged: None,
+                    }),
+            );
         if let Some(rs) = &report.rules {
             rs.add_sources(&mut sources);
         }

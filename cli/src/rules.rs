@@ -123,7 +123,12 @@ impl Disk {
         let Some(b) = builtin::find(r.set, r.version) else {
             return;
         };
-        if b.text == &*t.text || self.shadowed.iter().any(|d| d.file.as_ref() == Some(&t.name)) {
+        if b.text == &*t.text
+            || self
+                .shadowed
+                .iter()
+                .any(|d| d.file.as_ref() == Some(&t.name))
+        {
             return;
         }
         self.shadowed.push(

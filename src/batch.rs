@@ -29,7 +29,7 @@ pub struct RankRow {
     /// The most there is.
     pub max: Decimal,
     /// Each category's score and rate (a fraction), in rule-file order.
-    pub categories: Vec<(Decimal, Option<Decimal>)>,
+    pub categories: Vec<CategoryRate>,
     /// Whether it passes.
     pub passed: bool,
     /// Passed, failed, or no verdict (an indicator the rules could not score).
@@ -42,6 +42,17 @@ pub struct RankRow {
     pub missing: usize,
     /// How many judgements were not submitted.
     pub not_submitted: usize,
+}
+
+/// A category's score and rate in a ranking row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CategoryRate {
+    /// The score.
+    pub score: Decimal,
+    /// The rate (a fraction), exact or to 10 decimal places; `None` when its basis is 0.
+    pub rate: Option<Decimal>,
+    /// Whether `rate` is exact.
+    pub exact: bool,
 }
 
 /// A pass condition a district does not meet.
@@ -210,7 +221,15 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
         source: source.to_string(),
         total: ev.total,
         max: ev.max,
-        categories: ev.categories.iter().map(|c| (c.score, c.rate)).collect(),
+        categories: ev
+            .categories
+            .iter()
+            .map(|c| CategoryRate {
+                score: c.score,
+                rate: c.rate,
+                exact: c.rate_exact,
+            })
+            .collect(),
         passed: ev.passed,
         verdict: ev.verdict,
         unmet: ev
@@ -259,7 +278,11 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
         categories: scores
             .categories
             .iter()
-            .map(|c| (c.score, eval::rate_of(c.score, c.rate_basis)))
+            .map(|c| CategoryRate {
+                score: c.score,
+                rate: eval::rate_of(c.score, c.rate_basis),
+                exact: eval::rate_is_exact(c.score, c.rate_basis),
+            })
             .collect(),
         passed: scores.passed,
         verdict: scores.verdict,
@@ -422,7 +445,11 @@ impl Ranking {
         let mut rates = table(header);
         for r in &self.rows {
             let mut cells = vec![r.rank.to_string(), r.region.clone()];
-            cells.extend(r.categories.iter().map(|(_, rate)| percent(*rate)));
+            cells.extend(
+                r.categories
+                    .iter()
+                    .map(|c| crate::number::rate_text(c.rate, c.exact)),
+            );
             rates.add_row(cells);
         }
         for i in 2..2 + self.categories.len() {
@@ -506,7 +533,7 @@ impl Ranking {
                 plain(r.total),
                 plain(r.max),
             ];
-            rec.extend(r.categories.iter().map(|(_, rate)| percent(*rate)));
+            rec.extend(r.categories.iter().map(|c| percent(c.rate)));
             rec.extend([
                 crate::report::verdict_word(r.verdict).to_string(),
                 r.missing.to_string(),
@@ -553,10 +580,10 @@ impl Ranking {
                     "max": plain(r.max),
                     "passed": r.passed,
                     "verdict": r.verdict,
-                    "categories": self.categories.iter().zip(&r.categories).map(|(name, (score, rate))| json!({
+                    "categories": self.categories.iter().zip(&r.categories).map(|(name, c)| json!({
                         "name": name,
-                        "score": plain(*score),
-                        "rate": rate.map(plain),
+                        "score": plain(c.score),
+                        "rate": c.rate.map(plain),
                     })).collect::<Vec<_>>(),
                     "missing": r.missing,
                     "not_submitted": r.not_submitted,
@@ -635,9 +662,9 @@ impl Ranking {
             ws.write_number(row, 3, f64_of(r.total))?;
             ws.write_number(row, 4, f64_of(r.max))?;
             let mut col = 5u16;
-            for (_, rate) in &r.categories {
-                match rate {
-                    Some(x) => ws.write_number_with_format(row, col, f64_of(*x), &pct)?,
+            for c in &r.categories {
+                match c.rate {
+                    Some(x) => ws.write_number_with_format(row, col, f64_of(x), &pct)?,
                     None => ws.write_string(row, col, "—")?,
                 };
                 col += 1;

@@ -262,6 +262,23 @@ pub fn grouped(d: Decimal) -> String {
     }
 }
 
+/// A rate (a fraction) as reports show it, everywhere: a percent with two decimals (`82.50%`),
+/// marked `约` when the exact rate has more decimals than shown; `—` when there is none.
+pub fn rate_text(rate: Option<Decimal>, exact: bool) -> String {
+    match rate.and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED)) {
+        Some(p) => {
+            let shown =
+                p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            if exact && shown == p {
+                format!("{shown:.2}%")
+            } else {
+                format!("约{shown:.2}%")
+            }
+        }
+        None => "—".into(),
+    }
+}
+
 /// Formats an exact number for display with at most `places` decimals. A value that is not exact
 /// at that precision is shown rounded and prefixed with `约`, so a displayed `15.00%` always means
 /// exactly 15%.

@@ -496,20 +496,7 @@ fn indicator_json<'a>(ctx: &Context, i: &'a IndicatorResult) -> JsonIndicator<'a
 }
 
 fn pct(rate: Option<Decimal>, exact: bool) -> String {
-    match rate {
-        Some(r) => {
-            let p = (r * Decimal::ONE_HUNDRED)
-                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-            let shown = format!("{:.2}%", p);
-            let is_exact = exact && (r * Decimal::ONE_HUNDRED) == p;
-            if is_exact {
-                shown
-            } else {
-                format!("约{shown}")
-            }
-        }
-        None => "—".into(),
-    }
+    crate::number::rate_text(rate, exact)
 }
 
 /// Pads `s` to `width` display columns (CJK characters count two).

@@ -104,7 +104,7 @@ fn the_failing_example_names_its_failing_condition_and_a_plan_that_passes() {
     let lines = &g.conditions[1].lines;
     assert!(
         lines.contains(
-            &"探索创新：9 分（得分率 45%），要求 75% × 20 分 = 15 分，差 6 分；本类尚有 11 分可争取"
+            &"探索创新：9 分（得分率 45.00%），要求 75% × 20 分 = 15 分，差 6 分；本类尚有 11 分可争取"
                 .to_string()
         ),
         "{lines:?}"

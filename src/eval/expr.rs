@@ -667,7 +667,7 @@ impl<'a> Env<'a> {
 
     /// A formula with the values substituted and no intermediate results:
     /// `网上零售额（2024年） 92,000万元 ÷ 网上零售额（2023年） 74,500万元 - 1`.
-    fn formula(&mut self, e: &Expr) -> String {
+    pub(crate) fn formula(&mut self, e: &Expr) -> String {
         match &e.kind {
             ExprKind::Arith(op, a, b) => {
                 let left = self.formula_operand(a, *op, false);

@@ -592,6 +592,11 @@ pub fn rate_of(score: Decimal, basis: Decimal) -> Option<Decimal> {
     })
 }
 
+/// Whether a category's rate is exact (its decimal has no more digits than it shows).
+pub fn rate_is_exact(score: Decimal, basis: Decimal) -> bool {
+    Num::ratio(score, basis).is_ok_and(|r| r.exact_decimal().is_some())
+}
+
 /// The most a submission can score: the declared total, or the sum of the categories' points.
 pub fn max_points(rules: &RuleSet) -> Decimal {
     rules.header.points.as_ref().map_or_else(
@@ -1305,15 +1310,22 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
         }
         ScoreForm::Expr(e) => {
             let v = env.eval(e)?;
-            let desc = env.describe_operand(e);
             match v {
                 Val::Num(n, _) => {
                     let mut o = Out::new(n);
-                    o.lines.push(format!("{desc}，得 {} 分", pts(&n)));
+                    // A formula's result is the points themselves: `3项 × 1 = 3 分`, not
+                    // `3项 × 1 = 3项，得 3 分`.
+                    let line = if matches!(e.kind, ExprKind::Arith(..)) && env.explain {
+                        format!("{} = {} 分", env.formula(e), pts(&n))
+                    } else {
+                        format!("{}，得 {} 分", env.describe_operand(e), pts(&n))
+                    };
+                    o.lines.push(line);
                     Ok(o)
                 }
                 Val::Missing(m) => {
                     let mut o = Out::new(Num::ZERO);
+                    let desc = env.describe_operand(e);
                     o.lines.push(format!("{desc}：缺少数据"));
                     o.missing = m;
                     Ok(o)

@@ -438,10 +438,6 @@ fn category_gaps(rules: &RuleSet, ev: &Evaluation) -> Vec<CategoryGap> {
     out
 }
 
-fn pct(x: Decimal) -> String {
-    crate::eval::value::show_num(&Num::from(x), &crate::eval::Dim::Percent)
-}
-
 fn condition_gaps(rules: &RuleSet, ev: &Evaluation, cats: &[CategoryGap]) -> Vec<ConditionGap> {
     let mut out = Vec::new();
     for (cond, res) in rules.header.pass.iter().zip(&ev.conditions) {
@@ -513,7 +509,12 @@ fn condition_gaps(rules: &RuleSet, ev: &Evaluation, cats: &[CategoryGap]) -> Vec
                     };
                     let rate = c
                         .rate
-                        .map(|r| format!("（得分率 {}）", pct(r)))
+                        .map(|r| {
+                            format!(
+                                "（得分率 {}）",
+                                crate::number::rate_text(Some(r), c.rate_exact)
+                            )
+                        })
                         .unwrap_or_default();
                     if met {
                         lines.push(format!(

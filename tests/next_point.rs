@@ -65,12 +65,13 @@ fn every_form_gets_its_next_point() {
     }
     insta::assert_snapshot!("next_points", shown);
 
-    // Tiers over a ratio: the count that reaches 15%, and the denominator that does; indicator 4
-    // reads the same inputs, so the change moves it too.
+    // Tiers over a ratio: the count that reaches 15%, and the denominator that does (marked: a
+    // district does not improve by shrinking what the rule divides by); indicator 4 reads the same
+    // inputs, so the change moves it too.
     assert_eq!(
         of(&list, 1),
         vec![
-            "市场主体数量需降到 10,000户（现 12,000户），可再得 1 分（同时指标 4 增加 1 分，总分净增 2 分）",
+            "市场主体数量需降到 10,000户（现 12,000户），可再得 1 分（同时指标 4 增加 1 分，总分净增 2 分）〔这是计算比值时作除数的数据，靠减少它得分不是可行的改进方向，此条仅说明规则的边界〕",
             "网络交易经营者数量需达到 1,800户（现 1,500户），可再得 1 分（同时指标 4 增加 1 分，总分净增 2 分）",
         ]
     );
@@ -234,4 +235,47 @@ fn the_plan_reaches_the_pass_mark_when_it_can() {
     assert_eq!(after.passed, plan.passes);
     assert_eq!(after.total, plan.total_after);
     assert!(plan.passes, "{:?}", plan.still_failing);
+}
+
+/// A change a district cannot act on — a past year's published figure, or less of what the rule
+/// divides by — is marked as showing the rule's boundary only, and never proposed in the plan.
+#[test]
+fn past_figures_and_smaller_divisors_are_marked_and_never_planned() {
+    use zhibiao::gap::Caveat;
+    let official = rules(include_str!("../rules/sd-nmsz/2023.zb"));
+    let sub = std::fs::read_to_string(format!("{}/examples/category-fail.toml", common::root()))
+        .expect("example");
+    let reference =
+        std::fs::read_to_string(format!("{}/examples/province-2024.toml", common::root()))
+            .expect("reference");
+    let (sub, ev) = match outcome(&official, &sub, Some(&reference), false) {
+        Outcome::Scored {
+            submission,
+            evaluation,
+            ..
+        } => (*submission, *evaluation),
+        Outcome::Unusable(d) => panic!("unusable: {d:?}"),
+    };
+    let next = next_points(&official, &sub, &ev);
+    let six = next.iter().find(|n| n.no == 6).expect("indicator 6 can gain");
+    let caveat = |key: &str, year: i32| {
+        six.suggestions
+            .iter()
+            .find(|s| s.key == key && s.year == Some(year))
+            .map(|s| s.caveat)
+            .expect("a suggestion")
+    };
+    assert_eq!(caveat("retail_total", 2024), Some(Caveat::LowersDivisor));
+    assert_eq!(caveat("online_retail", 2024), None);
+    assert_eq!(caveat("retail_total", 2023), Some(Caveat::PastYear));
+    assert_eq!(caveat("online_retail", 2023), Some(Caveat::PastYear));
+    let plan = gap::plan(&official, &sub, &ev, &next);
+    for c in &plan.changes {
+        if let gap::ChangeKind::Data { key, year, .. } = &c.kind {
+            assert!(
+                !(key == "retail_total" || year.is_some_and(|y| y < sub.year)),
+                "the plan proposes {key} {year:?}"
+            );
+        }
+    }
 }

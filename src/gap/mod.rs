@@ -19,7 +19,8 @@ use crate::eval::{self, Evaluation, IndicatorResult, ItemState, Status, missing_
 use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::{InputValue, Submission};
-use crate::syntax::ast::{Basis, CmpOp, Metric, PassSubject, ScalarKind, ScoreForm};
+use crate::syntax::ast::{self, Basis, CmpOp, Metric, PassSubject, ScalarKind, ScoreForm};
+use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use search::{At, Found, Slot};
 use serde::{Serialize, Serializer};
@@ -201,8 +202,128 @@ pub struct Suggestion {
     pub total_gain: Decimal,
     /// Other indicators whose score the change moves, with the change.
     pub side_effects: Vec<SideEffect>,
+    /// Why a district cannot act on the change, if it cannot.
+    pub caveat: Option<Caveat>,
     /// The sentence: `网络交易经营者数量需达到 1,800户（现 1,500户），可再得 1 分`.
     pub text: String,
+}
+
+/// Why a change that would earn a point is no course of action for a district: it shows where
+/// the rule's boundary lies, nothing more. Such changes are listed marked, and never proposed in
+/// the plan to pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Caveat {
+    /// A figure of a year before the evaluation year: a published statistic, not to be changed.
+    PastYear,
+    /// Less of something the rule divides by (total retail sales, market entities): the point
+    /// would come from shrinking the base, not from doing better.
+    LowersDivisor,
+}
+
+impl Caveat {
+    /// The note added to the suggestion's sentence.
+    fn words(self) -> &'static str {
+        match self {
+            Caveat::PastYear => "往年已公布的统计数据不能更改，此条仅说明规则的边界",
+            Caveat::LowersDivisor => {
+                "这是计算比值时作除数的数据，靠减少它得分不是可行的改进方向，此条仅说明规则的边界"
+            }
+        }
+    }
+}
+
+/// The inputs an indicator divides by: every input read in the divisor of a `/` in its `let`s,
+/// its score form, the `let`s and functions they use (a function's divisor through the argument
+/// given for the parameter it divides by).
+fn divisor_inputs(rules: &RuleSet, ind: &ast::Indicator) -> BTreeSet<String> {
+    let mut roots: Vec<&ast::Expr> = ind.lets.iter().map(|l| &l.value).collect();
+    if let Some(form) = &ind.score {
+        crate::lint::analysis::walk::form_exprs(form, &mut |e| roots.push(e));
+    }
+    let mut out = BTreeSet::new();
+    for root in roots {
+        divisors_in(rules, ind, root, &mut out, 0);
+    }
+    out
+}
+
+/// How deep `let`s and functions are followed (the language refuses cycles; this bounds work).
+const DIVISOR_DEPTH: usize = 8;
+
+/// Adds to `out` the inputs read in a divisor anywhere in `e`.
+fn divisors_in(
+    rules: &RuleSet,
+    ind: &ast::Indicator,
+    e: &ast::Expr,
+    out: &mut BTreeSet<String>,
+    depth: usize,
+) {
+    if depth > DIVISOR_DEPTH {
+        return;
+    }
+    e.each(&mut |x| match &x.kind {
+        ast::ExprKind::Arith(ast::ArithOp::Div, _, b) => inputs_in(rules, ind, b, out, depth),
+        ast::ExprKind::Name(n) => {
+            if let Some(v) = let_value(rules, ind, n) {
+                divisors_in(rules, ind, v, out, depth + 1);
+            }
+        }
+        ast::ExprKind::Call(f, args) => {
+            let Some(decl) = rules.fns.get(&f.value) else {
+                return;
+            };
+            // A parameter the function divides by stands for the argument given for it.
+            let mut params = BTreeSet::new();
+            decl.body.each(&mut |y| {
+                if let ast::ExprKind::Arith(ast::ArithOp::Div, _, b) = &y.kind {
+                    b.each(&mut |z| {
+                        if let ast::ExprKind::Name(p) = &z.kind {
+                            params.insert(p.clone());
+                        }
+                    });
+                }
+            });
+            for (p, a) in decl.params.iter().zip(args) {
+                if params.contains(&p.value) {
+                    inputs_in(rules, ind, a, out, depth + 1);
+                }
+            }
+            divisors_in(rules, ind, &decl.body, out, depth + 1);
+        }
+        _ => {}
+    });
+}
+
+/// Adds to `out` every input `e` reads, through `let`s and function arguments.
+fn inputs_in(
+    rules: &RuleSet,
+    ind: &ast::Indicator,
+    e: &ast::Expr,
+    out: &mut BTreeSet<String>,
+    depth: usize,
+) {
+    if depth > DIVISOR_DEPTH {
+        return;
+    }
+    e.each(&mut |x| {
+        if let ast::ExprKind::Name(n) = &x.kind {
+            if rules.input(n).is_some() {
+                out.insert(n.clone());
+            } else if let Some(v) = let_value(rules, ind, n) {
+                inputs_in(rules, ind, v, out, depth + 1);
+            }
+        }
+    });
+}
+
+/// The value of a `let` an indicator can see: its own, else the rule file's.
+fn let_value<'a>(rules: &'a RuleSet, ind: &'a ast::Indicator, name: &str) -> Option<&'a ast::Expr> {
+    ind.lets
+        .iter()
+        .find(|l| l.name.value == name)
+        .map(|l| &l.value)
+        .or_else(|| rules.lets.get(name).map(|l| &l.value))
 }
 
 /// Another indicator moved by a change.
@@ -727,6 +848,19 @@ fn suggestion(
         (None, None, None) => format!("{what}数值需达到 {to_text}"),
     };
     let mut text = format!("{need}，可再得 {} 分", plain(gain));
+    let lowers = matches!((f.from, f.to_bool), (Some(v), None) if f.to < v);
+    let caveat = if year.is_some_and(|y| y < sub.year) {
+        Some(Caveat::PastYear)
+    } else if lowers
+        && rules
+            .indicators()
+            .find(|(_, i)| i.no.value == r.no)
+            .is_some_and(|(_, i)| divisor_inputs(rules, i).contains(key))
+    {
+        Some(Caveat::LowersDivisor)
+    } else {
+        None
+    };
     let mut notes = Vec::new();
     for s in &side_effects {
         notes.push(if s.delta < Decimal::ZERO {
@@ -744,6 +878,9 @@ fn suggestion(
     }
     if !notes.is_empty() {
         text.push_str(&format!("（{}）", notes.join("，")));
+    }
+    if let Some(c) = caveat {
+        text.push_str(&format!("〔{}〕", c.words()));
     }
     Suggestion {
         key: key.clone(),
@@ -765,6 +902,7 @@ fn suggestion(
         new_score: f.new_score,
         total_gain,
         side_effects,
+        caveat,
         text,
     }
 }
@@ -1002,8 +1140,9 @@ fn candidates(rules: &RuleSet, ev: &Evaluation, next: &[NextPoint]) -> Vec<Chang
             }
         }
     }
+    // Changes a district cannot act on are never proposed.
     for n in next {
-        for s in &n.suggestions {
+        for s in n.suggestions.iter().filter(|s| s.caveat.is_none()) {
             out.push(data_change(n.no, s));
         }
     }

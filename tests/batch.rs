@@ -315,3 +315,27 @@ fn the_text_ranking_fits_a_console_and_flags_a_district_twice() {
     assert!(text.contains("⚠ “示例甲区”出现在 2 份申报中"), "{text}");
     assert!(text.contains("缺数据") && text.contains("未提交"), "{text}");
 }
+
+/// A batch without the province's reference data, and a district named twice, are told on
+/// standard error whatever the format, so that a ranking read by a program is not taken on trust.
+#[test]
+fn a_batch_warns_of_no_reference_and_a_district_twice_in_every_format() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args([
+            "eval",
+            "examples/pass.toml",
+            "examples/pass.toml",
+            "--format",
+            "csv",
+        ])
+        .current_dir(crate::common::root())
+        .output()
+        .expect("zhibiao runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("⚠ 没有提供全省参照数据（--reference）"),
+        "{err}"
+    );
+    assert!(err.contains("全省网上零售额同比增速"), "{err}");
+    assert!(err.contains("⚠ “示例甲区”出现在 2 份申报中"), "{err}");
+}

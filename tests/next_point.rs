@@ -257,7 +257,10 @@ fn past_figures_and_smaller_divisors_are_marked_and_never_planned() {
         Outcome::Unusable(d) => panic!("unusable: {d:?}"),
     };
     let next = next_points(&official, &sub, &ev);
-    let six = next.iter().find(|n| n.no == 6).expect("indicator 6 can gain");
+    let six = next
+        .iter()
+        .find(|n| n.no == 6)
+        .expect("indicator 6 can gain");
     let caveat = |key: &str, year: i32| {
         six.suggestions
             .iter()

@@ -20,10 +20,10 @@ use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::{InputValue, Submission};
 use crate::syntax::ast::{self, Basis, CmpOp, Metric, PassSubject, ScalarKind, ScoreForm};
-use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use search::{At, Found, Slot};
 use serde::{Serialize, Serializer};
+use std::collections::BTreeSet;
 
 /// The most changes a plan may hold before the search gives up.
 pub const MAX_PLAN_STEPS: usize = 60;

@@ -110,6 +110,10 @@ pub struct CellDoc {
     pub data: Vec<DataRow>,
     /// Judgements, in sheet order.
     pub judgements: Vec<JudgementRow>,
+    /// A list input's entries all come from one cell (a district's row in a table), split at
+    /// `;`, `；`, `、` and line breaks: a comma in such a cell may separate entries or group
+    /// thousands, and is asked about rather than guessed.
+    pub lists_in_one_cell: bool,
 }
 
 /// The decimal an Excel number stands for: the value rounded to 15 significant digits (what
@@ -315,7 +319,16 @@ fn load_with(
         value: table(judgements),
     });
     let root = table(top);
-    load_tree(rules, file, &root, &b.text, &b.map, digest, problems)
+    load_tree(
+        rules,
+        file,
+        &root,
+        &b.text,
+        &b.map,
+        doc.lists_in_one_cell,
+        digest,
+        problems,
+    )
 }
 
 fn table(entries: Vec<Entry>) -> Node {

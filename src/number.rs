@@ -601,15 +601,21 @@ mod tests {
         );
         // Trailing zeros of a fraction are not significant; 28 digits are kept exactly.
         assert_eq!(
-            parse_quantity("1.500000000000000000000000000000000").unwrap().value,
+            parse_quantity("1.500000000000000000000000000000000")
+                .unwrap()
+                .value,
             d("1.5")
         );
         assert_eq!(
-            parse_quantity("1234567890123456789012345678").unwrap().value,
+            parse_quantity("1234567890123456789012345678")
+                .unwrap()
+                .value,
             d("1234567890123456789012345678")
         );
         assert_eq!(
-            parse_quantity("0.000000000000000000000000001").unwrap().value,
+            parse_quantity("0.000000000000000000000000001")
+                .unwrap()
+                .value,
             d("0.000000000000000000000000001")
         );
         // A percent that cannot be divided by 100 exactly is refused too.

@@ -674,7 +674,8 @@ fn a_comma_in_a_table_list_cell_is_asked_about() {
     assert!(b_out.contains("“600,700”是 2 项"), "{b_out}");
     assert_eq!(c_out, "");
     assert_eq!(
-        c.as_ref().and_then(|s| s.values.get("new_large_operator_sales")),
+        c.as_ref()
+            .and_then(|s| s.values.get("new_large_operator_sales")),
         Some(&InputValue::List(vec![d("120000000"), d("350000000")]))
     );
     assert!(unread(d_sub));

@@ -319,16 +319,8 @@ fn load_with(
         value: table(judgements),
     });
     let root = table(top);
-    load_tree(
-        rules,
-        file,
-        &root,
-        &b.text,
-        &b.map,
-        doc.lists_in_one_cell,
-        digest,
-        problems,
-    )
+    b.map.lists_in_one_cell = doc.lists_in_one_cell;
+    load_tree(rules, file, &root, &b.text, &b.map, digest, problems)
 }
 
 fn table(entries: Vec<Entry>) -> Node {

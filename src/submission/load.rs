@@ -20,7 +20,8 @@ use crate::codes;
 use crate::diag::{Diagnostic, Span, suggest};
 use crate::model::{JudgementSlot, RuleSet};
 use crate::number::{
-    CommaReadings, MAGNITUDES, QuantityError, QuantityUnit, money_unit_factor, parse_quantity, plain,
+    CommaReadings, MAGNITUDES, QuantityError, QuantityUnit, money_unit_factor, parse_quantity,
+    plain,
 };
 use crate::syntax::ast::{InputDecl, Literal, ScalarKind};
 use rust_decimal::Decimal;
@@ -713,6 +714,8 @@ fn load_impl(
 #[derive(Debug, Default)]
 pub(super) struct CellMap {
     pub(super) cells: Vec<(Span, String)>,
+    /// A list's entries were split from one cell (see `CellDoc::lists_in_one_cell`).
+    pub(super) lists_in_one_cell: bool,
 }
 
 impl CellMap {
@@ -759,7 +762,6 @@ pub(super) fn load_tree(
     root: &Node,
     text: &str,
     cells: &CellMap,
-    lists_in_one_cell: bool,
     digest: String,
     diags: Vec<Diagnostic>,
 ) -> (Option<Submission>, Vec<Diagnostic>) {
@@ -770,7 +772,7 @@ pub(super) fn load_tree(
         format: Format::Xlsx,
         reference: false,
         cells: Some(cells),
-        lists_in_one_cell,
+        lists_in_one_cell: cells.lists_in_one_cell,
         year: None,
         diags,
     };

@@ -605,7 +605,7 @@ fn parse_number(raw: &str) -> Result<Decimal, NumProblem> {
 
 /// An input as messages name it: its label with the key in brackets,
 /// `上级交办、督办线索处置及时率（assigned_case_timely_rate）`; the bare key when it has no label.
-fn named(decl: &InputDecl) -> String {
+pub(super) fn named(decl: &InputDecl) -> String {
     let (label, key) = (decl.label.value.trim(), decl.name.value.as_str());
     if label.is_empty() || label == key {
         key.to_string()

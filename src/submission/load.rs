@@ -596,10 +596,37 @@ fn parse_number(raw: &str) -> Result<Decimal, NumProblem> {
     {
         return Err(NumProblem::NotANumber);
     }
-    if s.contains(['e', 'E']) {
-        Decimal::from_scientific(s).map_err(|_| NumProblem::TooLarge)
-    } else {
-        Decimal::from_str_exact(s).map_err(|_| NumProblem::TooLarge)
+    match s.split_once(['e', 'E']) {
+        // `Decimal::from_scientific` rounds what does not fit; this refuses it instead.
+        Some((m, e)) => {
+            let m = Decimal::from_str_exact(m)
+                .map_err(|_| NumProblem::TooLarge)?
+                .normalize();
+            let e: i64 = e.parse().map_err(|_| NumProblem::NotANumber)?;
+            if m.is_zero() {
+                return Ok(Decimal::ZERO);
+            }
+            if e >= 0 {
+                let mut v = m;
+                for _ in 0..e.min(64) {
+                    v = v.checked_mul(Decimal::TEN).ok_or(NumProblem::TooLarge)?;
+                }
+                if e > 64 {
+                    return Err(NumProblem::TooLarge);
+                }
+                Ok(v)
+            } else {
+                let scale = i64::from(m.scale()).saturating_sub(e);
+                let scale = u32::try_from(scale)
+                    .ok()
+                    .filter(|s| *s <= 28)
+                    .ok_or(NumProblem::TooLarge)?;
+                let mut v = m;
+                v.set_scale(scale).map_err(|_| NumProblem::TooLarge)?;
+                Ok(v)
+            }
+        }
+        None => Decimal::from_str_exact(s).map_err(|_| NumProblem::TooLarge),
     }
 }
 
@@ -2056,6 +2083,10 @@ mod tests {
         );
         assert!(num("nan").is_none() && num("-inf").is_none() && num("").is_none());
         assert!(num("1e400").is_none());
+        // More digits than exact arithmetic keeps: refused, never rounded.
+        assert!(num("1.00000000000000000000000000001").is_none());
+        assert!(num("1.00000000000000000000000000001e0").is_none());
+        assert!(num("100000000000000000000000000001e-2").is_none());
     }
 
     #[test]

@@ -366,9 +366,111 @@ pub enum QuantityError {
     TooLarge,
     /// A magnitude word was repeated (`3亿亿`) or a percent sign doubled (`15%%`).
     Repeated(String),
+    /// More significant digits than exact decimal arithmetic keeps (28): the value would be
+    /// rounded.
+    TooPrecise,
+    /// A comma that is not a thousands separator in groups of three (`1,5`, `25,83`,
+    /// `1.234,5`): the number could be read two ways, and neither is guessed.
+    Comma(CommaReadings),
+}
+
+/// The readings of a number whose commas are not thousands separators, for the question asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommaReadings {
+    /// The digits as written, commas included (`1,5`).
+    pub written: String,
+    /// The number with the comma as a decimal point (`1.5`; `1.234,5` → `1234.5`), when there is
+    /// one comma.
+    pub as_decimal_point: Option<String>,
+    /// The number with every comma dropped, as a thousands separator (`15`).
+    pub as_separator: String,
+}
+
+/// The maximal significant digits an exact decimal keeps.
+pub const MAX_SIGNIFICANT_DIGITS: usize = 28;
+
+/// Reads a run of digits, `.` and thousands separators exactly: commas must group the whole part
+/// in threes (`1,234,567.5`); a number of more than 28 significant digits is refused rather
+/// than rounded.
+fn exact_digits(raw: &str) -> Result<Decimal, QuantityError> {
+    let has_comma = raw.contains(',');
+    let (int, frac) = match raw.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (raw, None),
+    };
+    let well_formed = !int.is_empty()
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed && !has_comma {
+        return Err(QuantityError::NotANumber);
+    }
+    if has_comma {
+        let mut groups = int.split(',');
+        let first_ok = groups
+            .next()
+            .is_some_and(|g| (1..=3).contains(&g.len()) && !g.starts_with('0'));
+        let grouped = well_formed && first_ok && groups.all(|g| g.len() == 3);
+        if !grouped {
+            let as_separator: String = raw.chars().filter(|c| *c != ',').collect();
+            let as_decimal_point = (raw.matches(',').count() == 1).then(|| {
+                raw.chars()
+                    .filter(|c| *c != '.')
+                    .map(|c| if c == ',' { '.' } else { c })
+                    .collect::<String>()
+            });
+            return Err(QuantityError::Comma(CommaReadings {
+                written: raw.to_string(),
+                as_decimal_point: as_decimal_point.filter(|d| !d.ends_with('.')),
+                as_separator,
+            }));
+        }
+    }
+    let int: String = int.chars().filter(|c| *c != ',').collect();
+    // Trailing zeros of the fraction carry no value: `1.50` is 1.5 however many zeros follow.
+    let frac = frac.map(|f| f.trim_end_matches('0')).unwrap_or("");
+    let text = if frac.is_empty() {
+        int.clone()
+    } else {
+        format!("{int}.{frac}")
+    };
+    // `from_str_exact` refuses what it would have to round; say which of the two it is.
+    Decimal::from_str_exact(&text).map_err(|_| {
+        if Decimal::from_str_exact(&int).is_err() {
+            QuantityError::TooLarge
+        } else {
+            QuantityError::TooPrecise
+        }
+    })
+}
+
+impl CommaReadings {
+    /// The question a reader is asked: `“1,5”是1.5还是15？`.
+    pub fn question(&self) -> String {
+        match &self.as_decimal_point {
+            Some(d) => format!("“{}”是{d}还是{}？", self.written, self.as_separator),
+            None => format!(
+                "“{}”中的逗号不是每三位一组的千位分隔，无法确定是多少",
+                self.written
+            ),
+        }
+    }
+
+    /// What to do about it.
+    pub const HELP: &'static str =
+        "小数点请用“.”，千位分隔请每三位一组（如 1,234,567.5），也可以不写千位分隔";
+}
+
+/// `v / 100` when it is exact; a value of 28 decimals cannot be divided exactly.
+fn exact_percent(v: Decimal) -> Result<Decimal, QuantityError> {
+    v.checked_div(Decimal::ONE_HUNDRED)
+        .filter(|q| q.checked_mul(Decimal::ONE_HUNDRED) == Some(v))
+        .ok_or(QuantityError::TooPrecise)
 }
 
 /// Reads `15%`, `3亿`, `5千万元`, `92000万元`, `-2.5%`, `50学时`, `1,200`.
+///
+/// A comma (also the full-width `，`) is accepted only as a thousands separator grouping the
+/// whole part in threes (`1,234,567`, `12,000.5`); `1,5` is [`QuantityError::Comma`], never
+/// read as 15. More than 28 significant digits is [`QuantityError::TooPrecise`], never rounded.
 pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
     let t = text.trim();
     let (neg, t) = match t.strip_prefix('-') {
@@ -376,14 +478,14 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
         None => (false, t),
     };
     let end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '，'))
         .unwrap_or(t.len());
     let (digits, rest) = t.split_at(end);
-    let digits: String = digits.chars().filter(|c| *c != ',').collect();
-    if digits.is_empty() || digits.starts_with('.') || digits.ends_with('.') {
+    let digits = digits.replace('，', ",");
+    if digits.is_empty() || digits.starts_with(['.', ',']) || digits.ends_with('.') {
         return Err(QuantityError::NotANumber);
     }
-    let mut value: Decimal = digits.parse().map_err(|_| QuantityError::TooLarge)?;
+    let mut value = exact_digits(&digits)?;
     let mut rest = rest.trim();
     if let Some((w, f)) = MAGNITUDES.iter().find(|(w, _)| rest.starts_with(w)) {
         value = value
@@ -397,7 +499,7 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
     let unit = if rest.is_empty() {
         QuantityUnit::None
     } else if rest == "%" {
-        value /= Decimal::ONE_HUNDRED;
+        value = exact_percent(value)?;
         QuantityUnit::Percent
     } else if rest.starts_with('%') {
         return Err(QuantityError::Repeated(rest.to_string()));
@@ -470,6 +572,78 @@ mod tests {
             Err(QuantityError::Repeated(_))
         ));
         assert_eq!(parse_quantity("abc"), Err(QuantityError::NotANumber));
+    }
+
+    #[test]
+    fn commas_are_thousands_separators_only_in_groups_of_three() {
+        assert_eq!(parse_quantity("1,234,567").unwrap().value, d("1234567"));
+        assert_eq!(parse_quantity("12,000.5").unwrap().value, d("12000.5"));
+        assert_eq!(parse_quantity("1,200亿").unwrap().value, d("120000000000"));
+        assert_eq!(parse_quantity("1,234.5%").unwrap().value, d("12.345"));
+        assert_eq!(parse_quantity("1，234").unwrap().value, d("1234"));
+        let comma = |s: &str| match parse_quantity(s) {
+            Err(QuantityError::Comma(r)) => r,
+            other => panic!("{s}: {other:?}"),
+        };
+        let r = comma("1,5");
+        assert_eq!(
+            (r.as_decimal_point.as_deref(), r.as_separator.as_str()),
+            (Some("1.5"), "15")
+        );
+        assert_eq!(r.question(), "“1,5”是1.5还是15？");
+        assert_eq!(comma("25,83").as_separator, "2583");
+        assert_eq!(comma("1,5亿").as_decimal_point.as_deref(), Some("1.5"));
+        assert_eq!(comma("3,5").as_separator, "35");
+        let eu = comma("1.234,5");
+        assert_eq!(
+            (eu.as_decimal_point.as_deref(), eu.as_separator.as_str()),
+            (Some("1234.5"), "1.2345")
+        );
+        assert_eq!(comma("6000,7000").as_separator, "60007000");
+        assert_eq!(comma("1,2,3").as_decimal_point, None);
+        assert_eq!(comma("1,2345").as_separator, "12345");
+        assert_eq!(comma("12,000.5,1").as_decimal_point, None);
+        assert_eq!(comma("1，5").written, "1,5");
+        assert_eq!(comma("0,5").as_decimal_point.as_deref(), Some("0.5"));
+        assert_eq!(comma("1,").as_decimal_point, None);
+    }
+
+    #[test]
+    fn more_than_28_significant_digits_is_refused_not_rounded() {
+        let long = "1.00000000000000000000000000001";
+        assert_eq!(parse_quantity(long), Err(QuantityError::TooPrecise));
+        assert_eq!(
+            parse_quantity("123456789.12345678901234567890123"),
+            Err(QuantityError::TooPrecise)
+        );
+        // Trailing zeros of a fraction are not significant; 28 digits are kept exactly.
+        assert_eq!(
+            parse_quantity("1.500000000000000000000000000000000")
+                .unwrap()
+                .value,
+            d("1.5")
+        );
+        assert_eq!(
+            parse_quantity("1234567890123456789012345678")
+                .unwrap()
+                .value,
+            d("1234567890123456789012345678")
+        );
+        assert_eq!(
+            parse_quantity("0.000000000000000000000000001")
+                .unwrap()
+                .value,
+            d("0.000000000000000000000000001")
+        );
+        // A percent that cannot be divided by 100 exactly is refused too.
+        assert_eq!(
+            parse_quantity("0.0000000000000000000000000015%"),
+            Err(QuantityError::TooPrecise)
+        );
+        assert_eq!(
+            parse_quantity("100000000000000000000000000000000"),
+            Err(QuantityError::TooLarge)
+        );
     }
 
     #[test]

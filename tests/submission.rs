@@ -522,3 +522,163 @@ fn never_panics_on_odd_input() {
     let (_, out) = json("{\"year\": null}");
     assert_eq!(out.matches("S001").count(), 1, "{out}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Commas and long numbers: never a silent misread
+
+/// The messages (without their rendering) of a TOML submission with the given `[data]` lines.
+fn messages(lines: &str) -> Vec<String> {
+    let text = format!("region = \"测试区\"\nyear = 2024\n\n[data]\n{lines}\n");
+    let (_, diags) = submission::load(&rules(), &Arc::from("a.toml"), &text, Format::Toml);
+    diags.into_iter().map(|d| d.message).collect()
+}
+
+#[test]
+fn commas_that_group_no_thousands_are_asked_about() {
+    let (sub, out) = data(
+        "market_entities = \"1,5\"\n\
+         online_retail = { 2022 = \"25,83\", 2023 = \"1,5亿\", 2024 = \"1.234,5\" }\n\
+         identity_claim_rate = \"3,5%\"\n\
+         training_hours_min = \"3，5\"\n\
+         new_large_operator_sales = [\"6000,7000\"]",
+    );
+    // Every value with such a comma is left out, none read as a guess.
+    let sub = sub.expect("the rest is read");
+    for key in [
+        "market_entities",
+        "online_retail",
+        "identity_claim_rate",
+        "training_hours_min",
+        "new_large_operator_sales",
+    ] {
+        assert!(!sub.values.contains_key(key), "{key}: {:?}", sub.values);
+    }
+    let said = messages(
+        "market_entities = \"1,5\"\n\
+         online_retail = { 2022 = \"25,83\", 2023 = \"1,5亿\", 2024 = \"1.234,5\" }\n\
+         identity_claim_rate = \"3,5%\"\n\
+         training_hours_min = \"3，5\"\n\
+         new_large_operator_sales = [\"6000,7000\"]",
+    );
+    for asked in [
+        "市场主体数量（market_entities）填的“1,5”是1.5还是15？",
+        "网上零售额（online_retail）的 2022 年数值填的“25,83”是25.83还是2583？",
+        "网上零售额（online_retail）的 2023 年数值填的“1,5”是1.5还是15？",
+        "网上零售额（online_retail）的 2024 年数值填的“1.234,5”是1234.5还是1.2345？",
+        "平台分发的主体身份信息认领处置率（identity_claim_rate）填的“3,5”是3.5还是35？",
+        "每人每年培训学时（training_hours_min）填的“3,5”是3.5还是35？",
+        "新增网络交易经营者的年度电子商务销售额（new_large_operator_sales）的第 1 项填的“6000,7000”是 2 项（6000、7000），还是一个数 60007000？",
+    ] {
+        assert!(said.iter().any(|m| m == asked), "{asked}:\n{said:#?}");
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn grouped_thousands_are_read() {
+    let (sub, out) = data(
+        "market_entities = \"1,234,567\"\n\
+         online_retail = { 2022 = \"12,000.5\", 2023 = \"1,200亿\", 2024 = \"12，000\" }\n\
+         training_hours_min = \"1,234.25学时\"",
+    );
+    assert_eq!(out, "");
+    let sub = sub.expect("usable");
+    assert_eq!(num(&sub, "market_entities"), d("1234567"));
+    assert_eq!(num(&sub, "training_hours_min"), d("1234.25"));
+    let series: BTreeMap<i32, Decimal> = [
+        (2022, d("120005000")),
+        (2023, d("120000000000")),
+        (2024, d("120000000")),
+    ]
+    .into();
+    assert_eq!(
+        sub.values.get("online_retail"),
+        Some(&InputValue::Series(series))
+    );
+}
+
+#[test]
+fn json_strings_with_commas_are_asked_about() {
+    let (sub, out) = json(
+        "{\"year\": 2024, \"data\": {\"market_entities\": \"25,83\", \"training_hours_min\": \"1,234.5\"}}",
+    );
+    let sub = sub.expect("the rest is read");
+    assert!(!sub.values.contains_key("market_entities"));
+    assert_eq!(num(&sub, "training_hours_min"), d("1234.5"));
+    assert!(out.contains("“25,83”是25.83还是2583？"), "{out}");
+}
+
+#[test]
+fn more_than_28_significant_digits_are_refused_not_rounded() {
+    let long = "1.00000000000000000000000000001";
+    let (sub, out) = data(&format!(
+        "training_hours_min = \"{long}\"\nidentity_claim_rate = \"0.0000000000000000000000000015%\""
+    ));
+    let sub = sub.expect("the rest is read");
+    assert!(sub.values.is_empty(), "nothing rounded: {:?}", sub.values);
+    insta::assert_snapshot!(out);
+    let (sub, out) = json(&format!(
+        "{{\"year\": 2024, \"data\": {{\"training_hours_min\": \"{long}\"}}}}"
+    ));
+    assert!(
+        sub.is_some_and(|s| s.values.is_empty()),
+        "nothing rounded: {out}"
+    );
+    assert!(out.contains("28 位有效数字"), "{out}");
+    // 28 significant digits are kept, exactly; trailing zeros of a fraction are not significant.
+    let (sub, out) = data("training_hours_min = \"1234567890123456789012345678\"");
+    assert_eq!(out, "");
+    assert_eq!(
+        num(&sub.expect("usable"), "training_hours_min"),
+        d("1234567890123456789012345678")
+    );
+    let (sub, out) = data("training_hours_min = \"1.5000000000000000000000000000000000\"");
+    assert_eq!(out, "");
+    assert_eq!(num(&sub.expect("usable"), "training_hours_min"), d("1.5"));
+}
+
+/// A district table's list cell takes its entries separated by `；`, `、`, `;` or line breaks;
+/// a comma there may separate entries or group thousands, so it is asked about.
+#[test]
+fn a_comma_in_a_table_list_cell_is_asked_about() {
+    let rules = rules();
+    let file: Arc<str> = Arc::from("t.csv");
+    let table = "region,year,new_large_operator_sales\n\
+                 甲区,2024,\"6000,7000\"\n\
+                 乙区,2024,\"600,700\"\n\
+                 丙区,2024,\"12,000；35,000\"\n\
+                 丁区,2024,\"6000；7,0\"\n";
+    let rows = submission::table::read_csv(&rules, &file, table.as_bytes()).expect("readable");
+    let read: Vec<(Option<Submission>, String)> = rows
+        .iter()
+        .map(|r| {
+            let (sub, diags) =
+                submission::load_cells(&rules, &file, &r.doc, String::new(), Vec::new());
+            let said: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+            (sub, said.join("\n"))
+        })
+        .collect();
+    let [(a, a_out), (b, b_out), (c, c_out), (d_sub, d_out)] = read.as_slice() else {
+        panic!("four rows");
+    };
+    let unread = |s: &Option<Submission>| {
+        s.as_ref()
+            .is_none_or(|s| !s.values.contains_key("new_large_operator_sales"))
+    };
+    assert!(unread(a));
+    assert!(
+        a_out.contains("的第 1 项填的“6000,7000”是 2 项（6000、7000），还是一个数 60007000？"),
+        "{a_out}"
+    );
+    assert!(unread(b));
+    assert!(b_out.contains("“600,700”是 2 项"), "{b_out}");
+    assert_eq!(c_out, "");
+    assert_eq!(
+        c.as_ref()
+            .and_then(|s| s.values.get("new_large_operator_sales")),
+        Some(&InputValue::List(vec![d("120000000"), d("350000000")]))
+    );
+    assert!(unread(d_sub));
+    assert!(d_out.contains("“7,0”是 2 项"), "{d_out}");
+    insta::assert_snapshot!(format!("{a_out}{b_out}{d_out}"));
+}

@@ -448,6 +448,18 @@ fn every_bad_cell_is_named_by_sheet_and_cell() {
             ..case("百分比格子里超过 100%")
         },
         Case {
+            data: vec![(v("assigned_case_timely_rate"), Put::Num(95.0))],
+            ..case("百分比格子里填了 95，显示为 9500%")
+        },
+        Case {
+            data: vec![(v("ecommerce_tax"), text("25,83"))],
+            ..case("金额里的逗号不是千位分隔")
+        },
+        Case {
+            data: vec![(v("platform_users"), text("1.00000000000000000000000000001"))],
+            ..case("超过 28 位有效数字")
+        },
+        Case {
             data: vec![(v("tip_verification_rate"), Put::PlainNum(97.2))],
             ..case("失去百分比格式的 97.2 有歧义")
         },

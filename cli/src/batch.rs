@@ -548,21 +548,7 @@ pub fn run(args: EvalArgs) -> u8 {
         Err(code) => return code,
     };
     let reference_input = reference.as_ref().map(TextFile::input);
-    if reference.is_none() {
-        let province: Vec<&str> = rules
-            .inputs
-            .iter()
-            .filter(|d| submission::is_province_key(&d.name.value))
-            .map(|d| d.label.value.as_str())
-            .collect();
-        if !province.is_empty() {
-            errln!(
-                "⚠ 没有提供全省参照数据（--reference）：规则读取 {} 项全省数据（{}）。各地区的申报文件里没有这些数据的，相关指标会按缺少数据计 0 分。请用 --reference 指定全省参照数据文件。",
-                province.len(),
-                province.join("、")
-            );
-        }
-    }
+    let no_reference = reference.is_none();
     if args.format == OutFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
         errln!("{}", files::BINARY_ON_TERMINAL);
         return EXIT_UNUSABLE;
@@ -690,6 +676,22 @@ pub fn run(args: EvalArgs) -> u8 {
         batch::Order::Total
     };
     let ranking = batch::ranking(&rules, rows, failed, order);
+    // Said once the districts are scored: without them there is nothing it could cost.
+    if no_reference && !ranking.rows.is_empty() {
+        let province: Vec<&str> = rules
+            .inputs
+            .iter()
+            .filter(|d| submission::is_province_key(&d.name.value))
+            .map(|d| d.label.value.as_str())
+            .collect();
+        if !province.is_empty() {
+            errln!(
+                "⚠ 没有提供全省参照数据（--reference）：规则读取 {} 项全省数据（{}）。各地区的申报文件里没有这些数据的，相关指标会按缺少数据计 0 分。请用 --reference 指定全省参照数据文件。",
+                province.len(),
+                province.join("、")
+            );
+        }
+    }
     // The text ranking says it itself; other formats are for programs, so people hear it here.
     if args.format != OutFormat::Text {
         for (region, sources) in ranking.duplicate_regions() {

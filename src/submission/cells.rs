@@ -110,6 +110,10 @@ pub struct CellDoc {
     pub data: Vec<DataRow>,
     /// Judgements, in sheet order.
     pub judgements: Vec<JudgementRow>,
+    /// A list input's entries all come from one cell (a district's row in a table), split at
+    /// `;`, `；`, `、` and line breaks: a comma in such a cell may separate entries or group
+    /// thousands, and is asked about rather than guessed.
+    pub lists_in_one_cell: bool,
 }
 
 /// The decimal an Excel number stands for: the value rounded to 15 significant digits (what
@@ -315,6 +319,7 @@ fn load_with(
         value: table(judgements),
     });
     let root = table(top);
+    b.map.lists_in_one_cell = doc.lists_in_one_cell;
     load_tree(rules, file, &root, &b.text, &b.map, digest, problems)
 }
 

@@ -20,7 +20,8 @@ use crate::codes;
 use crate::diag::{Diagnostic, Span, suggest};
 use crate::model::{JudgementSlot, RuleSet};
 use crate::number::{
-    MAGNITUDES, QuantityError, QuantityUnit, money_unit_factor, parse_quantity, plain,
+    CommaReadings, MAGNITUDES, QuantityError, QuantityUnit, money_unit_factor, parse_quantity,
+    plain,
 };
 use crate::syntax::ast::{InputDecl, Literal, ScalarKind};
 use rust_decimal::Decimal;
@@ -595,10 +596,48 @@ fn parse_number(raw: &str) -> Result<Decimal, NumProblem> {
     {
         return Err(NumProblem::NotANumber);
     }
-    if s.contains(['e', 'E']) {
-        Decimal::from_scientific(s).map_err(|_| NumProblem::TooLarge)
+    match s.split_once(['e', 'E']) {
+        // `Decimal::from_scientific` rounds what does not fit; this refuses it instead.
+        Some((m, e)) => {
+            let m = Decimal::from_str_exact(m)
+                .map_err(|_| NumProblem::TooLarge)?
+                .normalize();
+            let e: i64 = e.parse().map_err(|_| NumProblem::NotANumber)?;
+            if m.is_zero() {
+                return Ok(Decimal::ZERO);
+            }
+            if e >= 0 {
+                let mut v = m;
+                for _ in 0..e.min(64) {
+                    v = v.checked_mul(Decimal::TEN).ok_or(NumProblem::TooLarge)?;
+                }
+                if e > 64 {
+                    return Err(NumProblem::TooLarge);
+                }
+                Ok(v)
+            } else {
+                let scale = i64::from(m.scale()).saturating_sub(e);
+                let scale = u32::try_from(scale)
+                    .ok()
+                    .filter(|s| *s <= 28)
+                    .ok_or(NumProblem::TooLarge)?;
+                let mut v = m;
+                v.set_scale(scale).map_err(|_| NumProblem::TooLarge)?;
+                Ok(v)
+            }
+        }
+        None => Decimal::from_str_exact(s).map_err(|_| NumProblem::TooLarge),
+    }
+}
+
+/// An input as messages name it: its label with the key in brackets,
+/// `上级交办、督办线索处置及时率（assigned_case_timely_rate）`; the bare key when it has no label.
+pub(super) fn named(decl: &InputDecl) -> String {
+    let (label, key) = (decl.label.value.trim(), decl.name.value.as_str());
+    if label.is_empty() || label == key {
+        key.to_string()
     } else {
-        Decimal::from_str_exact(s).map_err(|_| NumProblem::TooLarge)
+        format!("{label}（{key}）")
     }
 }
 
@@ -637,6 +676,8 @@ struct Loader<'a> {
     reference: bool,
     /// For spreadsheet input: which cell each span of `text` stands for.
     cells: Option<&'a CellMap>,
+    /// A list's entries were split from one cell (see `CellDoc::lists_in_one_cell`).
+    lists_in_one_cell: bool,
     /// The evaluation year, once known (for examples in help texts).
     year: Option<i32>,
     diags: Vec<Diagnostic>,
@@ -688,6 +729,7 @@ fn load_impl(
         format,
         reference,
         cells: None,
+        lists_in_one_cell: false,
         year: None,
         diags,
     };
@@ -699,6 +741,8 @@ fn load_impl(
 #[derive(Debug, Default)]
 pub(super) struct CellMap {
     pub(super) cells: Vec<(Span, String)>,
+    /// A list's entries were split from one cell (see `CellDoc::lists_in_one_cell`).
+    pub(super) lists_in_one_cell: bool,
 }
 
 impl CellMap {
@@ -755,6 +799,7 @@ pub(super) fn load_tree(
         format: Format::Xlsx,
         reference: false,
         cells: Some(cells),
+        lists_in_one_cell: cells.lists_in_one_cell,
         year: None,
         diags,
     };
@@ -1106,7 +1151,9 @@ impl Loader<'_> {
     }
 
     fn input_value(&mut self, decl: &InputDecl, n: &Node) -> Option<InputValue> {
-        let key = decl.name.value.as_str();
+        // District staff know the input by its label: messages lead with it, the key in brackets.
+        let name = named(decl);
+        let key = name.as_str();
         if matches!(n.kind, Kind::Null) {
             return None;
         }
@@ -1115,7 +1162,7 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         codes::SUB_KIND,
-                        format!("{key} 是按年或按列表填写的是/否项，目前无法读取"),
+                        format!("{}是按年或按列表填写的是/否项，目前无法读取", subj(key)),
                     )
                     .help("请修改规则文件，把这一输入项声明为单个 bool"),
                     n.span,
@@ -1136,7 +1183,7 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         codes::SUB_KIND,
-                        format!("{key} 要按年填写，这里只有一个值 {shown}"),
+                        format!("{}要按年填写，这里只有一个值 {shown}", subj(key)),
                     )
                     .label("应按年填写")
                     .help(format!("写成 {}，每年一项", self.years_example())),
@@ -1161,7 +1208,7 @@ impl Loader<'_> {
                     self.push(
                         Diagnostic::error(
                             codes::SUB_KIND,
-                            format!("{key} 的年份“{}”不是有效年份", e.key),
+                            format!("{}的年份“{}”不是有效年份", subj(key), e.key),
                         )
                         .label("应为四位年份")
                         .help(format!(
@@ -1175,7 +1222,7 @@ impl Loader<'_> {
                 if matches!(e.value.kind, Kind::Null) {
                     continue;
                 }
-                match self.scalar(decl, &e.value, &format!("{key} 的 {year} 年数值")) {
+                match self.scalar(decl, &e.value, &format!("{}的 {year} 年数值", subj(key))) {
                     Some(v) => {
                         series.insert(year, v);
                     }
@@ -1191,7 +1238,8 @@ impl Loader<'_> {
                     Diagnostic::error(
                         codes::SUB_KIND,
                         format!(
-                            "{key} 是列表，每项一个{}，这里是{} {shown}",
+                            "{}是列表，每项一个{}，这里是{} {shown}",
+                            subj(key),
                             kind_name(decl.kind.value),
                             Self::type_desc(n)
                         ),
@@ -1209,7 +1257,18 @@ impl Loader<'_> {
             let mut list = Vec::with_capacity(items.len());
             let mut ok = true;
             for (i, x) in items.iter().enumerate() {
-                match self.scalar(decl, x, &format!("{key} 的第 {} 项", i + 1)) {
+                if let Kind::Str(t) = &x.kind
+                    && self.comma_in_list_item(
+                        t,
+                        self.lists_in_one_cell && items.len() == 1,
+                        x.span,
+                        &format!("{}的第 {} 项", subj(key), i + 1),
+                    )
+                {
+                    ok = false;
+                    continue;
+                }
+                match self.scalar(decl, x, &format!("{}的第 {} 项", subj(key), i + 1)) {
                     Some(v) => list.push(v),
                     None => ok = false,
                 }
@@ -1219,11 +1278,55 @@ impl Loader<'_> {
         self.scalar(decl, n, key).map(InputValue::Num)
     }
 
+    /// A comma in a list entry: `6000,7000` may be two entries or one number with a thousands
+    /// separator. Asked about (true) when the comma is no thousands separator, or when `alone`
+    /// (the only entry of a table's list cell, where `600,700` may be two entries too); a
+    /// well-grouped number beside other entries (`12,000；35,000`) is read as written (false).
+    fn comma_in_list_item(&mut self, t: &str, alone: bool, span: Option<Span>, what: &str) -> bool {
+        if !t.contains([',', '，']) {
+            return false;
+        }
+        let bad_grouping = matches!(parse_quantity(t), Err(QuantityError::Comma(_)));
+        if !alone && !bad_grouping {
+            return false;
+        }
+        let items: Vec<&str> = t
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let one: String = t.chars().filter(|c| !matches!(c, ',' | '，')).collect();
+        let (w, one) = (subj(what), one.trim());
+        let example = items.join(", ");
+        let help = if self.lists_in_one_cell {
+            format!(
+                "一格填多项时，各项之间请用“；”“、”或换行分隔（如 {}）；一个数不要写逗号（如 {one}）",
+                items.join("；")
+            )
+        } else {
+            format!("每项单独写，如 [{example}]；一个数不要写逗号（如 {one}）")
+        };
+        self.push(
+            Diagnostic::error(
+                codes::SUB_KIND,
+                format!(
+                    "{w}填的“{t}”是 {} 项（{}），还是一个数 {one}？",
+                    items.len(),
+                    items.join("、"),
+                ),
+            )
+            .label("逗号的意思不明确")
+            .help(help),
+            span,
+        );
+        true
+    }
+
     fn too_long(&mut self, key: &str, len: usize, span: Option<Span>) {
         self.push(
             Diagnostic::error(
                 codes::SUB_LIMIT,
-                format!("{key} 有 {len} 项，超过上限 {MAX_LIST_LEN} 项"),
+                format!("{}有 {len} 项，超过上限 {MAX_LIST_LEN} 项", subj(key)),
             )
             .label("太长")
             .help("检查是否误把别的数据粘贴了进来"),
@@ -1457,6 +1560,25 @@ impl Loader<'_> {
                     QuantityError::NotANumber => format!("无法读成{}", kind_name(kind)),
                     QuantityError::TooLarge => "超出可精确计算的范围".into(),
                     QuantityError::Repeated(r) => format!("写法有误（“{r}”重复）"),
+                    QuantityError::TooPrecise => {
+                        self.bad_number_msg(
+                            what,
+                            shown,
+                            span,
+                            "超过 28 位有效数字，无法精确计算（不会四舍五入后再用）",
+                            "最多写 28 位有效数字；请核对数据是否多打了数字",
+                        );
+                        return None;
+                    }
+                    QuantityError::Comma(r) => {
+                        self.push(
+                            Diagnostic::error(codes::SUB_KIND, format!("{w}填的{}", r.question()))
+                                .label("逗号的意思不明确")
+                                .help(CommaReadings::HELP),
+                            span,
+                        );
+                        return None;
+                    }
                 };
                 self.push(
                     Diagnostic::error(
@@ -1547,10 +1669,36 @@ impl Loader<'_> {
         } else {
             return Some(());
         };
+        // A percent a hundred times too large (a percent-formatted cell holding 95 shows 9500%)
+        // was most likely meant as that many percent: say how to write it. From 200% up only:
+        // 105% or 150% is more likely a real value over the limit than a slip.
+        let meant = (decl.kind.value == ScalarKind::Percent && v >= Decimal::TWO)
+            .then(|| v.checked_div(Decimal::ONE_HUNDRED))
+            .flatten()
+            .filter(|f| {
+                min.is_none_or(|lo| *f >= Self::bound(decl, lo))
+                    && max.is_none_or(|hi| *f <= Self::bound(decl, hi))
+                    && max.is_some_and(|hi| v > Self::bound(decl, hi))
+            });
+        let help = match meant {
+            Some(_) => {
+                let pct = plain(v);
+                let big = v
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .map_or_else(|| pct.clone(), plain);
+                match self.format {
+                    Format::Xlsx => format!(
+                        "如果是 {pct}%，请在单元格中填写 {pct}%（带百分号）：设为百分比格式的单元格里只填 {pct}，会当作 {big}%"
+                    ),
+                    _ => format!("如果是 {pct}%，请写成 \"{pct}%\"（带引号和百分号）"),
+                }
+            }
+            None => format!("{allowed}，请核对数据"),
+        };
         self.push(
             Diagnostic::error(codes::SUB_RANGE, format!("{w}为 {shown}，{problem}"))
                 .label("超出范围")
-                .help(format!("{}{allowed}，请核对数据", decl.label.value)),
+                .help(help),
             span,
         );
         None
@@ -1935,6 +2083,10 @@ mod tests {
         );
         assert!(num("nan").is_none() && num("-inf").is_none() && num("").is_none());
         assert!(num("1e400").is_none());
+        // More digits than exact arithmetic keeps: refused, never rounded.
+        assert!(num("1.00000000000000000000000000001").is_none());
+        assert!(num("1.00000000000000000000000000001e0").is_none());
+        assert!(num("100000000000000000000000000001e-2").is_none());
     }
 
     #[test]

@@ -695,7 +695,10 @@ impl Header {
                 return None;
             }
             let row = u32::try_from(r).unwrap_or(u32::MAX);
-            let mut doc = CellDoc::default();
+            let mut doc = CellDoc {
+                lists_in_one_cell: true,
+                ..CellDoc::default()
+            };
             let mut years: BTreeMap<String, (String, Vec<YearCell>)> = BTreeMap::new();
             let mut judgements: BTreeMap<String, JudgementRow> = BTreeMap::new();
             let mut order: Vec<String> = Vec::new();

@@ -21,6 +21,7 @@ use super::cells::{
     Cell, CellDoc, CellValue, DataRow, DataValue, JudgementRow, YearCell, cell_name, excel_number,
     load_cells, normalize_text,
 };
+use super::load::named;
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::model::RuleSet;
@@ -461,7 +462,11 @@ fn read_data(
             if let Some(v) = &value {
                 problems.push(sheet_problem(
                     file,
-                    format!("{key} 按年填写，{} 中的数值无法知道是哪一年的", v.at),
+                    format!(
+                        "{}按年填写，{} 中的数值无法知道是哪一年的",
+                        named(decl),
+                        v.at
+                    ),
                     &format!("把数值填到对应年份的列中（{year_span}），并清空“{VALUE}”列这一格"),
                 ));
             }
@@ -469,7 +474,7 @@ fn read_data(
                 continue;
             }
             if let Some((_, first)) = seen.get(&key) {
-                problems.push(duplicate(file, &key, first, &key_at));
+                problems.push(duplicate(file, &named(decl), first, &key_at));
                 continue;
             }
             seen.insert(key.clone(), (doc.data.len(), key_at.clone()));
@@ -485,8 +490,10 @@ fn read_data(
             problems.push(sheet_problem(
                 file,
                 format!(
-                    "{key} 不按年填写，{} 中的数值（{} 年列）无法读取",
-                    y.cell.at, y.year
+                    "{}不按年填写，{} 中的数值（{} 年列）无法读取",
+                    named(decl),
+                    y.cell.at,
+                    y.year
                 ),
                 &format!("把数值填到“{VALUE}”列（{to}），并清空年份列这一格"),
             ));
@@ -517,7 +524,7 @@ fn read_data(
             continue;
         }
         if let Some((_, first)) = seen.get(&key) {
-            problems.push(duplicate(file, &key, first, &key_at));
+            problems.push(duplicate(file, &named(decl), first, &key_at));
             continue;
         }
         seen.insert(key.clone(), (doc.data.len(), key_at.clone()));
@@ -533,7 +540,7 @@ fn read_data(
 fn duplicate(file: &Arc<str>, key: &str, first: &str, again: &str) -> Diagnostic {
     sheet_problem(
         file,
-        format!("{key} 在 {first} 和 {again} 两行都填了，无法知道用哪一个"),
+        format!("{key}在 {first} 和 {again} 两行都填了，无法知道用哪一个"),
         "只保留一行；只有“每行一项”的列表项可以占多行",
     )
 }

@@ -691,6 +691,10 @@ impl Builder<'_> {
                     QuantityError::TooLarge => format!("数值“{text}”超出可精确表示的范围"),
                     QuantityError::Repeated(r) => format!("数值“{text}”写法有误：“{r}”重复"),
                     QuantityError::NotANumber => format!("无法识别的数值“{text}”"),
+                    QuantityError::TooPrecise => {
+                        format!("数值“{text}”超过 28 位有效数字，无法精确表示")
+                    }
+                    QuantityError::Comma(r) => r.question(),
                 };
                 self.diags.push(
                     Diagnostic::error(codes::LITERAL, msg)

@@ -1016,7 +1016,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     Ok(true) => {
                         o.score = o
                             .score
-                            .add(award_n)
+                            .add(award_n.clone())
                             .map_err(|e| EvalError::new(e.to_string(), cond.span))?;
                         if env.explain {
                             o.lines
@@ -1171,7 +1171,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                         o.missing.push(m);
                     }
                 }
-                scores.push(sub.score);
+                scores.push(sub.score.clone());
                 o.score = if is_max {
                     o.score.max(sub.score)
                 } else {
@@ -1200,8 +1200,9 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
             let desc = env.describe_operand(e);
             match v {
                 Val::Num(n, _) => {
+                    let line = format!("{desc}，得 {} 分", pts(&n));
                     let mut o = Out::new(n);
-                    o.lines.push(format!("{desc}，得 {} 分", pts(&n)));
+                    o.lines.push(line);
                     Ok(o)
                 }
                 Val::Missing(m) => {

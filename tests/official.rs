@@ -544,6 +544,46 @@ fn money_in_the_quadrillions_scores_exactly() {
             indicator(&ev, no).explanation
         );
     }
+    // The example's money figures times 10^k with odd decimals, up to about 5.6 × 10^18 元: every
+    // indicator is scored, as at the example's size (the old arithmetic gave indicator 2 an
+    // overflow error from 10^13 元).
+    for k in 4..=14u32 {
+        let m = 10u64.pow(k);
+        let s = |x: u64, cents: &str| format!("{}{cents}", x * m);
+        let online = format!(
+            "{{ 2022 = {}, 2023 = {}, 2024 = {} }}",
+            s(61, ".37"),
+            s(74, ".51"),
+            s(92, ".03")
+        );
+        let retail = format!(
+            "{{ 2022 = {}, 2023 = {}, 2024 = {} }}",
+            s(480, ".11"),
+            s(520, ".7"),
+            s(560, ".29")
+        );
+        let sales = format!("[{}, {}, 6800]", s(35, ".3"), s(12, ".5"));
+        let (tax, total_tax) = (s(2, ".583"), s(63, ".01"));
+        let ev = scored_three_ways(
+            &r,
+            &[
+                ("online_retail", &online),
+                ("retail_total", &retail),
+                ("ecommerce_tax", &tax),
+                ("total_tax", &total_tax),
+                ("new_large_operator_sales", &sales),
+            ],
+        );
+        for (i, b) in ev.indicators.iter().zip(&base.indicators) {
+            assert_eq!(
+                (i.status, i.score),
+                (zhibiao::eval::Status::Scored, b.score),
+                "10^{k}: indicator {}: {:?}",
+                i.no,
+                i.explanation
+            );
+        }
+    }
     // An exact tie at that size is still a tie (indicator 2, 2023 computed from the totals).
     let ev = scored_three_ways(
         &r,

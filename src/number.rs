@@ -179,8 +179,8 @@ impl Num {
         if let Repr::Small(n, d) = &self.0
             && n.abs() <= DECIMAL_MANTISSA_MAX
             && *d <= DECIMAL_MANTISSA_MAX
-            && let Some(q) =
-                Decimal::from_i128_with_scale(*n, 0).checked_div(Decimal::from_i128_with_scale(*d, 0))
+            && let Some(q) = Decimal::from_i128_with_scale(*n, 0)
+                .checked_div(Decimal::from_i128_with_scale(*d, 0))
         {
             return q;
         }
@@ -653,7 +653,9 @@ mod tests {
         }
         let mut back = acc;
         for p in ["9999999967", "9999999943", "9999999929", "9999999881"] {
-            back = back.sub(Num::from(1).div(Num::from(d(p))).unwrap()).unwrap();
+            back = back
+                .sub(Num::from(1).div(Num::from(d(p))).unwrap())
+                .unwrap();
         }
         assert!(back.is_zero());
     }

@@ -426,7 +426,10 @@ fn scored_three_ways(
 }
 
 fn indicator(ev: &zhibiao::eval::Evaluation, no: u32) -> &zhibiao::eval::IndicatorResult {
-    ev.indicators.iter().find(|i| i.no == no).expect("indicator")
+    ev.indicators
+        .iter()
+        .find(|i| i.no == no)
+        .expect("indicator")
 }
 
 #[test]
@@ -489,8 +492,14 @@ fn equal_growths_are_not_higher_every_time() {
     let ev = scored_three_ways(
         &r,
         &[
-            ("online_retail", "{ 2022 = 9409, 2023 = 9797, 2024 = 10201 }"),
-            ("retail_total", "{ 2022 = 18818, 2023 = 19594, 2024 = 20402 }"),
+            (
+                "online_retail",
+                "{ 2022 = 9409, 2023 = 9797, 2024 = 10201 }",
+            ),
+            (
+                "retail_total",
+                "{ 2022 = 18818, 2023 = 19594, 2024 = 20402 }",
+            ),
             ("online_retail_growth", "{}"),
             ("retail_total_growth", "{}"),
         ],
@@ -500,8 +509,14 @@ fn equal_growths_are_not_higher_every_time() {
     let ev = scored_three_ways(
         &r,
         &[
-            ("online_retail", "{ 2022 = 9409, 2023 = 9797.0001, 2024 = 10201 }"),
-            ("retail_total", "{ 2022 = 18818, 2023 = 19594, 2024 = 20402 }"),
+            (
+                "online_retail",
+                "{ 2022 = 9409, 2023 = 9797.0001, 2024 = 10201 }",
+            ),
+            (
+                "retail_total",
+                "{ 2022 = 18818, 2023 = 19594, 2024 = 20402 }",
+            ),
         ],
     );
     assert_eq!(indicator(&ev, 2).score.normalize().to_string(), "2");

@@ -440,7 +440,11 @@ impl<'a> Env<'a> {
                 Ok(Val::Num(best.0, best.1))
             }
             ("abs", [Val::Num(n, d)]) => Ok(Val::Num(
-                if n.is_negative() { n.clone().neg() } else { n.clone() },
+                if n.is_negative() {
+                    n.clone().neg()
+                } else {
+                    n.clone()
+                },
                 d.clone(),
             )),
             ("sum", [Val::List(items, d)]) => {

@@ -1539,7 +1539,11 @@ fn builtin<'s>(callee: Callee, vals: &[V<'s>]) -> P<V<'s>> {
             }
             Ok(V::Num(best))
         }
-        (Callee::Abs, [V::Num(n)]) => Ok(V::Num(if n.is_negative() { n.clone().neg() } else { n.clone() })),
+        (Callee::Abs, [V::Num(n)]) => Ok(V::Num(if n.is_negative() {
+            n.clone().neg()
+        } else {
+            n.clone()
+        })),
         (Callee::Sum, [V::List(items)]) => {
             let mut acc = Num::ZERO;
             for n in items.iter() {

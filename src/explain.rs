@@ -298,7 +298,7 @@ fn let_step(env: &mut Env, rules: &RuleSet, label: &str, l: &ast::LetDecl) -> St
             let items = env.eval(list);
             if let Ok(Val::List(items, d)) = items {
                 for (i, item) in items.iter().enumerate() {
-                    let bind = vec![(var.value.clone(), Val::Num(*item, d.clone()))];
+                    let bind = vec![(var.value.clone(), Val::Num(item.clone(), d.clone()))];
                     let (held, text) =
                         env.with(bind, |env| (env.bool_of(cond), env.describe(cond)));
                     let verdict = match held {

@@ -5,8 +5,10 @@
 //! plausible and the rule file's data checks mostly hold), percents moved a few points within
 //! their declared range, list entries varied, judgements drawn at random, and now and then an
 //! input left out or a judgement not submitted. Inputs the base lacks are drawn from their
-//! declarations. The same seed and index always give the same submission; nothing here reads
-//! the clock.
+//! declarations. Now and then two yearly inputs are made to tie exactly (a percent series equal
+//! to another, an amount series an exact multiple of another, so that their growths are equal),
+//! since a comparison at equality is where scoring most easily goes wrong. The same seed and
+//! index always give the same submission; nothing here reads the clock.
 
 use crate::diag::Severity;
 use crate::eval;
@@ -24,6 +26,8 @@ const P_MISSING: f64 = 0.01;
 const P_NOT_SUBMITTED: f64 = 0.01;
 /// How often a judged item is met.
 const P_MET: f64 = 0.8;
+/// How often a submission is given an exact tie between two yearly inputs (per submission).
+const P_TIE: f64 = 0.2;
 /// Attempts at a submission that passes the rule file's data checks.
 const ATTEMPTS: u64 = 20;
 
@@ -95,6 +99,67 @@ fn fresh(decl: &InputDecl, rng: &mut fastrand::Rng, size: f64) -> Decimal {
     let (lo, hi) = bounds(decl);
     let x = lo.map_or(x, |lo| x.max(lo));
     hi.map_or(x, |hi| x.min(hi))
+}
+
+/// Makes one yearly input tie exactly with another of the same kind: a percent series becomes a
+/// copy of another percent series (a district's growth equal to the province's, or two published
+/// growths equal), an amount series an exact multiple of another (so that their growths are
+/// equal). A province benchmark may be copied from, never changed.
+fn tie(rules: &RuleSet, values: &mut BTreeMap<String, InputValue>, rng: &mut fastrand::Rng) {
+    let present: Vec<(&str, ScalarKind)> = rules
+        .inputs
+        .iter()
+        .filter(|d| d.yearly)
+        .map(|d| (d.name.value.as_str(), d.kind.value))
+        .filter(|(k, _)| matches!(values.get(*k), Some(InputValue::Series(s)) if !s.is_empty()))
+        .collect();
+    let targets: Vec<&(&str, ScalarKind)> = present
+        .iter()
+        .filter(|(k, _)| !k.starts_with("province_"))
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let Some((target, kind)) = targets.get(rng.usize(0..targets.len())) else {
+        return;
+    };
+    let sources: Vec<&str> = present
+        .iter()
+        .filter(|(k, kd)| k != target && kd == kind)
+        .map(|(k, _)| *k)
+        .collect();
+    if sources.is_empty() {
+        return;
+    }
+    let Some(source) = sources.get(rng.usize(0..sources.len())) else {
+        return;
+    };
+    let (Some(InputValue::Series(from)), Some(InputValue::Series(to))) =
+        (values.get(*source), values.get(*target))
+    else {
+        return;
+    };
+    let new: BTreeMap<i32, Decimal> = if *kind == ScalarKind::Percent {
+        from.clone()
+    } else {
+        // The factor that keeps the target near its own size: two decimals, or a whole number for
+        // counts; never zero.
+        let mean = |s: &BTreeMap<i32, Decimal>| {
+            s.values().fold(Decimal::ZERO, |a, x| a.saturating_add(*x))
+                / Decimal::from(s.len().max(1))
+        };
+        let (m_from, m_to) = (mean(from), mean(to));
+        let places = if *kind == ScalarKind::Count { 0 } else { 2 };
+        let unit = Decimal::new(1, places);
+        let factor = m_to
+            .checked_div(m_from)
+            .map_or(Decimal::ONE, |f| f.round_dp(places))
+            .max(unit);
+        from.iter()
+            .filter_map(|(y, x)| x.checked_mul(factor).map(|v| (*y, v.normalize())))
+            .collect()
+    };
+    values.insert((*target).to_string(), InputValue::Series(new));
 }
 
 fn draw(rules: &RuleSet, base: &Submission, rng: &mut fastrand::Rng, index: u64) -> Submission {
@@ -171,6 +236,10 @@ fn draw(rules: &RuleSet, base: &Submission, rng: &mut fastrand::Rng, index: u64)
             }
         };
         judgements.insert(key.clone(), j);
+    }
+    // Drawn last, so that the rest of a submission does not depend on it.
+    if rng.f64() < P_TIE {
+        tie(rules, &mut values, rng);
     }
     let region = format!("虚构{:05}区", index + 1);
     Submission {

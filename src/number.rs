@@ -1,14 +1,21 @@
 //! Exact numbers.
 //!
-//! Scores are decided by comparisons such as `a / b >= 15%`. A [`Num`] keeps a quotient as a
-//! numerator and a denominator (both [`Decimal`]) instead of dividing, so comparisons are made by
-//! cross-multiplying and are exact: `1500 / 10000 >= 15%` is true, and no value is ever rounded
-//! across a bound. Every operation is checked; overflow and division by zero are errors for the
-//! caller to report, never a panic, NaN or infinity.
+//! Scores are decided by comparisons such as `a / b >= 15%`. A [`Num`] keeps a quotient as an
+//! integer numerator and denominator instead of dividing, so comparisons are made by
+//! cross-multiplying and are exact: `1500 / 10000 >= 15%` is true, two growths that are both
+//! `4/97` compare equal, and no value is ever rounded across a bound. Integers are `i128` while
+//! they fit and grow into big integers when they do not, so any decimal a submission can hold
+//! (up to about 7.9 × 10^28 with up to 28 decimals) is computed with exactly. Every operation is
+//! checked; division by zero and runaway growth (beyond [`MAX_BITS`]) are errors for the caller to
+//! report, never a panic, NaN or infinity.
 //!
 //! This module also reads the literals people write in the source: `15%`, `3亿`, `5千万元`,
 //! `92000万元`, `50学时`.
 
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::fmt;
@@ -18,7 +25,8 @@ use std::fmt;
 pub enum NumError {
     /// The divisor was zero.
     DivisionByZero,
-    /// An intermediate value left the range of exact decimal arithmetic (about 7.9 × 10^28).
+    /// An intermediate value's numerator or denominator grew beyond [`MAX_BITS`] bits (about
+    /// 10^1233): far beyond any quantity people write, reached only by runaway computation.
     Overflow,
 }
 
@@ -31,11 +39,25 @@ impl fmt::Display for NumError {
     }
 }
 
+/// The largest numerator or denominator, in bits, that arithmetic keeps; beyond it an operation
+/// is [`NumError::Overflow`]. Every decimal (at most 96 bits over at most 10^28) fits with room
+/// for thousands of operations; the bound keeps a runaway loop from using unbounded memory.
+pub const MAX_BITS: u64 = 4096;
+
 /// An exact rational number `n / d` with `d > 0`.
-#[derive(Debug, Clone, Copy)]
-pub struct Num {
-    n: Decimal,
-    d: Decimal,
+///
+/// Numerator and denominator are integers: `i128` while they fit (no allocation, the usual case),
+/// a big rational in lowest terms when they do not. Every operation and every comparison is exact;
+/// nothing is rounded except by [`Num::to_decimal`], which is for display.
+#[derive(Debug, Clone)]
+pub struct Num(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    /// `n / d` with `d > 0`, not necessarily in lowest terms.
+    Small(i128, i128),
+    /// A value whose numerator or denominator in lowest terms does not fit in `i128`.
+    Big(Box<BigRational>),
 }
 
 impl PartialEq for Num {
@@ -45,107 +67,166 @@ impl PartialEq for Num {
 }
 
 impl From<Decimal> for Num {
-    fn from(n: Decimal) -> Self {
-        Num { n, d: Decimal::ONE }
+    fn from(v: Decimal) -> Self {
+        // A decimal's mantissa has at most 96 bits and its scale is at most 28; 10^28 < 2^94.
+        match 10i128.checked_pow(v.scale()) {
+            Some(d) => Num(Repr::Small(v.mantissa(), d)),
+            None => Num::from_big(BigRational::new(
+                BigInt::from(v.mantissa()),
+                BigInt::from(10).pow(v.scale()),
+            ))
+            .unwrap_or(Num::ZERO),
+        }
     }
 }
 
 impl From<i64> for Num {
     fn from(n: i64) -> Self {
-        Num::from(Decimal::from(n))
+        Num(Repr::Small(i128::from(n), 1))
     }
 }
 
-/// `d == 1`, quickly for the usual denominator (1 written without decimals); the same answer as
-/// `==` in every case.
-fn is_one(d: &Decimal) -> bool {
-    if d.scale() == 0 {
-        d.mantissa() == 1
-    } else {
-        *d == Decimal::ONE
-    }
+/// `10^k` for `k <= 38`.
+fn pow10(k: u32) -> Option<i128> {
+    10i128.checked_pow(k)
 }
 
-/// `a == b` for two denominators (both positive), quickly when they have the same scale; the
-/// same answer as `==` in every case.
-fn same(a: &Decimal, b: &Decimal) -> bool {
-    if a.scale() == b.scale() {
-        a.mantissa() == b.mantissa()
-    } else {
-        a == b
-    }
-}
+/// The largest mantissa a [`Decimal`] holds: 2^96 - 1.
+const DECIMAL_MANTISSA_MAX: i128 = (1i128 << 96) - 1;
 
 // Checked arithmetic returning `Result`, so not the `std::ops` traits.
 #[allow(clippy::should_implement_trait)]
 impl Num {
     /// Zero.
-    pub const ZERO: Num = Num {
-        n: Decimal::ZERO,
-        d: Decimal::ONE,
-    };
+    pub const ZERO: Num = Num(Repr::Small(0, 1));
 
     /// `n / d`, or an error when `d` is zero.
     pub fn ratio(n: Decimal, d: Decimal) -> Result<Num, NumError> {
-        if d.is_zero() {
-            return Err(NumError::DivisionByZero);
-        }
-        let (n, d) = if d.is_sign_negative() {
-            (-n, -d)
-        } else {
-            (n, d)
-        };
-        Ok(Num { n, d }.normalized())
+        Num::from(n).div(Num::from(d))
     }
 
-    /// Folds the fraction into a single decimal when the division is exact.
-    fn normalized(self) -> Num {
-        if is_one(&self.d) {
-            return self;
+    /// The value as a big rational (in lowest terms).
+    fn to_big(&self) -> BigRational {
+        match &self.0 {
+            Repr::Small(n, d) => BigRational::new(BigInt::from(*n), BigInt::from(*d)),
+            Repr::Big(b) => (**b).clone(),
         }
-        if let Some(q) = self.n.checked_div(self.d)
-            && q.checked_mul(self.d) == Some(self.n)
-        {
-            return Num {
-                n: q.normalize(),
-                d: Decimal::ONE,
-            };
-        }
-        self
     }
 
-    /// The exact decimal value, if the number has one (`1/4` does, `1/3` does not).
+    /// A big rational as a number: small again when it fits, an error when it is too large to
+    /// keep.
+    fn from_big(r: BigRational) -> Result<Num, NumError> {
+        if let (Some(n), Some(d)) = (r.numer().to_i128(), r.denom().to_i128()) {
+            return Ok(Num(Repr::Small(n, d)));
+        }
+        if r.numer().bits() > MAX_BITS || r.denom().bits() > MAX_BITS {
+            return Err(NumError::Overflow);
+        }
+        Ok(Num(Repr::Big(Box::new(r))))
+    }
+
+    /// The numerator and denominator in lowest terms, when they fit in `i128`.
+    fn reduced_small(&self) -> Option<(i128, i128)> {
+        match &self.0 {
+            Repr::Small(n, d) => {
+                if *d == 1 {
+                    return Some((*n, 1));
+                }
+                let g = n.gcd(d);
+                Some((n / g, d / g))
+            }
+            // A big value is in lowest terms and does not fit.
+            Repr::Big(_) => None,
+        }
+    }
+
+    /// The exact decimal value, if the number has one that a [`Decimal`] can hold (`1/4` does,
+    /// `1/3` does not), with no trailing zeros.
     pub fn exact_decimal(&self) -> Option<Decimal> {
-        is_one(&self.d).then_some(self.n)
+        let (n, d) = self.reduced_small()?;
+        if d == 1 {
+            return (n.abs() <= DECIMAL_MANTISSA_MAX)
+                .then(|| Decimal::from_i128_with_scale(n, 0).normalize());
+        }
+        // d = 2^a × 5^b exactly, or the value has no finite decimal expansion.
+        let a = d.trailing_zeros();
+        let mut rest = d >> a;
+        let mut b = 0u32;
+        while rest % 5 == 0 {
+            rest /= 5;
+            b += 1;
+        }
+        if rest != 1 {
+            return None;
+        }
+        let k = a.max(b);
+        if k > 28 {
+            return None;
+        }
+        // n / d = n × (10^k / d) / 10^k.
+        let factor = pow10(k)? / d;
+        let m = n.checked_mul(factor)?;
+        (m.abs() <= DECIMAL_MANTISSA_MAX).then(|| Decimal::from_i128_with_scale(m, k).normalize())
     }
 
-    /// The value as a decimal, rounded to 28 significant digits where it is not exact.
+    /// The value as a decimal, rounded (half away from zero) to at most 28 significant digits
+    /// where it is not exact; a value beyond the range of a decimal is shown as its largest.
+    /// For display and for scripts, never for deciding.
     pub fn to_decimal(&self) -> Decimal {
-        if is_one(&self.d) {
-            self.n
-        } else {
-            self.n.checked_div(self.d).unwrap_or(self.n)
+        if let Some(v) = self.exact_decimal() {
+            return v;
         }
+        if let Repr::Small(n, d) = &self.0
+            && n.abs() <= DECIMAL_MANTISSA_MAX
+            && *d <= DECIMAL_MANTISSA_MAX
+            && let Some(q) = Decimal::from_i128_with_scale(*n, 0)
+                .checked_div(Decimal::from_i128_with_scale(*d, 0))
+        {
+            return q;
+        }
+        let r = self.to_big();
+        let neg = r.is_negative();
+        let (n, d) = (r.numer().abs(), r.denom().clone());
+        let max = BigInt::from(DECIMAL_MANTISSA_MAX);
+        // The most decimals that keep the rounded quotient within a decimal's mantissa.
+        let mut scale = 28u32;
+        let q = loop {
+            let scaled = &n * BigInt::from(10).pow(scale);
+            let (q, rem) = scaled.div_rem(&d);
+            let q = if rem * 2 >= d { q + 1 } else { q };
+            if q <= max {
+                break q;
+            }
+            if scale == 0 {
+                return if neg { Decimal::MIN } else { Decimal::MAX };
+            }
+            scale -= 1;
+        };
+        let q = q.to_i128().unwrap_or(DECIMAL_MANTISSA_MAX);
+        Decimal::from_i128_with_scale(if neg { -q } else { q }, scale)
     }
 
     /// `self + o`.
     pub fn add(self, o: Num) -> Result<Num, NumError> {
-        if same(&self.d, &o.d) {
-            let n = self.n.checked_add(o.n).ok_or(NumError::Overflow)?;
-            return Ok(Num { n, d: self.d }.normalized());
+        if let (Repr::Small(n1, d1), Repr::Small(n2, d2)) = (&self.0, &o.0)
+            && let Some(r) = add_small(*n1, *d1, *n2, *d2)
+        {
+            return Ok(r);
         }
-        let a = self.n.checked_mul(o.d).ok_or(NumError::Overflow)?;
-        let b = o.n.checked_mul(self.d).ok_or(NumError::Overflow)?;
-        let n = a.checked_add(b).ok_or(NumError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(NumError::Overflow)?;
-        Ok(Num { n, d }.normalized())
+        Num::from_big(self.to_big() + o.to_big())
     }
 
     /// `-self`.
     pub fn neg(self) -> Num {
-        Num {
-            n: -self.n,
-            d: self.d,
+        match self.0 {
+            Repr::Small(n, d) => match n.checked_neg() {
+                Some(n) => Num(Repr::Small(n, d)),
+                None => Num(Repr::Big(Box::new(-BigRational::new(
+                    BigInt::from(n),
+                    BigInt::from(d),
+                )))),
+            },
+            Repr::Big(b) => Num(Repr::Big(Box::new(-*b))),
         }
     }
 
@@ -156,34 +237,60 @@ impl Num {
 
     /// `self × o`.
     pub fn mul(self, o: Num) -> Result<Num, NumError> {
-        let n = self.n.checked_mul(o.n).ok_or(NumError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(NumError::Overflow)?;
-        Ok(Num { n, d }.normalized())
+        if let (Repr::Small(n1, d1), Repr::Small(n2, d2)) = (&self.0, &o.0)
+            && let (Some(n), Some(d)) = (n1.checked_mul(*n2), d1.checked_mul(*d2))
+        {
+            return Ok(Num(Repr::Small(n, d)));
+        }
+        Num::from_big(self.to_big() * o.to_big())
     }
 
     /// `self ÷ o`.
     pub fn div(self, o: Num) -> Result<Num, NumError> {
-        if o.n.is_zero() {
+        if o.is_zero() {
             return Err(NumError::DivisionByZero);
         }
-        let n = self.n.checked_mul(o.d).ok_or(NumError::Overflow)?;
-        let d = self.d.checked_mul(o.n).ok_or(NumError::Overflow)?;
-        Num::ratio(n, d)
+        if let (Repr::Small(n1, d1), Repr::Small(n2, d2)) = (&self.0, &o.0)
+            && let (Some(n), Some(d)) = (n1.checked_mul(*d2), d1.checked_mul(*n2))
+        {
+            if d > 0 {
+                return Ok(Num(Repr::Small(n, d)));
+            }
+            if let (Some(n), Some(d)) = (n.checked_neg(), d.checked_neg()) {
+                return Ok(Num(Repr::Small(n, d)));
+            }
+        }
+        Num::from_big(self.to_big() / o.to_big())
     }
 
-    /// Exact comparison by cross-multiplication.
+    /// Exact comparison by cross-multiplication (in wider integers where `i128` would
+    /// overflow). Never fails; the `Result` is kept for callers written against checked
+    /// arithmetic.
     pub fn try_cmp(&self, o: &Num) -> Result<Ordering, NumError> {
-        if same(&self.d, &o.d) {
-            return Ok(self.n.cmp(&o.n));
+        Ok(self.cmp_exact(o))
+    }
+
+    /// Exact comparison.
+    fn cmp_exact(&self, o: &Num) -> Ordering {
+        if let (Repr::Small(n1, d1), Repr::Small(n2, d2)) = (&self.0, &o.0) {
+            if d1 == d2 {
+                return n1.cmp(n2);
+            }
+            // Different signs (or a zero) decide without multiplying.
+            let (s1, s2) = (n1.signum(), n2.signum());
+            if s1 != s2 {
+                return s1.cmp(&s2);
+            }
+            if let (Some(a), Some(b)) = (n1.checked_mul(*d2), n2.checked_mul(*d1)) {
+                return a.cmp(&b);
+            }
         }
-        let a = self.n.checked_mul(o.d).ok_or(NumError::Overflow)?;
-        let b = o.n.checked_mul(self.d).ok_or(NumError::Overflow)?;
-        Ok(a.cmp(&b))
+        self.to_big().cmp(&o.to_big())
     }
 
     /// The smaller of two numbers.
     pub fn min(self, o: Num) -> Result<Num, NumError> {
-        Ok(if self.try_cmp(&o)? == Ordering::Greater {
+        Ok(if self.cmp_exact(&o) == Ordering::Greater {
             o
         } else {
             self
@@ -192,7 +299,7 @@ impl Num {
 
     /// The larger of two numbers.
     pub fn max(self, o: Num) -> Result<Num, NumError> {
-        Ok(if self.try_cmp(&o)? == Ordering::Less {
+        Ok(if self.cmp_exact(&o) == Ordering::Less {
             o
         } else {
             self
@@ -201,35 +308,74 @@ impl Num {
 
     /// True when the number is zero.
     pub fn is_zero(&self) -> bool {
-        self.n.is_zero()
+        match &self.0 {
+            Repr::Small(n, _) => *n == 0,
+            Repr::Big(b) => b.is_zero(),
+        }
     }
 
     /// True when the number is below zero.
     pub fn is_negative(&self) -> bool {
-        self.n.is_sign_negative() && !self.n.is_zero()
-    }
-
-    /// The value as an `i64` when it is a whole number written without decimals over a
-    /// denominator of 1 (as counts, years and loop variables are); `None` otherwise, which
-    /// does not mean it is not whole: a quick test for hot paths, with a full one behind it.
-    pub fn small_whole(&self) -> Option<i64> {
-        if self.d.scale() == 0 && self.d.mantissa() == 1 && self.n.scale() == 0 {
-            i64::try_from(self.n.mantissa()).ok()
-        } else {
-            None
+        match &self.0 {
+            Repr::Small(n, _) => *n < 0,
+            Repr::Big(b) => b.is_negative(),
         }
     }
 
-    /// The exact representation (numerator and denominator as stored): two numbers with the same
-    /// representation behave the same in every operation, not only compare equal.
-    pub fn representation(&self) -> ([u8; 16], [u8; 16]) {
-        (self.n.serialize(), self.d.serialize())
+    /// The value as an `i64` when it is a whole number stored over a denominator of 1 (as
+    /// counts, years and loop variables are); `None` otherwise, which does not mean it is not
+    /// whole: a quick test for hot paths, with a full one behind it.
+    pub fn small_whole(&self) -> Option<i64> {
+        match &self.0 {
+            Repr::Small(n, 1) => i64::try_from(*n).ok(),
+            _ => None,
+        }
+    }
+
+    /// The exact representation (numerator and denominator as stored) when both fit in `i128`:
+    /// two numbers with the same representation behave the same in every operation, not only
+    /// compare equal. `None` for a value too large for that.
+    pub fn representation(&self) -> Option<(i128, i128)> {
+        match &self.0 {
+            Repr::Small(n, d) => Some((*n, *d)),
+            Repr::Big(_) => None,
+        }
     }
 
     /// True when the number is a whole number.
     pub fn is_integer(&self) -> bool {
-        self.exact_decimal().is_some_and(|d| d.fract().is_zero())
+        match &self.0 {
+            Repr::Small(n, d) => *d == 1 || n % d == 0,
+            Repr::Big(b) => b.is_integer(),
+        }
     }
+
+    /// The value as an `i64` when it is a whole number that fits.
+    pub fn to_whole(&self) -> Option<i64> {
+        match &self.0 {
+            Repr::Small(n, d) if n % d == 0 => i64::try_from(n / d).ok(),
+            Repr::Small(..) => None,
+            Repr::Big(b) => b.is_integer().then(|| b.numer().to_i64()).flatten(),
+        }
+    }
+}
+
+/// `n1/d1 + n2/d2` in `i128`, or `None` when an intermediate overflows.
+fn add_small(n1: i128, d1: i128, n2: i128, d2: i128) -> Option<Num> {
+    if d1 == d2 {
+        return Some(Num(Repr::Small(n1.checked_add(n2)?, d1)));
+    }
+    // Decimals of different scales: one denominator divides the other.
+    if d2 % d1 == 0 {
+        let n = n1.checked_mul(d2 / d1)?.checked_add(n2)?;
+        return Some(Num(Repr::Small(n, d2)));
+    }
+    if d1 % d2 == 0 {
+        let n = n2.checked_mul(d1 / d2)?.checked_add(n1)?;
+        return Some(Num(Repr::Small(n, d1)));
+    }
+    let n = n1.checked_mul(d2)?.checked_add(n2.checked_mul(d1)?)?;
+    Some(Num(Repr::Small(n, d1.checked_mul(d2)?)))
 }
 
 /// Formats a decimal for people: no trailing zeros, no exponent.
@@ -545,6 +691,183 @@ mod tests {
             .sub(Num::from(1))
             .unwrap();
         assert_eq!(g.try_cmp(&Num::from(d("0.15"))).unwrap(), Ordering::Equal);
+    }
+
+    /// `(now - before) / before`, the way a rule computes a growth.
+    fn growth(now: &str, before: &str) -> Num {
+        Num::from(d(now))
+            .sub(Num::from(d(before)))
+            .unwrap()
+            .div(Num::from(d(before)))
+            .unwrap()
+    }
+
+    #[test]
+    fn equal_quotients_are_ties() {
+        // 4/97 and 8/194: equal, whichever way round.
+        let a = Num::from(4).div(Num::from(97)).unwrap();
+        let b = Num::from(8).div(Num::from(194)).unwrap();
+        assert_eq!(a.try_cmp(&b).unwrap(), Ordering::Equal);
+        assert_eq!(b.try_cmp(&a).unwrap(), Ordering::Equal);
+        // The same growth computed two ways: (101 - 97) / 97 and 101 / 97 - 1.
+        let g1 = growth("101", "97");
+        let g2 = Num::from(101)
+            .div(Num::from(97))
+            .unwrap()
+            .sub(Num::from(1))
+            .unwrap();
+        assert_eq!(g1.try_cmp(&g2).unwrap(), Ordering::Equal);
+        assert_eq!(g1.try_cmp(&a).unwrap(), Ordering::Equal);
+        // Growths of money at different scales that are exactly equal.
+        let g3 = growth("10100.00", "9700.00");
+        let g4 = growth("2020000", "1940000");
+        assert_eq!(g3.try_cmp(&g4).unwrap(), Ordering::Equal);
+        assert_eq!(g3.try_cmp(&g1).unwrap(), Ordering::Equal);
+        // Every k: (97 + 4)k / 97k - 1 == 4/97, and never greater.
+        for k in 1..200i64 {
+            let g = Num::from(101 * k)
+                .div(Num::from(97 * k))
+                .unwrap()
+                .sub(Num::from(1))
+                .unwrap();
+            assert_eq!(g.try_cmp(&a).unwrap(), Ordering::Equal, "k = {k}");
+        }
+    }
+
+    #[test]
+    fn a_quotient_is_never_folded_into_a_rounded_decimal() {
+        // 1/3 × 3 is exactly 1; 2/3 is not 0.6666666666666666666666666667.
+        let third = Num::from(1).div(Num::from(3)).unwrap();
+        assert_eq!(third.exact_decimal(), None);
+        let two_thirds = Num::from(2).div(Num::from(3)).unwrap();
+        let rounded = Num::from(two_thirds.to_decimal());
+        assert_ne!(two_thirds.try_cmp(&rounded).unwrap(), Ordering::Equal);
+        // A quotient close to a bound stays on its side.
+        let just_below = Num::from(d("14.999999999999999999999999999"))
+            .div(Num::from(100))
+            .unwrap();
+        assert_eq!(
+            just_below.try_cmp(&Num::from(d("0.15"))).unwrap(),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn huge_magnitudes_are_exact() {
+        // Money in 元 up to the largest decimal: growth, share and comparison stay exact.
+        let g1 = growth("9900000000000000.01", "9700000000000000.00");
+        let g2 = growth("19800000000000000.02", "19400000000000000.00");
+        assert_eq!(g1.try_cmp(&g2).unwrap(), Ordering::Equal);
+        let g3 = growth("9900000000000000.02", "9700000000000000.00");
+        assert_eq!(g1.try_cmp(&g3).unwrap(), Ordering::Less);
+        let max = Num::from(Decimal::MAX);
+        let tiny = Num::from(d("0.0000000000000000000000000001"));
+        let q = max.clone().div(tiny.clone()).unwrap();
+        let back = q.mul(tiny).unwrap();
+        assert_eq!(back.try_cmp(&max).unwrap(), Ordering::Equal);
+        // A sum of quotients with large coprime denominators.
+        let mut acc = Num::ZERO;
+        for p in ["9999999967", "9999999943", "9999999929", "9999999881"] {
+            acc = acc.add(Num::from(1).div(Num::from(d(p))).unwrap()).unwrap();
+        }
+        let mut back = acc;
+        for p in ["9999999967", "9999999943", "9999999929", "9999999881"] {
+            back = back
+                .sub(Num::from(1).div(Num::from(d(p))).unwrap())
+                .unwrap();
+        }
+        assert!(back.is_zero());
+    }
+
+    #[test]
+    fn runaway_growth_is_an_overflow_not_a_hang() {
+        let mut x = Num::from(Decimal::MAX);
+        let mut result = Ok(());
+        for _ in 0..100 {
+            match x.clone().mul(x.clone()) {
+                Ok(y) => x = y,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        assert_eq!(result, Err(NumError::Overflow));
+    }
+
+    #[test]
+    fn decimals_shown_and_kept() {
+        let quarter = Num::from(1).div(Num::from(4)).unwrap();
+        assert_eq!(quarter.exact_decimal(), Some(d("0.25")));
+        let share = Num::from(d("1500")).div(Num::from(d("10000"))).unwrap();
+        assert_eq!(share.exact_decimal(), Some(d("0.15")));
+        assert_eq!(
+            Num::from(2).div(Num::from(3)).unwrap().to_decimal(),
+            d("0.6666666666666666666666666667")
+        );
+        assert_eq!(
+            Num::from(-2).div(Num::from(3)).unwrap().to_decimal(),
+            d("-0.6666666666666666666666666667")
+        );
+        // Beyond a decimal's range the display saturates; deciding never uses it.
+        let big = Num::from(Decimal::MAX).mul(Num::from(10)).unwrap();
+        assert_eq!(big.to_decimal(), Decimal::MAX);
+        assert_eq!(big.exact_decimal(), None);
+        let v = Num::from(Decimal::MAX)
+            .mul(Num::from(3))
+            .unwrap()
+            .div(Num::from(d("1100000")))
+            .unwrap();
+        assert_eq!(v.to_decimal(), d("216076806857084557073301.68273"));
+        assert!(Num::from(d("2023.0")).is_integer());
+        assert_eq!(Num::from(d("2023.0")).to_whole(), Some(2023));
+    }
+
+    proptest::proptest! {
+        /// `a/b` against `c/d` compares as the integers `a×d` and `c×b` do.
+        #[test]
+        fn quotients_compare_as_cross_products(
+            a in proptest::num::i64::ANY,
+            b in 1i64..=i64::MAX,
+            c in proptest::num::i64::ANY,
+            e in 1i64..=i64::MAX,
+            k in 1i64..1000,
+        ) {
+            let x = Num::from(a).div(Num::from(b)).unwrap();
+            let y = Num::from(c).div(Num::from(e)).unwrap();
+            let want = (i128::from(a) * i128::from(e)).cmp(&(i128::from(c) * i128::from(b)));
+            proptest::prop_assert_eq!(x.try_cmp(&y).unwrap(), want);
+            // The same quotient scaled by k is a tie.
+            let xk = Num::from(a).mul(Num::from(k)).unwrap()
+                .div(Num::from(b).mul(Num::from(k)).unwrap()).unwrap();
+            proptest::prop_assert_eq!(x.try_cmp(&xk).unwrap(), Ordering::Equal);
+        }
+
+        /// Arithmetic on decimals of any magnitude and scale agrees with big rationals.
+        #[test]
+        fn arithmetic_agrees_with_big_rationals(
+            m in proptest::collection::vec((proptest::num::i128::ANY, 0u32..=28), 4),
+        ) {
+            let big = |(m, s): (i128, u32)| {
+                let m = m % (1i128 << 96);
+                (
+                    Num::from(Decimal::from_i128_with_scale(m, s)),
+                    BigRational::new(BigInt::from(m), BigInt::from(10).pow(s)),
+                )
+            };
+            let [p, q, r, t] = [big(m[0]), big(m[1]), big(m[2]), big(m[3])];
+            // (p + q) × r - t, and (p - q) / r when r is not zero.
+            let x = p.0.clone().add(q.0.clone()).unwrap().mul(r.0.clone()).unwrap().sub(t.0.clone()).unwrap();
+            let xr = (&p.1 + &q.1) * &r.1 - &t.1;
+            proptest::prop_assert_eq!(x.to_big(), xr.clone());
+            proptest::prop_assert_eq!(x.try_cmp(&t.0).unwrap(), xr.cmp(&t.1));
+            if !r.1.is_zero() {
+                let y = p.0.sub(q.0).unwrap().div(r.0).unwrap();
+                let yr = (&p.1 - &q.1) / &r.1;
+                proptest::prop_assert_eq!(y.try_cmp(&x).unwrap(), yr.cmp(&xr));
+                proptest::prop_assert_eq!(y.to_big(), yr);
+            }
+        }
     }
 
     #[test]

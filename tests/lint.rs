@@ -398,3 +398,55 @@ fn a_revision_is_linted_as_the_rule_set_it_resolves_to() {
         "{inherited:#?}"
     );
 }
+
+/// The rate tiers of an indicator written with the given bounds.
+fn rate_tiers(low: &str, high: &str) -> String {
+    format!(
+        "{HEADER}input share \"占比\" percent\n  help \"填百分数\"\n\ncategory \"甲\" points 2 {{\n  indicator 1 \"一\" points 2 {{\n    rule \"占比8%-15%得1分，15%以上得2分。\"\n    score tiers share overlap higher {{\n      [{low}, {high}] => 1\n      [{high}, ..) => 2\n    }}\n  }}\n}}\n"
+    )
+}
+
+#[test]
+fn a_bare_fraction_is_advised_as_the_percent_it_is() {
+    // [0.08, 0.15]: 0.08 is 8%, so the advice is 8%, not 0.08% (100 times too small).
+    let text = rate_tiers("0.08", "0.15");
+    let findings = lint_text("r.zb", &text);
+    let f = findings
+        .iter()
+        .find(|f| f.diag.code == "ZB204")
+        .expect("ZB204 on 0.08");
+    assert_eq!(f.diag.severity, Severity::Warning);
+    assert!(f.diag.message.contains("相当于 8%"), "{:?}", f.diag.message);
+    let help = f.diag.help.as_deref().unwrap_or_default();
+    assert!(help.contains("写成 8%"), "{help}");
+    assert!(!help.contains("0.08%"), "{help}");
+    assert!(findings.iter().all(|f| f.diag.code != "ZB205"));
+}
+
+#[test]
+fn a_bare_number_above_one_against_a_percent_is_an_error() {
+    // [8, 15] meant as 8%–15% is 800%–1500%: every district would score 0 there.
+    for (low, high) in [("8", "15"), ("8", "15%"), ("-1.5", "15%")] {
+        let text = rate_tiers(low, high);
+        let report = lint(&Arc::from("r.zb"), &text);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.diag.code == "ZB205")
+            .unwrap_or_else(|| panic!("[{low}, {high}]: no ZB205 in {:#?}", report.findings));
+        assert_eq!(f.diag.severity, Severity::Error, "[{low}, {high}]");
+        let help = f.diag.help.as_deref().unwrap_or_default();
+        assert!(help.contains(&format!("写成 {low}%")), "{help}");
+        assert!(report.open(Severity::Error).count() > 0);
+    }
+    // 1 and -1 against a percent are fractions (100%, -100%): a warning, not an error.
+    for v in ["1", "-1", "0.5"] {
+        let text = rate_tiers(v, "15%");
+        let codes: Vec<_> = lint_text("r.zb", &text)
+            .iter()
+            .map(|f| f.diag.code.to_string())
+            .collect();
+        assert!(codes.contains(&"ZB204".to_string()), "{v}: {codes:?}");
+        assert!(!codes.contains(&"ZB205".to_string()), "{v}: {codes:?}");
+    }
+}

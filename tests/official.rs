@@ -396,3 +396,222 @@ fn the_declared_points_of_the_source_are_carried() {
         );
     }
 }
+
+/// pass.toml (with the province's reference) loaded and scored three ways: the explaining
+/// interpreter, the lean scores, and the compiled scorer alone; they must agree on every
+/// indicator. Returns the explaining evaluation.
+fn scored_three_ways(
+    rules: &zhibiao::model::RuleSet,
+    changes: &[(&str, &str)],
+) -> zhibiao::eval::Evaluation {
+    let text = variant(changes);
+    let (submission, evaluation) = match common::outcome(rules, &text, Some(REFERENCE), false) {
+        zhibiao::assess::Outcome::Scored {
+            submission,
+            evaluation,
+            ..
+        } => (*submission, *evaluation),
+        zhibiao::assess::Outcome::Unusable(d) => panic!("{changes:?} unusable: {d:?}"),
+    };
+    let lean = zhibiao::eval::evaluate_scores(rules, &submission);
+    for (a, b) in evaluation.indicators.iter().zip(&lean.indicators) {
+        assert_eq!(
+            (a.no, a.score, a.status),
+            (b.no, b.score, b.status),
+            "{changes:?}: lean scores"
+        );
+    }
+    assert_eq!(evaluation.total, lean.total, "{changes:?}: lean total");
+    evaluation
+}
+
+fn indicator(ev: &zhibiao::eval::Evaluation, no: u32) -> &zhibiao::eval::IndicatorResult {
+    ev.indicators
+        .iter()
+        .find(|i| i.no == no)
+        .expect("indicator")
+}
+
+#[test]
+fn equal_growths_are_not_higher_every_time() {
+    // Indicator 2: 网上零售额同比增速“超过”社会零售总额同比增速, strictly. When both 2023 growths are
+    // computed from totals and are exactly equal (4/97 and 8/194 and so on), 2023 earns nothing;
+    // 2024 takes the published growths (21.5% > 7.6%) and earns 1. The same every time, whatever
+    // the totals.
+    let r = official();
+    let mut cases = 0;
+    for (online, retail) in [
+        ("97", "194"),
+        ("9700", "19400"),
+        ("61000.97", "480007.63"),
+        ("33.3", "999.9"),
+        ("1234567.89", "9876543.21"),
+        ("0.97", "1.94"),
+    ] {
+        for k in 1..=40u32 {
+            let scale = rust_decimal::Decimal::from(k);
+            let o: rust_decimal::Decimal = online.parse().unwrap();
+            let t: rust_decimal::Decimal = retail.parse().unwrap();
+            // x[2023] / x[2022] = 101/97 + k/970 for both series: equal growths.
+            let g = |x: rust_decimal::Decimal| {
+                let before = x * rust_decimal::Decimal::from(970);
+                let after = x * (rust_decimal::Decimal::from(1010) + scale);
+                (before, after)
+            };
+            let ((o22, o23), (t22, t23)) = (g(o), g(t));
+            let online_series = format!("{{ 2022 = {o22}, 2023 = {o23}, 2024 = {o23} }}");
+            let retail_series = format!("{{ 2022 = {t22}, 2023 = {t23}, 2024 = {t23} }}");
+            let ev = scored_three_ways(
+                &r,
+                &[
+                    ("online_retail", &online_series),
+                    ("retail_total", &retail_series),
+                ],
+            );
+            let ind = indicator(&ev, 2);
+            assert_eq!(
+                ind.score.normalize().to_string(),
+                "1",
+                "{online} {retail} k={k}: {:?}",
+                ind.explanation
+            );
+            let line_2023 = ind
+                .explanation
+                .iter()
+                .find(|l| l.starts_with("2023年"))
+                .expect("2023 line");
+            assert!(
+                line_2023.contains("不符合"),
+                "{online} {retail} k={k}: {line_2023}"
+            );
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 240);
+    // Without published growths both years are ties: 0 points.
+    let ev = scored_three_ways(
+        &r,
+        &[
+            (
+                "online_retail",
+                "{ 2022 = 9409, 2023 = 9797, 2024 = 10201 }",
+            ),
+            (
+                "retail_total",
+                "{ 2022 = 18818, 2023 = 19594, 2024 = 20402 }",
+            ),
+            ("online_retail_growth", "{}"),
+            ("retail_total_growth", "{}"),
+        ],
+    );
+    assert_eq!(indicator(&ev, 2).score.normalize().to_string(), "0");
+    // One ten-thousandth of a 万元 more online in 2023 is higher: 2 points.
+    let ev = scored_three_ways(
+        &r,
+        &[
+            (
+                "online_retail",
+                "{ 2022 = 9409, 2023 = 9797.0001, 2024 = 10201 }",
+            ),
+            (
+                "retail_total",
+                "{ 2022 = 18818, 2023 = 19594, 2024 = 20402 }",
+            ),
+        ],
+    );
+    assert_eq!(indicator(&ev, 2).score.normalize().to_string(), "2");
+}
+
+#[test]
+fn money_in_the_quadrillions_scores_exactly() {
+    // Totals of about 9.9 × 10^15 元 (9.9 × 10^11 万元) and beyond, with decimals: every indicator
+    // is scored, and the ratio indicators come out as for the same figures at an ordinary size.
+    let r = official();
+    let base = scored_three_ways(&r, &[]);
+    let huge = [
+        (
+            "online_retail",
+            "{ 2022 = 61000000000000.01, 2023 = 74500000000000.02, 2024 = 92000000000000.03 }",
+        ),
+        (
+            "retail_total",
+            "{ 2022 = 480000000000000, 2023 = 520000000000000, 2024 = 560000000000000 }",
+        ),
+        ("new_large_operator_sales", "[990000000000, 12000.5, 6800]"),
+        ("ecommerce_tax", "258300000000000.07"),
+        ("total_tax", "6300000000000000"),
+    ];
+    let ev = scored_three_ways(&r, &huge);
+    for i in &ev.indicators {
+        assert_eq!(
+            i.status,
+            zhibiao::eval::Status::Scored,
+            "indicator {}: {:?}",
+            i.no,
+            i.explanation
+        );
+    }
+    for no in [1, 2, 4, 6, 8] {
+        assert_eq!(
+            indicator(&ev, no).score,
+            indicator(&base, no).score,
+            "indicator {no}: {:?}",
+            indicator(&ev, no).explanation
+        );
+    }
+    // The example's money figures times 10^k with odd decimals, up to about 5.6 × 10^18 元: every
+    // indicator is scored, as at the example's size (the old arithmetic gave indicator 2 an
+    // overflow error from 10^13 元).
+    for k in 4..=14u32 {
+        let m = 10u64.pow(k);
+        let s = |x: u64, cents: &str| format!("{}{cents}", x * m);
+        let online = format!(
+            "{{ 2022 = {}, 2023 = {}, 2024 = {} }}",
+            s(61, ".37"),
+            s(74, ".51"),
+            s(92, ".03")
+        );
+        let retail = format!(
+            "{{ 2022 = {}, 2023 = {}, 2024 = {} }}",
+            s(480, ".11"),
+            s(520, ".7"),
+            s(560, ".29")
+        );
+        let sales = format!("[{}, {}, 6800]", s(35, ".3"), s(12, ".5"));
+        let (tax, total_tax) = (s(2, ".583"), s(63, ".01"));
+        let ev = scored_three_ways(
+            &r,
+            &[
+                ("online_retail", &online),
+                ("retail_total", &retail),
+                ("ecommerce_tax", &tax),
+                ("total_tax", &total_tax),
+                ("new_large_operator_sales", &sales),
+            ],
+        );
+        for (i, b) in ev.indicators.iter().zip(&base.indicators) {
+            assert_eq!(
+                (i.status, i.score),
+                (zhibiao::eval::Status::Scored, b.score),
+                "10^{k}: indicator {}: {:?}",
+                i.no,
+                i.explanation
+            );
+        }
+    }
+    // An exact tie at that size is still a tie (indicator 2, 2023 computed from the totals).
+    let ev = scored_three_ways(
+        &r,
+        &[
+            (
+                "online_retail",
+                "{ 2022 = 970000000000.01, 2023 = 1010000000000.0104, 2024 = 1010000000000 }",
+            ),
+            (
+                "retail_total",
+                "{ 2022 = 9700000000000.1, 2023 = 10100000000000.104, 2024 = 10100000000000 }",
+            ),
+        ],
+    );
+    assert_eq!(indicator(&ev, 2).score.normalize().to_string(), "1");
+}

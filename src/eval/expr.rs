@@ -376,7 +376,7 @@ impl<'a> Env<'a> {
                 let mut n = 0i64;
                 for item in items.0.iter() {
                     let r = self.with(
-                        vec![(var.value.clone(), Val::Num(*item, items.1.clone()))],
+                        vec![(var.value.clone(), Val::Num(item.clone(), items.1.clone()))],
                         |env| env.bool_of(cond),
                     )?;
                     match r {
@@ -423,7 +423,7 @@ impl<'a> Env<'a> {
         let nums = |vals: &[Val]| -> R<Vec<(Num, Dim)>> {
             vals.iter()
                 .map(|v| match v {
-                    Val::Num(n, d) => Ok((*n, d.clone())),
+                    Val::Num(n, d) => Ok((n.clone(), d.clone())),
                     other => Err(EvalError::new(
                         format!("{name} 需要数值，得到的是{}", kind_name(other)),
                         span,
@@ -440,9 +440,9 @@ impl<'a> Env<'a> {
                 };
                 for (n, d) in it {
                     let pick = if name == "min" {
-                        best.0.min(n)
+                        best.0.clone().min(n)
                     } else {
-                        best.0.max(n)
+                        best.0.clone().max(n)
                     }
                     .map_err(|e| num_err(e, span))?;
                     if pick.try_cmp(&best.0) != Ok(std::cmp::Ordering::Equal) {
@@ -452,13 +452,17 @@ impl<'a> Env<'a> {
                 Ok(Val::Num(best.0, best.1))
             }
             ("abs", [Val::Num(n, d)]) => Ok(Val::Num(
-                if n.is_negative() { n.neg() } else { *n },
+                if n.is_negative() {
+                    n.clone().neg()
+                } else {
+                    n.clone()
+                },
                 d.clone(),
             )),
             ("sum", [Val::List(items, d)]) => {
                 let mut acc = Num::ZERO;
                 for n in items.iter() {
-                    acc = acc.add(*n).map_err(|e| num_err(e, span))?;
+                    acc = acc.add(n.clone()).map_err(|e| num_err(e, span))?;
                 }
                 Ok(Val::Num(acc, d.clone()))
             }

@@ -886,10 +886,12 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
     };
     let mut score = out.score;
     let mut adjust = |score: &mut Num, limit: Limit, to: Num| {
-        let adjusted = Adjusted { limit, sum: *score };
+        let adjusted = Adjusted {
+            limit,
+            sum: std::mem::replace(score, to),
+        };
         out.lines.push(adjusted.words());
         res.adjustments.push(adjusted);
-        *score = to;
     };
     if let Some(cap) = &ind.cap {
         let cap_n = Num::from(cap.value);
@@ -1128,7 +1130,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     Ok(true) => {
                         o.score = o
                             .score
-                            .add(award_n)
+                            .add(award_n.clone())
                             .map_err(|e| EvalError::new(e.to_string(), cond.span))?;
                         if env.explain {
                             o.lines
@@ -1284,7 +1286,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                         o.missing.push(m);
                     }
                 }
-                scores.push(sub.score);
+                scores.push(sub.score.clone());
                 o.score = if is_max {
                     o.score.max(sub.score)
                 } else {
@@ -1312,7 +1314,6 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
             let v = env.eval(e)?;
             match v {
                 Val::Num(n, _) => {
-                    let mut o = Out::new(n);
                     // A formula's result is the points themselves: `3项 × 1 = 3 分`, not
                     // `3项 × 1 = 3项，得 3 分`.
                     let line = if matches!(e.kind, ExprKind::Arith(..)) && env.explain {
@@ -1320,6 +1321,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     } else {
                         format!("{}，得 {} 分", env.describe_operand(e), pts(&n))
                     };
+                    let mut o = Out::new(n);
                     o.lines.push(line);
                     Ok(o)
                 }

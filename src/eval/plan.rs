@@ -820,7 +820,7 @@ fn merged<'s, T>(
 /// identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ArgKey {
-    Num([u8; 16], [u8; 16]),
+    Num(i128, i128),
     Bool(bool),
     Series(u32),
     List(usize, usize),
@@ -835,7 +835,8 @@ fn memo_key(args: &[V]) -> Option<[Option<ArgKey>; 2]> {
     for (slot, a) in key.iter_mut().zip(args) {
         *slot = Some(match a {
             V::Num(n) => {
-                let (n, d) = n.representation();
+                // A number too large for the key is not remembered.
+                let (n, d) = n.representation()?;
                 ArgKey::Num(n, d)
             }
             V::Bool(b) => ArgKey::Bool(*b),
@@ -1022,7 +1023,7 @@ impl<'p, 's> Run<'p, 's> {
 
     fn eval(&mut self, c: &C) -> P<V<'s>> {
         match c {
-            C::Num(n) => Ok(V::Num(*n)),
+            C::Num(n) => Ok(V::Num(n.clone())),
             C::Bool(b) => Ok(V::Bool(*b)),
             C::Year => Ok(V::Num(Num::from(i64::from(self.sub.year)))),
             C::Input(i) => Ok(self.input(*i)),
@@ -1061,17 +1062,17 @@ impl<'p, 's> Run<'p, 's> {
             }),
             C::Arith(op, a, b) => {
                 let (x, y) = (self.num(a)?, self.num(b)?);
-                match (&x, &y) {
+                match (x, y) {
                     (Ok(x), Ok(y)) => {
                         let r = match op {
-                            ArithOp::Add => x.add(*y),
-                            ArithOp::Sub => x.sub(*y),
-                            ArithOp::Mul => x.mul(*y),
-                            ArithOp::Div => x.div(*y),
+                            ArithOp::Add => x.add(y),
+                            ArithOp::Sub => x.sub(y),
+                            ArithOp::Mul => x.mul(y),
+                            ArithOp::Div => x.div(y),
                         };
                         r.map(V::Num).map_err(|_| Bail)
                     }
-                    _ => Ok(V::Missing(join(missing_of(&x), missing_of(&y)))),
+                    (x, y) => Ok(V::Missing(join(missing_of(&x), missing_of(&y)))),
                 }
             }
             C::Cmp(op, a, b) => {
@@ -1305,10 +1306,10 @@ impl<'p, 's> Run<'p, 's> {
         if let Some(cap) = &ind.cap
             && score.try_cmp(cap) == Ok(Ordering::Greater)
         {
-            score = *cap;
+            score = cap.clone();
         }
         if score.try_cmp(&ind.points) == Ok(Ordering::Greater) {
-            score = ind.points;
+            score = ind.points.clone();
         }
         if score.is_negative() {
             score = Num::ZERO;
@@ -1399,7 +1400,7 @@ impl<'p, 's> Run<'p, 's> {
                 for y in self.years(range)? {
                     let r = self.bound(V::Num(Num::from(i64::from(y))), |run| run.bool_of(cond))?;
                     match r {
-                        Ok(true) => o.score = o.score.add(*award).map_err(|_| Bail)?,
+                        Ok(true) => o.score = o.score.add(award.clone()).map_err(|_| Bail)?,
                         Ok(false) => {}
                         Err(V::Missing(m)) => {
                             for r in m {
@@ -1530,22 +1531,26 @@ fn builtin<'s>(callee: Callee, vals: &[V<'s>]) -> P<V<'s>> {
             let Some(V::Num(first)) = it.next() else {
                 return Err(Bail);
             };
-            let mut best = *first;
+            let mut best = first.clone();
             for v in it {
                 let V::Num(n) = v else { return Err(Bail) };
-                let pick = if matches!(callee, Callee::Min) {
-                    best.min(*n)
+                // Only a strictly better value replaces the best so far.
+                let better = if matches!(callee, Callee::Min) {
+                    Ordering::Greater
                 } else {
-                    best.max(*n)
-                }
-                .map_err(|_| Bail)?;
-                if pick.try_cmp(&best) != Ok(Ordering::Equal) {
-                    best = pick;
+                    Ordering::Less
+                };
+                if best.try_cmp(n).map_err(|_| Bail)? == better {
+                    best = n.clone();
                 }
             }
             Ok(V::Num(best))
         }
-        (Callee::Abs, [V::Num(n)]) => Ok(V::Num(if n.is_negative() { n.neg() } else { *n })),
+        (Callee::Abs, [V::Num(n)]) => Ok(V::Num(if n.is_negative() {
+            n.clone().neg()
+        } else {
+            n.clone()
+        })),
         (Callee::Sum, [V::List(items)]) => {
             let mut acc = Num::ZERO;
             for n in items.iter() {

@@ -67,7 +67,10 @@ pub fn show_num(n: &Num, dim: &Dim) -> String {
     match dim {
         Dim::Percent => format!("{}%", display(n, 2, Decimal::ONE_HUNDRED, false)),
         Dim::Money { factor, unit } => {
-            let in_unit = n.div(Num::from(*factor)).unwrap_or(*n);
+            let in_unit = n
+                .clone()
+                .div(Num::from(*factor))
+                .unwrap_or_else(|_| n.clone());
             format!("{}{unit}", display(&in_unit, 4, Decimal::ONE, true))
         }
         Dim::Unit(u) => format!("{}{u}", display(n, 4, Decimal::ONE, true)),

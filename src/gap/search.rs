@@ -274,7 +274,7 @@ fn compare(env: &mut Env, inst: &Instance) -> Option<Ordering> {
         let v = match b {
             BindAt::Year(y) => Val::Num(Num::from(i64::from(*y)), eval::Dim::Plain),
             BindAt::Elem(list, i) => match env.eval(list) {
-                Ok(Val::List(items, d)) => Val::Num(*items.get(*i)?, d),
+                Ok(Val::List(items, d)) => Val::Num(items.get(*i)?.clone(), d),
                 _ => return None,
             },
         };
@@ -286,7 +286,7 @@ fn compare(env: &mut Env, inst: &Instance) -> Option<Ordering> {
             _ => return None,
         };
         let b = match &inst.site.target {
-            Target::Const(n) => *n,
+            Target::Const(n) => n.clone(),
             Target::Expr(e) => match env.eval(e).ok()? {
                 Val::Num(n, _) => n,
                 _ => return None,

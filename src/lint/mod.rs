@@ -113,6 +113,7 @@ registry! {
     ZB202 unit_mismatch Warning;
     ZB203 wrong_type Error;
     ZB204 bare_number Warning;
+    ZB205 bare_percent Error;
     ZB301 points_exceeded Warning;
     ZB302 points_unreachable Warning;
     ZB303 category_points Warning;

@@ -151,11 +151,25 @@ pub enum Issue {
         text: String,
         /// What it is compared with.
         other: Quantity,
+        /// How far off it is likely to be.
+        kind: BareKind,
         /// What the number means there (`相当于 800%`).
         meaning: String,
         /// The suggested way to write it.
         suggestion: String,
     },
+}
+
+/// What a bare number compared with a percent or money most likely is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BareKind {
+    /// A number from -1 to 1 against a percent: a fraction (`0.08` is 8%), right but unclear.
+    Fraction,
+    /// A number beyond ±1 against a percent: almost surely a percent without `%` (`8` meant as
+    /// 8%, read as 800%), so the comparison is wrong.
+    PercentWithoutSign,
+    /// A number against money, read in 元.
+    Money,
 }
 
 impl Issue {
@@ -451,18 +465,33 @@ impl Infer<'_> {
                 else {
                     return;
                 };
-                let (meaning, suggestion) = match other {
+                let (kind, meaning, suggestion) = match other {
                     Quantity::Percent => {
-                        let pct = l
-                            .value
-                            .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
-                            .unwrap_or(l.value);
-                        (
-                            format!("{} 在这里相当于 {}%", l.text, crate::number::plain(pct)),
-                            format!("百分比要带 %：写成 {}%", l.text),
-                        )
+                        // The percent the number stands for: 0.08 is 8%, 8 is 800%.
+                        let pct = crate::number::plain(
+                            l.value
+                                .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+                                .unwrap_or(l.value),
+                        );
+                        if l.value.abs() <= rust_decimal::Decimal::ONE {
+                            (
+                                BareKind::Fraction,
+                                format!("{} 在这里相当于 {pct}%", l.text),
+                                format!("百分比写成带 % 的形式更清楚：写成 {pct}%"),
+                            )
+                        } else {
+                            (
+                                BareKind::PercentWithoutSign,
+                                format!("{} 在这里相当于 {pct}%，多半是漏写了 %", l.text),
+                                format!(
+                                    "若指 {}%，写成 {}%；若确指 {pct}%，写成 {pct}%",
+                                    l.text, l.text
+                                ),
+                            )
+                        }
                     }
                     Quantity::Money => (
+                        BareKind::Money,
                         format!("{} 在这里按“元”计", l.text),
                         format!("写明金额单位，如 {}元 或 {}万元", l.text, l.text),
                     ),
@@ -472,6 +501,7 @@ impl Infer<'_> {
                     span: l.span,
                     text: l.text.clone(),
                     other: other.clone(),
+                    kind,
                     meaning,
                     suggestion,
                 });

@@ -61,7 +61,7 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
             continue;
         }
         let threshold = Num::from(cond.value.value);
-        let fails = |best: Num| match best.try_cmp(&threshold) {
+        let fails = |best: &Num| match best.try_cmp(&threshold) {
             Ok(Ordering::Less) => true,
             Ok(Ordering::Equal) => cond.op == CmpOp::Gt,
             _ => false,
@@ -85,7 +85,7 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
                     _ => None,
                 });
                 if let Some(t) = total
-                    && fails(Num::from(t)) {
+                    && fails(&Num::from(t)) {
                         bad.push(format!("总分最多 {} 分", plain(t)));
                     }
             }
@@ -100,7 +100,7 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
                         Metric::Rate => rate_of(c, most),
                         Metric::Score => Some(Num::from(most)),
                     };
-                    if let Some(b) = best.filter(|b| fails(*b)) {
+                    if let Some(b) = best.filter(|b| fails(b)) {
                         bad.push(format!("“{}”最多 {}", c.name, show(&b, *metric)));
                     }
                 }

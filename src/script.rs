@@ -226,9 +226,9 @@ impl ScriptEngine {
         ast.walk(&mut |path: &[rhai::ASTNode]| {
             use rhai::Expr;
             let call = match path.last() {
-                Some(rhai::ASTNode::Expr(Expr::FnCall(call, pos) | Expr::MethodCall(call, pos))) => {
-                    Some((call, pos))
-                }
+                Some(rhai::ASTNode::Expr(
+                    Expr::FnCall(call, pos) | Expr::MethodCall(call, pos),
+                )) => Some((call, pos)),
                 Some(rhai::ASTNode::Stmt(rhai::Stmt::FnCall(call, pos))) => Some((call, pos)),
                 _ => None,
             };
@@ -514,7 +514,8 @@ mod tests {
             assert!(e.message.contains("不存在的函数"), "{code}: {}", e.message);
         }
         // What scripts do need still works.
-        let v = run("let xs = [1, 2, 3]; xs.filter(|x| x > 1).len() + a.abs() + `${a}`.len()").unwrap();
+        let v =
+            run("let xs = [1, 2, 3]; xs.filter(|x| x > 1).len() + a.abs() + `${a}`.len()").unwrap();
         assert_eq!(v.as_decimal().unwrap(), Decimal::from(6));
     }
 

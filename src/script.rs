@@ -238,19 +238,16 @@ impl ScriptEngine {
             {
                 flag(f.fn_name(), *pos, f.fn_name().len() + "Fn(\"\")".len());
             }
-            match call {
-                Some((call, pos)) => {
-                    if call.op_token.is_none() {
-                        flag(&call.name, *pos, call.name.len());
-                    }
-                    // `Fn("name")` names a function by a string.
-                    if call.name == FN_PTR
-                        && let [Expr::StringConstant(target, at)] = call.args.as_slice()
-                    {
-                        flag(target, *at, target.len() + 2);
-                    }
+            if let Some((call, pos)) = call {
+                if call.op_token.is_none() {
+                    flag(&call.name, *pos, call.name.len());
                 }
-                _ => {}
+                // `Fn("name")` names a function by a string.
+                if call.name == FN_PTR
+                    && let [Expr::StringConstant(target, at)] = call.args.as_slice()
+                {
+                    flag(target, *at, target.len() + 2);
+                }
             }
             true
         });

@@ -259,7 +259,10 @@ fn a_batch_survives_a_workbook_with_a_far_away_cell() {
         &["eval", "batch", "--reference", "province-2024.toml"],
     );
     assert_eq!(code, 4, "one failed, one ranked: {stderr}");
-    assert!(stdout.contains("示例甲区"), "the good file is ranked: {stdout}");
+    assert!(
+        stdout.contains("示例甲区"),
+        "the good file is ranked: {stdout}"
+    );
     assert!(
         stderr.contains("b-far.xlsx") && stderr.contains("XFD1048576"),
         "the bad file is named with its cell: {stderr}"

@@ -747,6 +747,9 @@ fn write_one(o: &mut String, e: &Explanation) {
         if let Some(none) = &next.none {
             let _ = writeln!(o, "  - {none}");
         }
+        if let Some(left) = &next.unsearched {
+            let _ = writeln!(o, "  - {left}");
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! Embedded Rhai scripts, in a sandbox.
 //!
-//! A script sees the inputs read-only, as exact decimals (a yearly series is a map keyed by the
+//! A script sees the inputs as exact decimals (a yearly series is a map keyed by the
 //! year as text, a list is an array), plus `Y` and any loop variable or parameter in scope. The
-//! engine has no modules, no `eval`, no clock, no file or network access, and `print` goes
-//! nowhere. Every run is bounded by an operation budget, a call depth and size limits, so a
+//! engine is built from Rhai's calculation packages only: no modules, no `eval`, no clock, no
+//! `sleep` or `exit`, no file or network access, and `print` goes nowhere
+//! ([`ScriptEngine::unknown_calls`] finds calls to anything else, for lint). Each run gets its
+//! own copy of the inputs, so what a script writes into an input map is gone when it ends. Every run is bounded by an operation budget, a call depth and size limits, so a
 //! careless or hostile script fails its own indicator with a message and never hangs the run.
 //! Integer division is exact (`10 / 4` is 2.5), not truncating.
 //!
@@ -64,6 +66,53 @@ fn div_exact(a: INT, b: INT) -> Result<Decimal, Box<EvalAltResult>> {
         .ok_or_else(|| "数值超出范围".into())
 }
 
+/// The Rhai packages the sandbox is built from.
+fn allowed_packages() -> Vec<rhai::Shared<rhai::Module>> {
+    use rhai::packages::{
+        ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage,
+        BasicMapPackage, BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage,
+        Package,
+    };
+    vec![
+        ArithmeticPackage::new().as_shared_module(),
+        LogicPackage::new().as_shared_module(),
+        BasicStringPackage::new().as_shared_module(),
+        MoreStringPackage::new().as_shared_module(),
+        BasicIteratorPackage::new().as_shared_module(),
+        BasicArrayPackage::new().as_shared_module(),
+        BasicMapPackage::new().as_shared_module(),
+        BasicMathPackage::new().as_shared_module(),
+        BasicFnPackage::new().as_shared_module(),
+    ]
+}
+
+/// Names Rhai handles itself rather than as registered functions.
+const LANGUAGE_FUNCTIONS: &[&str] = &[
+    "type_of",
+    FN_PTR,
+    "call",
+    "curry",
+    "is_shared",
+    "is_def_var",
+    "is_def_fn",
+    "print",
+    "debug",
+];
+
+/// Rhai's keyword for a function pointer: `Fn("name")`.
+const FN_PTR: &str = "Fn";
+
+/// A call in a script to a function the sandbox does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCall {
+    /// The function's name.
+    pub name: String,
+    /// Byte offset of the call within the script's code.
+    pub offset: usize,
+    /// Length in bytes of the text naming the function.
+    pub len: usize,
+}
+
 impl ScriptEngine {
     /// A sandboxed engine for scripts that may read the given inputs.
     pub fn new(inputs: Vec<String>) -> ScriptEngine {
@@ -77,7 +126,14 @@ impl ScriptEngine {
     /// The sandboxed engine, built on first use.
     fn engine(&self) -> &Engine {
         self.engine.get_or_init(|| {
-            let mut engine = Engine::new();
+            // Only the packages a scoring script needs: arithmetic (with exact decimals),
+            // logic, strings, ranges, arrays, maps, maths and function pointers. Left out on
+            // purpose: the language core (`sleep`, `exit`, `parse_json`), debugging
+            // (`back_trace`), blobs, bit fields and the clock (off by the `no_time` feature).
+            let mut engine = Engine::new_raw();
+            for package in allowed_packages() {
+                engine.register_global_module(package);
+            }
             engine
                 .set_max_operations(MAX_OPERATIONS)
                 .set_max_call_levels(MAX_CALL_LEVELS)
@@ -133,6 +189,71 @@ impl ScriptEngine {
                 offset: offset_of(&script.code, e.position()),
             }),
         }
+    }
+
+    /// The calls in a compiled script to functions that neither the sandbox nor the script
+    /// itself defines (`sleep(1)`, `timestamp()`, `open_file("x")`, `Fn("sleep")`): they would
+    /// fail when the script runs. Empty for a script that was not compiled.
+    pub fn unknown_calls(&self, script: &Script) -> Vec<UnknownCall> {
+        let ast = {
+            let map = self.compiled.read().unwrap_or_else(|p| p.into_inner());
+            map.get(&script.code_offset).cloned()
+        };
+        let Some(ast) = ast else {
+            return Vec::new();
+        };
+        let mut known: std::collections::HashSet<String> = self
+            .engine()
+            .collect_fn_metadata(None, |f| Some(f.metadata.name.to_string()), true)
+            .into_iter()
+            .collect();
+        known.extend(ast.iter_functions().map(|f| f.name.to_string()));
+        known.extend(LANGUAGE_FUNCTIONS.iter().map(|k| (*k).to_string()));
+        let mut out = Vec::new();
+        let mut flag = |name: &str, pos: Position, len: usize| {
+            let is_name = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_');
+            if is_name && !known.contains(name) {
+                out.push(UnknownCall {
+                    name: name.to_string(),
+                    offset: offset_of(&script.code, pos),
+                    len,
+                });
+            }
+        };
+        ast.walk(&mut |path: &[rhai::ASTNode]| {
+            use rhai::Expr;
+            let call = match path.last() {
+                Some(rhai::ASTNode::Expr(
+                    Expr::FnCall(call, pos) | Expr::MethodCall(call, pos),
+                )) => Some((call, pos)),
+                Some(rhai::ASTNode::Stmt(rhai::Stmt::FnCall(call, pos))) => Some((call, pos)),
+                _ => None,
+            };
+            // `Fn("name")` with a literal name is folded into a constant when compiled.
+            if let Some(rhai::ASTNode::Expr(Expr::DynamicConstant(d, pos))) = path.last()
+                && let Some(f) = d.read_lock::<rhai::FnPtr>()
+            {
+                flag(f.fn_name(), *pos, f.fn_name().len() + "Fn(\"\")".len());
+            }
+            if let Some((call, pos)) = call {
+                if call.op_token.is_none() {
+                    flag(&call.name, *pos, call.name.len());
+                }
+                // `Fn("name")` names a function by a string.
+                if call.name == FN_PTR
+                    && let [Expr::StringConstant(target, at)] = call.args.as_slice()
+                {
+                    flag(target, *at, target.len() + 2);
+                }
+            }
+            true
+        });
+        out.sort_by_key(|c| c.offset);
+        out.dedup();
+        out
     }
 
     /// The inputs a script mentions (by name, outside strings and comments).
@@ -372,6 +493,48 @@ mod tests {
         assert!(run("eval(\"1\")").is_err());
         let e = run("b + 1").unwrap_err();
         assert!(e.message.contains("未声明"), "{}", e.message);
+    }
+
+    #[test]
+    fn no_clock_sleep_exit_or_debugging_in_the_sandbox() {
+        for code in [
+            "sleep(0); 1",
+            "sleep(9223372036854775807); 1",
+            "exit(); 1",
+            "exit(5)",
+            "parse_json(\"{}\"); 1",
+            "timestamp(); 1",
+            "back_trace(); 1",
+            "Fn(\"sleep\").call(0); 1",
+        ] {
+            let e = run(code).unwrap_err();
+            assert!(e.message.contains("不存在的函数"), "{code}: {}", e.message);
+        }
+        // What scripts do need still works.
+        let v =
+            run("let xs = [1, 2, 3]; xs.filter(|x| x > 1).len() + a.abs() + `${a}`.len()").unwrap();
+        assert_eq!(v.as_decimal().unwrap(), Decimal::from(6));
+    }
+
+    #[test]
+    fn calls_to_functions_the_sandbox_lacks_are_found() {
+        let e = ScriptEngine::new(vec!["a".into()]);
+        let code = "fn f(x) { x.abs() }\nlet n = f(a) + [1].len();\nsleep(1);\nlet g = Fn(\"timestamp\");\nn.to_string().len() + Fn(\"f\").call(1)";
+        let s = script(code);
+        e.compile(&s, &[]).unwrap();
+        let found: Vec<(String, usize)> = e
+            .unknown_calls(&s)
+            .into_iter()
+            .map(|c| (c.name, c.offset))
+            .collect();
+        let at = |w: &str| code.find(w).unwrap();
+        assert_eq!(
+            found,
+            vec![
+                ("sleep".to_string(), at("sleep")),
+                ("timestamp".to_string(), at("Fn(\"timestamp"))
+            ]
+        );
     }
 
     #[test]

@@ -339,3 +339,33 @@ fn a_batch_warns_of_no_reference_and_a_district_twice_in_every_format() {
     assert!(err.contains("全省网上零售额同比增速"), "{err}");
     assert!(err.contains("⚠ “示例甲区”出现在 2 份申报中"), "{err}");
 }
+
+/// A workbook with one stray cell at the sheet's far corner (`XFD1048576`, a 12 KB file) once
+/// made the reader allocate the whole sheet and abort the program, so a batch wrote no ranking.
+/// Now that file alone is refused, naming the cell, and the rest are ranked. The template and
+/// the district table are both read that way.
+#[test]
+fn a_batch_survives_a_workbook_with_a_far_away_cell() {
+    let root = workspace("far_cell");
+    let dir = root.join("batch");
+    std::fs::write(dir.join("a-pass.toml"), example("pass.toml")).expect("write");
+    let far = std::fs::read(format!(
+        "{}/tests/bad_inputs/xlsx/far_cell_xfd1048576.xlsx",
+        crate::common::root()
+    ))
+    .expect("catalogue file");
+    std::fs::write(dir.join("b-far.xlsx"), &far).expect("write");
+    let (stdout, stderr, code) = zhibiao(
+        &root,
+        &["eval", "batch", "--reference", "province-2024.toml"],
+    );
+    assert_eq!(code, 4, "one failed, one ranked: {stderr}");
+    assert!(
+        stdout.contains("示例甲区"),
+        "the good file is ranked: {stdout}"
+    );
+    assert!(
+        stderr.contains("b-far.xlsx") && stderr.contains("XFD1048576"),
+        "the bad file is named with its cell: {stderr}"
+    );
+}

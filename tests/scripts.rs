@@ -158,3 +158,56 @@ fn a_script_reading_a_missing_input_makes_the_indicator_missing() {
     assert_eq!(ind.status, Status::Missing);
     assert_eq!(ind.missing[0].key, "market_entities");
 }
+
+/// Rhai lets a script write into an input map or call a `this`-method on it, although inputs
+/// are constants. Such a write stays inside the script run: the indicators scored after it see
+/// the submission as it is, in the ranking (compiled scorer) and in the full report alike.
+#[test]
+fn a_script_cannot_change_what_later_scripts_see() {
+    let r = rules(
+        r#"ruleset t "脚本改写输入" {
+  version "1"
+  effective 2024-01-01
+  pass total >= 1
+}
+input online_retail "网上零售额" money 万元 yearly
+input sales "销售额" list money 万元
+
+category "甲" points 6 {
+  indicator 1 "改写按年数据" points 2 {
+    score ```
+      online_retail.extra = 1;
+      online_retail["2030"] = 5;
+      fn grow() { this.more = 2; }
+      online_retail.grow();
+      0
+    ```
+  }
+  indicator 2 "数年份" points 2 {
+    score ```if online_retail.len() == 2 { 2 } else { 0 }```
+  }
+  indicator 3 "数年份和销售额" points 2 {
+    score ```if online_retail.keys().len() + sales.len() == 4 { 2 } else { 0 }```
+  }
+}
+"#,
+    );
+    let (sub, report) = scored(&r, SUB_TWO_YEARS);
+    let ranking = zhibiao::eval::evaluate_scores(&r, &sub);
+    for ev in [&report, &ranking] {
+        assert_eq!(score_of(ev, 2), "2", "{}", explain(ev, 2));
+        assert_eq!(score_of(ev, 3), "2", "{}", explain(ev, 3));
+    }
+    assert_eq!(report.total, ranking.total);
+    assert_eq!(
+        zhibiao::batch::row("x.toml", &sub, &ranking).total,
+        zhibiao::batch::row("x.toml", &sub, &report).total
+    );
+}
+
+const SUB_TWO_YEARS: &str = r#"region = "测试区"
+year = 2024
+[data]
+online_retail = { 2023 = 100, 2024 = 115 }
+sales = [35000, 100]
+"#;

@@ -602,3 +602,23 @@ fn a_template_for_a_revised_rule_set_follows_the_rules() {
     assert!(toml.contains("# 市场主体总数：计数（整数），单位户"));
     assert!(toml.contains("# 新增的一项：计数（整数），单位个\n#   修订版新增\n#   规则中没有指标用到这一项\n# new_thing = "));
 }
+
+/// A district table (one district per row) with a stray value at `XFD1048576`: refused with
+/// the cell named, without reading the empty cells between.
+#[test]
+fn a_table_with_a_far_away_cell_is_refused_naming_it() {
+    let rules = official();
+    let far = std::fs::read(format!(
+        "{}/tests/bad_inputs/xlsx/far_cell_xfd1048576.xlsx",
+        crate::common::root()
+    ))
+    .expect("catalogue file");
+    let Err(problems) =
+        zhibiao::submission::table::read_xlsx_table(&rules, &Arc::from("t.xlsx"), &far)
+    else {
+        panic!("refused")
+    };
+    let d = &problems[0];
+    assert_eq!(d.code, zhibiao::codes::SUB_LIMIT);
+    assert!(d.message.contains("XFD1048576"), "{}", d.message);
+}

@@ -898,8 +898,9 @@ struct Run<'p, 's> {
     args: Vec<V<'s>>,
     /// Values of function calls made so far, by function and arguments.
     memo: Vec<(u32, [Option<ArgKey>; 2], usize, V<'s>)>,
-    /// The inputs as Rhai values, built for the first script.
-    scope: Option<Scope<'static>>,
+    /// The inputs as Rhai values, built for the first script. Each script gets a fresh copy:
+    /// Rhai lets a script write into a constant map (`m.x = 1`), which must not reach the next.
+    rhai_inputs: Option<Vec<Dynamic>>,
 }
 
 impl<'p, 's> Run<'p, 's> {
@@ -915,7 +916,7 @@ impl<'p, 's> Run<'p, 's> {
             depth: 0,
             args: Vec::new(),
             memo: Vec::new(),
-            scope: None,
+            rhai_inputs: None,
         }
     }
 
@@ -1235,22 +1236,22 @@ impl<'p, 's> Run<'p, 's> {
         if !missing.is_empty() {
             return Ok(V::Missing(missing));
         }
-        let mut scope = match self.scope.take() {
-            Some(scope) => scope,
-            None => {
-                let mut scope = Scope::new();
-                for key in &self.plan.inputs {
-                    let v = self
-                        .sub
-                        .values
+        let plan = self.plan;
+        let sub = self.sub;
+        let inputs = self.rhai_inputs.get_or_insert_with(|| {
+            plan.inputs
+                .iter()
+                .map(|key| {
+                    sub.values
                         .get(key.as_str())
-                        .map_or(Dynamic::UNIT, script::input_dynamic);
-                    scope.push_constant_dynamic(key.clone(), v);
-                }
-                scope
-            }
-        };
-        let len = scope.len();
+                        .map_or(Dynamic::UNIT, script::input_dynamic)
+                })
+                .collect()
+        });
+        let mut scope = Scope::new();
+        for (key, v) in plan.inputs.iter().zip(inputs.iter()) {
+            scope.push_constant_dynamic(key.clone(), v.clone());
+        }
         let locals = self.locals.get(self.base..).unwrap_or(&[]);
         for (name, v) in s.locals.iter().zip(locals) {
             let d = match v {
@@ -1262,8 +1263,6 @@ impl<'p, 's> Run<'p, 's> {
         }
         scope.push_constant_dynamic("Y", Dynamic::from_int(i64::from(self.sub.year)));
         let r = self.plan.scripts.run_in(&s.script, &mut scope);
-        scope.rewind(len);
-        self.scope = Some(scope);
         let d = r.map_err(|_| Bail)?;
         if let Some(b) = d.clone().try_cast::<bool>() {
             Ok(V::Bool(b))

@@ -28,6 +28,35 @@ pub fn inputs_read(rules: &RuleSet, ind: &Indicator) -> Vec<String> {
     w.out
 }
 
+/// Whether `e` may read input `key` other than through the loop variables `bound`: directly,
+/// through a definition or a function, or through what cannot be followed here (a name of the
+/// indicator's own `let`s, a script). Conservative: `true` when in doubt.
+pub(crate) fn reads_besides(
+    rules: &RuleSet,
+    ind: &Indicator,
+    e: &Expr,
+    bound: &[&str],
+    key: &str,
+) -> bool {
+    let mut w = InputWalker {
+        rules,
+        out: Vec::new(),
+        seen_lets: HashSet::new(),
+        seen_fns: HashSet::new(),
+    };
+    w.expr(e, bound);
+    if w.out.iter().any(|k| k == key) {
+        return true;
+    }
+    let mut opaque = false;
+    e.each(&mut |x| match &x.kind {
+        ExprKind::Name(n) if ind.lets.iter().any(|l| l.name.value == *n) => opaque = true,
+        ExprKind::Script(_) => opaque = true,
+        _ => {}
+    });
+    opaque
+}
+
 struct InputWalker<'a> {
     rules: &'a RuleSet,
     out: Vec<String>,

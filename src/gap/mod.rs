@@ -159,6 +159,10 @@ pub struct NextPoint {
     pub suggestions: Vec<Suggestion>,
     /// Why no single change of one input earns more, where none does.
     pub none: Option<String>,
+    /// The values not searched because the search's work budget ran out, in Chinese (absent
+    /// when every value was searched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsearched: Option<String>,
 }
 
 /// A change to one input and what it earns, verified by re-scoring.
@@ -941,16 +945,42 @@ pub fn next_point(
     ev: &Evaluation,
     r: &IndicatorResult,
 ) -> Option<NextPoint> {
+    next_point_within(
+        rules,
+        sub,
+        ev,
+        r,
+        &mut search::Budget::new(search::MAX_WORK),
+    )
+}
+
+/// [`next_point`] within a work budget shared with other searches.
+fn next_point_within(
+    rules: &RuleSet,
+    sub: &Submission,
+    ev: &Evaluation,
+    r: &IndicatorResult,
+    budget: &mut search::Budget,
+) -> Option<NextPoint> {
     let (_, ind) = rules.indicators().find(|(_, i)| i.no.value == r.no)?;
     if r.score >= r.points || deps::inputs_read(rules, ind).is_empty() {
         return None;
     }
     let mut suggestions = Vec::new();
+    let mut skipped: Vec<Slot> = Vec::new();
     if r.status == Status::Scored {
-        let mut found: Vec<Found> = search::slots(rules, sub, ind)
-            .iter()
-            .filter_map(|slot| search::search_slot(rules, sub, ind, r.score, slot))
-            .collect();
+        let mut found: Vec<Found> = Vec::new();
+        for slot in search::slots(rules, sub, ind) {
+            if budget.exhausted() {
+                skipped.push(slot);
+                continue;
+            }
+            match search::search_slot(rules, sub, ind, r.score, &slot, budget) {
+                Ok(Some(f)) => found.push(f),
+                Ok(None) => {}
+                Err(search::NotSearched) => skipped.push(slot),
+            }
+        }
         // Nearest relative to the value it changes first; new list entries last.
         found.sort_by_key(|f| relative(rules, f));
         suggestions = found
@@ -958,9 +988,9 @@ pub fn next_point(
             .map(|f| suggestion(rules, sub, ev, r, f))
             .collect();
     }
-    let none = suggestions
-        .is_empty()
-        .then(|| no_change_reason(rules, ind, r));
+    let unsearched = (!skipped.is_empty()).then(|| unsearched_text(rules, &skipped));
+    let none =
+        (suggestions.is_empty() && unsearched.is_none()).then(|| no_change_reason(rules, ind, r));
     Some(NextPoint {
         no: r.no,
         name: r.name.clone(),
@@ -970,7 +1000,56 @@ pub fn next_point(
         owners: r.owners.clone(),
         suggestions,
         none,
+        unsearched,
     })
+}
+
+/// The values a search left out, by input: `新增经营者销售额第 38–500 项、再增加 1 项`.
+fn unsearched_text(rules: &RuleSet, skipped: &[Slot]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    for s in skipped {
+        if !keys.contains(&s.key.as_str()) {
+            keys.push(&s.key);
+        }
+    }
+    for key in keys {
+        let label = label_of(rules, key);
+        let of_key = || skipped.iter().filter(|s| s.key == key).map(|s| &s.at);
+        let entries: Vec<usize> = of_key()
+            .filter_map(|a| match a {
+                At::Entry(i) => Some(*i + 1),
+                _ => None,
+            })
+            .collect();
+        let years: Vec<String> = of_key()
+            .filter_map(|a| match a {
+                At::Year(y) => Some(format!("{y}年")),
+                _ => None,
+            })
+            .collect();
+        if of_key().any(|a| *a == At::Value) {
+            parts.push(label.clone());
+        }
+        if !years.is_empty() {
+            parts.push(format!("{label}（{}）", years.join("、")));
+        }
+        match (entries.first(), entries.last()) {
+            (Some(a), Some(b)) if a == b => parts.push(format!("{label}第 {a} 项")),
+            (Some(a), Some(b)) if b - a + 1 == entries.len() => {
+                parts.push(format!("{label}第 {a}–{b} 项（{} 项）", entries.len()))
+            }
+            (Some(_), Some(_)) => parts.push(format!("{label}中的 {} 项", entries.len())),
+            _ => {}
+        }
+        if of_key().any(|a| *a == At::Append) {
+            parts.push(format!("{label}再增加 1 项"));
+        }
+    }
+    format!(
+        "计算量达到上限，以下数据未逐项搜索（改变它们也可能再得分，可单独调整后重新评估）：{}",
+        parts.join("、")
+    )
 }
 
 /// How far a change goes, relative to the value it changes, for ordering.
@@ -1299,6 +1378,9 @@ pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoin
         .map(&mut wrap)
         .collect();
     let mut changes: Vec<Change> = Vec::new();
+    // The searches again after each change share one budget: a plan costs at most about twice
+    // what the next points cost, however many steps it takes.
+    let mut budget = search::Budget::new(search::MAX_WORK);
     for _ in 0..MAX_PLAN_STEPS {
         if cur.passed {
             break;
@@ -1337,7 +1419,7 @@ pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoin
                     && matches!(x.change.kind, ChangeKind::Data { .. }))
             });
             for r in cur.indicators.iter().filter(|r| affected.contains(&r.no)) {
-                if let Some(n) = next_point(rules, &work, &cur, r) {
+                if let Some(n) = next_point_within(rules, &work, &cur, r, &mut budget) {
                     for s in &n.suggestions {
                         cands.push(wrap(data_change(r.no, s)));
                     }

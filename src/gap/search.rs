@@ -31,6 +31,48 @@ use std::collections::BTreeSet;
 /// The most lattice steps a search moves from the current value (about 10^12).
 pub const MAX_STEPS: u64 = 1 << 40;
 
+/// The work one indicator's next-point search may do, in units of one value read: re-scoring
+/// the indicator (or comparing one of its conditions) with the change costs one unit plus one
+/// per value of the inputs it reads. About a minute of work at the worst; past it the slots
+/// left are reported as not searched instead of the search running on for hours.
+pub const MAX_WORK: u64 = 5_000_000;
+
+/// What is left of a search's work budget.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    left: u64,
+    exhausted: bool,
+}
+
+impl Budget {
+    /// A budget of `units`.
+    pub fn new(units: u64) -> Budget {
+        Budget {
+            left: units,
+            exhausted: false,
+        }
+    }
+
+    /// Takes `cost` units; `false` (and from then on exhausted) when there are not enough.
+    fn spend(&mut self, cost: u64) -> bool {
+        if self.exhausted || self.left < cost {
+            self.exhausted = true;
+            return false;
+        }
+        self.left -= cost;
+        true
+    }
+
+    /// Whether the budget ran out.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+}
+
+/// The budget ran out before a slot's search finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotSearched;
+
 /// Which value of an input is changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum At {
@@ -259,6 +301,25 @@ fn instances<'a>(env: &mut Env, all: &'a [Site<'a>]) -> Vec<Instance<'a>> {
     out
 }
 
+/// Whether a comparison can move when entry `i` of list `key` changes: not when it is bound to
+/// another entry of that list and reads the list no other way.
+fn watches_entry(rules: &RuleSet, ind: &Indicator, inst: &Instance, key: &str, i: usize) -> bool {
+    let other_entry = inst.binds.iter().any(|(_, b)| {
+        matches!(b, BindAt::Elem(list, j)
+            if *j != i && matches!(&list.kind, crate::syntax::ast::ExprKind::Name(n) if n == key))
+    });
+    if !other_entry {
+        return true;
+    }
+    let bound: Vec<&str> = inst.binds.iter().map(|(v, _)| v.as_str()).collect();
+    let reads = |e: &Expr| super::deps::reads_besides(rules, ind, e, &bound, key);
+    reads(inst.site.subject)
+        || match &inst.site.target {
+            Target::Expr(e) => reads(e),
+            Target::Const(_) => false,
+        }
+}
+
 fn clone_bind<'a>(b: &(String, BindAt<'a>)) -> (String, BindAt<'a>) {
     let at = match &b.1 {
         BindAt::Year(y) => BindAt::Year(*y),
@@ -305,9 +366,17 @@ struct Probe<'a> {
     v0: Decimal,
     step: Decimal,
     f0: Decimal,
+    budget: &'a mut Budget,
+    /// The cost of one evaluation, in budget units.
+    cost: u64,
 }
 
 impl Probe<'_> {
+    /// Pays for one evaluation; `false` when the budget has run out.
+    fn pay(&mut self) -> bool {
+        self.budget.spend(self.cost)
+    }
+
     fn value(&self, dir: i64, k: u64) -> Option<Decimal> {
         let delta = Decimal::from(k).checked_mul(self.step)?;
         if dir > 0 {
@@ -328,7 +397,7 @@ impl Probe<'_> {
     }
 
     fn score(&mut self, dir: i64, k: u64) -> Option<Decimal> {
-        if !self.set(dir, k) {
+        if !self.pay() || !self.set(dir, k) {
             return None;
         }
         let r = eval::evaluate_indicator_scores(self.rules, &self.work, self.ind.no.value)?;
@@ -336,7 +405,7 @@ impl Probe<'_> {
     }
 
     fn site(&mut self, inst: &Instance, dir: i64, k: u64) -> Option<Ordering> {
-        if !self.set(dir, k) {
+        if !self.pay() || !self.set(dir, k) {
             return None;
         }
         let mut env = prepared(self.rules, &self.work, self.ind)?;
@@ -344,7 +413,8 @@ impl Probe<'_> {
     }
 
     fn checks_pass(&mut self, dir: i64, k: u64) -> bool {
-        self.set(dir, k)
+        self.pay()
+            && self.set(dir, k)
             && !eval::check_data(self.rules, &self.work)
                 .iter()
                 .any(|c| c.severity == crate::diag::Severity::Error)
@@ -383,16 +453,52 @@ impl Probe<'_> {
     }
 }
 
-/// The smallest change to `slot` that earns indicator `ind` more than `f0` points, if any.
+/// The cost of one evaluation of an indicator on a submission, in budget units: one plus the
+/// number of values of the inputs it reads.
+pub fn evaluation_cost(rules: &RuleSet, sub: &Submission, ind: &Indicator) -> u64 {
+    let values: usize = inputs_read(rules, ind)
+        .iter()
+        .filter_map(|k| sub.values.get(k))
+        .map(|v| match v {
+            InputValue::Num(_) | InputValue::Bool(_) => 1,
+            InputValue::Series(s) => s.len(),
+            InputValue::List(items) => items.len(),
+        })
+        .sum();
+    1 + u64::try_from(values).unwrap_or(u64::MAX)
+}
+
+/// The smallest change to `slot` that earns indicator `ind` more than `f0` points, if any,
+/// within `budget`; `Err` when the budget ran out before the search finished.
 pub fn search_slot(
     rules: &RuleSet,
     sub: &Submission,
     ind: &Indicator,
     f0: Decimal,
     slot: &Slot,
+    budget: &mut Budget,
+) -> Result<Option<Found>, NotSearched> {
+    let found = search_slot_inner(rules, sub, ind, f0, slot, budget);
+    if budget.exhausted() {
+        return Err(NotSearched);
+    }
+    Ok(found)
+}
+
+fn search_slot_inner(
+    rules: &RuleSet,
+    sub: &Submission,
+    ind: &Indicator,
+    f0: Decimal,
+    slot: &Slot,
+    budget: &mut Budget,
 ) -> Option<Found> {
+    let cost = evaluation_cost(rules, sub, ind);
     let decl = rules.input(&slot.key)?;
     if let Some(InputValue::Bool(b)) = sub.values.get(&slot.key) {
+        if !budget.spend(cost.saturating_mul(2)) {
+            return None;
+        }
         let mut work = sub.clone();
         work.values.insert(slot.key.clone(), InputValue::Bool(!b));
         let r = eval::evaluate_indicator_scores(rules, &work, ind.no.value)?;
@@ -438,6 +544,8 @@ pub fn search_slot(
         v0,
         step,
         f0,
+        budget,
+        cost,
     };
     let site_list = {
         let env = prepared(rules, &probe.work, ind);
@@ -446,10 +554,14 @@ pub fn search_slot(
             None => Vec::new(),
         }
     };
-    let insts = match prepared(rules, &probe.work, ind) {
+    let mut insts = match prepared(rules, &probe.work, ind) {
         Some(mut env) => instances(&mut env, &site_list),
         None => Vec::new(),
     };
+    // A comparison about another entry of the same list does not move with this one.
+    if let At::Entry(i) = probe.slot.at {
+        insts.retain(|inst| watches_entry(rules, ind, inst, &slot.key, i));
+    }
     let steps_to = |room: Option<Decimal>| -> (u64, bool) {
         match room {
             Some(r) if r <= Decimal::ZERO => (0, true),

@@ -128,6 +128,7 @@ registry! {
     ZB406 overlap_policy_unused Warning;
     ZB501 script_constant Warning;
     ZB502 script_optional_input Warning;
+    ZB503 script_unknown_function Error;
     ZB601 ruleset_version_missing Warning;
     ZB602 ruleset_effective_missing Warning;
     ZB603 ruleset_source_missing Warning;

@@ -118,6 +118,9 @@ pub(crate) fn write_gaps(o: &mut String, g: &Gaps) {
             if let Some(none) = &n.none {
                 let _ = writeln!(o, "       - {none}");
             }
+            if let Some(left) = &n.unsearched {
+                let _ = writeln!(o, "       - {left}");
+            }
         }
     }
     if let (Some(p), Some(head)) = (&g.plan, plan_heading(g)) {

@@ -358,7 +358,13 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
                 ws.write_number(row, 0, f64::from(n.no))?;
                 text(ws, row, 1, &n.name, &s)?;
                 text(ws, row, 2, &score, &s)?;
-                text(ws, row, 9, n.none.as_deref().unwrap_or(""), &s)?;
+                text(
+                    ws,
+                    row,
+                    9,
+                    n.none.as_deref().or(n.unsearched.as_deref()).unwrap_or(""),
+                    &s,
+                )?;
                 row += 1;
             }
             for sg in &n.suggestions {
@@ -378,6 +384,13 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
                 num(ws, row, 7, sg.gain, &s)?;
                 num(ws, row, 8, sg.total_gain, &s)?;
                 text(ws, row, 9, &sg.text, &s)?;
+                row += 1;
+            }
+            if let (false, Some(left)) = (n.suggestions.is_empty(), &n.unsearched) {
+                ws.write_number(row, 0, f64::from(n.no))?;
+                text(ws, row, 1, &n.name, &s)?;
+                text(ws, row, 2, &score, &s)?;
+                text(ws, row, 9, left, &s)?;
                 row += 1;
             }
         }

@@ -25,7 +25,7 @@ use super::load::named;
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::model::RuleSet;
-use calamine::{Data, Dimensions, Range, Reader, StyleRange, Xlsx};
+use calamine::{Data, Dimensions, Reader, Xlsx};
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::sync::Arc;
@@ -126,51 +126,105 @@ pub fn open<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Workbook<'a>, Diagno
     })
 }
 
-/// One sheet's cells, styles and merged blocks.
+/// The most columns read from one sheet (`AMJ`).
+pub const MAX_COLS: u32 = 1_024;
+/// The most cells read from one sheet (written cells, empty or not).
+pub const MAX_SHEET_CELLS: usize = 2_000_000;
+/// The most merged blocks read from one sheet.
+pub const MAX_MERGES: usize = 10_000;
+
+/// One sheet's cells (only those written, so a stray cell far away costs nothing), each with
+/// whether its number format shows a percent, and its merged blocks.
 pub struct SheetCells {
     /// The sheet's name, as cell names start.
     pub name: String,
-    range: Range<Data>,
-    styles: StyleRange,
+    cells: HashMap<(u32, u32), (Data, bool)>,
+    /// The last row and column holding a value, 0-based.
+    end: Option<(u32, u32)>,
     merges: Vec<Dimensions>,
 }
 
 impl SheetCells {
-    /// Reads a sheet.
+    /// Reads a sheet, cell by cell, refusing it as soon as a value lies outside the rows and
+    /// columns read or there are too many cells: the sheet's declared size is never trusted,
+    /// and nothing is allocated for the empty cells between.
     pub fn read(wb: &mut Workbook, file: &Arc<str>, name: &str) -> Result<SheetCells, Diagnostic> {
         let err = |e: calamine::XlsxError| {
             Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取工作表“{name}”：{e}"))
                 .in_file(file)
                 .help("用 Excel 或 WPS 打开后另存为 .xlsx，再试一次")
         };
-        let range = wb.worksheet_range(name).map_err(err)?;
-        let styles = wb.worksheet_style(name).map_err(err)?;
-        let merges = wb.merge_cells_by_sheet_name(name).map_err(err)?;
-        let sheet = SheetCells {
-            name: name.to_string(),
-            range,
-            styles,
-            merges,
+        let too_big = |message: String| {
+            Diagnostic::error(codes::SUB_LIMIT, message)
+                .in_file(file)
+                .help("删除表格下方或右侧远处误填的单元格（在 Excel 中按 Ctrl+End 可找到最后一个单元格，选中多余的行或列后删除），保存后再试")
         };
-        if sheet.last_row().is_some_and(|r| r >= MAX_ROWS) {
-            return Err(Diagnostic::error(
-                codes::SUB_LIMIT,
-                format!("工作表“{name}”超过 {MAX_ROWS} 行"),
-            )
-            .in_file(file)
-            .help("删除表格下方多余的行（可能是误粘贴的数据）"));
+        let mut cells = HashMap::new();
+        let mut end: Option<(u32, u32)> = None;
+        // A chart sheet has no cells.
+        match wb.worksheet_cells_reader(name) {
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {}
+            Err(e) => return Err(err(e)),
+            Ok(mut reader) => {
+                let percent: Vec<bool> = reader
+                    .styles()
+                    .iter()
+                    .map(|s| {
+                        s.number_format
+                            .as_ref()
+                            .is_some_and(|f| is_percent_format(&f.format_code))
+                    })
+                    .collect();
+                let mut count = 0usize;
+                while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(err)? {
+                    let (row, col) = cell.get_position();
+                    count += 1;
+                    if count > MAX_SHEET_CELLS {
+                        return Err(too_big(format!(
+                            "工作表“{name}”的单元格超过 {MAX_SHEET_CELLS} 个（读到 {} 时）",
+                            cell_name(row, col)
+                        )));
+                    }
+                    let value: Data = cell.get_value().clone().into();
+                    if value == Data::Empty {
+                        continue;
+                    }
+                    if row >= MAX_ROWS || col >= MAX_COLS {
+                        return Err(too_big(format!(
+                            "工作表“{name}”的单元格 {} 超出读取范围（最多 {MAX_ROWS} 行、{MAX_COLS} 列，即到 {}）",
+                            cell_name(row, col),
+                            cell_name(MAX_ROWS - 1, MAX_COLS - 1)
+                        )));
+                    }
+                    end = Some(end.map_or((row, col), |(r, c)| (r.max(row), c.max(col))));
+                    let pct = percent.get(style).copied().unwrap_or(false);
+                    cells.insert((row, col), (value, pct));
+                }
+            }
         }
-        Ok(sheet)
+        let merges = wb.merge_cells_by_sheet_name(name).map_err(err)?;
+        if merges.len() > MAX_MERGES {
+            return Err(too_big(format!(
+                "工作表“{name}”有 {} 处合并单元格，超过上限 {MAX_MERGES} 处",
+                merges.len()
+            )));
+        }
+        Ok(SheetCells {
+            name: name.to_string(),
+            cells,
+            end,
+            merges,
+        })
     }
 
     /// The last used row, 0-based.
     pub fn last_row(&self) -> Option<u32> {
-        self.range.end().map(|e| e.0)
+        self.end.map(|e| e.0)
     }
 
     /// The last used column, 0-based.
     pub fn last_col(&self) -> Option<u32> {
-        self.range.end().map(|e| e.1)
+        self.end.map(|e| e.1)
     }
 
     /// The name of a cell on this sheet: `数据!E14`.
@@ -183,29 +237,24 @@ impl SheetCells {
         self.merges.iter().find(|m| m.contains(row, col))
     }
 
-    /// The raw value of a cell, `None` when empty.
-    fn raw(&self, row: u32, col: u32) -> Option<&Data> {
-        match self.range.get_value((row, col)) {
-            None | Some(Data::Empty) => None,
-            Some(Data::String(s)) if s.trim().is_empty() => None,
-            Some(d) => Some(d),
+    /// The raw value of a cell and whether it is formatted as a percent, `None` when empty.
+    fn raw(&self, row: u32, col: u32) -> Option<(&Data, bool)> {
+        match self.cells.get(&(row, col)) {
+            None | Some((Data::Empty, _)) => None,
+            Some((Data::String(s), _)) if s.trim().is_empty() => None,
+            Some((d, percent)) => Some((d, *percent)),
         }
     }
 
     /// A cell's value, converted; `None` when empty.
     pub fn value(&self, row: u32, col: u32) -> Option<CellValue> {
-        let percent = || {
-            self.styles
-                .get((row, col))
-                .and_then(|s| s.number_format.as_ref())
-                .is_some_and(|f| is_percent_format(&f.format_code))
-        };
+        let (raw, percent) = self.raw(row, col)?;
         let number = |x: Option<rust_decimal::Decimal>, shown: String| match x {
-            Some(d) if percent() => CellValue::Percent(d),
+            Some(d) if percent => CellValue::Percent(d),
             Some(d) => CellValue::Number(d),
             None => CellValue::Error(shown),
         };
-        Some(match self.raw(row, col)? {
+        Some(match raw {
             Data::Int(i) => number(Some((*i).into()), i.to_string()),
             Data::Float(f) => number(excel_number(*f), f.to_string()),
             Data::String(s) => CellValue::Text(s.clone()),

@@ -33,6 +33,21 @@ fn nesting_beyond_the_limit_is_refused_with_a_message() {
     assert_eq!(diags[0].code, "E004");
 }
 
+/// The nesting pre-scan reads comments as the grammar does: brackets in a comment do not nest.
+#[test]
+fn brackets_in_comments_do_not_count_as_nesting() {
+    let open = "(".repeat(60);
+    let text = format!(
+        "// {open}\nruleset t \"t\" {{ version \"1\" effective 2024-01-01 pass total >= 1 }}\n\
+         /* {open} [{{ */\nlet x = 1 // {open}\n/*/ {open} */\n"
+    );
+    let (_, diags) = zhibiao::model::load(&Arc::from("t.zb"), &text);
+    assert!(diags.is_empty(), "{diags:?}");
+    // Outside a comment the same brackets are still too deep.
+    let (_, diags) = zhibiao::model::load(&Arc::from("t.zb"), &format!("let x = {open}\n"));
+    assert_eq!(diags.first().map(|d| d.code), Some("E004"), "{diags:?}");
+}
+
 #[test]
 fn nesting_just_within_the_limit_parses_on_a_small_test_thread_stack() {
     let n = zhibiao::syntax::MAX_NESTING - 1;

@@ -167,13 +167,36 @@ fn parse_here(file: &Arc<str>, text: &str, guarded: bool) -> Option<(File, Vec<D
     Some((out, p.diags))
 }
 
-/// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings and scripts.
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings, scripts and
+/// comments (as the grammar reads them: `//` to the end of the line, `/*` to the next `*/`).
 fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     let (mut in_str, mut in_script) = (false, false);
     let rest = |i: usize| bytes.get(i..).unwrap_or_default();
     while let Some(&b) = bytes.get(i) {
+        if !in_script && !in_str && b == b'/' {
+            let after = rest(i);
+            let end = if after.starts_with(b"//") {
+                Some(after.iter().position(|&c| c == b'\n').unwrap_or(after.len()))
+            } else if after.starts_with(b"/*") {
+                // An unclosed block comment is a syntax error the parser reports; nothing after
+                // it nests.
+                Some(
+                    after
+                        .windows(2)
+                        .skip(2)
+                        .position(|w| w == b"*/")
+                        .map_or(after.len(), |p| p + 4),
+                )
+            } else {
+                None
+            };
+            if let Some(end) = end {
+                i += end;
+                continue;
+            }
+        }
         if in_script {
             if b == b'`' && rest(i).starts_with(b"```") {
                 in_script = false;

@@ -248,153 +248,62 @@ fn span_of(pair: &Pair<Rule>) -> Span {
     Span::new(s.start(), s.start() + trimmed)
 }
 
-/// The keywords that may begin a field, for "did you mean" on a misspelt keyword.
-const KEYWORDS: &[&str] = &[
-    "ruleset",
-    "version",
-    "effective",
-    "until",
-    "extends",
-    "accepts",
-    "remove",
-    "source",
-    "points",
-    "category_rate",
-    "category_cap",
-    "category",
-    "pass",
-    "input",
-    "count",
-    "money",
-    "percent",
-    "decimal",
-    "bool",
-    "list",
-    "yearly",
-    "optional",
-    "help",
-    "min",
-    "max",
-    "years",
-    "fn",
-    "let",
-    "check",
-    "else",
-    "error",
-    "warning",
-    "indicator",
-    "group",
-    "nature",
-    "rule",
-    "method",
-    "sources",
-    "owners",
-    "score",
-    "tiers",
-    "overlap",
-    "higher",
-    "lower",
-    "each",
-    "year",
-    "in",
-    "award",
-    "when",
-    "items",
-    "item",
-    "judged",
-    "any",
-    "all",
-    "sum",
-    "cap",
-    "where",
-    "allow",
-    "declared",
-    "indicators",
-    "none",
-];
+// The grammar's keyword table, read from grammar/zhibiao.pest by build.rs: `KEYWORD_RULES`
+// (each `kw_x` rule and its word) and `LEADING` (each rule that begins with keywords, and them).
+include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
 
+/// Every keyword of the language, for "did you mean" on a misspelt keyword.
+fn keywords() -> impl Iterator<Item = &'static str> {
+    KEYWORD_RULES.iter().map(|(_, word)| *word)
+}
+
+/// What a rule of the grammar stands for, in an "expected …" message: the keywords it begins
+/// with, from the grammar's table, or a description for rules that are not keywords.
 fn describe(rule: Rule) -> Option<&'static str> {
+    described(rule).or_else(|| {
+        LEADING
+            .iter()
+            .chain(KEYWORD_RULES)
+            .find(|(r, _)| *r == rule)
+            .map(|(_, words)| *words)
+    })
+}
+
+fn described(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::ruleset => "ruleset",
-        Rule::input_decl => "input",
-        Rule::fn_decl => "fn",
-        Rule::let_decl => "let",
-        Rule::check_decl => "check",
-        Rule::category => "category",
-        Rule::allow => "allow",
-        Rule::remove => "remove",
         Rule::rm_indicator => "indicator 编号",
         Rule::rm_input => "input 键名",
         Rule::rm_fn => "fn 名称",
         Rule::rm_let => "let 名称",
         Rule::rm_check => "check \"提示文字\"",
         Rule::rm_category => "category \"名称\"",
-        Rule::h_extends => "extends",
-        Rule::h_accepts => "accepts",
         Rule::ruleset_id => "规则集编号（如 sd-nmsz）",
         Rule::string => "带引号的文字（\"…\"）",
         Rule::date => "日期（如 2023-11-01）",
         Rule::number => "数字",
         Rule::literal => "数值（如 15%、3亿、2）",
-        Rule::h_version => "version",
-        Rule::h_effective => "effective",
-        Rule::h_until => "until",
-        Rule::h_source => "source",
-        Rule::h_points => "points",
-        Rule::h_rate => "category_rate",
-        Rule::h_cap => "category_cap",
-        Rule::h_pass => "pass",
         Rule::basis => "declared、indicators 或 none",
-        Rule::pass_total => "total",
-        Rule::pass_every => "every category",
         Rule::pass_category => "category \"名称\"",
         Rule::metric => "rate 或 score",
         Rule::kind => "数据类型（count、money、percent、decimal、bool 或 list）",
         Rule::kind_name => "数据类型（count、money、percent、decimal、bool）",
         Rule::unit => "单位（如 万元、户）",
-        Rule::a_yearly => "yearly",
-        Rule::a_optional => "optional",
-        Rule::a_help => "help",
-        Rule::a_min => "min",
-        Rule::a_max => "max",
-        Rule::a_years => "years",
         Rule::ident => "名称",
         Rule::fn_name => "函数名",
         Rule::params => "参数名",
         Rule::label => "说明文字（\"…\"）",
         Rule::severity => "error 或 warning",
         Rule::lint_code => "检查代码（如 ZB301）",
-        Rule::group => "group",
-        Rule::indicator => "indicator",
-        Rule::points => "points",
         Rule::indicator_no => "指标编号",
-        Rule::f_nature => "nature",
         Rule::nature => "变量性质（定量、定性、定量+定性 或 定性+定量）",
-        Rule::f_rule => "rule",
-        Rule::f_method => "method",
-        Rule::f_sources => "sources",
-        Rule::f_owners => "owners",
-        Rule::cap_clause => "cap",
-        Rule::score_clause => "score",
-        Rule::sf_tiers => "tiers",
-        Rule::sf_each_year => "each year",
-        Rule::sf_items => "items",
-        Rule::sf_any => "any award",
-        Rule::sf_judged => "judged",
-        Rule::sf_max => "max",
-        Rule::sf_sum => "sum",
         Rule::sf_expr => "表达式",
-        Rule::overlap => "overlap",
         Rule::overlap_policy => "higher 或 lower",
         Rule::tier => "分档（如 [8%, 15%] => 1）",
         Rule::interval => "区间（如 [8%, 15%]）",
         Rule::lbracket => "“[”或“(”",
         Rule::rbracket => "“]”或“)”",
         Rule::bound => "区间端点（数值或 ..）",
-        Rule::item => "item",
         Rule::item_no => "子项编号",
-        Rule::judged => "judged",
-        Rule::when_clause => "when",
         Rule::year_range => "年份范围（如 Y-1..Y）",
         Rule::expr
         | Rule::or_expr
@@ -406,9 +315,6 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::mul_expr
         | Rule::unary
         | Rule::postfix => "表达式",
-        Rule::or_op => "or",
-        Rule::and_op => "and",
-        Rule::not_op => "not",
         Rule::cmp_op => "比较符（>、>=、<、<=、==、!=）",
         Rule::add_op | Rule::mul_op => "运算符",
         Rule::index => "“[年份]”",
@@ -416,7 +322,6 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::count_where => "count(…)",
         Rule::call => "函数调用",
         Rule::boolean => "true 或 false",
-        Rule::year_var => "Y",
         Rule::script => "脚本（```…```）",
         Rule::EOI => "文件结尾",
         _ => return None,
@@ -470,6 +375,9 @@ impl Builder<'_> {
         let pos = at + offset;
         let found = self.found_at(pos);
         if let Some(d) = self.bad_literal_at(pos) {
+            return d;
+        }
+        if let Some(d) = self.joined_keyword_at(pos) {
             return d;
         }
         let mut expected: Vec<&str> = match &e.variant {
@@ -555,6 +463,40 @@ impl Builder<'_> {
         }
     }
 
+    /// A keyword run into the name or number after it (`inputa`, `indicator1`): the parse stops
+    /// where the keyword ends, inside one word. Keywords must stand apart from what follows.
+    fn joined_keyword_at(&self, pos: usize) -> Option<Diagnostic> {
+        let is_name_char = |c: char| pest::unicode::XID_CONTINUE(c);
+        let before = self.text.get(..pos)?;
+        let after = self.text.get(pos..)?;
+        if !after.chars().next().is_some_and(is_name_char) {
+            return None;
+        }
+        let back: usize = before
+            .chars()
+            .rev()
+            .take_while(|c| is_name_char(*c))
+            .map(char::len_utf8)
+            .sum();
+        let start = pos - back;
+        let keyword = before.get(start..)?;
+        if !keywords().any(|k| k == keyword) {
+            return None;
+        }
+        let rest: String = after.chars().take_while(|c| is_name_char(*c)).collect();
+        let end = pos + rest.len();
+        let joined = self.text.get(start..end)?;
+        Some(
+            Diagnostic::error(
+                codes::SYNTAX,
+                format!("语法错误：关键字“{keyword}”和后面的“{rest}”连在了一起（“{joined}”）"),
+            )
+            .at(&self.file, Span::new(start, end))
+            .label("这里")
+            .help(format!("关键字后面要空一格：是否想写 `{keyword} {rest}`？")),
+        )
+    }
+
     /// The token at a position: a word, or a single character.
     fn found_at(&self, pos: usize) -> String {
         let rest = self.text.get(pos..).unwrap_or("");
@@ -574,7 +516,7 @@ impl Builder<'_> {
     fn hint_for(&self, found: &str, expected: &[&str]) -> Option<String> {
         if found.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
             && !found.is_empty()
-            && let Some(k) = suggest(found, KEYWORDS.iter().copied())
+            && let Some(k) = suggest(found, keywords())
             && k != found
         {
             return Some(format!("是否想写 `{k}`？"));
@@ -1802,6 +1744,61 @@ fn days_in(y: u32, m: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The grammar writes every word of the language once, in its keyword table: a word written
+    /// anywhere else (a literal such as `"input"`) would escape the table that messages and
+    /// "did you mean" are built from, and would not be word-bounded.
+    #[test]
+    fn the_grammar_writes_words_only_in_its_keyword_table() {
+        let grammar = include_str!("../../grammar/zhibiao.pest");
+        for line in grammar.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.trim_start().starts_with("kw_") {
+                continue;
+            }
+            // Each literal of letters must be the `"x"` of a `&kw_x ~ "x"`.
+            let mut rest = code;
+            while let Some(open) = rest.find('"') {
+                let after = &rest[open + 1..];
+                let Some(close) = after.find('"') else { break };
+                let lit = &after[..close];
+                if !lit.is_empty() && lit.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+                    && lit != "_"
+                {
+                    let before = rest[..open].trim_end();
+                    assert!(
+                        before.ends_with(&format!("&kw_{lit} ~")),
+                        "grammar: the word \"{lit}\" is written outside the keyword table: {line}"
+                    );
+                }
+                rest = &after[close + 1..];
+            }
+        }
+    }
+
+    /// The words in the hand-written descriptions are keywords of the grammar's table.
+    #[test]
+    fn descriptions_name_only_keywords_of_the_grammar() {
+        let table: Vec<&str> = keywords().collect();
+        assert!(table.contains(&"input") && table.contains(&"indicator"));
+        let rules = [
+            Rule::basis, Rule::metric, Rule::kind, Rule::kind_name, Rule::severity,
+            Rule::overlap_policy, Rule::boolean, Rule::quantifier, Rule::count_where,
+            Rule::bound, Rule::pass_category, Rule::rm_indicator, Rule::rm_input, Rule::rm_fn,
+            Rule::rm_let, Rule::rm_check, Rule::rm_category, Rule::year_range,
+        ];
+        for rule in rules {
+            let text = described(rule).unwrap();
+            for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1) {
+                assert!(table.contains(&word), "{rule:?}: “{word}” is not a keyword: {text}");
+            }
+        }
+        // Every keyword rule and every rule led by keywords is described from the table.
+        assert_eq!(describe(Rule::input_decl), Some("input"));
+        assert_eq!(describe(Rule::sf_each_year), Some("each year"));
+        assert_eq!(describe(Rule::or_op), Some("or"));
+        assert_eq!(describe(Rule::kw_award), Some("award"));
+    }
 
     /// A file nested as deep as the limits allow: 48 brackets (braces of the category, the
     /// indicator and the tiers among them), quantifiers inside, a chain of 256 operands inside.

@@ -167,68 +167,125 @@ fn parse_here(file: &Arc<str>, text: &str, guarded: bool) -> Option<(File, Vec<D
     Some((out, p.diags))
 }
 
-/// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings, scripts and
-/// comments (as the grammar reads them: `//` to the end of the line, `/*` to the next `*/`).
-fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    let (mut in_str, mut in_script) = (false, false);
-    let rest = |i: usize| bytes.get(i..).unwrap_or_default();
-    while let Some(&b) = bytes.get(i) {
-        if !in_script && !in_str && b == b'/' {
-            let after = rest(i);
-            let end = if after.starts_with(b"//") {
-                Some(after.iter().position(|&c| c == b'\n').unwrap_or(after.len()))
-            } else if after.starts_with(b"/*") {
-                // An unclosed block comment is a syntax error the parser reports; nothing after
-                // it nests.
-                Some(
-                    after
-                        .windows(2)
-                        .skip(2)
-                        .position(|w| w == b"*/")
-                        .map_or(after.len(), |p| p + 4),
-                )
-            } else {
-                None
-            };
-            if let Some(end) = end {
-                i += end;
-                continue;
+/// The bytes of a rule file that are code, with their offsets: not inside texts, scripts or
+/// comments, read as the grammar reads them (`"…"` with `\` escapes, ```` ```…``` ````, `//` to
+/// the end of the line, `/*` to the next `*/`). The quotes and fences themselves are not yielded.
+struct Code<'t> {
+    bytes: &'t [u8],
+    i: usize,
+    /// Where the text or script still open at the end began, once the end is reached.
+    open: Option<(usize, Unclosed)>,
+}
+
+/// What was left open at the end of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unclosed {
+    Text,
+    Script,
+    Comment,
+}
+
+impl<'t> Code<'t> {
+    fn new(text: &'t str) -> Self {
+        Code {
+            bytes: text.as_bytes(),
+            i: 0,
+            open: None,
+        }
+    }
+
+    /// Skips from `from` past the first `close` after `skip` bytes; at the end of the file
+    /// without one, notes what is left open.
+    fn skip_to(&mut self, from: usize, skip: usize, close: &[u8], what: Unclosed) {
+        let rest = self.bytes.get(from + skip..).unwrap_or_default();
+        match rest.windows(close.len()).position(|w| w == close) {
+            Some(p) => self.i = from + skip + p + close.len(),
+            None => {
+                self.i = self.bytes.len();
+                self.open = Some((from, what));
             }
         }
-        if in_script {
-            if b == b'`' && rest(i).starts_with(b"```") {
-                in_script = false;
-                i += 3;
-                continue;
-            }
-        } else if in_str {
-            if b == b'\\' {
-                i += 1;
-            } else if b == b'"' {
-                in_str = false;
-            }
-        } else if b == b'`' && rest(i).starts_with(b"```") {
-            in_script = true;
-            i += 3;
-            continue;
-        } else {
-            match b {
-                b'"' => in_str = true,
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(i);
+    }
+}
+
+impl Iterator for Code<'_> {
+    type Item = (usize, u8);
+
+    fn next(&mut self) -> Option<(usize, u8)> {
+        loop {
+            let i = self.i;
+            let b = *self.bytes.get(i)?;
+            let rest = self.bytes.get(i..).unwrap_or_default();
+            if b == b'"' {
+                // A text: up to the next quote not escaped.
+                let mut j = i + 1;
+                loop {
+                    match self.bytes.get(j) {
+                        None => {
+                            self.i = j;
+                            self.open = Some((i, Unclosed::Text));
+                            break;
+                        }
+                        Some(b'\\') => j += 2,
+                        Some(b'"') => {
+                            self.i = j + 1;
+                            break;
+                        }
+                        Some(_) => j += 1,
                     }
                 }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
+            } else if rest.starts_with(b"```") {
+                self.skip_to(i, 3, b"```", Unclosed::Script);
+            } else if rest.starts_with(b"//") {
+                let line = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+                self.i = i + line;
+            } else if rest.starts_with(b"/*") {
+                self.skip_to(i, 2, b"*/", Unclosed::Comment);
+            } else {
+                self.i = i + 1;
+                return Some((i, b));
             }
         }
-        i += 1;
+    }
+}
+
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings, scripts and
+/// comments (as the grammar reads them).
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in Code::new(text) {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
     }
     None
+}
+
+/// What a file that ends too early left open: a text, script or comment, else the innermost
+/// `{` without its `}`.
+fn left_open(text: &str) -> Option<(usize, Option<Unclosed>)> {
+    let mut code = Code::new(text);
+    let mut braces = Vec::new();
+    for (i, b) in code.by_ref() {
+        match b {
+            b'{' => braces.push(i),
+            b'}' => {
+                braces.pop();
+            }
+            _ => {}
+        }
+    }
+    match code.open {
+        Some((at, what)) => Some((at, Some(what))),
+        None => braces.last().map(|at| (*at, None)),
+    }
 }
 
 struct Builder<'t> {
@@ -328,6 +385,105 @@ fn described(rule: Rule) -> Option<&'static str> {
     })
 }
 
+/// The literal tokens a rule stands for, so that an "expected …" message that names the rule
+/// does not list them again.
+fn covers(rule: Rule) -> &'static [&'static str] {
+    match rule {
+        Rule::lbracket => &["[", "("],
+        Rule::rbracket => &["]", ")"],
+        Rule::cmp_op => &[">=", "<=", "!=", "==", ">", "<", "≥", "≤"],
+        Rule::add_op => &["+", "-"],
+        Rule::mul_op => &["*", "/", "×", "÷"],
+        Rule::neg_op => &["-"],
+        Rule::index => &["["],
+        Rule::interval | Rule::tier => &["[", "("],
+        Rule::bound => &["..", "-"],
+        Rule::string | Rule::label => &["\""],
+        Rule::script => &["```"],
+        _ => &[],
+    }
+}
+
+/// The first full-width punctuation of `text` outside texts, scripts and comments.
+fn full_width_in(text: &str) -> Option<(usize, char)> {
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        match c {
+            '"' => {
+                while let Some((_, c)) = it.next() {
+                    match c {
+                        '\\' => {
+                            it.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '`' if text.get(i..).is_some_and(|r| r.starts_with("```")) => {
+                let end = text
+                    .get(i + 3..)
+                    .and_then(|r| r.find("```"))
+                    .map_or(text.len(), |e| i + 3 + e + 3);
+                while it.next_if(|(j, _)| *j < end).is_some() {}
+            }
+            '/' if it.peek().is_some_and(|(_, n)| *n == '/') => {
+                while it.next_if(|(_, c)| *c != '\n').is_some() {}
+            }
+            '/' if it.peek().is_some_and(|(_, n)| *n == '*') => {
+                let end = text
+                    .get(i + 2..)
+                    .and_then(|r| r.find("*/"))
+                    .map_or(text.len(), |e| i + 2 + e + 2);
+                while it.next_if(|(j, _)| *j < end).is_some() {}
+            }
+            c if half_width(c).is_some() => return Some((i, c)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A literal token of the grammar that means nothing to a reader on its own.
+enum Internal {
+    /// Part of something always described otherwise (the `_` of a name, a comment opener, the
+    /// byte-order mark).
+    Hidden,
+}
+
+fn internal_token(token: &str) -> Option<Internal> {
+    match token {
+        // Quotes and fences are tried by the recovery rules everywhere; where a text or script
+        // is really expected, its rule is named, and an unclosed one is found by `Code`.
+        "\"" | "```" | "_" | "//" | "/*" | "\u{feff}" => Some(Internal::Hidden),
+        _ => None,
+    }
+}
+
+/// Full-width punctuation typed with a Chinese input method, and what the language writes
+/// instead (`None`: the language has no such sign).
+fn half_width(c: char) -> Option<Option<&'static str>> {
+    Some(match c {
+        '，' => Some(","),
+        '（' => Some("("),
+        '）' => Some(")"),
+        '：' => Some(":"),
+        '【' | '［' => Some("["),
+        '】' | '］' => Some("]"),
+        '％' => Some("%"),
+        '＝' => Some("="),
+        '＞' => Some(">"),
+        '＜' => Some("<"),
+        '＋' => Some("+"),
+        '－' => Some("-"),
+        '｛' => Some("{"),
+        '｝' => Some("}"),
+        '“' | '”' | '＂' => Some("\""),
+        '；' | '。' | '、' => None,
+        _ => return None,
+    })
+}
+
 impl Builder<'_> {
     /// pest's only custom errors are its limits (calls, stack); when watching, one means the
     /// stack ran short.
@@ -361,14 +517,14 @@ impl Builder<'_> {
             rule_pos_is_best = att.max_position == at;
             at = att.max_position;
             for t in att.expected_tokens() {
-                // Literal tokens only: ranges print as `a..z`, built-ins as BUILTIN_RULE.
+                // Literal tokens only. pest does not export its token type, so they are told
+                // apart by how it prints them: ranges as `a..z`, built-in rules as BUILTIN_RULE.
                 let token = t.to_string();
                 let literal = !token.trim().is_empty()
                     && token != "BUILTIN_RULE"
-                    && token != "\u{feff}"
                     && !(token.chars().count() > 2 && token.contains(".."));
-                if literal && !tokens.contains(&format!("“{token}”")) {
-                    tokens.push(format!("“{token}”"));
+                if literal && !tokens.contains(&token) {
+                    tokens.push(token);
                 }
             }
         }
@@ -380,25 +536,41 @@ impl Builder<'_> {
         if let Some(d) = self.joined_keyword_at(pos) {
             return d;
         }
-        let mut expected: Vec<&str> = match &e.variant {
-            ErrorVariant::ParsingError { positives, .. } if rule_pos_is_best => {
-                positives.iter().filter_map(|r| describe(*r)).collect()
-            }
+        if let Some(d) = self.full_width_at(pos, &found) {
+            return d;
+        }
+        if found.is_empty()
+            && let Some(d) = self.ended_early()
+        {
+            return d;
+        }
+        let positives: Vec<Rule> = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. } if rule_pos_is_best => positives.clone(),
             _ => Vec::new(),
         };
+        let mut expected: Vec<String> = positives
+            .iter()
+            .filter_map(|r| describe(*r))
+            .map(str::to_string)
+            .collect();
         // Literal tokens add to the rule names only where they say something new: punctuation
-        // such as `,` or `]`. Comment openers are always possible and never helpful.
+        // such as `,` or `]` that no rule named already stands for. Tokens that only the grammar
+        // knows (a quote or script fence, the `_` of a name, comment openers) are named by what
+        // they begin, or not at all.
         let punctuation_only = !expected.is_empty();
-        expected.extend(
-            tokens
-                .iter()
-                .filter(|t| !t.contains("//") && !t.contains("/*"))
-                .filter(|t| !punctuation_only || !t.chars().any(char::is_alphanumeric))
-                .map(String::as_str),
-        );
-        expected.dedup();
+        let covered: Vec<&str> = positives.iter().flat_map(|r| covers(*r)).copied().collect();
+        for token in &tokens {
+            let shown = match internal_token(token) {
+                Some(Internal::Hidden) => None,
+                None if covered.contains(&token.as_str()) => None,
+                None if punctuation_only && token.chars().any(char::is_alphanumeric) => None,
+                None => Some(format!("“{token}”")),
+            };
+            expected.extend(shown);
+        }
         let mut seen = std::collections::BTreeSet::new();
-        expected.retain(|x| seen.insert(*x));
+        expected.retain(|x| seen.insert(x.clone()));
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
         let found_text = if found.is_empty() {
             "文件结尾".to_string()
         } else {
@@ -461,6 +633,78 @@ impl Builder<'_> {
             ),
             _ => None,
         }
+    }
+
+    /// A file that ends while a `{`, a text, a script or a comment is still open: said at the
+    /// place that was left open, with where the file ends.
+    fn ended_early(&self) -> Option<Diagnostic> {
+        let (at, what) = left_open(self.text)?;
+        let (line, _) = crate::diag::line_col(self.text, at);
+        // The last line with something on it.
+        let (end_line, _) = crate::diag::line_col(self.text, self.text.trim_end().len());
+        let (message, label, help) = match what {
+            None => (
+                format!("语法错误：第{line}行的“{{”没有对应的“}}”，文件在第{end_line}行就结束了"),
+                "这个“{”没有闭合",
+                "在这一块的末尾补上“}”；若已经写了，检查前面是否多写了一个“{”",
+            ),
+            Some(Unclosed::Text) => (
+                format!("语法错误：第{line}行的文字缺少结尾的英文双引号“\"”，文件在第{end_line}行就结束了"),
+                "文字从这里开始",
+                "在文字末尾补上英文双引号 \"；中文引号“”只能写在文字里面",
+            ),
+            Some(Unclosed::Script) => (
+                format!("语法错误：第{line}行的脚本缺少结尾的“```”，文件在第{end_line}行就结束了"),
+                "脚本从这里开始",
+                "在脚本末尾补上 ```",
+            ),
+            Some(Unclosed::Comment) => (
+                format!("语法错误：第{line}行的注释缺少结尾的“*/”，文件在第{end_line}行就结束了"),
+                "注释从这里开始",
+                "在注释末尾补上 */",
+            ),
+        };
+        let len = match what {
+            Some(Unclosed::Script) => 3,
+            Some(Unclosed::Comment) => 2,
+            _ => 1,
+        };
+        Some(
+            Diagnostic::error(codes::SYNTAX, message)
+                .at(&self.file, Span::new(at, at + len))
+                .label(label)
+                .help(help),
+        )
+    }
+
+    /// Full-width punctuation where the language expects its ASCII sign (`，` for `,`).
+    fn full_width_at(&self, pos: usize, found: &str) -> Option<Diagnostic> {
+        let mut chars = found.chars();
+        let c = chars.next()?;
+        if chars.next().is_some() {
+            return None;
+        }
+        let ascii = half_width(c)?;
+        let (message, help) = match ascii {
+            Some(a) => (
+                format!("语法错误：这是中文全角符号“{c}”，请改成英文半角“{a}”"),
+                if a == "\"" {
+                    "文字要用英文双引号 \"…\" 括起来；中文引号可以写在文字里面".to_string()
+                } else {
+                    format!("规则文件里的标点一律用英文半角；“{c}”只能写在引号里的文字中")
+                },
+            ),
+            None => (
+                format!("语法错误：这是中文全角符号“{c}”，规则文件里不用这个符号"),
+                format!("删去“{c}”；它只能写在引号里的文字中"),
+            ),
+        };
+        Some(
+            Diagnostic::error(codes::SYNTAX, message)
+                .at(&self.file, Span::new(pos, pos + c.len_utf8()))
+                .label("这里")
+                .help(help),
+        )
     }
 
     /// A keyword run into the name or number after it (`inputa`, `indicator1`): the parse stops
@@ -536,6 +780,14 @@ impl Builder<'_> {
     fn reparse(&mut self, chunk: Pair<Rule>, rule: Rule) {
         let offset = chunk.as_span().start();
         let text = chunk.as_str();
+        // A declaration cut short by full-width punctuation (`max(a，1)` ends `let b = max`)
+        // leaves the rest as this chunk: the punctuation is what to report.
+        if let Some((i, c)) = full_width_in(text)
+            && let Some(d) = self.full_width_at(offset + i, &c.to_string())
+        {
+            self.diags.push(d);
+            return;
+        }
         match parse_detailed(rule, text) {
             Err(e) => {
                 self.note_limit(&e);

@@ -187,10 +187,10 @@ impl SourceMap {
 /// 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
+    let before = text.get(..offset).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
+    let col = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
 

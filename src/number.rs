@@ -368,11 +368,14 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
     }
     let mut value: Decimal = digits.parse().map_err(|_| QuantityError::TooLarge)?;
     let mut rest = rest.trim();
-    if let Some((w, f)) = MAGNITUDES.iter().find(|(w, _)| rest.starts_with(w)) {
+    if let Some((w, f, after)) = MAGNITUDES
+        .iter()
+        .find_map(|(w, f)| rest.strip_prefix(w).map(|after| (w, f, after)))
+    {
         value = value
             .checked_mul(Decimal::from(*f))
             .ok_or(QuantityError::TooLarge)?;
-        rest = &rest[w.len()..];
+        rest = after;
         if MAGNITUDES.iter().any(|(w2, _)| rest.starts_with(w2)) {
             return Err(QuantityError::Repeated(format!("{w}{rest}")));
         }

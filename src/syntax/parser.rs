@@ -623,7 +623,7 @@ impl Builder<'_> {
             .take_while(|c| in_literal(*c))
             .map(char::len_utf8)
             .sum();
-        let lit = &rest[..len];
+        let lit = rest.get(..len)?;
         match parse_quantity(lit) {
             Err(QuantityError::Repeated(r)) => Some(
                 Diagnostic::error(codes::LITERAL, format!("数值“{lit}”写法有误：“{r}”重复"))
@@ -856,7 +856,11 @@ impl Builder<'_> {
     fn string(&mut self, pair: Pair<Rule>) -> Spanned<String> {
         let span = span_of(&pair);
         let raw = pair.as_str();
-        let inner = &raw[1..raw.len() - 1];
+        // The grammar's `string` begins and ends with a quote.
+        let inner = raw
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .unwrap_or(raw);
         if !inner.contains('\\') {
             return Spanned::new(inner.to_string(), span);
         }
@@ -1932,7 +1936,12 @@ impl Builder<'_> {
             }
             Rule::script => {
                 let raw = pair.as_str();
-                let code = raw[3..raw.len() - 3].to_string();
+                // The grammar's `script` begins and ends with a fence.
+                let code = raw
+                    .strip_prefix("```")
+                    .and_then(|r| r.strip_suffix("```"))
+                    .unwrap_or(raw)
+                    .to_string();
                 Expr {
                     kind: ExprKind::Script(Script {
                         code,

@@ -119,8 +119,8 @@ fn keywords() {
     }
     table.push_str("];\n");
     leading.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
-        .join("keywords.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("keywords.rs");
     std::fs::write(&dest, table + &leading)
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
 }

@@ -502,7 +502,11 @@ mod tests {
     /// excerpt around the place, with the true line and column in the header.
     #[test]
     fn a_place_past_column_65535_is_shown_in_an_excerpt() {
-        let text = format!("第一行\n{}指标 坏 尾巴{}", "甲".repeat(70_000), " ".repeat(200));
+        let text = format!(
+            "第一行\n{}指标 坏 尾巴{}",
+            "甲".repeat(70_000),
+            " ".repeat(200)
+        );
         let name: Arc<str> = Arc::from("宽.zb");
         let mut sources = SourceMap::new();
         sources.add(&name, &Arc::from(text.as_str()));

@@ -178,7 +178,12 @@ fn an_error_past_column_70000_is_reported_not_an_internal_error() {
         &rules.to_string_lossy(),
     ]);
     assert_eq!(code, EXIT_UNUSABLE, "{rule_out}");
-    let (code, json_out) = run(&["eval", &json.to_string_lossy(), "--rules", "submission-rules.zb"]);
+    let (code, json_out) = run(&[
+        "eval",
+        &json.to_string_lossy(),
+        "--rules",
+        "submission-rules.zb",
+    ]);
     let _ = std::fs::remove_file(&rules);
     let _ = std::fs::remove_file(&json);
     assert_eq!(code, EXIT_UNUSABLE, "{json_out}");

@@ -113,7 +113,11 @@ impl Printer<'_> {
             return false;
         };
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        if !before.get(line_start..).is_some_and(|l| l.trim().is_empty()) || line_start == 0 {
+        if !before
+            .get(line_start..)
+            .is_some_and(|l| l.trim().is_empty())
+            || line_start == 0
+        {
             return false;
         }
         // `line_start - 1` is the newline before this line.

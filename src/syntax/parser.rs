@@ -649,7 +649,9 @@ impl Builder<'_> {
                 "在这一块的末尾补上“}”；若已经写了，检查前面是否多写了一个“{”",
             ),
             Some(Unclosed::Text) => (
-                format!("语法错误：第{line}行的文字缺少结尾的英文双引号“\"”，文件在第{end_line}行就结束了"),
+                format!(
+                    "语法错误：第{line}行的文字缺少结尾的英文双引号“\"”，文件在第{end_line}行就结束了"
+                ),
                 "文字从这里开始",
                 "在文字末尾补上英文双引号 \"；中文引号“”只能写在文字里面",
             ),
@@ -675,6 +677,55 @@ impl Builder<'_> {
                 .label(label)
                 .help(help),
         )
+    }
+
+    /// The parse tree lacks a part that the grammar guarantees: the grammar and this builder
+    /// disagree. Reported as an internal error (the file is then unusable, never scored) with a
+    /// request to report it, instead of an invented value deciding a score.
+    fn invariant_broken(&mut self, span: Span) {
+        self.diags.push(
+            Diagnostic::error(
+                codes::INTERNAL,
+                "zhibiao 内部错误：语法树缺少语法规定必有的部分，这段规则无法使用",
+            )
+            .at(&self.file, span)
+            .label("这一段")
+            .help(
+                "这是 zhibiao 的缺陷，不是规则文件的错误。请把规则文件和这段文字，\
+                 连同版本号（zhibiao --version）一并报告给维护人员",
+            ),
+        );
+    }
+
+    /// A stand-in for an expression the tree lacks, after reporting it (never scored).
+    fn broken_expr(&mut self, span: Span) -> Expr {
+        self.invariant_broken(span);
+        Expr {
+            kind: ExprKind::Bool(false),
+            span,
+        }
+    }
+
+    /// A stand-in for a year range the tree lacks, after reporting it (never scored).
+    fn broken_range(&mut self, span: Span) -> YearRange {
+        self.invariant_broken(span);
+        YearRange {
+            from: year_expr(span),
+            to: year_expr(span),
+            span,
+        }
+    }
+
+    /// A stand-in for a name or text the tree lacks, after reporting it (never scored).
+    fn broken_text(&mut self, span: Span) -> Spanned<String> {
+        self.invariant_broken(span);
+        Spanned::new(String::new(), span)
+    }
+
+    /// A stand-in for a number the tree lacks, after reporting it (never scored).
+    fn broken_number(&mut self, span: Span) -> Spanned<Decimal> {
+        self.invariant_broken(span);
+        Spanned::new(Decimal::ZERO, span)
     }
 
     /// Full-width punctuation where the language expects its ASCII sign (`，` for `,`).
@@ -953,8 +1004,8 @@ impl Builder<'_> {
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
         let reason = it.next().map(|p| self.string(p));
         Allow {
-            code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
-            reason: reason.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            code: code.unwrap_or_else(|| self.broken_text(span)),
+            reason: reason.unwrap_or_else(|| self.broken_text(span)),
             span,
         }
     }
@@ -965,11 +1016,11 @@ impl Builder<'_> {
         let id = it
             .next()
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let title = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let mut h = Header {
             id,
             title,
@@ -1058,8 +1109,8 @@ impl Builder<'_> {
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
         let reason = inner.next().map(|p| self.string(p));
         Allow {
-            code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
-            reason: reason.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            code: code.unwrap_or_else(|| self.broken_text(span)),
+            reason: reason.unwrap_or_else(|| self.broken_text(span)),
             span,
         }
     }
@@ -1104,11 +1155,11 @@ impl Builder<'_> {
         let name = it
             .next()
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let label = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let mut decl = InputDecl {
             name,
             label,
@@ -1196,13 +1247,15 @@ impl Builder<'_> {
 
     fn fn_decl(&mut self, pair: Pair<Rule>) -> FnDecl {
         let span = span_of(&pair);
-        let mut name = Spanned::new(String::new(), span);
+        let mut name = None;
         let mut params = Vec::new();
         let mut label = None;
         let mut body = None;
         for (i, p) in pair.into_inner().enumerate() {
             match p.as_rule() {
-                Rule::ident if i == 0 => name = Spanned::new(p.as_str().to_string(), span_of(&p)),
+                Rule::ident if i == 0 => {
+                    name = Some(Spanned::new(p.as_str().to_string(), span_of(&p)));
+                }
                 Rule::params => {
                     params = p
                         .into_inner()
@@ -1215,37 +1268,31 @@ impl Builder<'_> {
             }
         }
         FnDecl {
-            name,
+            name: name.unwrap_or_else(|| self.broken_text(span)),
             params,
             label,
-            body: body.unwrap_or(Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            }),
+            body: body.unwrap_or_else(|| self.broken_expr(span)),
             span,
         }
     }
 
     fn let_decl(&mut self, pair: Pair<Rule>) -> LetDecl {
         let span = span_of(&pair);
-        let mut name = Spanned::new(String::new(), span);
+        let mut name = None;
         let mut label = None;
         let mut value = None;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::ident => name = Spanned::new(p.as_str().to_string(), span_of(&p)),
+                Rule::ident => name = Some(Spanned::new(p.as_str().to_string(), span_of(&p))),
                 Rule::label => label = p.into_inner().next().map(|s| self.string(s)),
                 Rule::expr => value = Some(self.expr(p)),
                 _ => {}
             }
         }
         LetDecl {
-            name,
+            name: name.unwrap_or_else(|| self.broken_text(span)),
             label,
-            value: value.unwrap_or(Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            }),
+            value: value.unwrap_or_else(|| self.broken_expr(span)),
             span,
         }
     }
@@ -1254,7 +1301,7 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let mut cond = None;
         let mut severity = Spanned::new(Severity::Error, span);
-        let mut message = Spanned::new(String::new(), span);
+        let mut message = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::expr => cond = Some(self.expr(p)),
@@ -1266,17 +1313,14 @@ impl Builder<'_> {
                     };
                     severity = Spanned::new(s, span_of(&p));
                 }
-                Rule::string => message = self.string(p),
+                Rule::string => message = Some(self.string(p)),
                 _ => {}
             }
         }
         CheckDecl {
-            cond: cond.unwrap_or(Expr {
-                kind: ExprKind::Bool(true),
-                span,
-            }),
+            cond: cond.unwrap_or_else(|| self.broken_expr(span)),
             severity,
-            message,
+            message: message.unwrap_or_else(|| self.broken_text(span)),
             span,
         }
     }
@@ -1287,12 +1331,12 @@ impl Builder<'_> {
         let name = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let points = it
             .next()
             .and_then(|p| p.into_inner().next())
             .map(|p| self.number(p))
-            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+            .unwrap_or_else(|| self.broken_number(span));
         let mut cat = Category {
             name,
             points,
@@ -1319,7 +1363,7 @@ impl Builder<'_> {
                 let name = it
                     .next()
                     .map(|p| self.string(p))
-                    .unwrap_or_else(|| Spanned::new(String::new(), mspan));
+                    .unwrap_or_else(|| self.broken_text(mspan));
                 let mut points = None;
                 let gname = name.value.clone();
                 let mut rest = Vec::new();
@@ -1371,7 +1415,7 @@ impl Builder<'_> {
         let name = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let points_pair = it.next();
         let head_end = points_pair
             .as_ref()
@@ -1379,7 +1423,7 @@ impl Builder<'_> {
         let points = points_pair
             .and_then(|p| p.into_inner().next())
             .map(|p| self.number(p))
-            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+            .unwrap_or_else(|| self.broken_number(span));
         let mut ind = Indicator {
             no,
             name,
@@ -1492,10 +1536,7 @@ impl Builder<'_> {
                     }
                 }
                 ScoreForm::Tiers {
-                    subject: subject.unwrap_or(Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    }),
+                    subject: subject.unwrap_or_else(|| self.broken_expr(span)),
                     overlap,
                     tiers,
                     span,
@@ -1505,21 +1546,17 @@ impl Builder<'_> {
                 let var = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
+                    .unwrap_or_else(|| self.broken_text(span));
                 let range = it.next().map(|p| self.year_range(p));
                 let award = it
                     .next()
                     .map(|p| self.number(p))
-                    .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
-                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
-                let range = range.unwrap_or(YearRange {
-                    from: year_expr(span),
-                    to: year_expr(span),
-                    span,
-                });
+                    .unwrap_or_else(|| self.broken_number(span));
+                let cond = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
+                let range = range.unwrap_or_else(|| self.broken_range(span));
                 ScoreForm::EachYear {
                     var,
                     range,
@@ -1536,7 +1573,7 @@ impl Builder<'_> {
                 let award = it
                     .next()
                     .map(|p| self.number(p))
-                    .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+                    .unwrap_or_else(|| self.broken_number(span));
                 ScoreForm::Any {
                     award,
                     items: it.map(|p| self.item(p)).collect(),
@@ -1553,10 +1590,10 @@ impl Builder<'_> {
                 span,
             },
             _ => {
-                let e = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
+                let e = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
                 ScoreForm::Expr(e)
             }
         }
@@ -1569,7 +1606,7 @@ impl Builder<'_> {
         let points = it
             .next()
             .map(|p| self.number(p))
-            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+            .unwrap_or_else(|| self.broken_number(span));
         let mut t = Tier {
             lo: None,
             lo_inclusive: true,
@@ -1614,14 +1651,14 @@ impl Builder<'_> {
     fn item(&mut self, pair: Pair<Rule>) -> SubItem {
         let span = span_of(&pair);
         let mut no = Spanned::new(0, span);
-        let mut text = Spanned::new(String::new(), span);
+        let mut text = None;
         let mut points = None;
         let mut how = How::Judged(span);
         let mut owners = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::item_no => no = Spanned::new(p.as_str().parse().unwrap_or(0), span_of(&p)),
-                Rule::string => text = self.string(p),
+                Rule::string => text = Some(self.string(p)),
                 Rule::points => points = p.into_inner().next().map(|n| self.number(n)),
                 Rule::judged => how = How::Judged(span_of(&p)),
                 Rule::when_clause => {
@@ -1635,7 +1672,7 @@ impl Builder<'_> {
         }
         SubItem {
             no,
-            text,
+            text: text.unwrap_or_else(|| self.broken_text(span)),
             points,
             how,
             owners,
@@ -1649,11 +1686,11 @@ impl Builder<'_> {
         let from = it
             .next()
             .map(|p| self.expr(p))
-            .unwrap_or_else(|| year_expr(span));
+            .unwrap_or_else(|| self.broken_expr(span));
         let to = it
             .next()
             .map(|p| self.expr(p))
-            .unwrap_or_else(|| year_expr(span));
+            .unwrap_or_else(|| self.broken_expr(span));
         YearRange { from, to, span }
     }
 
@@ -1695,21 +1732,13 @@ impl Builder<'_> {
         match rule {
             Rule::expr | Rule::sf_expr => match pair.into_inner().next() {
                 Some(p) => self.expr(p),
-                None => Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                },
+                None => self.broken_expr(span),
             },
             Rule::or_expr | Rule::and_expr => {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 while let (Some(_op), Some(rhs)) = (it.next(), it.next()) {
                     let r = self.expr(rhs);
@@ -1728,12 +1757,7 @@ impl Builder<'_> {
                 let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
                 let mut e = match rest.first() {
                     Some(p) => self.expr(p.clone()),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 for op in ops.iter().rev() {
                     e = Expr {
@@ -1747,12 +1771,7 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let lhs = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 match (it.next(), it.next()) {
                     (Some(op), Some(rhs)) => {
@@ -1770,12 +1789,7 @@ impl Builder<'_> {
                 // `a ?? b ?? c` is `a ?? (b ?? c)`.
                 let mut acc = match parts.pop() {
                     Some(e) => e,
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 while let Some(l) = parts.pop() {
                     let s = l.span.join(acc.span);
@@ -1790,12 +1804,7 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
                     let r = self.expr(rhs);
@@ -1818,12 +1827,7 @@ impl Builder<'_> {
                 let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
                 let mut e = match rest.first() {
                     Some(p) => self.expr(p.clone()),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 for op in ops.iter().rev() {
                     e = Expr {
@@ -1837,12 +1841,7 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 for idx in it {
                     let ispan = span_of(&idx);
@@ -1878,7 +1877,7 @@ impl Builder<'_> {
                 let name = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
+                    .unwrap_or_else(|| self.broken_text(span));
                 let args = it.map(|p| self.expr(p)).collect();
                 Expr {
                     kind: ExprKind::Call(name, args),
@@ -1891,16 +1890,15 @@ impl Builder<'_> {
                 let var = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
-                let range = it.next().map(|p| self.year_range(p)).unwrap_or(YearRange {
-                    from: year_expr(span),
-                    to: year_expr(span),
-                    span,
-                });
-                let body = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(true),
-                    span,
-                });
+                    .unwrap_or_else(|| self.broken_text(span));
+                let range = it
+                    .next()
+                    .map(|p| self.year_range(p))
+                    .unwrap_or_else(|| self.broken_range(span));
+                let body = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
                 Expr {
                     kind: ExprKind::Quant {
                         all,
@@ -1916,15 +1914,15 @@ impl Builder<'_> {
                 let var = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
-                let list = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
-                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
+                    .unwrap_or_else(|| self.broken_text(span));
+                let list = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
+                let cond = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
                 Expr {
                     kind: ExprKind::CountWhere {
                         var,
@@ -1950,10 +1948,7 @@ impl Builder<'_> {
                     span,
                 }
             }
-            _ => Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            },
+            _ => self.broken_expr(span),
         }
     }
 }
@@ -2006,6 +2001,42 @@ fn days_in(y: u32, m: u32) -> u32 {
 mod tests {
     use super::*;
 
+    /// Where the parse tree lacks a part the grammar guarantees (the builder and the grammar have
+    /// drifted apart), the builder reports an internal error instead of inventing a value such as
+    /// `false` that would silently decide a score. Simulated by handing builders a pair of
+    /// another shape.
+    #[test]
+    fn a_tree_without_a_guaranteed_part_is_an_internal_error() {
+        let text = "allow ZB301 \"理由\"";
+        let pair = || {
+            ZbParser::parse(Rule::allow, text)
+                .expect("parses")
+                .next()
+                .expect("a pair")
+        };
+        let builder = || Builder {
+            file: Arc::from("t.zb"),
+            text,
+            diags: Vec::new(),
+            guarded: false,
+            out_of_stack: false,
+        };
+        let internal = |b: &Builder| b.diags.iter().filter(|d| d.code == codes::INTERNAL).count();
+        let mut b = builder();
+        b.let_decl(pair());
+        assert_eq!(internal(&b), 2, "name and value: {:?}", b.diags);
+        let mut b = builder();
+        b.fn_decl(pair());
+        assert_eq!(internal(&b), 2, "name and body: {:?}", b.diags);
+        let mut b = builder();
+        b.check(pair());
+        assert_eq!(internal(&b), 1, "condition (the text is there): {:?}", b.diags);
+        let mut b = builder();
+        b.expr(pair());
+        assert_eq!(internal(&b), 1, "{:?}", b.diags);
+        assert!(b.diags.iter().all(|d| d.severity == Severity::Error));
+    }
+
     /// The grammar writes every word of the language once, in its keyword table: a word written
     /// anywhere else (a literal such as `"input"`) would escape the table that messages and
     /// "did you mean" are built from, and would not be word-bounded.
@@ -2023,7 +2054,8 @@ mod tests {
                 let after = &rest[open + 1..];
                 let Some(close) = after.find('"') else { break };
                 let lit = &after[..close];
-                if !lit.is_empty() && lit.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+                if !lit.is_empty()
+                    && lit.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
                     && lit != "_"
                 {
                     let before = rest[..open].trim_end();
@@ -2043,15 +2075,35 @@ mod tests {
         let table: Vec<&str> = keywords().collect();
         assert!(table.contains(&"input") && table.contains(&"indicator"));
         let rules = [
-            Rule::basis, Rule::metric, Rule::kind, Rule::kind_name, Rule::severity,
-            Rule::overlap_policy, Rule::boolean, Rule::quantifier, Rule::count_where,
-            Rule::bound, Rule::pass_category, Rule::rm_indicator, Rule::rm_input, Rule::rm_fn,
-            Rule::rm_let, Rule::rm_check, Rule::rm_category, Rule::year_range,
+            Rule::basis,
+            Rule::metric,
+            Rule::kind,
+            Rule::kind_name,
+            Rule::severity,
+            Rule::overlap_policy,
+            Rule::boolean,
+            Rule::quantifier,
+            Rule::count_where,
+            Rule::bound,
+            Rule::pass_category,
+            Rule::rm_indicator,
+            Rule::rm_input,
+            Rule::rm_fn,
+            Rule::rm_let,
+            Rule::rm_check,
+            Rule::rm_category,
+            Rule::year_range,
         ];
         for rule in rules {
             let text = described(rule).unwrap();
-            for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1) {
-                assert!(table.contains(&word), "{rule:?}: “{word}” is not a keyword: {text}");
+            for word in text
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 1)
+            {
+                assert!(
+                    table.contains(&word),
+                    "{rule:?}: “{word}” is not a keyword: {text}"
+                );
             }
         }
         // Every keyword rule and every rule led by keywords is described from the table.

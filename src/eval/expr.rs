@@ -24,6 +24,9 @@ pub struct EvalError {
     pub message: String,
     /// Where in the rule file.
     pub span: Span,
+    /// The message already names its line of the rule file (a script's own line), so no other
+    /// is added to it.
+    pub placed: bool,
 }
 
 impl EvalError {
@@ -31,6 +34,15 @@ impl EvalError {
         EvalError {
             message: message.into(),
             span,
+            placed: false,
+        }
+    }
+
+    /// An error whose message names its line of the rule file already.
+    pub(crate) fn placed(message: impl Into<String>, span: Span) -> EvalError {
+        EvalError {
+            placed: true,
+            ..EvalError::new(message, span)
         }
     }
 }
@@ -516,7 +528,7 @@ impl<'a> Env<'a> {
                 } else if let Ok(i) = d.as_int() {
                     Ok(Val::Num(Num::from(i), Dim::Plain))
                 } else {
-                    Err(EvalError::new(
+                    Err(EvalError::placed(
                         format!(
                             "脚本（{}）返回了{}，应返回数值或是/否",
                             line(s.code_offset),
@@ -528,7 +540,7 @@ impl<'a> Env<'a> {
             }
             Err(err) => {
                 let at = s.code_offset + err.offset;
-                Err(EvalError::new(
+                Err(EvalError::placed(
                     format!("脚本出错（{}）：{}", line(at), err.message),
                     Span::new(at, at + 1),
                 ))

@@ -757,14 +757,10 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         Err(e) => {
             res.status = Status::Error;
             let line = env.rules.line_text(e.span.start);
-            let e = if e.message.contains("规则文件第") || e.message.contains("规则文件 ")
-            {
+            let e = if e.placed {
                 e
             } else {
-                EvalError {
-                    message: format!("{}（{line}）", e.message),
-                    span: e.span,
-                }
+                EvalError::placed(format!("{}（{line}）", e.message), e.span)
             };
             res.explanation
                 .push(format!("无法计分：{}，本指标按 0 分计", e.message));

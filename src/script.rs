@@ -424,7 +424,14 @@ mod tests {
     /// whatever the mix of decimals and integers.
     #[test]
     fn arithmetic_faults_are_named_by_type() {
-        let zero = ["a / 0", "a / (a - a)", "7 / 0", "7 % 0", "a % 0", "1 / (a - 3)"];
+        let zero = [
+            "a / 0",
+            "a / (a - a)",
+            "7 / 0",
+            "7 % 0",
+            "a % 0",
+            "1 / (a - 3)",
+        ];
         for code in zero {
             let e = run(code).unwrap_err();
             assert_eq!(e.message, "脚本计算出错：除数为零", "{code}");
@@ -442,7 +449,10 @@ mod tests {
             assert_eq!(e.message, "脚本计算出错：数值超出范围", "{code}");
         }
         // Exact results are unchanged.
-        assert_eq!(run("a * 2 + 1").unwrap().as_decimal().unwrap(), Decimal::from(7));
+        assert_eq!(
+            run("a * 2 + 1").unwrap().as_decimal().unwrap(),
+            Decimal::from(7)
+        );
         assert_eq!(run("7 % 4").unwrap().as_int().unwrap(), 3);
         assert_eq!(run("a % 2").unwrap().as_decimal().unwrap(), Decimal::ONE);
     }
@@ -450,7 +460,13 @@ mod tests {
     /// A script error never shows Rhai's English text.
     #[test]
     fn script_errors_are_in_chinese() {
-        for code in ["let = 1", "1 +", "(1 + 2", "let s = \"x\"; loop { s += s; }", "2 ** -1"] {
+        for code in [
+            "let = 1",
+            "1 +",
+            "(1 + 2",
+            "let s = \"x\"; loop { s += s; }",
+            "2 ** -1",
+        ] {
             let e = run(code).unwrap_err();
             assert!(
                 !e.message.chars().any(|c| c.is_ascii_alphabetic()),

@@ -2030,7 +2030,12 @@ mod tests {
         assert_eq!(internal(&b), 2, "name and body: {:?}", b.diags);
         let mut b = builder();
         b.check(pair());
-        assert_eq!(internal(&b), 1, "condition (the text is there): {:?}", b.diags);
+        assert_eq!(
+            internal(&b),
+            1,
+            "condition (the text is there): {:?}",
+            b.diags
+        );
         let mut b = builder();
         b.expr(pair());
         assert_eq!(internal(&b), 1, "{:?}", b.diags);

@@ -5,6 +5,9 @@
 //! about rule versions (dates, `extends`, `accepts`). Lint checks have `ZB…` codes, listed in
 //! `crate::lint::CHECKS`. A code never changes meaning once published.
 
+/// An internal error: the parse tree lacks a part the grammar guarantees (a defect of zhibiao,
+/// to be reported; the rule file is unusable).
+pub const INTERNAL: &str = "E000";
 /// The text does not follow the grammar.
 pub const SYNTAX: &str = "E001";
 /// A number, date or unit that cannot be read (`15%%`, `3亿亿`, `2023-13-01`).

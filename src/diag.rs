@@ -187,10 +187,10 @@ impl SourceMap {
 /// 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
+    let before = text.get(..offset).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
+    let col = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
 
@@ -225,6 +225,80 @@ impl Default for RenderOptions {
 struct CharColumns {
     name: String,
     text: String,
+    /// Lines of the file before `text` (non-zero when `text` is an excerpt of one long line).
+    line_base: usize,
+    /// Characters of the line before `text` begins, less the "…" that opens an excerpt.
+    col_base: usize,
+}
+
+/// The longest line (in bytes) shown whole; a longer one is shown as an excerpt around the
+/// place. miette cannot draw a caret past column 65,535 (Rust's format width is 16 bits), and a
+/// line of a one-line JSON file is of no use to a reader anyway.
+const MAX_SHOWN_LINE: usize = 400;
+/// Characters shown either side of the place in an excerpt of a long line.
+const EXCERPT_CONTEXT: usize = 60;
+
+/// An excerpt of a long line.
+struct Excerpt {
+    /// What is shown: the window of the line, with "…" where it is cut.
+    shown: String,
+    /// The byte range of the file the window covers.
+    window: std::ops::Range<usize>,
+    /// Bytes of `shown` before the window (the opening "…").
+    lead: usize,
+    line_base: usize,
+    col_base: usize,
+}
+
+impl Excerpt {
+    /// A span of the file moved into the excerpt, if it lies inside the window.
+    fn moved(&self, span: Span) -> Option<Span> {
+        let inside = |i: usize| self.window.start <= i && i <= self.window.end;
+        (inside(span.start) && inside(span.end)).then(|| {
+            Span::new(
+                span.start - self.window.start + self.lead,
+                span.end - self.window.start + self.lead,
+            )
+        })
+    }
+}
+
+/// An excerpt of the line holding `span` around it, when that line is too long to show whole.
+fn excerpt(text: &str, span: Span) -> Option<Excerpt> {
+    let start = span.start;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    if line_end - line_start <= MAX_SHOWN_LINE {
+        return None;
+    }
+    let line = text.get(line_start..line_end)?;
+    let at = start - line_start;
+    // The window, on character boundaries: EXCERPT_CONTEXT characters either side of the span.
+    let from = line
+        .get(..at)?
+        .char_indices()
+        .rev()
+        .nth(EXCERPT_CONTEXT.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let span_end = span.end.clamp(start, line_end) - line_start;
+    let to = line
+        .get(span_end..)?
+        .char_indices()
+        .nth(EXCERPT_CONTEXT)
+        .map_or(line.len(), |(i, _)| span_end + i);
+    let body = line.get(from..to)?;
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < line.len() { "…" } else { "" };
+    Some(Excerpt {
+        shown: format!("{lead}{body}{tail}"),
+        window: line_start + from..line_start + to,
+        lead: lead.len(),
+        line_base: text.get(..line_start)?.matches('\n').count(),
+        col_base: line.get(..from)?.chars().count() - lead.chars().count(),
+    })
 }
 
 impl miette::SourceCode for CharColumns {
@@ -237,7 +311,7 @@ impl miette::SourceCode for CharColumns {
         let c = self.text.read_span(span, before, after)?;
         // miette asks for zero context lines when it writes the header's position.
         let column = if before == 0 && after == 0 {
-            line_col(&self.text, span.offset()).1 - 1
+            line_col(&self.text, span.offset()).1 - 1 + self.col_base
         } else {
             c.column()
         };
@@ -245,7 +319,7 @@ impl miette::SourceCode for CharColumns {
             self.name.clone(),
             c.data(),
             *c.span(),
-            c.line(),
+            c.line() + self.line_base,
             column,
             c.line_count(),
         )))
@@ -312,31 +386,63 @@ impl miette::Diagnostic for Shown {
 
 /// Renders a diagnostic the way rustc does: file, line, caret, label, help.
 pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> String {
-    let source = match (&diag.file, diag.span) {
-        (Some(file), Some(_)) => sources.get(file).map(|text| CharColumns {
-            name: file.to_string(),
-            text: text.to_string(),
-        }),
-        _ => None,
-    };
+    let text = diag.file.as_ref().and_then(|f| sources.get(f));
     // Spans must lie on character boundaries inside the text for miette to draw them.
-    let span = match (
-        &source,
-        diag.span,
-        diag.file.as_ref().and_then(|f| sources.get(f)),
-    ) {
-        (Some(_), Some(s), Some(text)) => {
+    let span = match (text, diag.span) {
+        (Some(text), Some(s)) => {
             let start = floor_char_boundary(text, s.start.min(text.len()));
             let end = floor_char_boundary(text, s.end.min(text.len())).max(start);
             Some(Span { start, end })
         }
         _ => None,
     };
-    let shown = Shown {
-        diag: diag.clone(),
-        source: source.clone(),
-        span,
+    let mut diag = diag.clone();
+    let (source, span) = match (diag.file.clone(), text, span) {
+        (Some(file), Some(text), Some(span)) => match excerpt(text, span) {
+            Some(ex) => {
+                // Other places are drawn where they fall inside the excerpt, else named by
+                // line and column.
+                let mut notes = Vec::new();
+                let related = std::mem::take(&mut diag.related);
+                for (s, label) in related {
+                    match ex.moved(s) {
+                        Some(m) => diag.related.push((m, label)),
+                        None => {
+                            let (line, col) = line_col(text, s.start);
+                            notes.push(format!("第{line}行第{col}列：{label}"));
+                        }
+                    }
+                }
+                if !notes.is_empty() {
+                    let notes = notes.join("；");
+                    diag.help = Some(match diag.help.take() {
+                        Some(h) => format!("{h}\n（{notes}）"),
+                        None => notes,
+                    });
+                }
+                (
+                    Some(CharColumns {
+                        name: file.to_string(),
+                        text: ex.shown.clone(),
+                        line_base: ex.line_base,
+                        col_base: ex.col_base,
+                    }),
+                    ex.moved(Span::new(span.start, span.end.min(ex.window.end))),
+                )
+            }
+            None => (
+                Some(CharColumns {
+                    name: file.to_string(),
+                    text: text.to_string(),
+                    line_base: 0,
+                    col_base: 0,
+                }),
+                Some(span),
+            ),
+        },
+        _ => (None, None),
     };
+    let shown = Shown { diag, source, span };
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -345,7 +451,10 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
     let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width);
     let mut out = String::new();
     if handler.render_report(&mut out, &shown).is_err() {
-        out = format!("{}[{}]: {}", diag.severity, diag.code, diag.message);
+        out = format!(
+            "{}[{}]: {}",
+            shown.diag.severity, shown.diag.code, shown.diag.message
+        );
     }
     out
 }
@@ -387,6 +496,31 @@ mod tests {
         let text = "占比 x\n指标 y";
         assert_eq!(line_col(text, text.find('y').unwrap()), (2, 4));
         assert_eq!(line_col(text, text.find('x').unwrap()), (1, 4));
+    }
+
+    /// miette cannot draw past column 65,535 (it panicked there); a long line is shown as an
+    /// excerpt around the place, with the true line and column in the header.
+    #[test]
+    fn a_place_past_column_65535_is_shown_in_an_excerpt() {
+        let text = format!(
+            "第一行\n{}指标 坏 尾巴{}",
+            "甲".repeat(70_000),
+            " ".repeat(200)
+        );
+        let name: Arc<str> = Arc::from("宽.zb");
+        let mut sources = SourceMap::new();
+        sources.add(&name, &Arc::from(text.as_str()));
+        let at = text.find('坏').unwrap();
+        let d = Diagnostic::error(crate::codes::SYNTAX, "坏了")
+            .at(&name, Span::new(at, at + '坏'.len_utf8()))
+            .label("这里")
+            .related(Span::new(0, 3), "第一行在这里");
+        let out = render(&d, &sources, RenderOptions::default());
+        assert!(out.contains("宽.zb:2:70004"), "{out}");
+        assert!(out.contains("…"), "{out}");
+        assert!(out.contains("这里"), "{out}");
+        assert!(out.contains("第1行第1列：第一行在这里"), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
     }
 
     #[test]

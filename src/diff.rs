@@ -941,15 +941,15 @@ fn tokens(s: &str) -> Vec<&str> {
             (true, None) => start = Some(i),
             (true, Some(_)) => {}
             (false, Some(st)) => {
-                out.push(&s[st..i]);
+                out.extend(s.get(st..i));
                 start = None;
-                out.push(&s[i..i + c.len_utf8()]);
+                out.extend(s.get(i..i + c.len_utf8()));
             }
-            (false, None) => out.push(&s[i..i + c.len_utf8()]),
+            (false, None) => out.extend(s.get(i..i + c.len_utf8())),
         }
     }
     if let Some(st) = start {
-        out.push(&s[st..]);
+        out.extend(s.get(st..));
     }
     out
 }

@@ -633,11 +633,14 @@ pub fn parse_quantity(text: &str) -> Result<Quantity, QuantityError> {
     }
     let mut value = exact_digits(&digits)?;
     let mut rest = rest.trim();
-    if let Some((w, f)) = MAGNITUDES.iter().find(|(w, _)| rest.starts_with(w)) {
+    if let Some((w, f, after)) = MAGNITUDES
+        .iter()
+        .find_map(|(w, f)| rest.strip_prefix(w).map(|after| (w, f, after)))
+    {
         value = value
             .checked_mul(Decimal::from(*f))
             .ok_or(QuantityError::TooLarge)?;
-        rest = &rest[w.len()..];
+        rest = after;
         if MAGNITUDES.iter().any(|(w2, _)| rest.starts_with(w2)) {
             return Err(QuantityError::Repeated(format!("{w}{rest}")));
         }

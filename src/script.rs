@@ -57,13 +57,79 @@ impl std::fmt::Debug for ScriptEngine {
     }
 }
 
+/// Why the arithmetic of a script stopped. Carried as the value of a runtime error, so that the
+/// message is chosen by type, not by reading Rhai's English text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    DivisionByZero,
+    Overflow,
+}
+
+fn fault(f: Fault) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(Dynamic::from(f), Position::NONE).into()
+}
+
 fn div_exact(a: INT, b: INT) -> Result<Decimal, Box<EvalAltResult>> {
-    if b == 0 {
-        return Err("除数为零".into());
+    div_dec(Decimal::from(a), Decimal::from(b))
+}
+
+fn div_dec(a: Decimal, b: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
+    if b.is_zero() {
+        return Err(fault(Fault::DivisionByZero));
     }
-    Decimal::from(a)
-        .checked_div(Decimal::from(b))
-        .ok_or_else(|| "数值超出范围".into())
+    a.checked_div(b).ok_or_else(|| fault(Fault::Overflow))
+}
+
+fn rem_dec(a: Decimal, b: Decimal) -> Result<Decimal, Box<EvalAltResult>> {
+    if b.is_zero() {
+        return Err(fault(Fault::DivisionByZero));
+    }
+    a.checked_rem(b).ok_or_else(|| fault(Fault::Overflow))
+}
+
+fn rem_int(a: INT, b: INT) -> Result<INT, Box<EvalAltResult>> {
+    if b == 0 {
+        return Err(fault(Fault::DivisionByZero));
+    }
+    a.checked_rem(b).ok_or_else(|| fault(Fault::Overflow))
+}
+
+/// Registers checked arithmetic on decimals and integers (each mix of the two) that stops with a
+/// typed [`Fault`] instead of Rhai's built-in operators and their English messages.
+fn register_arithmetic(engine: &mut Engine) {
+    type Op<T> = fn(T, T) -> Option<T>;
+    fn dec(
+        engine: &mut Engine,
+        name: &str,
+        op: fn(Decimal, Decimal) -> Result<Decimal, Box<EvalAltResult>>,
+    ) {
+        engine.register_fn(name, op);
+        engine.register_fn(name, move |a: Decimal, b: INT| op(a, Decimal::from(b)));
+        engine.register_fn(name, move |a: INT, b: Decimal| op(Decimal::from(a), b));
+    }
+    let checked: [(&str, Op<Decimal>, Op<INT>); 3] = [
+        ("+", Decimal::checked_add, INT::checked_add),
+        ("-", Decimal::checked_sub, INT::checked_sub),
+        ("*", Decimal::checked_mul, INT::checked_mul),
+    ];
+    for (name, d, i) in checked {
+        engine.register_fn(name, move |a: Decimal, b: Decimal| {
+            d(a, b).ok_or_else(|| fault(Fault::Overflow))
+        });
+        engine.register_fn(name, move |a: Decimal, b: INT| {
+            d(a, Decimal::from(b)).ok_or_else(|| fault(Fault::Overflow))
+        });
+        engine.register_fn(name, move |a: INT, b: Decimal| {
+            d(Decimal::from(a), b).ok_or_else(|| fault(Fault::Overflow))
+        });
+        engine.register_fn(name, move |a: INT, b: INT| {
+            i(a, b).ok_or_else(|| fault(Fault::Overflow))
+        });
+    }
+    dec(engine, "/", div_dec);
+    dec(engine, "%", rem_dec);
+    engine.register_fn("/", div_exact);
+    engine.register_fn("%", rem_int);
 }
 
 /// The Rhai packages the sandbox is built from.
@@ -147,7 +213,7 @@ impl ScriptEngine {
             engine.disable_symbol("eval");
             engine.on_print(|_| {});
             engine.on_debug(|_, _, _| {});
-            engine.register_fn("/", div_exact);
+            register_arithmetic(&mut engine);
             engine
         })
     }
@@ -335,7 +401,16 @@ fn parse_error_text(e: &rhai::ParseError) -> String {
             format!("脚本中不能使用“{word}”（脚本没有模块、文件、时钟和 eval）")
         }
         P::MissingToken(token, _) => format!("这里缺少“{token}”"),
-        other => format!("{other}"),
+        P::MissingSymbol(symbol) => format!("这里缺少“{symbol}”"),
+        P::UnexpectedEOF => "脚本没写完就结束了（缺少后半部分或右括号）".to_string(),
+        P::BadInput(_) => "脚本中有无法识别的符号或写法".to_string(),
+        P::DuplicatedProperty(name) => format!("映射里的键“{name}”重复"),
+        P::DuplicatedVariable(name) => format!("参数名“{name}”重复"),
+        P::FnDuplicatedDefinition(name, _) => format!("函数“{name}”定义了两次"),
+        P::VariableExists(name) => format!("名称“{name}”已经存在"),
+        P::AssignmentToConstant(name) => format!("“{name}”是只读的，不能赋值"),
+        // The rest carry only English detail: the place is shown, the wording is ours.
+        _ => "脚本写法有误".to_string(),
     }
 }
 
@@ -348,24 +423,20 @@ fn eval_error_text(e: &EvalAltResult) -> String {
         R::ErrorStackOverflow(_) => {
             format!("脚本调用层数超过 {MAX_CALL_LEVELS} 层上限（可能是无限递归）")
         }
-        R::ErrorDataTooLarge(what, _) => {
-            let what = match what.as_str() {
-                "Length of string" => format!("字符串长度超过 {MAX_STRING} 字节"),
-                "Size of array" => format!("数组超过 {MAX_ARRAY} 项"),
-                "Size of object map" => format!("映射超过 {MAX_MAP} 项"),
-                other => other.to_string(),
-            };
-            format!("脚本生成的数据过大（{what}）")
-        }
+        // Rhai says which limit only in English text: all three are named.
+        R::ErrorDataTooLarge(..) => format!(
+            "脚本生成的数据过大（上限：字符串 {MAX_STRING} 字节，数组 {MAX_ARRAY} 项，映射 {MAX_MAP} 项）"
+        ),
         R::ErrorVariableNotFound(name, _) => format!("脚本读取了不存在的名称“{name}”"),
-        R::ErrorArithmetic(msg, _) if msg.starts_with("Division by zero") => {
-            "脚本计算出错：除数为零".to_string()
+        R::ErrorRuntime(v, _) => match v.clone().try_cast::<Fault>() {
+            Some(Fault::DivisionByZero) => "脚本计算出错：除数为零".to_string(),
+            Some(Fault::Overflow) => "脚本计算出错：数值超出范围".to_string(),
+            None => format!("脚本报错：{v}"),
+        },
+        // Arithmetic not registered above (powers, shifts): Rhai's reason is English text.
+        R::ErrorArithmetic(..) => {
+            "脚本计算出错：这一步运算无法完成（如除数为零、数值超出范围、负数次幂）".to_string()
         }
-        R::ErrorArithmetic(msg, _) if msg.contains("overflow") => {
-            "脚本计算出错：数值超出范围".to_string()
-        }
-        R::ErrorArithmetic(msg, _) => format!("脚本计算出错：{msg}"),
-        R::ErrorRuntime(v, _) => format!("脚本报错：{v}"),
         R::ErrorFunctionNotFound(sig, _) => format!("脚本调用了不存在的函数“{sig}”"),
         R::ErrorInFunctionCall(_, _, inner, _) => eval_error_text(inner),
         other => format!("脚本运行出错：{other}"),
@@ -468,6 +539,62 @@ mod tests {
     fn decimal_literals_are_exact() {
         let v = run("0.1 + 0.2 == 0.3").unwrap();
         assert!(v.as_bool().unwrap());
+    }
+
+    /// Arithmetic faults are told apart by a typed value (`Fault`), and every message is Chinese
+    /// whatever the mix of decimals and integers.
+    #[test]
+    fn arithmetic_faults_are_named_by_type() {
+        let zero = [
+            "a / 0",
+            "a / (a - a)",
+            "7 / 0",
+            "7 % 0",
+            "a % 0",
+            "1 / (a - 3)",
+        ];
+        for code in zero {
+            let e = run(code).unwrap_err();
+            assert_eq!(e.message, "脚本计算出错：除数为零", "{code}");
+        }
+        let big = [
+            "9223372036854775807 + 1",
+            "let x = 9223372036854775807; x * 2",
+            "-9223372036854775807 - 2",
+            "let d = 79228162514264337593543950335 / 1; d + d",
+            "let d = 79228162514264337593543950335 / 1; d * a",
+            "let d = 79228162514264337593543950335 / 1; 2 * d",
+        ];
+        for code in big {
+            let e = run(code).unwrap_err();
+            assert_eq!(e.message, "脚本计算出错：数值超出范围", "{code}");
+        }
+        // Exact results are unchanged.
+        assert_eq!(
+            run("a * 2 + 1").unwrap().as_decimal().unwrap(),
+            Decimal::from(7)
+        );
+        assert_eq!(run("7 % 4").unwrap().as_int().unwrap(), 3);
+        assert_eq!(run("a % 2").unwrap().as_decimal().unwrap(), Decimal::ONE);
+    }
+
+    /// A script error never shows Rhai's English text.
+    #[test]
+    fn script_errors_are_in_chinese() {
+        for code in [
+            "let = 1",
+            "1 +",
+            "(1 + 2",
+            "let s = \"x\"; loop { s += s; }",
+            "2 ** -1",
+        ] {
+            let e = run(code).unwrap_err();
+            assert!(
+                !e.message.chars().any(|c| c.is_ascii_alphabetic()),
+                "{code}: {}",
+                e.message
+            );
+        }
     }
 
     #[test]

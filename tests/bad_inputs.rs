@@ -180,6 +180,44 @@ fn an_unusable_submission_with_messages_unread_exits_2() {
     assert_eq!(status.code(), Some(EXIT_UNUSABLE), "{status:?}");
 }
 
+/// One-line files: an error past column 65,535 once panicked in the drawing of the caret. The
+/// message shows an excerpt around the place with its true line and column. (Made here rather
+/// than kept in the catalogue: each file is 70 KB of one line.)
+#[test]
+fn an_error_past_column_70000_is_reported_not_an_internal_error() {
+    let tmp = std::env::temp_dir();
+    let pad = " ".repeat(70_000);
+    let rules = tmp.join(format!("zhibiao-wide-{}.zb", std::process::id()));
+    std::fs::write(
+        &rules,
+        format!("ruleset x \"宽\" {{ version \"1\" }}{pad}input a \"甲\" count 个 junk"),
+    )
+    .expect("write the rule file");
+    let json = tmp.join(format!("zhibiao-wide-{}.json", std::process::id()));
+    std::fs::write(&json, format!("{{\"a\": \"{pad}\", \"b\": ]}}")).expect("write the JSON");
+    let (code, rule_out) = run(&[
+        "eval",
+        "empty-submission.toml",
+        "--rules",
+        &rules.to_string_lossy(),
+    ]);
+    assert_eq!(code, EXIT_UNUSABLE, "{rule_out}");
+    let (code, json_out) = run(&[
+        "eval",
+        &json.to_string_lossy(),
+        "--rules",
+        "submission-rules.zb",
+    ]);
+    let _ = std::fs::remove_file(&rules);
+    let _ = std::fs::remove_file(&json);
+    assert_eq!(code, EXIT_UNUSABLE, "{json_out}");
+    assert!(rule_out.contains(".zb:1:70050]"), "{rule_out}");
+    assert!(json_out.contains(".json:1:70016]"), "{json_out}");
+    for out in [&rule_out, &json_out] {
+        assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
+    }
+}
+
 #[test]
 fn the_catalogue_has_at_least_forty_cases() {
     let count = |sub: &str| {

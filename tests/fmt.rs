@@ -102,6 +102,21 @@ fn the_shipped_rules_and_the_lint_fixtures_are_in_canonical_form() {
     }
 }
 
+/// A keyword run into what follows is an error, not rewritten: `inputa` once formatted as
+/// `input a`, and `indicator1` as `indicator 1`.
+#[test]
+fn a_keyword_run_into_a_name_is_not_rewritten() {
+    for text in [
+        "inputa \"甲\" count 个\n",
+        "category \"类\" points 1 {\n  indicator1 \"指标\" points 1 { score 1 }\n}\n",
+        "input a \"甲\" count个\n",
+        "let x = 1\nlet y = x+1 anda\n",
+    ] {
+        let out = format(&Arc::from("k.zb"), text);
+        assert!(out.is_err(), "{text:?} was formatted as {out:?}");
+    }
+}
+
 #[test]
 fn a_messy_file_gets_the_canonical_layout() {
     let text = include_str!("fixtures/fmt/messy.zb");

@@ -33,6 +33,85 @@ fn nesting_beyond_the_limit_is_refused_with_a_message() {
     assert_eq!(diags[0].code, "E004");
 }
 
+/// A file that ends with a `{` left open is reported at that `{` (issue 13 item 8), not at the
+/// end of the file; a text, script or comment left open likewise at its start.
+#[test]
+fn a_missing_closing_brace_is_reported_at_the_brace_left_open() {
+    let head = "ruleset t \"t\" { version \"1\" effective 2024-01-01 pass total >= 1 }\n\
+                input a \"甲\" count 户\n";
+    let cases = [
+        (
+            "category \"类\" points 2 {\n  indicator 1 \"一\" points 2 {\n    score a // }\n\n",
+            "第4行的“{”没有对应的“}”，文件在第5行就结束了",
+            4,
+        ),
+        (
+            "category \"类\" points 2 {\n  indicator 1 \"一\" points 2 { score a }\n",
+            "第3行的“{”没有对应的“}”，文件在第4行就结束了",
+            3,
+        ),
+        ("let x = ```1 +\n\n", "第3行的脚本缺少结尾的“```”", 3),
+        ("let x = 1 /* {\n", "第3行的注释缺少结尾的“*/”", 3),
+    ];
+    let name: Arc<str> = Arc::from("t.zb");
+    for (tail, message, line) in cases {
+        let text = format!("{head}{tail}");
+        let (_, diags) = zhibiao::model::load(&name, &text);
+        let d = diags.first().expect("an error");
+        assert!(
+            d.message.contains(message),
+            "{tail:?}: {} (wanted {message})",
+            d.message
+        );
+        let at = d.span.expect("a place").start;
+        assert_eq!(zhibiao::diag::line_col(&text, at).0, line, "{tail:?}");
+    }
+}
+
+/// Full-width punctuation is named with the ASCII sign to write instead (issue 13 item 9).
+#[test]
+fn full_width_punctuation_is_named_with_its_ascii_sign() {
+    let head = "ruleset t \"t\" { version \"1\" effective 2024-01-01 pass total >= 1 }\n\
+                input a \"甲\" count 户\n";
+    let cases = [
+        ("fn f（x） = x\n", "（", "("),
+        ("let b = max(a，1)\n", "，", ","),
+        ("check a ＞ 1 else error \"x\"\n", "＞", ">"),
+        ("check a > 1 else error “x”\n", "“", "\""),
+        ("let b = 5％\n", "％", "%"),
+        ("let b ＝ 5\n", "＝", "="),
+    ];
+    let name: Arc<str> = Arc::from("t.zb");
+    for (tail, wide, ascii) in cases {
+        let (_, diags) = zhibiao::model::load(&name, &format!("{head}{tail}"));
+        let wanted = format!("这是中文全角符号“{wide}”，请改成英文半角“{ascii}”");
+        assert!(
+            diags.iter().any(|d| d.message.contains(&wanted)),
+            "{tail:?}: {diags:#?}"
+        );
+        for d in &diags {
+            for internal in ["“_”", "“```”", "“[”或“(”、“(”"] {
+                assert!(!d.message.contains(internal), "{tail:?}: {}", d.message);
+            }
+        }
+    }
+}
+
+/// The nesting pre-scan reads comments as the grammar does: brackets in a comment do not nest.
+#[test]
+fn brackets_in_comments_do_not_count_as_nesting() {
+    let open = "(".repeat(60);
+    let text = format!(
+        "// {open}\nruleset t \"t\" {{ version \"1\" effective 2024-01-01 pass total >= 1 }}\n\
+         /* {open} [{{ */\nlet x = 1 // {open}\n/*/ {open} */\n"
+    );
+    let (_, diags) = zhibiao::model::load(&Arc::from("t.zb"), &text);
+    assert!(diags.is_empty(), "{diags:?}");
+    // Outside a comment the same brackets are still too deep.
+    let (_, diags) = zhibiao::model::load(&Arc::from("t.zb"), &format!("let x = {open}\n"));
+    assert_eq!(diags.first().map(|d| d.code), Some("E004"), "{diags:?}");
+}
+
 #[test]
 fn nesting_just_within_the_limit_parses_on_a_small_test_thread_stack() {
     let n = zhibiao::syntax::MAX_NESTING - 1;

@@ -24,9 +24,9 @@ pub struct EvalError {
     pub message: String,
     /// Where in the rule file.
     pub span: Span,
-    /// Whether the message already names its place in the rule file (a script's error names the
-    /// line of the script it happened in); otherwise the place is added when it is worded.
-    pub located: bool,
+    /// The message already names its line of the rule file (a script's own line), so no other
+    /// is added to it.
+    pub placed: bool,
 }
 
 impl EvalError {
@@ -34,14 +34,14 @@ impl EvalError {
         EvalError {
             message: message.into(),
             span,
-            located: false,
+            placed: false,
         }
     }
 
-    /// An error whose message already names its place in the rule file.
-    pub(crate) fn located(message: impl Into<String>, span: Span) -> EvalError {
+    /// An error whose message names its line of the rule file already.
+    pub(crate) fn placed(message: impl Into<String>, span: Span) -> EvalError {
         EvalError {
-            located: true,
+            placed: true,
             ..EvalError::new(message, span)
         }
     }
@@ -532,7 +532,7 @@ impl<'a> Env<'a> {
                 } else if let Ok(i) = d.as_int() {
                     Ok(Val::Num(Num::from(i), Dim::Plain))
                 } else {
-                    Err(EvalError::located(
+                    Err(EvalError::placed(
                         format!(
                             "脚本（{}）返回了{}，应返回数值或是/否",
                             line(s.code_offset),
@@ -544,7 +544,7 @@ impl<'a> Env<'a> {
             }
             Err(err) => {
                 let at = s.code_offset + err.offset;
-                Err(EvalError::located(
+                Err(EvalError::placed(
                     format!("脚本出错（{}）：{}", line(at), err.message),
                     Span::new(at, at + 1),
                 ))

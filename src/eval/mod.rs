@@ -330,12 +330,10 @@ fn failing_detail(env: &mut Env, cond: &ast::Expr) -> String {
 fn interpolate(env: &mut Env, msg: &str) -> String {
     let mut out = String::new();
     let mut rest = msg;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) => {
-                let name = &after[..end];
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) => {
                 match env.lookup(name, Span::default()) {
                     Ok(v) if !matches!(v, Val::Series(_)) => out.push_str(&v.show()),
                     _ => {
@@ -344,10 +342,11 @@ fn interpolate(env: &mut Env, msg: &str) -> String {
                         out.push('}');
                     }
                 }
-                rest = &after[end + 1..];
+                rest = tail;
             }
             None => {
-                out.push_str(&rest[start..]);
+                out.push('{');
+                out.push_str(after);
                 rest = "";
             }
         }
@@ -872,10 +871,10 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         Err(e) => {
             res.status = Status::Error;
             let line = env.rules.line_text(e.span.start);
-            let e = if e.located {
+            let e = if e.placed {
                 e
             } else {
-                EvalError::located(format!("{}（{line}）", e.message), e.span)
+                EvalError::placed(format!("{}（{line}）", e.message), e.span)
             };
             res.explanation
                 .push(format!("无法计分：{}，本指标按 0 分计", e.message));

@@ -113,12 +113,17 @@ impl Printer<'_> {
             return false;
         };
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        if !before[line_start..].trim().is_empty() || line_start == 0 {
+        if !before
+            .get(line_start..)
+            .is_some_and(|l| l.trim().is_empty())
+            || line_start == 0
+        {
             return false;
         }
-        let prev = &before[..line_start - 1];
+        // `line_start - 1` is the newline before this line.
+        let prev = before.get(..line_start - 1).unwrap_or_default();
         let prev_start = prev.rfind('\n').map_or(0, |i| i + 1);
-        line_start > 1 && prev[prev_start..].trim().is_empty()
+        line_start > 1 && prev.get(prev_start..).is_some_and(|l| l.trim().is_empty())
     }
 
     /// Prints the comments before `pos` and the blank line before the thing at `pos`.

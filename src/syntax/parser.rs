@@ -167,45 +167,125 @@ fn parse_here(file: &Arc<str>, text: &str, guarded: bool) -> Option<(File, Vec<D
     Some((out, p.diags))
 }
 
-/// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings and scripts.
-fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    let (mut in_str, mut in_script) = (false, false);
-    let rest = |i: usize| bytes.get(i..).unwrap_or_default();
-    while let Some(&b) = bytes.get(i) {
-        if in_script {
-            if b == b'`' && rest(i).starts_with(b"```") {
-                in_script = false;
-                i += 3;
-                continue;
-            }
-        } else if in_str {
-            if b == b'\\' {
-                i += 1;
-            } else if b == b'"' {
-                in_str = false;
-            }
-        } else if b == b'`' && rest(i).starts_with(b"```") {
-            in_script = true;
-            i += 3;
-            continue;
-        } else {
-            match b {
-                b'"' => in_str = true,
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(i);
-                    }
-                }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
+/// The bytes of a rule file that are code, with their offsets: not inside texts, scripts or
+/// comments, read as the grammar reads them (`"…"` with `\` escapes, ```` ```…``` ````, `//` to
+/// the end of the line, `/*` to the next `*/`). The quotes and fences themselves are not yielded.
+struct Code<'t> {
+    bytes: &'t [u8],
+    i: usize,
+    /// Where the text or script still open at the end began, once the end is reached.
+    open: Option<(usize, Unclosed)>,
+}
+
+/// What was left open at the end of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unclosed {
+    Text,
+    Script,
+    Comment,
+}
+
+impl<'t> Code<'t> {
+    fn new(text: &'t str) -> Self {
+        Code {
+            bytes: text.as_bytes(),
+            i: 0,
+            open: None,
+        }
+    }
+
+    /// Skips from `from` past the first `close` after `skip` bytes; at the end of the file
+    /// without one, notes what is left open.
+    fn skip_to(&mut self, from: usize, skip: usize, close: &[u8], what: Unclosed) {
+        let rest = self.bytes.get(from + skip..).unwrap_or_default();
+        match rest.windows(close.len()).position(|w| w == close) {
+            Some(p) => self.i = from + skip + p + close.len(),
+            None => {
+                self.i = self.bytes.len();
+                self.open = Some((from, what));
             }
         }
-        i += 1;
+    }
+}
+
+impl Iterator for Code<'_> {
+    type Item = (usize, u8);
+
+    fn next(&mut self) -> Option<(usize, u8)> {
+        loop {
+            let i = self.i;
+            let b = *self.bytes.get(i)?;
+            let rest = self.bytes.get(i..).unwrap_or_default();
+            if b == b'"' {
+                // A text: up to the next quote not escaped.
+                let mut j = i + 1;
+                loop {
+                    match self.bytes.get(j) {
+                        None => {
+                            self.i = j;
+                            self.open = Some((i, Unclosed::Text));
+                            break;
+                        }
+                        Some(b'\\') => j += 2,
+                        Some(b'"') => {
+                            self.i = j + 1;
+                            break;
+                        }
+                        Some(_) => j += 1,
+                    }
+                }
+            } else if rest.starts_with(b"```") {
+                self.skip_to(i, 3, b"```", Unclosed::Script);
+            } else if rest.starts_with(b"//") {
+                let line = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+                self.i = i + line;
+            } else if rest.starts_with(b"/*") {
+                self.skip_to(i, 2, b"*/", Unclosed::Comment);
+            } else {
+                self.i = i + 1;
+                return Some((i, b));
+            }
+        }
+    }
+}
+
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`], outside strings, scripts and
+/// comments (as the grammar reads them).
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in Code::new(text) {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
     }
     None
+}
+
+/// What a file that ends too early left open: a text, script or comment, else the innermost
+/// `{` without its `}`.
+fn left_open(text: &str) -> Option<(usize, Option<Unclosed>)> {
+    let mut code = Code::new(text);
+    let mut braces = Vec::new();
+    for (i, b) in code.by_ref() {
+        match b {
+            b'{' => braces.push(i),
+            b'}' => {
+                braces.pop();
+            }
+            _ => {}
+        }
+    }
+    match code.open {
+        Some((at, what)) => Some((at, Some(what))),
+        None => braces.last().map(|at| (*at, None)),
+    }
 }
 
 struct Builder<'t> {
@@ -225,153 +305,62 @@ fn span_of(pair: &Pair<Rule>) -> Span {
     Span::new(s.start(), s.start() + trimmed)
 }
 
-/// The keywords that may begin a field, for "did you mean" on a misspelt keyword.
-const KEYWORDS: &[&str] = &[
-    "ruleset",
-    "version",
-    "effective",
-    "until",
-    "extends",
-    "accepts",
-    "remove",
-    "source",
-    "points",
-    "category_rate",
-    "category_cap",
-    "category",
-    "pass",
-    "input",
-    "count",
-    "money",
-    "percent",
-    "decimal",
-    "bool",
-    "list",
-    "yearly",
-    "optional",
-    "help",
-    "min",
-    "max",
-    "years",
-    "fn",
-    "let",
-    "check",
-    "else",
-    "error",
-    "warning",
-    "indicator",
-    "group",
-    "nature",
-    "rule",
-    "method",
-    "sources",
-    "owners",
-    "score",
-    "tiers",
-    "overlap",
-    "higher",
-    "lower",
-    "each",
-    "year",
-    "in",
-    "award",
-    "when",
-    "items",
-    "item",
-    "judged",
-    "any",
-    "all",
-    "sum",
-    "cap",
-    "where",
-    "allow",
-    "declared",
-    "indicators",
-    "none",
-];
+// The grammar's keyword table, read from grammar/zhibiao.pest by build.rs: `KEYWORD_RULES`
+// (each `kw_x` rule and its word) and `LEADING` (each rule that begins with keywords, and them).
+include!(concat!(env!("OUT_DIR"), "/keywords.rs"));
 
+/// Every keyword of the language, for "did you mean" on a misspelt keyword.
+fn keywords() -> impl Iterator<Item = &'static str> {
+    KEYWORD_RULES.iter().map(|(_, word)| *word)
+}
+
+/// What a rule of the grammar stands for, in an "expected …" message: the keywords it begins
+/// with, from the grammar's table, or a description for rules that are not keywords.
 fn describe(rule: Rule) -> Option<&'static str> {
+    described(rule).or_else(|| {
+        LEADING
+            .iter()
+            .chain(KEYWORD_RULES)
+            .find(|(r, _)| *r == rule)
+            .map(|(_, words)| *words)
+    })
+}
+
+fn described(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::ruleset => "ruleset",
-        Rule::input_decl => "input",
-        Rule::fn_decl => "fn",
-        Rule::let_decl => "let",
-        Rule::check_decl => "check",
-        Rule::category => "category",
-        Rule::allow => "allow",
-        Rule::remove => "remove",
         Rule::rm_indicator => "indicator 编号",
         Rule::rm_input => "input 键名",
         Rule::rm_fn => "fn 名称",
         Rule::rm_let => "let 名称",
         Rule::rm_check => "check \"提示文字\"",
         Rule::rm_category => "category \"名称\"",
-        Rule::h_extends => "extends",
-        Rule::h_accepts => "accepts",
         Rule::ruleset_id => "规则集编号（如 sd-nmsz）",
         Rule::string => "带引号的文字（\"…\"）",
         Rule::date => "日期（如 2023-11-01）",
         Rule::number => "数字",
         Rule::literal => "数值（如 15%、3亿、2）",
-        Rule::h_version => "version",
-        Rule::h_effective => "effective",
-        Rule::h_until => "until",
-        Rule::h_source => "source",
-        Rule::h_points => "points",
-        Rule::h_rate => "category_rate",
-        Rule::h_cap => "category_cap",
-        Rule::h_pass => "pass",
         Rule::basis => "declared、indicators 或 none",
-        Rule::pass_total => "total",
-        Rule::pass_every => "every category",
         Rule::pass_category => "category \"名称\"",
         Rule::metric => "rate 或 score",
         Rule::kind => "数据类型（count、money、percent、decimal、bool 或 list）",
         Rule::kind_name => "数据类型（count、money、percent、decimal、bool）",
         Rule::unit => "单位（如 万元、户）",
-        Rule::a_yearly => "yearly",
-        Rule::a_optional => "optional",
-        Rule::a_help => "help",
-        Rule::a_min => "min",
-        Rule::a_max => "max",
-        Rule::a_years => "years",
         Rule::ident => "名称",
         Rule::fn_name => "函数名",
         Rule::params => "参数名",
         Rule::label => "说明文字（\"…\"）",
         Rule::severity => "error 或 warning",
         Rule::lint_code => "检查代码（如 ZB301）",
-        Rule::group => "group",
-        Rule::indicator => "indicator",
-        Rule::points => "points",
         Rule::indicator_no => "指标编号",
-        Rule::f_nature => "nature",
         Rule::nature => "变量性质（定量、定性、定量+定性 或 定性+定量）",
-        Rule::f_rule => "rule",
-        Rule::f_method => "method",
-        Rule::f_sources => "sources",
-        Rule::f_owners => "owners",
-        Rule::cap_clause => "cap",
-        Rule::score_clause => "score",
-        Rule::sf_tiers => "tiers",
-        Rule::sf_each_year => "each year",
-        Rule::sf_items => "items",
-        Rule::sf_any => "any award",
-        Rule::sf_judged => "judged",
-        Rule::sf_max => "max",
-        Rule::sf_sum => "sum",
         Rule::sf_expr => "表达式",
-        Rule::overlap => "overlap",
         Rule::overlap_policy => "higher 或 lower",
         Rule::tier => "分档（如 [8%, 15%] => 1）",
         Rule::interval => "区间（如 [8%, 15%]）",
         Rule::lbracket => "“[”或“(”",
         Rule::rbracket => "“]”或“)”",
         Rule::bound => "区间端点（数值或 ..）",
-        Rule::item => "item",
         Rule::item_no => "子项编号",
-        Rule::judged => "judged",
-        Rule::when_clause => "when",
         Rule::year_range => "年份范围（如 Y-1..Y）",
         Rule::expr
         | Rule::or_expr
@@ -383,9 +372,6 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::mul_expr
         | Rule::unary
         | Rule::postfix => "表达式",
-        Rule::or_op => "or",
-        Rule::and_op => "and",
-        Rule::not_op => "not",
         Rule::cmp_op => "比较符（>、>=、<、<=、==、!=）",
         Rule::add_op | Rule::mul_op => "运算符",
         Rule::index => "“[年份]”",
@@ -393,9 +379,107 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::count_where => "count(…)",
         Rule::call => "函数调用",
         Rule::boolean => "true 或 false",
-        Rule::year_var => "Y",
         Rule::script => "脚本（```…```）",
         Rule::EOI => "文件结尾",
+        _ => return None,
+    })
+}
+
+/// The literal tokens a rule stands for, so that an "expected …" message that names the rule
+/// does not list them again.
+fn covers(rule: Rule) -> &'static [&'static str] {
+    match rule {
+        Rule::lbracket => &["[", "("],
+        Rule::rbracket => &["]", ")"],
+        Rule::cmp_op => &[">=", "<=", "!=", "==", ">", "<", "≥", "≤"],
+        Rule::add_op => &["+", "-"],
+        Rule::mul_op => &["*", "/", "×", "÷"],
+        Rule::neg_op => &["-"],
+        Rule::index => &["["],
+        Rule::interval | Rule::tier => &["[", "("],
+        Rule::bound => &["..", "-"],
+        Rule::string | Rule::label => &["\""],
+        Rule::script => &["```"],
+        _ => &[],
+    }
+}
+
+/// The first full-width punctuation of `text` outside texts, scripts and comments.
+fn full_width_in(text: &str) -> Option<(usize, char)> {
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        match c {
+            '"' => {
+                while let Some((_, c)) = it.next() {
+                    match c {
+                        '\\' => {
+                            it.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '`' if text.get(i..).is_some_and(|r| r.starts_with("```")) => {
+                let end = text
+                    .get(i + 3..)
+                    .and_then(|r| r.find("```"))
+                    .map_or(text.len(), |e| i + 3 + e + 3);
+                while it.next_if(|(j, _)| *j < end).is_some() {}
+            }
+            '/' if it.peek().is_some_and(|(_, n)| *n == '/') => {
+                while it.next_if(|(_, c)| *c != '\n').is_some() {}
+            }
+            '/' if it.peek().is_some_and(|(_, n)| *n == '*') => {
+                let end = text
+                    .get(i + 2..)
+                    .and_then(|r| r.find("*/"))
+                    .map_or(text.len(), |e| i + 2 + e + 2);
+                while it.next_if(|(j, _)| *j < end).is_some() {}
+            }
+            c if half_width(c).is_some() => return Some((i, c)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A literal token of the grammar that means nothing to a reader on its own.
+enum Internal {
+    /// Part of something always described otherwise (the `_` of a name, a comment opener, the
+    /// byte-order mark).
+    Hidden,
+}
+
+fn internal_token(token: &str) -> Option<Internal> {
+    match token {
+        // Quotes and fences are tried by the recovery rules everywhere; where a text or script
+        // is really expected, its rule is named, and an unclosed one is found by `Code`.
+        "\"" | "```" | "_" | "//" | "/*" | "\u{feff}" => Some(Internal::Hidden),
+        _ => None,
+    }
+}
+
+/// Full-width punctuation typed with a Chinese input method, and what the language writes
+/// instead (`None`: the language has no such sign).
+fn half_width(c: char) -> Option<Option<&'static str>> {
+    Some(match c {
+        '，' => Some(","),
+        '（' => Some("("),
+        '）' => Some(")"),
+        '：' => Some(":"),
+        '【' | '［' => Some("["),
+        '】' | '］' => Some("]"),
+        '％' => Some("%"),
+        '＝' => Some("="),
+        '＞' => Some(">"),
+        '＜' => Some("<"),
+        '＋' => Some("+"),
+        '－' => Some("-"),
+        '｛' => Some("{"),
+        '｝' => Some("}"),
+        '“' | '”' | '＂' => Some("\""),
+        '；' | '。' | '、' => None,
         _ => return None,
     })
 }
@@ -433,14 +517,14 @@ impl Builder<'_> {
             rule_pos_is_best = att.max_position == at;
             at = att.max_position;
             for t in att.expected_tokens() {
-                // Literal tokens only: ranges print as `a..z`, built-ins as BUILTIN_RULE.
+                // Literal tokens only. pest does not export its token type, so they are told
+                // apart by how it prints them: ranges as `a..z`, built-in rules as BUILTIN_RULE.
                 let token = t.to_string();
                 let literal = !token.trim().is_empty()
                     && token != "BUILTIN_RULE"
-                    && token != "\u{feff}"
                     && !(token.chars().count() > 2 && token.contains(".."));
-                if literal && !tokens.contains(&format!("“{token}”")) {
-                    tokens.push(format!("“{token}”"));
+                if literal && !tokens.contains(&token) {
+                    tokens.push(token);
                 }
             }
         }
@@ -449,25 +533,44 @@ impl Builder<'_> {
         if let Some(d) = self.bad_literal_at(pos) {
             return d;
         }
-        let mut expected: Vec<&str> = match &e.variant {
-            ErrorVariant::ParsingError { positives, .. } if rule_pos_is_best => {
-                positives.iter().filter_map(|r| describe(*r)).collect()
-            }
+        if let Some(d) = self.joined_keyword_at(pos) {
+            return d;
+        }
+        if let Some(d) = self.full_width_at(pos, &found) {
+            return d;
+        }
+        if found.is_empty()
+            && let Some(d) = self.ended_early()
+        {
+            return d;
+        }
+        let positives: Vec<Rule> = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. } if rule_pos_is_best => positives.clone(),
             _ => Vec::new(),
         };
+        let mut expected: Vec<String> = positives
+            .iter()
+            .filter_map(|r| describe(*r))
+            .map(str::to_string)
+            .collect();
         // Literal tokens add to the rule names only where they say something new: punctuation
-        // such as `,` or `]`. Comment openers are always possible and never helpful.
+        // such as `,` or `]` that no rule named already stands for. Tokens that only the grammar
+        // knows (a quote or script fence, the `_` of a name, comment openers) are named by what
+        // they begin, or not at all.
         let punctuation_only = !expected.is_empty();
-        expected.extend(
-            tokens
-                .iter()
-                .filter(|t| !t.contains("//") && !t.contains("/*"))
-                .filter(|t| !punctuation_only || !t.chars().any(char::is_alphanumeric))
-                .map(String::as_str),
-        );
-        expected.dedup();
+        let covered: Vec<&str> = positives.iter().flat_map(|r| covers(*r)).copied().collect();
+        for token in &tokens {
+            let shown = match internal_token(token) {
+                Some(Internal::Hidden) => None,
+                None if covered.contains(&token.as_str()) => None,
+                None if punctuation_only && token.chars().any(char::is_alphanumeric) => None,
+                None => Some(format!("“{token}”")),
+            };
+            expected.extend(shown);
+        }
         let mut seen = std::collections::BTreeSet::new();
-        expected.retain(|x| seen.insert(*x));
+        expected.retain(|x| seen.insert(x.clone()));
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
         let found_text = if found.is_empty() {
             "文件结尾".to_string()
         } else {
@@ -520,7 +623,7 @@ impl Builder<'_> {
             .take_while(|c| in_literal(*c))
             .map(char::len_utf8)
             .sum();
-        let lit = &rest[..len];
+        let lit = rest.get(..len)?;
         match parse_quantity(lit) {
             Err(QuantityError::Repeated(r)) => Some(
                 Diagnostic::error(codes::LITERAL, format!("数值“{lit}”写法有误：“{r}”重复"))
@@ -530,6 +633,163 @@ impl Builder<'_> {
             ),
             _ => None,
         }
+    }
+
+    /// A file that ends while a `{`, a text, a script or a comment is still open: said at the
+    /// place that was left open, with where the file ends.
+    fn ended_early(&self) -> Option<Diagnostic> {
+        let (at, what) = left_open(self.text)?;
+        let (line, _) = crate::diag::line_col(self.text, at);
+        // The last line with something on it.
+        let (end_line, _) = crate::diag::line_col(self.text, self.text.trim_end().len());
+        let (message, label, help) = match what {
+            None => (
+                format!("语法错误：第{line}行的“{{”没有对应的“}}”，文件在第{end_line}行就结束了"),
+                "这个“{”没有闭合",
+                "在这一块的末尾补上“}”；若已经写了，检查前面是否多写了一个“{”",
+            ),
+            Some(Unclosed::Text) => (
+                format!(
+                    "语法错误：第{line}行的文字缺少结尾的英文双引号“\"”，文件在第{end_line}行就结束了"
+                ),
+                "文字从这里开始",
+                "在文字末尾补上英文双引号 \"；中文引号“”只能写在文字里面",
+            ),
+            Some(Unclosed::Script) => (
+                format!("语法错误：第{line}行的脚本缺少结尾的“```”，文件在第{end_line}行就结束了"),
+                "脚本从这里开始",
+                "在脚本末尾补上 ```",
+            ),
+            Some(Unclosed::Comment) => (
+                format!("语法错误：第{line}行的注释缺少结尾的“*/”，文件在第{end_line}行就结束了"),
+                "注释从这里开始",
+                "在注释末尾补上 */",
+            ),
+        };
+        let len = match what {
+            Some(Unclosed::Script) => 3,
+            Some(Unclosed::Comment) => 2,
+            _ => 1,
+        };
+        Some(
+            Diagnostic::error(codes::SYNTAX, message)
+                .at(&self.file, Span::new(at, at + len))
+                .label(label)
+                .help(help),
+        )
+    }
+
+    /// The parse tree lacks a part that the grammar guarantees: the grammar and this builder
+    /// disagree. Reported as an internal error (the file is then unusable, never scored) with a
+    /// request to report it, instead of an invented value deciding a score.
+    fn invariant_broken(&mut self, span: Span) {
+        self.diags.push(
+            Diagnostic::error(
+                codes::INTERNAL,
+                "zhibiao 内部错误：语法树缺少语法规定必有的部分，这段规则无法使用",
+            )
+            .at(&self.file, span)
+            .label("这一段")
+            .help(
+                "这是 zhibiao 的缺陷，不是规则文件的错误。请把规则文件和这段文字，\
+                 连同版本号（zhibiao --version）一并报告给维护人员",
+            ),
+        );
+    }
+
+    /// A stand-in for an expression the tree lacks, after reporting it (never scored).
+    fn broken_expr(&mut self, span: Span) -> Expr {
+        self.invariant_broken(span);
+        Expr {
+            kind: ExprKind::Bool(false),
+            span,
+        }
+    }
+
+    /// A stand-in for a year range the tree lacks, after reporting it (never scored).
+    fn broken_range(&mut self, span: Span) -> YearRange {
+        self.invariant_broken(span);
+        YearRange {
+            from: year_expr(span),
+            to: year_expr(span),
+            span,
+        }
+    }
+
+    /// A stand-in for a name or text the tree lacks, after reporting it (never scored).
+    fn broken_text(&mut self, span: Span) -> Spanned<String> {
+        self.invariant_broken(span);
+        Spanned::new(String::new(), span)
+    }
+
+    /// A stand-in for a number the tree lacks, after reporting it (never scored).
+    fn broken_number(&mut self, span: Span) -> Spanned<Decimal> {
+        self.invariant_broken(span);
+        Spanned::new(Decimal::ZERO, span)
+    }
+
+    /// Full-width punctuation where the language expects its ASCII sign (`，` for `,`).
+    fn full_width_at(&self, pos: usize, found: &str) -> Option<Diagnostic> {
+        let mut chars = found.chars();
+        let c = chars.next()?;
+        if chars.next().is_some() {
+            return None;
+        }
+        let ascii = half_width(c)?;
+        let (message, help) = match ascii {
+            Some(a) => (
+                format!("语法错误：这是中文全角符号“{c}”，请改成英文半角“{a}”"),
+                if a == "\"" {
+                    "文字要用英文双引号 \"…\" 括起来；中文引号可以写在文字里面".to_string()
+                } else {
+                    format!("规则文件里的标点一律用英文半角；“{c}”只能写在引号里的文字中")
+                },
+            ),
+            None => (
+                format!("语法错误：这是中文全角符号“{c}”，规则文件里不用这个符号"),
+                format!("删去“{c}”；它只能写在引号里的文字中"),
+            ),
+        };
+        Some(
+            Diagnostic::error(codes::SYNTAX, message)
+                .at(&self.file, Span::new(pos, pos + c.len_utf8()))
+                .label("这里")
+                .help(help),
+        )
+    }
+
+    /// A keyword run into the name or number after it (`inputa`, `indicator1`): the parse stops
+    /// where the keyword ends, inside one word. Keywords must stand apart from what follows.
+    fn joined_keyword_at(&self, pos: usize) -> Option<Diagnostic> {
+        let is_name_char = |c: char| pest::unicode::XID_CONTINUE(c);
+        let before = self.text.get(..pos)?;
+        let after = self.text.get(pos..)?;
+        if !after.chars().next().is_some_and(is_name_char) {
+            return None;
+        }
+        let back: usize = before
+            .chars()
+            .rev()
+            .take_while(|c| is_name_char(*c))
+            .map(char::len_utf8)
+            .sum();
+        let start = pos - back;
+        let keyword = before.get(start..)?;
+        if !keywords().any(|k| k == keyword) {
+            return None;
+        }
+        let rest: String = after.chars().take_while(|c| is_name_char(*c)).collect();
+        let end = pos + rest.len();
+        let joined = self.text.get(start..end)?;
+        Some(
+            Diagnostic::error(
+                codes::SYNTAX,
+                format!("语法错误：关键字“{keyword}”和后面的“{rest}”连在了一起（“{joined}”）"),
+            )
+            .at(&self.file, Span::new(start, end))
+            .label("这里")
+            .help(format!("关键字后面要空一格：是否想写 `{keyword} {rest}`？")),
+        )
     }
 
     /// The token at a position: a word, or a single character.
@@ -551,7 +811,7 @@ impl Builder<'_> {
     fn hint_for(&self, found: &str, expected: &[&str]) -> Option<String> {
         if found.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
             && !found.is_empty()
-            && let Some(k) = suggest(found, KEYWORDS.iter().copied())
+            && let Some(k) = suggest(found, keywords())
             && k != found
         {
             return Some(format!("是否想写 `{k}`？"));
@@ -571,6 +831,14 @@ impl Builder<'_> {
     fn reparse(&mut self, chunk: Pair<Rule>, rule: Rule) {
         let offset = chunk.as_span().start();
         let text = chunk.as_str();
+        // A declaration cut short by full-width punctuation (`max(a，1)` ends `let b = max`)
+        // leaves the rest as this chunk: the punctuation is what to report.
+        if let Some((i, c)) = full_width_in(text)
+            && let Some(d) = self.full_width_at(offset + i, &c.to_string())
+        {
+            self.diags.push(d);
+            return;
+        }
         match parse_detailed(rule, text) {
             Err(e) => {
                 self.note_limit(&e);
@@ -639,7 +907,11 @@ impl Builder<'_> {
     fn string(&mut self, pair: Pair<Rule>) -> Spanned<String> {
         let span = span_of(&pair);
         let raw = pair.as_str();
-        let inner = &raw[1..raw.len() - 1];
+        // The grammar's `string` begins and ends with a quote.
+        let inner = raw
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .unwrap_or(raw);
         if !inner.contains('\\') {
             return Spanned::new(inner.to_string(), span);
         }
@@ -736,8 +1008,8 @@ impl Builder<'_> {
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
         let reason = it.next().map(|p| self.string(p));
         Allow {
-            code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
-            reason: reason.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            code: code.unwrap_or_else(|| self.broken_text(span)),
+            reason: reason.unwrap_or_else(|| self.broken_text(span)),
             span,
         }
     }
@@ -748,11 +1020,11 @@ impl Builder<'_> {
         let id = it
             .next()
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let title = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let mut h = Header {
             id,
             title,
@@ -841,8 +1113,8 @@ impl Builder<'_> {
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)));
         let reason = inner.next().map(|p| self.string(p));
         Allow {
-            code: code.unwrap_or_else(|| Spanned::new(String::new(), span)),
-            reason: reason.unwrap_or_else(|| Spanned::new(String::new(), span)),
+            code: code.unwrap_or_else(|| self.broken_text(span)),
+            reason: reason.unwrap_or_else(|| self.broken_text(span)),
             span,
         }
     }
@@ -887,11 +1159,11 @@ impl Builder<'_> {
         let name = it
             .next()
             .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let label = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let mut decl = InputDecl {
             name,
             label,
@@ -979,13 +1251,15 @@ impl Builder<'_> {
 
     fn fn_decl(&mut self, pair: Pair<Rule>) -> FnDecl {
         let span = span_of(&pair);
-        let mut name = Spanned::new(String::new(), span);
+        let mut name = None;
         let mut params = Vec::new();
         let mut label = None;
         let mut body = None;
         for (i, p) in pair.into_inner().enumerate() {
             match p.as_rule() {
-                Rule::ident if i == 0 => name = Spanned::new(p.as_str().to_string(), span_of(&p)),
+                Rule::ident if i == 0 => {
+                    name = Some(Spanned::new(p.as_str().to_string(), span_of(&p)));
+                }
                 Rule::params => {
                     params = p
                         .into_inner()
@@ -998,37 +1272,31 @@ impl Builder<'_> {
             }
         }
         FnDecl {
-            name,
+            name: name.unwrap_or_else(|| self.broken_text(span)),
             params,
             label,
-            body: body.unwrap_or(Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            }),
+            body: body.unwrap_or_else(|| self.broken_expr(span)),
             span,
         }
     }
 
     fn let_decl(&mut self, pair: Pair<Rule>) -> LetDecl {
         let span = span_of(&pair);
-        let mut name = Spanned::new(String::new(), span);
+        let mut name = None;
         let mut label = None;
         let mut value = None;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::ident => name = Spanned::new(p.as_str().to_string(), span_of(&p)),
+                Rule::ident => name = Some(Spanned::new(p.as_str().to_string(), span_of(&p))),
                 Rule::label => label = p.into_inner().next().map(|s| self.string(s)),
                 Rule::expr => value = Some(self.expr(p)),
                 _ => {}
             }
         }
         LetDecl {
-            name,
+            name: name.unwrap_or_else(|| self.broken_text(span)),
             label,
-            value: value.unwrap_or(Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            }),
+            value: value.unwrap_or_else(|| self.broken_expr(span)),
             span,
         }
     }
@@ -1037,7 +1305,7 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let mut cond = None;
         let mut severity = Spanned::new(Severity::Error, span);
-        let mut message = Spanned::new(String::new(), span);
+        let mut message = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::expr => cond = Some(self.expr(p)),
@@ -1049,17 +1317,14 @@ impl Builder<'_> {
                     };
                     severity = Spanned::new(s, span_of(&p));
                 }
-                Rule::string => message = self.string(p),
+                Rule::string => message = Some(self.string(p)),
                 _ => {}
             }
         }
         CheckDecl {
-            cond: cond.unwrap_or(Expr {
-                kind: ExprKind::Bool(true),
-                span,
-            }),
+            cond: cond.unwrap_or_else(|| self.broken_expr(span)),
             severity,
-            message,
+            message: message.unwrap_or_else(|| self.broken_text(span)),
             span,
         }
     }
@@ -1070,12 +1335,12 @@ impl Builder<'_> {
         let name = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let points = it
             .next()
             .and_then(|p| p.into_inner().next())
             .map(|p| self.number(p))
-            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+            .unwrap_or_else(|| self.broken_number(span));
         let mut cat = Category {
             name,
             points,
@@ -1102,7 +1367,7 @@ impl Builder<'_> {
                 let name = it
                     .next()
                     .map(|p| self.string(p))
-                    .unwrap_or_else(|| Spanned::new(String::new(), mspan));
+                    .unwrap_or_else(|| self.broken_text(mspan));
                 let mut points = None;
                 let gname = name.value.clone();
                 let mut rest = Vec::new();
@@ -1154,7 +1419,7 @@ impl Builder<'_> {
         let name = it
             .next()
             .map(|p| self.string(p))
-            .unwrap_or_else(|| Spanned::new(String::new(), span));
+            .unwrap_or_else(|| self.broken_text(span));
         let points_pair = it.next();
         let head_end = points_pair
             .as_ref()
@@ -1162,7 +1427,7 @@ impl Builder<'_> {
         let points = points_pair
             .and_then(|p| p.into_inner().next())
             .map(|p| self.number(p))
-            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+            .unwrap_or_else(|| self.broken_number(span));
         let mut ind = Indicator {
             no,
             name,
@@ -1275,10 +1540,7 @@ impl Builder<'_> {
                     }
                 }
                 ScoreForm::Tiers {
-                    subject: subject.unwrap_or(Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    }),
+                    subject: subject.unwrap_or_else(|| self.broken_expr(span)),
                     overlap,
                     tiers,
                     span,
@@ -1288,21 +1550,17 @@ impl Builder<'_> {
                 let var = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
+                    .unwrap_or_else(|| self.broken_text(span));
                 let range = it.next().map(|p| self.year_range(p));
                 let award = it
                     .next()
                     .map(|p| self.number(p))
-                    .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
-                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
-                let range = range.unwrap_or(YearRange {
-                    from: year_expr(span),
-                    to: year_expr(span),
-                    span,
-                });
+                    .unwrap_or_else(|| self.broken_number(span));
+                let cond = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
+                let range = range.unwrap_or_else(|| self.broken_range(span));
                 ScoreForm::EachYear {
                     var,
                     range,
@@ -1319,7 +1577,7 @@ impl Builder<'_> {
                 let award = it
                     .next()
                     .map(|p| self.number(p))
-                    .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+                    .unwrap_or_else(|| self.broken_number(span));
                 ScoreForm::Any {
                     award,
                     items: it.map(|p| self.item(p)).collect(),
@@ -1336,10 +1594,10 @@ impl Builder<'_> {
                 span,
             },
             _ => {
-                let e = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
+                let e = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
                 ScoreForm::Expr(e)
             }
         }
@@ -1352,7 +1610,7 @@ impl Builder<'_> {
         let points = it
             .next()
             .map(|p| self.number(p))
-            .unwrap_or_else(|| Spanned::new(Decimal::ZERO, span));
+            .unwrap_or_else(|| self.broken_number(span));
         let mut t = Tier {
             lo: None,
             lo_inclusive: true,
@@ -1397,14 +1655,14 @@ impl Builder<'_> {
     fn item(&mut self, pair: Pair<Rule>) -> SubItem {
         let span = span_of(&pair);
         let mut no = Spanned::new(0, span);
-        let mut text = Spanned::new(String::new(), span);
+        let mut text = None;
         let mut points = None;
         let mut how = How::Judged(span);
         let mut owners = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::item_no => no = Spanned::new(p.as_str().parse().unwrap_or(0), span_of(&p)),
-                Rule::string => text = self.string(p),
+                Rule::string => text = Some(self.string(p)),
                 Rule::points => points = p.into_inner().next().map(|n| self.number(n)),
                 Rule::judged => how = How::Judged(span_of(&p)),
                 Rule::when_clause => {
@@ -1418,7 +1676,7 @@ impl Builder<'_> {
         }
         SubItem {
             no,
-            text,
+            text: text.unwrap_or_else(|| self.broken_text(span)),
             points,
             how,
             owners,
@@ -1432,11 +1690,11 @@ impl Builder<'_> {
         let from = it
             .next()
             .map(|p| self.expr(p))
-            .unwrap_or_else(|| year_expr(span));
+            .unwrap_or_else(|| self.broken_expr(span));
         let to = it
             .next()
             .map(|p| self.expr(p))
-            .unwrap_or_else(|| year_expr(span));
+            .unwrap_or_else(|| self.broken_expr(span));
         YearRange { from, to, span }
     }
 
@@ -1478,21 +1736,13 @@ impl Builder<'_> {
         match rule {
             Rule::expr | Rule::sf_expr => match pair.into_inner().next() {
                 Some(p) => self.expr(p),
-                None => Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                },
+                None => self.broken_expr(span),
             },
             Rule::or_expr | Rule::and_expr => {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 while let (Some(_op), Some(rhs)) = (it.next(), it.next()) {
                     let r = self.expr(rhs);
@@ -1511,12 +1761,7 @@ impl Builder<'_> {
                 let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
                 let mut e = match rest.first() {
                     Some(p) => self.expr(p.clone()),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 for op in ops.iter().rev() {
                     e = Expr {
@@ -1530,12 +1775,7 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let lhs = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 match (it.next(), it.next()) {
                     (Some(op), Some(rhs)) => {
@@ -1553,12 +1793,7 @@ impl Builder<'_> {
                 // `a ?? b ?? c` is `a ?? (b ?? c)`.
                 let mut acc = match parts.pop() {
                     Some(e) => e,
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 while let Some(l) = parts.pop() {
                     let s = l.span.join(acc.span);
@@ -1573,12 +1808,7 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
                     let r = self.expr(rhs);
@@ -1601,12 +1831,7 @@ impl Builder<'_> {
                 let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
                 let mut e = match rest.first() {
                     Some(p) => self.expr(p.clone()),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 for op in ops.iter().rev() {
                     e = Expr {
@@ -1620,12 +1845,7 @@ impl Builder<'_> {
                 let mut it = pair.into_inner();
                 let mut acc = match it.next() {
                     Some(p) => self.expr(p),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.broken_expr(span),
                 };
                 for idx in it {
                     let ispan = span_of(&idx);
@@ -1661,7 +1881,7 @@ impl Builder<'_> {
                 let name = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
+                    .unwrap_or_else(|| self.broken_text(span));
                 let args = it.map(|p| self.expr(p)).collect();
                 Expr {
                     kind: ExprKind::Call(name, args),
@@ -1674,16 +1894,15 @@ impl Builder<'_> {
                 let var = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
-                let range = it.next().map(|p| self.year_range(p)).unwrap_or(YearRange {
-                    from: year_expr(span),
-                    to: year_expr(span),
-                    span,
-                });
-                let body = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(true),
-                    span,
-                });
+                    .unwrap_or_else(|| self.broken_text(span));
+                let range = it
+                    .next()
+                    .map(|p| self.year_range(p))
+                    .unwrap_or_else(|| self.broken_range(span));
+                let body = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
                 Expr {
                     kind: ExprKind::Quant {
                         all,
@@ -1699,15 +1918,15 @@ impl Builder<'_> {
                 let var = it
                     .next()
                     .map(|p| Spanned::new(p.as_str().to_string(), span_of(&p)))
-                    .unwrap_or_else(|| Spanned::new(String::new(), span));
-                let list = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
-                let cond = it.next().map(|p| self.expr(p)).unwrap_or(Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                });
+                    .unwrap_or_else(|| self.broken_text(span));
+                let list = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
+                let cond = it
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| self.broken_expr(span));
                 Expr {
                     kind: ExprKind::CountWhere {
                         var,
@@ -1719,7 +1938,12 @@ impl Builder<'_> {
             }
             Rule::script => {
                 let raw = pair.as_str();
-                let code = raw[3..raw.len() - 3].to_string();
+                // The grammar's `script` begins and ends with a fence.
+                let code = raw
+                    .strip_prefix("```")
+                    .and_then(|r| r.strip_suffix("```"))
+                    .unwrap_or(raw)
+                    .to_string();
                 Expr {
                     kind: ExprKind::Script(Script {
                         code,
@@ -1728,10 +1952,7 @@ impl Builder<'_> {
                     span,
                 }
             }
-            _ => Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            },
+            _ => self.broken_expr(span),
         }
     }
 }
@@ -1783,6 +2004,123 @@ fn days_in(y: u32, m: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where the parse tree lacks a part the grammar guarantees (the builder and the grammar have
+    /// drifted apart), the builder reports an internal error instead of inventing a value such as
+    /// `false` that would silently decide a score. Simulated by handing builders a pair of
+    /// another shape.
+    #[test]
+    fn a_tree_without_a_guaranteed_part_is_an_internal_error() {
+        let text = "allow ZB301 \"理由\"";
+        let pair = || {
+            ZbParser::parse(Rule::allow, text)
+                .expect("parses")
+                .next()
+                .expect("a pair")
+        };
+        let builder = || Builder {
+            file: Arc::from("t.zb"),
+            text,
+            diags: Vec::new(),
+            guarded: false,
+            out_of_stack: false,
+        };
+        let internal = |b: &Builder| b.diags.iter().filter(|d| d.code == codes::INTERNAL).count();
+        let mut b = builder();
+        b.let_decl(pair());
+        assert_eq!(internal(&b), 2, "name and value: {:?}", b.diags);
+        let mut b = builder();
+        b.fn_decl(pair());
+        assert_eq!(internal(&b), 2, "name and body: {:?}", b.diags);
+        let mut b = builder();
+        b.check(pair());
+        assert_eq!(
+            internal(&b),
+            1,
+            "condition (the text is there): {:?}",
+            b.diags
+        );
+        let mut b = builder();
+        b.expr(pair());
+        assert_eq!(internal(&b), 1, "{:?}", b.diags);
+        assert!(b.diags.iter().all(|d| d.severity == Severity::Error));
+    }
+
+    /// The grammar writes every word of the language once, in its keyword table: a word written
+    /// anywhere else (a literal such as `"input"`) would escape the table that messages and
+    /// "did you mean" are built from, and would not be word-bounded.
+    #[test]
+    fn the_grammar_writes_words_only_in_its_keyword_table() {
+        let grammar = include_str!("../../grammar/zhibiao.pest");
+        for line in grammar.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.trim_start().starts_with("kw_") {
+                continue;
+            }
+            // Each literal of letters must be the `"x"` of a `&kw_x ~ "x"`.
+            let mut rest = code;
+            while let Some(open) = rest.find('"') {
+                let after = &rest[open + 1..];
+                let Some(close) = after.find('"') else { break };
+                let lit = &after[..close];
+                if !lit.is_empty()
+                    && lit.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+                    && lit != "_"
+                {
+                    let before = rest[..open].trim_end();
+                    assert!(
+                        before.ends_with(&format!("&kw_{lit} ~")),
+                        "grammar: the word \"{lit}\" is written outside the keyword table: {line}"
+                    );
+                }
+                rest = &after[close + 1..];
+            }
+        }
+    }
+
+    /// The words in the hand-written descriptions are keywords of the grammar's table.
+    #[test]
+    fn descriptions_name_only_keywords_of_the_grammar() {
+        let table: Vec<&str> = keywords().collect();
+        assert!(table.contains(&"input") && table.contains(&"indicator"));
+        let rules = [
+            Rule::basis,
+            Rule::metric,
+            Rule::kind,
+            Rule::kind_name,
+            Rule::severity,
+            Rule::overlap_policy,
+            Rule::boolean,
+            Rule::quantifier,
+            Rule::count_where,
+            Rule::bound,
+            Rule::pass_category,
+            Rule::rm_indicator,
+            Rule::rm_input,
+            Rule::rm_fn,
+            Rule::rm_let,
+            Rule::rm_check,
+            Rule::rm_category,
+            Rule::year_range,
+        ];
+        for rule in rules {
+            let text = described(rule).unwrap();
+            for word in text
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 1)
+            {
+                assert!(
+                    table.contains(&word),
+                    "{rule:?}: “{word}” is not a keyword: {text}"
+                );
+            }
+        }
+        // Every keyword rule and every rule led by keywords is described from the table.
+        assert_eq!(describe(Rule::input_decl), Some("input"));
+        assert_eq!(describe(Rule::sf_each_year), Some("each year"));
+        assert_eq!(describe(Rule::or_op), Some("or"));
+        assert_eq!(describe(Rule::kw_award), Some("award"));
+    }
 
     /// A file nested as deep as the limits allow: 48 brackets (braces of the category, the
     /// indicator and the tiers among them), quantifiers inside, a chain of 256 operands inside.

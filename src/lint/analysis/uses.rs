@@ -79,12 +79,11 @@ pub fn analyse(rules: &RuleSet) -> Uses {
 pub fn placeholders(msg: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = msg;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) => {
-                out.push(after[..end].to_string());
-                rest = &after[end + 1..];
+    while let Some((_, after)) = rest.split_once('{') {
+        match after.split_once('}') {
+            Some((name, tail)) => {
+                out.push(name.to_string());
+                rest = tail;
             }
             None => break,
         }

@@ -80,15 +80,24 @@ pub struct Loss {
 impl RankRow {
     /// The pass conditions not met and the largest losses, in full (CSV, JSON, XLSX).
     pub fn shortfall(&self) -> String {
+        self.worded(false)
+    }
+
+    /// The same in a few words, for the text table: conditions on every category name the
+    /// categories only, losses name the indicators by number.
+    pub fn brief(&self) -> String {
+        self.worded(true)
+    }
+
+    /// The shortfall in full or in a few words.
+    fn worded(&self, brief: bool) -> String {
         let mut parts: Vec<String> = self
             .unmet
             .iter()
-            .map(|u| {
-                if u.failing.is_empty() {
-                    format!("未达 {}", u.condition)
-                } else {
-                    format!("未达 {}（{}）", u.condition, u.failing.join("、"))
-                }
+            .map(|u| match (u.failing.is_empty(), brief) {
+                (true, _) => format!("未达 {}", u.condition),
+                (false, true) => format!("{}未达标", u.failing.join("、")),
+                (false, false) => format!("未达 {}（{}）", u.condition, u.failing.join("、")),
             })
             .collect();
         let shown: Vec<String> = self
@@ -100,6 +109,9 @@ impl RankRow {
                     Status::Error => "，规则无法计算",
                     Status::Scored => "",
                 };
+                if brief {
+                    return format!("{} −{}{why}", l.no, plain(l.lost));
+                }
                 let short: String = if l.name.chars().count() > 14 {
                     format!("{}…", l.name.chars().take(14).collect::<String>())
                 } else {
@@ -109,47 +121,12 @@ impl RankRow {
             })
             .collect();
         if !shown.is_empty() {
-            parts.push(format!("失分最多：{}", shown.join("；")));
-        }
-        if parts.is_empty() {
-            "无失分".into()
-        } else {
-            parts.join("；")
-        }
-    }
-
-    /// The same in a few words, for the text table: conditions on every category name the
-    /// categories only, losses name the indicators by number.
-    pub fn brief(&self) -> String {
-        let mut parts: Vec<String> = self
-            .unmet
-            .iter()
-            .map(|u| {
-                if u.failing.is_empty() {
-                    format!("未达 {}", u.condition)
-                } else {
-                    format!("{}未达标", u.failing.join("、"))
-                }
-            })
-            .collect();
-        let shown: Vec<String> = self
-            .losses
-            .iter()
-            .map(|l| {
-                let why = match l.status {
-                    Status::Missing => "缺数据",
-                    Status::Error => "规则无法计算",
-                    Status::Scored => "",
-                };
-                if why.is_empty() {
-                    format!("{} −{}", l.no, plain(l.lost))
-                } else {
-                    format!("{} −{}，{why}", l.no, plain(l.lost))
-                }
-            })
-            .collect();
-        if !shown.is_empty() {
-            parts.push(format!("失分最多：指标 {}", shown.join("；")));
+            let lead = if brief {
+                "失分最多：指标 "
+            } else {
+                "失分最多："
+            };
+            parts.push(format!("{lead}{}", shown.join("；")));
         }
         if parts.is_empty() {
             "无失分".into()

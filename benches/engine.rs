@@ -18,7 +18,7 @@
 //!   5,000 distinct ones made by `zhibiao::generate` (seeded), each scored 20 times; only the
 //!   5,000 are held, and each evaluation leaves only its ranking row behind.
 //!
-//! Run with `cargo bench --bench engine`.
+//! Run with `cargo bench -p zhibiao-bench --bench engine`.
 
 // The bench only times the native scorer; `tests/native_agrees.rs` reads its fields.
 #[allow(dead_code)]

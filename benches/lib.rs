@@ -1,0 +1,1 @@
+//! The benchmarks live in `engine.rs` (`cargo bench -p zhibiao-bench`); this package has no library code.

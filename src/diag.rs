@@ -88,6 +88,10 @@ pub struct Diagnostic {
     pub related: Vec<(Span, String)>,
     /// What to do about it.
     pub help: Option<String>,
+    /// The spreadsheet cell it is about (`AH3`), for files that have cells instead of lines.
+    /// The message starts with it (see [`Diagnostic::in_cell`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Diagnostic {
@@ -102,6 +106,7 @@ impl Diagnostic {
             label: None,
             related: Vec::new(),
             help: None,
+            cell: None,
         }
     }
 
@@ -123,6 +128,13 @@ impl Diagnostic {
     /// Names the file without a place in it.
     pub fn in_file(mut self, file: &Arc<str>) -> Diagnostic {
         self.file = Some(file.clone());
+        self
+    }
+
+    /// Names the spreadsheet cell it is about, in front of the message: `AH3：…`.
+    pub fn in_cell(mut self, cell: String) -> Diagnostic {
+        self.message = format!("{cell}：{}", self.message);
+        self.cell = Some(cell);
         self
     }
 

@@ -115,7 +115,7 @@ fn tie(rules: &RuleSet, values: &mut BTreeMap<String, InputValue>, rng: &mut fas
         .collect();
     let targets: Vec<&(&str, ScalarKind)> = present
         .iter()
-        .filter(|(k, _)| !k.starts_with("province_"))
+        .filter(|(k, _)| !crate::submission::is_province_key(k))
         .collect();
     if targets.is_empty() {
         return;
@@ -169,7 +169,7 @@ fn draw(rules: &RuleSet, base: &Submission, rng: &mut fastrand::Rng, index: u64)
         let key = decl.name.value.as_str();
         let given = base.values.get(key);
         // Province benchmarks are the same for every district: keep them as the base has them.
-        if key.starts_with("province_") {
+        if crate::submission::is_province_key(key) {
             if let Some(v) = given {
                 values.insert(key.to_string(), v.clone());
             }

@@ -269,10 +269,7 @@ fn load_job(
         Job::Row { file, digest, row } => {
             let (sub, mut diags) = load_cells(rules, &file, &row.doc, digest, Vec::new());
             // A message that names a cell (`AH3：…`) already says the row.
-            for d in diags
-                .iter_mut()
-                .filter(|d| !d.message.starts_with(|c: char| c.is_ascii_uppercase()))
-            {
+            for d in diags.iter_mut().filter(|d| d.cell.is_none()) {
                 d.message = format!("{}：{}", row_label(row.row), d.message);
             }
             (sub, diags)

@@ -71,7 +71,7 @@ impl Check {
     }
 
     /// Checks run after acknowledgements are matched (the ZB0xx checks about `allow` itself).
-    fn about_allows(&self) -> bool {
+    pub(crate) fn about_allows(&self) -> bool {
         self.code.starts_with("ZB0")
     }
 }

@@ -815,17 +815,8 @@ impl Loader<'_> {
         if let Some(cells) = self.cells {
             // A spreadsheet has no lines: name the cell in the message instead.
             if let Some(cell) = span.and_then(|s| cells.cell(s.start)) {
-                d.message = format!("{cell}：{}", d.message);
+                d = d.in_cell(cell.to_string());
             }
-            // Sheet names read without the spaces that set off `[data]` in TOML messages.
-            fn tidy(t: &str) -> String {
-                t.replace(" “数据”工作表", "“数据”工作表")
-                    .replace(" “评审”工作表", "“评审”工作表")
-                    .replace("工作表 ", "工作表")
-                    .replace("工作表下面", "工作表")
-            }
-            d.message = tidy(&d.message);
-            d.help = d.help.as_deref().map(tidy);
             d.related.clear();
             return d.in_file(self.file);
         }
@@ -848,13 +839,22 @@ impl Loader<'_> {
         }
     }
 
-    /// A section name as the user wrote it: `[data]` in TOML, `"data"` in JSON.
+    /// A section name as the user wrote it, set off by spaces where it is code: ` [data] ` in
+    /// TOML, ` "data" ` in JSON, `“数据”工作表` in a spreadsheet (Chinese needs no spaces).
     fn section(&self, name: &str) -> String {
         match self.format {
-            Format::Toml => format!("[{name}]"),
-            Format::Json => format!("\"{name}\""),
+            Format::Toml => format!(" [{name}] "),
+            Format::Json => format!(" \"{name}\" "),
             Format::Xlsx if name == "data" => "“数据”工作表".into(),
             Format::Xlsx => "“评审”工作表".into(),
+        }
+    }
+
+    /// What to do with an entry in the wrong section: move it to `name`.
+    fn move_to(&self, name: &str) -> String {
+        match self.format {
+            Format::Xlsx => format!("把这一项移到{}", self.section(name)),
+            _ => format!("把这一项移到{}下面", self.section(name)),
         }
     }
 
@@ -1054,20 +1054,17 @@ impl Loader<'_> {
             };
             Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
-                format!("“{key}”是数据项，应写在 {} 中", self.section("data")),
+                format!("“{key}”是数据项，应写在{}中", self.section("data")),
             )
             .label("位置不对")
             .help(fix)
         } else if self.rules.judgements.contains_key(key) {
             Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
-                format!(
-                    "“{key}”是评审结论，应写在 {} 中",
-                    self.section("judgements")
-                ),
+                format!("“{key}”是评审结论，应写在{}中", self.section("judgements")),
             )
             .label("位置不对")
-            .help(format!("把这一项移到 {} 下面", self.section("judgements")))
+            .help(self.move_to("judgements"))
         } else {
             let d = Diagnostic::error(codes::SUB_UNKNOWN_KEY, format!("无法识别的顶层键“{key}”"))
                 .label("未知的键");
@@ -1084,7 +1081,7 @@ impl Loader<'_> {
     fn data(&mut self, t: &Table, sub: &mut Submission) {
         for e in &t.entries {
             let key = e.key.as_str();
-            if self.reference && !key.starts_with("province_") {
+            if self.reference && !super::is_province_key(key) {
                 self.push(
                     Diagnostic::error(
                         codes::SUB_UNKNOWN_KEY,
@@ -1118,12 +1115,12 @@ impl Loader<'_> {
             Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
                 format!(
-                    "“{key}”是评审结论，应写在 {} 中，不在 {data} 中",
+                    "“{key}”是评审结论，应写在{}中，不在{data}中",
                     self.section("judgements")
                 ),
             )
             .label("位置不对")
-            .help(format!("把这一项移到 {} 下面", self.section("judgements")))
+            .help(self.move_to("judgements"))
         } else if TOP_KEYS.contains(&key) {
             let help = match self.format {
                 Format::Toml => format!("{key} 要写在文件开头、[data] 表头之前"),
@@ -1132,14 +1129,14 @@ impl Loader<'_> {
             };
             Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
-                format!("“{key}”不是数据项，不能写在 {data} 中"),
+                format!("“{key}”不是数据项，不能写在{data}中"),
             )
             .label("位置不对")
             .help(help)
         } else {
             let d = Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
-                format!("{data} 中的“{key}”不是规则声明的输入项"),
+                format!("{}中的“{key}”不是规则声明的输入项", data.trim_start()),
             )
             .label("未知的输入项");
             match suggest(key, self.rules.inputs.iter().map(|i| i.name.value.as_str())) {
@@ -1725,7 +1722,7 @@ impl Loader<'_> {
                     )
                     .label("按数据计算的子项")
                     .help(format!(
-                        "删除这一项；它的得分由 {} 中的数据算出",
+                        "删除这一项；它的得分由{}中的数据算出",
                         self.section("data")
                     )),
                     key_span,
@@ -1734,10 +1731,10 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         codes::SUB_UNKNOWN_KEY,
-                        format!("“{key}”是数据项，应写在 {} 中", self.section("data")),
+                        format!("“{key}”是数据项，应写在{}中", self.section("data")),
                     )
                     .label("位置不对")
-                    .help(format!("把这一项移到 {} 下面", self.section("data"))),
+                    .help(self.move_to("data")),
                     key_span,
                 );
             } else if self.rules.accepts_judgement_key(&key) {
@@ -1876,25 +1873,25 @@ impl Loader<'_> {
                             None => format!("指标 {key} 满分 {} 分", plain(slot.max)),
                         };
                         let shown = self.shown(v);
-                        let field = match self.format {
-                            Format::Xlsx => xlsx_field("score").0,
-                            _ => "score",
+                        // A spreadsheet's column name is in Chinese quotes and needs no spaces.
+                        let (field, sep) = match self.format {
+                            Format::Xlsx => (xlsx_field("score").0, ""),
+                            _ => ("score", " "),
                         };
                         self.push(
                             Diagnostic::error(
                                 codes::SUB_RANGE,
                                 format!(
-                                    "评审结论 {key} 的 {field} 为 {shown}，超出 0 到 {} 分",
+                                    "评审结论 {key} 的{sep}{field}{sep}为 {shown}，超出 0 到 {} 分",
                                     plain(slot.max)
-                                )
-                                .replace(" “", "“")
-                                .replace("” ", "”"),
+                                ),
                             )
                             .label("超出范围")
                             .help(
-                                format!("{whole}，{field} 填 0 到 {} 之间的分数", plain(slot.max))
-                                    .replace(" “", "“")
-                                    .replace("” ", "”"),
+                                format!(
+                                    "{whole}，{field}{sep}填 0 到 {} 之间的分数",
+                                    plain(slot.max)
+                                ),
                             ),
                             v.span,
                         );

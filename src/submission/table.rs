@@ -222,11 +222,9 @@ fn record_cells(
             match std::str::from_utf8(bytes) {
                 Ok(t) => Ok(text_cell(cell_name(row, col), t)),
                 Err(_) => Err(vec![
-                    Diagnostic::error(
-                        codes::SUB_SYNTAX,
-                        format!("{}：不是 UTF-8 编码的文字", cell_name(row, col)),
-                    )
-                    .in_file(file)
+                    Diagnostic::error(codes::SUB_SYNTAX, "不是 UTF-8 编码的文字")
+                        .in_cell(cell_name(row, col))
+                        .in_file(file)
                     .help("整个文件要用同一种编码保存：用 Excel 另存为“CSV UTF-8（逗号分隔）”再试"),
                 ]),
             }

@@ -278,8 +278,9 @@ pub fn explain(ind: &Indicator, form: &ScoreForm, max: Max) -> String {
         ScoreForm::Judged { .. } => format!("专家评分满分 {}", plain(ind.points.value)),
         ScoreForm::Max { .. } => format!("取各部分最高，{total}"),
         ScoreForm::Sum { .. } => format!("各部分之和，{total}"),
-        ScoreForm::Expr(_) => {
-            format!("计分表达式最多 {total}").replace("最多 没有上限", "没有上限")
-        }
+        ScoreForm::Expr(_) => match max {
+            Max::Unbounded => "计分表达式没有上限".into(),
+            _ => format!("计分表达式最多 {total}"),
+        },
     }
 }

@@ -41,7 +41,7 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
         let code = &a.allow.code.value;
         let span = a.allow.code.span;
         let d = match check(code) {
-            Some(c) if c.code.starts_with("ZB0") => out
+            Some(c) if c.about_allows() => out
                 .at(
                     span,
                     format!("{} 是关于 allow 本身的检查，不能用 allow 确认", c.code),

@@ -495,3 +495,21 @@ fn generate_refuses_a_huge_count() {
     assert!(err.contains("--count 最多为 1000000"), "{err}");
     assert!(!s.0.join("x.csv").exists());
 }
+
+/// `--strict` names missing data and unsubmitted judgements by their Chinese label first, the
+/// key in brackets, as every other submission message does.
+#[test]
+fn strict_messages_lead_with_the_label() {
+    let (code, _, err) = run(&[
+        "eval",
+        "examples/draft.toml",
+        "--strict",
+        "--reference",
+        "examples/province-2024.toml",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("缺少数据：社会零售总额（社会消费品零售总额）（retail_total.2023）"),
+        "{err}"
+    );
+}

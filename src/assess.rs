@@ -190,7 +190,14 @@ fn assess_in(
             strict.push(
                 Diagnostic::error(
                     codes::SUB_MISSING,
-                    format!("缺少数据：{}", eval::missing_label(rules, &m)),
+                    // The label first, the key in brackets (as the loader words it).
+                    match rules.input(&m.key).map(|d| d.label.value.trim()) {
+                        Some(label) if !label.is_empty() && label != m.key => match m.year {
+                            Some(y) => format!("缺少数据：{label}（{}.{y}）", m.key),
+                            None => format!("缺少数据：{label}（{}）", m.key),
+                        },
+                        _ => format!("缺少数据：{}", eval::missing_label(rules, &m)),
+                    },
                 )
                 .in_file(&sub.file)
                 .help(match m.year {
@@ -203,7 +210,7 @@ fn assess_in(
             strict.push(
                 Diagnostic::error(
                     codes::SUB_NOT_SUBMITTED,
-                    format!("评审结论未提交：{} {}", it.key, it.text),
+                    format!("评审结论未提交：{}（{}）", it.text, it.key),
                 )
                 .in_file(&sub.file)
                 .help(format!(

@@ -12,6 +12,7 @@ use crate::eval::{self, Evaluation, ItemState, Status, Verdict};
 use crate::model::RuleSet;
 use crate::number::plain;
 use crate::submission::Submission;
+use crate::text::{csv_cell, printable};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
@@ -473,7 +474,9 @@ impl Ranking {
                 out.push_str(&format!("  - {}：{}\n", f.source, first_problem(f)));
             }
         }
-        out
+        // District names and sources are the submitters' text: no control character of theirs
+        // reaches a terminal.
+        printable(&out).into_owned()
     }
 
     /// Districts named by more than one ranked submission: the name and where each came from.
@@ -503,10 +506,12 @@ impl Ranking {
         head.extend(["结论", "缺少数据项", "未提交评审项", "主要失分"].map(String::from));
         let _ = w.write_record(&head);
         for r in &self.rows {
+            // Text cells (names, sources, explanations) are neutralised against formulas; the
+            // numbers are written as they are, so a negative score stays a number.
             let mut rec = vec![
                 r.rank.to_string(),
-                r.region.clone(),
-                r.source.clone(),
+                csv_cell(&r.region).into_owned(),
+                csv_cell(&r.source).into_owned(),
                 plain(r.total),
                 plain(r.max),
             ];
@@ -515,7 +520,7 @@ impl Ranking {
                 crate::report::verdict_word(r.verdict).to_string(),
                 r.missing.to_string(),
                 r.not_submitted.to_string(),
-                r.shortfall(),
+                csv_cell(&r.shortfall()).into_owned(),
             ]);
             let _ = w.write_record(&rec);
         }
@@ -523,7 +528,7 @@ impl Ranking {
             let mut rec = vec![
                 String::new(),
                 String::new(),
-                f.source.clone(),
+                csv_cell(&f.source).into_owned(),
                 String::new(),
                 String::new(),
             ];
@@ -532,7 +537,7 @@ impl Ranking {
                 "无法评估".to_string(),
                 String::new(),
                 String::new(),
-                first_problem(f),
+                csv_cell(&first_problem(f)).into_owned(),
             ]);
             let _ = w.write_record(&rec);
         }

@@ -6,8 +6,10 @@
 //! file, and [`render`] looks the text up in a [`SourceMap`] only when it is shown. Messages are
 //! Chinese because the people who read them keep the rule files and fill in the submissions.
 
+use crate::text::printable;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -454,6 +456,25 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
         },
         _ => (None, None),
     };
+    // The submitters' text (names, values, keys, the file's own lines) reaches the terminal
+    // with no control character of theirs; the file's text keeps its length, so places stay
+    // where they were.
+    let clean = |s: &mut String| {
+        if let Cow::Owned(c) = printable(s) {
+            *s = c;
+        }
+    };
+    clean(&mut diag.message);
+    diag.help.as_mut().map(clean);
+    diag.label.as_mut().map(clean);
+    diag.related.iter_mut().for_each(|(_, l)| clean(l));
+    let source = source.map(|mut c| {
+        clean(&mut c.name);
+        if c.text.chars().any(is_hidden_control) {
+            c.text = same_length_printable(&c.text);
+        }
+        c
+    });
     let shown = Shown { diag, source, span };
     let theme = if opts.color {
         GraphicalTheme::unicode()
@@ -469,6 +490,26 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
         );
     }
     out
+}
+
+/// A file's text with each control character (other than line feed, tab and carriage return,
+/// which line numbering needs) replaced by as many `?` as it has bytes, so every place in it
+/// keeps its offset.
+fn same_length_printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_hidden_control(c) {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A control character that must not reach a terminal from a file's text.
+fn is_hidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t' | '\r')
 }
 
 /// Renders many diagnostics, separated by blank lines.

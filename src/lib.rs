@@ -52,4 +52,5 @@ pub mod submission;
 pub mod suite;
 pub mod syntax;
 pub mod template;
+pub mod text;
 pub mod versions;

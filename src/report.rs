@@ -727,7 +727,9 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
         short(&ctx.sub.digest),
         TOOL
     );
-    o
+    // One place for the submitters' text (names, evidence, notes): no control character of
+    // theirs reaches a terminal or a text file.
+    crate::text::printable(&o).into_owned()
 }
 
 fn short(digest: &str) -> String {

@@ -369,3 +369,56 @@ fn a_batch_survives_a_workbook_with_a_far_away_cell() {
         "the bad file is named with its cell: {stderr}"
     );
 }
+
+/// A district name that is a formula is text in the CSV ranking (OWASP: a leading `'`), and a
+/// name with terminal escape codes cannot paint over the text ranking; a score is still a number.
+#[test]
+fn hostile_district_names_stay_text_in_csv_and_on_a_terminal() {
+    use zhibiao::batch::{Order, ranking};
+    let rules = crate::common::rules(include_str!("../rules/sd-nmsz/2023.zb"));
+    let mut negative = rank_row("-负分区", 0, false);
+    negative.total = (-3).into();
+    let rows = vec![
+        rank_row("=HYPERLINK(\"http://x\",\"点击\")", 90, true),
+        rank_row("+cmd|' /C calc'!A0", 80, false),
+        rank_row("@SUM(A1)", 70, false),
+        rank_row("甲\u{1b}[2K\r\u{1b}[1A结论：合格", 60, false),
+        negative,
+    ];
+    let categories = ranking(&rules, Vec::new(), Vec::new(), Order::Total)
+        .categories
+        .len();
+    let rows = rows
+        .into_iter()
+        .map(|mut row| {
+            row.categories = (0..categories)
+                .map(|_| zhibiao::batch::CategoryRate {
+                    score: 0.into(),
+                    rate: None,
+                    exact: true,
+                })
+                .collect();
+            row
+        })
+        .collect();
+    let r = ranking(&rules, rows, Vec::new(), Order::Total);
+    let csv = r.to_csv();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(|x| x.expect("record")).collect();
+    let cell = |region: &str, col: usize| {
+        records
+            .iter()
+            .find(|rec| rec[1].ends_with(region))
+            .map(|rec| rec[col].to_string())
+            .unwrap_or_else(|| panic!("{region}: {csv}"))
+    };
+    assert_eq!(cell("点击\")", 1), "'=HYPERLINK(\"http://x\",\"点击\")");
+    assert_eq!(cell("calc'!A0", 1), "'+cmd|' /C calc'!A0");
+    assert_eq!(cell("@SUM(A1)", 1), "'@SUM(A1)");
+    assert_eq!(cell("-负分区", 1), "'-负分区");
+    assert_eq!(cell("-负分区", 2), "'-负分区.toml", "the source too");
+    assert_eq!(cell("-负分区", 3), "-3", "a negative total stays a number");
+    let text = r.to_text();
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+    assert!(text.contains("甲\u{FFFD}"), "{text}");
+}

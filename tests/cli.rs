@@ -376,3 +376,140 @@ fn a_revision_on_an_edited_local_base_is_told_so() {
     let (_, out, _) = run_in(&s.0, &["lint", "rules/sd-nmsz/2025.zb"]);
     assert!(out.contains("ZB712"), "{out}");
 }
+
+/// `-o` and `--out-dir` never overwrite what the command reads: the submission, the reference,
+/// a rule file, or a file in a folder of submissions, however the path is spelled. Nothing is
+/// written and the exit code is 2.
+#[test]
+fn output_never_overwrites_an_input() {
+    let s = Scratch::new("overwrite");
+    let pass = s.read("examples/pass.toml");
+    let reference = s.read("examples/province-2024.toml");
+    let rules = s.read("rules/sd-nmsz/2023.zb");
+    let base = [
+        "eval",
+        "examples/pass.toml",
+        "--rules",
+        "rules/sd-nmsz/2023.zb",
+        "--reference",
+        "examples/province-2024.toml",
+        "-o",
+    ];
+    for out in [
+        "examples/pass.toml",
+        "./examples/../examples/province-2024.toml",
+        "rules/sd-nmsz/2023.zb",
+    ] {
+        let mut args = base.to_vec();
+        args.push(out);
+        let (code, _, err) = run_in(&s.0, &args);
+        assert_eq!(code, 2, "{out}: {err}");
+        assert!(
+            err.contains("输入文件") && err.contains("覆盖"),
+            "{out}: {err}"
+        );
+    }
+    // A batch's ranking onto a file in the folder it reads.
+    std::fs::create_dir_all(s.0.join("batch")).expect("mkdir");
+    s.write("batch/甲区.toml", &pass);
+    let (code, _, err) = run_in(
+        &s.0,
+        &["eval", "batch", "--format", "csv", "-o", "batch/甲区.toml"],
+    );
+    assert_eq!(code, 2, "{err}");
+    // Reports per district, named after the district, onto its own submission
+    // (`示例甲区.json` read from the folder the reports go to).
+    let json = std::fs::read_to_string(root().join("examples/pass.json")).expect("json");
+    std::fs::remove_file(s.0.join("batch/甲区.toml")).expect("rm");
+    s.write("batch/示例甲区.json", &json);
+    let (code, _, err) = run_in(
+        &s.0,
+        &[
+            "eval",
+            "batch",
+            "--out-dir",
+            "batch",
+            "--report-format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("输入文件"), "{err}");
+    assert_eq!(s.read("batch/示例甲区.json"), json, "not overwritten");
+    assert_eq!(s.read("examples/pass.toml"), pass);
+    assert_eq!(s.read("examples/province-2024.toml"), reference);
+    assert_eq!(s.read("rules/sd-nmsz/2023.zb"), rules);
+}
+
+/// A district name over 255 bytes still gets its report (the file name is cut at a character
+/// boundary), and two such names stay apart.
+#[test]
+fn a_very_long_district_name_still_gets_its_report() {
+    let s = Scratch::new("longname");
+    let pass = s.read("examples/pass.toml");
+    let long = "很".repeat(120);
+    std::fs::create_dir_all(s.0.join("batch")).expect("mkdir");
+    for (file, region) in [
+        ("a.toml", format!("{long}甲")),
+        ("b.toml", format!("{long}乙")),
+    ] {
+        let text: String = pass
+            .lines()
+            .map(|l| {
+                if l.starts_with("region = ") {
+                    format!("region = \"{region}\"\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        s.write(&format!("batch/{file}"), &text);
+    }
+    let (code, _, err) = run_in(&s.0, &["eval", "batch", "--out-dir", "out"]);
+    assert!(code == 0 || code == 4, "{err}");
+    let names: Vec<String> = std::fs::read_dir(s.0.join("out"))
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?} {err}");
+    assert!(names.iter().all(|n| n.len() <= 255), "{names:?}");
+}
+
+/// `generate` refuses a count beyond its documented limit at once, before allocating anything.
+#[test]
+fn generate_refuses_a_huge_count() {
+    let s = Scratch::new("gencount");
+    let (code, _, err) = run_in(
+        &s.0,
+        &[
+            "generate",
+            "--count",
+            "18446744073709551615",
+            "--format",
+            "csv",
+            "-o",
+            "x.csv",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--count 最多为 1000000"), "{err}");
+    assert!(!s.0.join("x.csv").exists());
+}
+
+/// `--strict` names missing data and unsubmitted judgements by their Chinese label first, the
+/// key in brackets, as every other submission message does.
+#[test]
+fn strict_messages_lead_with_the_label() {
+    let (code, _, err) = run(&[
+        "eval",
+        "examples/draft.toml",
+        "--strict",
+        "--reference",
+        "examples/province-2024.toml",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("缺少数据：社会零售总额（社会消费品零售总额）（retail_total.2023）"),
+        "{err}"
+    );
+}

@@ -436,3 +436,40 @@ fn diff_says_which_submissions_the_new_version_cannot_read() {
     let impact = &r.stdout[r.stdout.find("对申报文件的影响").expect("impact")..];
     insta::assert_snapshot!(impact);
 }
+
+/// `verify` reads only the files the user names, or those in the report's folder or the current
+/// folder: a report naming a file elsewhere (an edited or foreign report) is refused, not read.
+#[test]
+fn verify_does_not_read_a_file_outside_its_folders() {
+    let (_, json) = saved_report("confined.json", "sd-nmsz@2023");
+    let outside = std::env::temp_dir().join(format!(
+        "zhibiao-verify-outside-{}.toml",
+        std::process::id()
+    ));
+    std::fs::copy(
+        format!("{}/examples/pass.toml", crate::common::root()),
+        &outside,
+    )
+    .expect("copy");
+    let mut saved: serde_json::Value = serde_json::from_str(&json).expect("json");
+    saved["submission"]["file"] = serde_json::Value::from(outside.to_str().expect("path"));
+    let path = tmp("confined-elsewhere.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&saved).expect("json")).expect("write");
+    let v = zhibiao(&["verify", path.to_str().expect("path")]);
+    assert_eq!(v.code, 2, "{}{}", v.stdout, v.stderr);
+    assert!(
+        v.stderr.contains("不在报告所在的目录或当前目录里"),
+        "{}",
+        v.stderr
+    );
+    assert!(v.stderr.contains("--submission"), "{}", v.stderr);
+    // Named by the user, it is read.
+    let v = zhibiao(&[
+        "verify",
+        path.to_str().expect("path"),
+        "--submission",
+        outside.to_str().expect("path"),
+    ]);
+    assert_ne!(v.code, 2, "{}{}", v.stdout, v.stderr);
+    let _ = std::fs::remove_file(&outside);
+}

@@ -360,3 +360,41 @@ fn workbook_reads_back() {
         judged.iter().filter(|j| j.met_without_evidence).count()
     );
 }
+
+/// A district name that is Markdown or HTML stays text in the Markdown report, and one with
+/// terminal escape codes cannot paint a verdict into the text report.
+#[test]
+fn hostile_region_names_stay_text_in_markdown_and_text_reports() {
+    let rules = official();
+    let (mut sub, ev) = assess(&rules, "category-fail.toml");
+    let sources = SourceMap::new();
+    for (region, bad, good) in [
+        ("\n# 结论：合格", "\n# 结论", "<br>\\# 结论：合格"),
+        ("<script>alert(1)</script>", "<script>", "&lt;script&gt;"),
+        ("[点我](http://x) **合格**", "**合格**", "\\*\\*合格\\*\\*"),
+    ] {
+        sub.region = Some(region.to_string());
+        let ctx = Context {
+            rules: &rules,
+            sub: &sub,
+            problems: &[],
+            sources: &sources,
+        };
+        let md = markdown::to_markdown(&ctx, &ev).expect("markdown");
+        assert!(!md.contains(bad), "{region}: {md}");
+        assert!(md.contains(good), "{region}: {md}");
+    }
+    sub.region = Some("甲\u{1b}[2K\r\u{1b}[1A结论：合格\u{9b}0m".to_string());
+    let ctx = Context {
+        rules: &rules,
+        sub: &sub,
+        problems: &[],
+        sources: &sources,
+    };
+    let text = zhibiao::report::to_text(&ctx, &ev);
+    assert!(!text.contains(['\u{1b}', '\r', '\u{9b}']), "{text}");
+    assert!(
+        text.contains("甲\u{FFFD}\u{FFFD}\u{FFFD}结论：合格"),
+        "{text}"
+    );
+}

@@ -500,6 +500,24 @@ fn progress(many: bool) -> ProgressBar {
     bar
 }
 
+/// What a district's report file is named after: its region, or its file's name.
+fn report_base(name: &str, sub: &Submission) -> String {
+    sub.region
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| {
+            Path::new(name)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(name)
+                .to_string()
+        })
+}
+
+/// The most bytes of a district's name kept in its report's file name (255, the limit of common
+/// file systems, less room for `-12345.json`).
+const MAX_NAME_BYTES: usize = 240;
+
 /// A file name for a district's report: its region (or source), with characters file systems
 /// refuse replaced, unique within the batch.
 fn report_name(base: &str, ext: &str, used: &mut HashSet<String>) -> String {
@@ -513,7 +531,14 @@ fn report_name(base: &str, ext: &str, used: &mut HashSet<String>) -> String {
             }
         })
         .collect();
-    let clean = clean.trim().trim_matches('.').to_string();
+    let clean = clean.trim().trim_matches('.');
+    // File systems take names of at most 255 bytes: a long name is cut at a character boundary,
+    // leaving room for a number that keeps it unique and the extension.
+    let mut end = clean.len().min(MAX_NAME_BYTES);
+    while !clean.is_char_boundary(end) {
+        end -= 1;
+    }
+    let clean = clean.get(..end).unwrap_or_default().trim_end().to_string();
     let clean = if clean.is_empty() {
         "地区".to_string()
     } else {
@@ -726,7 +751,17 @@ pub fn run(args: EvalArgs) -> u8 {
         return EXIT_UNUSABLE;
     }
     if let Some(dir) = &args.out_dir
-        && let Err(e) = write_reports(&rules, dir, args.report_format, &done)
+        && let Err(e) = write_reports(
+            &rules,
+            dir,
+            args.report_format,
+            &done,
+            &files::Inputs::of(
+                &args.submissions,
+                args.reference.as_deref(),
+                args.rules.as_deref(),
+            ),
+        )
     {
         errln!("{e}");
         return EXIT_UNUSABLE;
@@ -760,17 +795,36 @@ fn write_reports(
     dir: &Path,
     format: ReportFormat,
     done: &[Done],
+    inputs: &files::Inputs,
 ) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+    let ext = match format {
+        ReportFormat::Text => "txt",
+        ReportFormat::Json => "json",
+    };
+    // Every file's name first, and none written when one of them is an input.
     let mut used = HashSet::new();
+    let names: Vec<PathBuf> = done
+        .iter()
+        .filter_map(|d| match d {
+            Done::Scored { name, sub, .. } => {
+                Some(dir.join(report_name(&report_base(name, sub), ext, &mut used)))
+            }
+            _ => None,
+        })
+        .collect();
+    for file in &names {
+        inputs.refuse(file)?;
+    }
+    let mut names = names.into_iter();
     let mut written = 0;
     for d in done {
         let Done::Scored {
-            name,
             sub,
             evaluation,
             warnings,
             sources,
+            ..
         } = d
         else {
             continue;
@@ -781,27 +835,14 @@ fn write_reports(
             problems: warnings,
             sources,
         };
-        let base = sub
-            .region
-            .clone()
-            .filter(|r| !r.trim().is_empty())
-            .unwrap_or_else(|| {
-                Path::new(name)
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or(name)
-                    .to_string()
-            });
-        let (ext, body) = match format {
-            ReportFormat::Text => ("txt", report::to_text(&ctx, evaluation)),
-            ReportFormat::Json => (
-                "json",
-                serde_json::to_string_pretty(&report::to_json(&ctx, evaluation))
-                    .unwrap_or_default()
-                    + "\n",
-            ),
+        let body = match format {
+            ReportFormat::Text => report::to_text(&ctx, evaluation),
+            ReportFormat::Json => {
+                serde_json::to_string_pretty(&report::to_json(&ctx, evaluation)).unwrap_or_default()
+                    + "\n"
+            }
         };
-        let file = dir.join(report_name(&base, ext, &mut used));
+        let Some(file) = names.next() else { break };
         std::fs::write(&file, body).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
         written += 1;
     }

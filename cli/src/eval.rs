@@ -97,6 +97,17 @@ fn assess_one(
 
 /// `zhibiao eval`.
 pub fn run_eval(args: EvalArgs) -> u8 {
+    let inputs = files::Inputs::of(
+        &args.submissions,
+        args.reference.as_deref(),
+        args.rules.as_deref(),
+    );
+    if let Some(out) = &args.output
+        && let Err(e) = inputs.refuse(out)
+    {
+        errln!("{e}");
+        return EXIT_UNUSABLE;
+    }
     // One district's file (TOML, JSON or a filled-in XLSX template): the single report.
     // Anything else (several files, a folder, a table of districts, reports per district, a CSV
     // ranking) is a batch.

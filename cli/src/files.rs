@@ -334,3 +334,47 @@ pub fn assess_files(
         strict,
     )
 }
+
+/// The files a command reads (submissions, the files in a folder of submissions, the reference,
+/// the rule files), by their canonical paths, so that no output can overwrite one of them.
+pub struct Inputs(Vec<PathBuf>);
+
+impl Inputs {
+    /// The inputs of `eval`: its submissions (folders by the files directly in them), its
+    /// reference and its rules (a path to a file or a folder; a built-in id names no file).
+    pub fn of(submissions: &[PathBuf], reference: Option<&Path>, rules: Option<&str>) -> Inputs {
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for p in submissions {
+            match std::fs::read_dir(p) {
+                Ok(entries) => paths.extend(entries.flatten().map(|e| e.path())),
+                Err(_) => paths.push(p.clone()),
+            }
+        }
+        paths.extend(reference.map(Path::to_path_buf));
+        if let Some(r) = rules.map(Path::new).filter(|r| r.exists()) {
+            paths.extend(rule_files(r).unwrap_or_default());
+        }
+        Inputs(
+            paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect(),
+        )
+    }
+
+    /// Refuses `out` when writing it would overwrite an input (compared by canonical path, so
+    /// `./a.toml`, `dir/../a.toml` and a link to it are the same file). The error is the message.
+    pub fn refuse(&self, out: &Path) -> Result<(), String> {
+        // A file that does not exist yet is no input.
+        let Ok(canonical) = std::fs::canonicalize(out) else {
+            return Ok(());
+        };
+        if self.0.contains(&canonical) {
+            return Err(format!(
+                "不能写入 {}：它是本次读取的输入文件，写入会覆盖它。请用 -o 或 --out-dir 指定另一个文件名或目录",
+                out.display()
+            ));
+        }
+        Ok(())
+    }
+}

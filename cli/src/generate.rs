@@ -8,6 +8,41 @@ use zhibiao::diag::{self, SourceMap};
 use zhibiao::submission::{self, Format, Submission};
 use zhibiao::{generate, template};
 
+/// The most districts one run generates (docs/limits.md).
+pub const MAX_COUNT: u64 = 1_000_000;
+
+/// Districts written to a CSV file per chunk.
+const CSV_CHUNK: u64 = 10_000;
+
+/// Writes `count` districts as one CSV table, `chunk` giving the table (byte order mark and
+/// header included) of a range of them; the header is written once.
+fn write_csv(
+    path: &std::path::Path,
+    count: u64,
+    chunk: impl Fn(std::ops::Range<u64>) -> String,
+) -> Result<(), String> {
+    use std::io::Write;
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut w = std::io::BufWriter::new(file);
+    let mut start = 0;
+    loop {
+        let end = count.min(start + CSV_CHUNK);
+        let table = chunk(start..end);
+        let body = if start == 0 {
+            table.as_str()
+        } else {
+            // Every chunk's table opens with the byte order mark and the header line.
+            table.split_once('\n').map_or("", |(_, rows)| rows)
+        };
+        w.write_all(body.as_bytes()).map_err(|e| e.to_string())?;
+        start = end;
+        if start >= count {
+            break;
+        }
+    }
+    w.flush().map_err(|e| e.to_string())
+}
+
 /// The base every made-up district varies.
 const BASE: &str = include_str!("../../examples/pass.toml");
 
@@ -37,19 +72,25 @@ pub fn run(args: GenerateArgs) -> u8 {
         print_diags(&diags, &sources);
         return EXIT_UNUSABLE;
     };
-    let subs: Vec<Submission> = (0..args.count)
-        .map(|i| generate::submission(&rules, &base, args.seed, i))
-        .collect();
+    if args.count > MAX_COUNT {
+        errln!(
+            "--count 最多为 {MAX_COUNT}（要求生成 {} 个地区）：请分几次生成，或用更小的数量",
+            args.count
+        );
+        return EXIT_UNUSABLE;
+    }
+    let one = |i: u64| generate::submission(&rules, &base, args.seed, i);
     let result = match args.format {
-        GenFormat::Csv => std::fs::write(
-            &args.output,
-            submission::table::to_csv(&rules, base.year, &subs),
-        )
-        .map_err(|e| e.to_string()),
+        // Written a chunk of districts at a time, so memory does not grow with the count.
+        GenFormat::Csv => write_csv(&args.output, args.count, |range| {
+            let subs: Vec<Submission> = range.map(one).collect();
+            submission::table::to_csv(&rules, base.year, &subs)
+        }),
         GenFormat::Toml | GenFormat::Xlsx => std::fs::create_dir_all(&args.output)
             .map_err(|e| e.to_string())
             .and_then(|()| {
-                subs.iter().enumerate().try_for_each(|(i, s)| {
+                (0..args.count).map(one).enumerate().try_for_each(|(i, s)| {
+                    let s = &s;
                     let stem = format!("district-{:05}", i + 1);
                     if args.format == GenFormat::Toml {
                         let path = args.output.join(format!("{stem}.toml"));

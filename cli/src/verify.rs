@@ -60,6 +60,37 @@ fn unusable(report: &Path, msg: impl Into<String>, help: impl Into<String>) -> V
     ]
 }
 
+/// A file a report names, if `verify` may read it: only inside the report's own folder or the
+/// current folder (where `eval` is usually run), so a report cannot make `verify` read any file
+/// on the machine. A file that does not exist is left to the reader's own message. Files the
+/// user names (`--submission`, `--reference`, `--rules`) are read wherever they are.
+fn confined<'a>(report: &Path, named: &'a Path, option: &str) -> Result<&'a Path, Vec<Diagnostic>> {
+    let Ok(file) = std::fs::canonicalize(named) else {
+        return Ok(named);
+    };
+    let report_dir = std::fs::canonicalize(report)
+        .ok()
+        .and_then(|r| r.parent().map(Path::to_path_buf));
+    let here = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    if [report_dir, here]
+        .iter()
+        .flatten()
+        .any(|dir| file.starts_with(dir))
+    {
+        return Ok(named);
+    }
+    Err(unusable(
+        report,
+        format!(
+            "报告记下的文件 {} 不在报告所在的目录或当前目录里，verify 不读取它",
+            named.display()
+        ),
+        format!(
+            "verify 只读取您指定的文件，以及报告所在目录或当前目录里的文件：确认这个文件可信后，用 {option} 指定它"
+        ),
+    ))
+}
+
 fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
     let (_, text) = read_text(&args.report, codes::SUB_SYNTAX, DATA_FILE).map_err(|d| vec![d])?;
     let saved: Value = serde_json::from_str(&text).map_err(|e| {
@@ -88,6 +119,7 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         None => {
             let on_disk = Path::new(rules_file);
             if on_disk.is_file() {
+                confined(&args.report, on_disk, "--rules")?;
                 let (name, text) =
                     read_text(on_disk, codes::MISSING, RULE_FILE).map_err(|d| vec![d])?;
                 RuleText { name, text }
@@ -111,6 +143,9 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         .submission
         .clone()
         .unwrap_or_else(|| PathBuf::from(sub_file));
+    if args.submission.is_none() {
+        confined(&args.report, &sub_path, "--submission")?;
+    }
     let sub = read_submission(&sub_path).map_err(|d| {
         let mut d = d;
         if args.submission.is_none() {
@@ -122,11 +157,17 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
     let reference: Option<TextFile> = match (&args.reference, saved_ref) {
         (Some(p), _) => Some(read_reference(p).map_err(|d| vec![d])?),
         (None, Some(_)) => match field(&saved, &["submission", "reference_file"]) {
-            Some(f) => Some(read_reference(Path::new(f)).map_err(|d| {
-                let mut d = d;
-                d.help = Some("报告里记录的参照文件找不到：用 --reference 指定它现在的位置".into());
-                vec![d]
-            })?),
+            Some(f) => Some(
+                read_reference(confined(&args.report, Path::new(f), "--reference")?).map_err(
+                    |d| {
+                        let mut d = d;
+                        d.help = Some(
+                            "报告里记录的参照文件找不到：用 --reference 指定它现在的位置".into(),
+                        );
+                        vec![d]
+                    },
+                )?,
+            ),
             None => {
                 return Err(unusable(
                     &args.report,

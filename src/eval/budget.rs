@@ -251,3 +251,26 @@ fn years(r: &YearRange) -> u64 {
         _ => MAX_YEARS,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// Every indicator of the built-in rule sets is well within the budget.
+    #[test]
+    fn built_in_indicators_are_within_the_budget() {
+        let mut most = 0;
+        for f in crate::builtin::FILES {
+            let (rules, _) = crate::model::load(&Arc::from(f.path), f.text);
+            let Some(rules) = rules else {
+                continue;
+            };
+            for (_, ind) in rules.indicators() {
+                most = most.max(indicator_work(&rules, ind));
+            }
+        }
+        // The largest is 120,014 steps.
+        assert!(most > 0 && most <= MAX_WORK / 4, "{most}");
+    }
+}

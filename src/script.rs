@@ -13,7 +13,9 @@
 
 use crate::submission::InputValue;
 use crate::syntax::ast::Script;
-use rhai::{AST, Dynamic, Engine, EvalAltResult, INT, Position, Scope};
+use rhai::{
+    AST, Array, Dynamic, Engine, EvalAltResult, INT, Map, NativeCallContext, Position, Scope,
+};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -30,6 +32,153 @@ pub const MAX_ARRAY: usize = 10_000;
 pub const MAX_MAP: usize = 1_000;
 /// The longest script accepted, in bytes.
 pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// The work of the current script run beyond Rhai's own operation count: the items that
+    /// built-in functions looping over a whole array or map compare (`contains`, `in`,
+    /// `index_of`, `dedup`, `==`). Rhai counts such a call as one operation whatever its length;
+    /// it counts here against the same [`MAX_OPERATIONS`] budget. A run happens on one thread
+    /// from start to end, so a thread-local counter is the run's own.
+    static CHARGED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Charges `units` of work to the current run; an error when the run's budget is spent.
+fn charge(units: usize) -> Result<(), Box<EvalAltResult>> {
+    let units = u64::try_from(units).unwrap_or(u64::MAX);
+    let total = CHARGED.with(|c| {
+        let t = c.get().saturating_add(units);
+        c.set(t);
+        t
+    });
+    if total > MAX_OPERATIONS {
+        return Err(EvalAltResult::ErrorTooManyOperations(Position::NONE).into());
+    }
+    Ok(())
+}
+
+/// Whether two values are equal by Rhai's `==` (as its own array functions compare: values of
+/// different types are unequal, values of one type without `==` are an error).
+fn same(
+    ctx: &NativeCallContext,
+    a: &mut Dynamic,
+    b: &mut Dynamic,
+) -> Result<bool, Box<EvalAltResult>> {
+    match ctx.call_native_fn_raw("==", true, &mut [a, b]) {
+        Ok(v) => Ok(v.as_bool().unwrap_or(false)),
+        Err(e) => match *e {
+            EvalAltResult::ErrorFunctionNotFound(..) if a.type_id() != b.type_id() => Ok(false),
+            _ => Err(e),
+        },
+    }
+}
+
+fn index_from(
+    ctx: &NativeCallContext,
+    array: &mut Array,
+    value: &Dynamic,
+    start: INT,
+) -> Result<INT, Box<EvalAltResult>> {
+    let len = array.len();
+    let start = if start < 0 {
+        len.saturating_sub(usize::try_from(start.unsigned_abs()).unwrap_or(usize::MAX))
+    } else {
+        usize::try_from(start).unwrap_or(usize::MAX)
+    };
+    charge(len.saturating_sub(start))?;
+    for (i, item) in array.iter_mut().enumerate().skip(start) {
+        if same(ctx, item, &mut value.clone())? {
+            return Ok(INT::try_from(i).unwrap_or(INT::MAX));
+        }
+    }
+    Ok(-1)
+}
+
+fn arrays_equal(
+    ctx: &NativeCallContext,
+    a: &mut Array,
+    mut b: Array,
+) -> Result<bool, Box<EvalAltResult>> {
+    if a.len() != b.len() {
+        return Ok(false);
+    }
+    charge(a.len())?;
+    for (x, y) in a.iter_mut().zip(b.iter_mut()) {
+        if !same(ctx, x, y)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn maps_equal(
+    ctx: &NativeCallContext,
+    a: &mut Map,
+    mut b: Map,
+) -> Result<bool, Box<EvalAltResult>> {
+    if a.len() != b.len() {
+        return Ok(false);
+    }
+    charge(a.len())?;
+    for (k, x) in a.iter_mut() {
+        let Some(y) = b.get_mut(k) else {
+            return Ok(false);
+        };
+        if !same(ctx, x, y)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Replaces the built-in functions that compare every item of an array or map with ones that
+/// charge the items compared to the run's budget ([`charge`]); they compare as Rhai's do.
+fn register_costed(engine: &mut Engine) {
+    engine.register_fn(
+        "contains",
+        |ctx: NativeCallContext, array: &mut Array, value: Dynamic| {
+            index_from(&ctx, array, &value, 0).map(|i| i >= 0)
+        },
+    );
+    engine.register_fn(
+        "index_of",
+        |ctx: NativeCallContext, array: &mut Array, value: Dynamic| {
+            index_from(&ctx, array, &value, 0)
+        },
+    );
+    engine.register_fn(
+        "index_of",
+        |ctx: NativeCallContext, array: &mut Array, value: Dynamic, start: INT| {
+            index_from(&ctx, array, &value, start)
+        },
+    );
+    engine.register_fn("dedup", |ctx: NativeCallContext, array: &mut Array| {
+        charge(array.len())?;
+        let mut out: Array = Vec::with_capacity(array.len());
+        for mut item in std::mem::take(array) {
+            let dup = match out.last_mut() {
+                Some(last) => same(&ctx, last, &mut item)?,
+                None => false,
+            };
+            if !dup {
+                out.push(item);
+            }
+        }
+        *array = out;
+        Ok::<(), Box<EvalAltResult>>(())
+    });
+    engine.register_fn("==", |ctx: NativeCallContext, a: &mut Array, b: Array| {
+        arrays_equal(&ctx, a, b)
+    });
+    engine.register_fn("!=", |ctx: NativeCallContext, a: &mut Array, b: Array| {
+        arrays_equal(&ctx, a, b).map(|e| !e)
+    });
+    engine.register_fn("==", |ctx: NativeCallContext, a: &mut Map, b: Map| {
+        maps_equal(&ctx, a, b)
+    });
+    engine.register_fn("!=", |ctx: NativeCallContext, a: &mut Map, b: Map| {
+        maps_equal(&ctx, a, b).map(|e| !e)
+    });
+}
 
 /// Why a script failed to compile or to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +363,12 @@ impl ScriptEngine {
             engine.on_print(|_| {});
             engine.on_debug(|_, _, _| {});
             register_arithmetic(&mut engine);
+            register_costed(&mut engine);
+            // Rhai's operations and the work charged by the functions above share one budget.
+            engine.on_progress(|ops| {
+                let charged = CHARGED.with(std::cell::Cell::get);
+                (ops.saturating_add(charged) > MAX_OPERATIONS).then_some(Dynamic::UNIT)
+            });
             engine
         })
     }
@@ -358,6 +513,7 @@ impl ScriptEngine {
                 offset: 0,
             });
         };
+        CHARGED.with(|c| c.set(0));
         self.engine()
             .eval_ast_with_scope::<Dynamic>(scope, &ast)
             .map_err(|e| ScriptError {
@@ -417,7 +573,8 @@ fn parse_error_text(e: &rhai::ParseError) -> String {
 fn eval_error_text(e: &EvalAltResult) -> String {
     use EvalAltResult as R;
     match e {
-        R::ErrorTooManyOperations(_) => {
+        // `Terminated` only comes from the progress check, when charged work spent the budget.
+        R::ErrorTooManyOperations(_) | R::ErrorTerminated(..) => {
             format!("脚本运行超过 {MAX_OPERATIONS} 步上限（可能是死循环）")
         }
         R::ErrorStackOverflow(_) => {
@@ -601,6 +758,58 @@ mod tests {
     fn endless_loop_is_stopped() {
         let e = run("loop { }").unwrap_err();
         assert!(e.message.contains("步上限"), "{}", e.message);
+    }
+
+    /// Issue 16.7: `contains` over a 10,000-item array counted as one operation, so 1,000 of
+    /// them (ten million comparisons, 52 s) fitted the budget. Thirty already spend it now; without
+    /// the charge this script succeeds.
+    #[test]
+    fn whole_array_comparisons_count_against_the_budget() {
+        let build = "let xs = []; for i in 0..10000 { xs.push(i) } let n = 0;";
+        for step in [
+            "if xs.contains(-1) { n += 1 }",
+            "if -1 in xs { n += 1 }",
+            "n += xs.index_of(-1)",
+            "if xs == xs { n += 1 }",
+            "let ys = xs; ys.dedup(); n += ys.len()",
+        ] {
+            let e = run(&format!("{build} for i in 0..30 {{ {step} }} n")).unwrap_err();
+            assert!(e.message.contains("步上限"), "{step}: {}", e.message);
+            let charged = CHARGED.with(std::cell::Cell::get);
+            assert!(
+                charged <= MAX_OPERATIONS + MAX_ARRAY as u64,
+                "{step}: {charged}"
+            );
+        }
+        // A few such calls are well within it.
+        let v = run(&format!(
+            "{build} for i in 0..5 {{ if xs.contains(9999) {{ n += 1 }} }} n"
+        ))
+        .unwrap();
+        assert_eq!(v.as_int().unwrap(), 5);
+    }
+
+    /// The charged replacements compare exactly as Rhai's own functions did.
+    #[test]
+    fn charged_comparisons_give_rhais_answers() {
+        for (code, want) in [
+            ("[1, 2, 3].contains(2)", "true"),
+            ("2 in [1, 2]", "true"),
+            ("\"a\" in [1, 2]", "false"),
+            ("a in [1, 3]", "true"),
+            ("[1, 2, 3, 2].index_of(2)", "1"),
+            ("[1, 2, 3, 2].index_of(2, 2)", "3"),
+            ("[1, 2, 3, 2].index_of(2, -1)", "3"),
+            ("[1, 2, 3, 2].index_of(9)", "-1"),
+            ("let x = [1, 1, 2, 2, 1]; x.dedup(); x", "[1, 2, 1]"),
+            ("[1, [2, 3]] == [1, [2, 3]]", "true"),
+            ("[1, 2] != [1, 3]", "true"),
+            ("#{a: 1, b: [2]} == #{b: [2], a: 1}", "true"),
+            ("#{a: 1} != #{a: 2}", "true"),
+            ("[a] == [3]", "true"),
+        ] {
+            assert_eq!(run(code).unwrap().to_string(), want, "{code}");
+        }
     }
 
     #[test]

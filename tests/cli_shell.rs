@@ -262,6 +262,12 @@ fn input_is_read_within_its_limit() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("文件超过 4 MiB 的大小上限"), "{err}");
     assert!(Path::new(&zero).exists());
+    // A table streamed row by row reads each row within its limit.
+    let table = dir.path("zero.csv");
+    std::os::unix::fs::symlink("/dev/zero", &table).expect("symlink");
+    let (code, _, err) = run(&["eval", &table]);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("第 1 行超过 16 MiB 的上限"), "{err}");
 }
 
 /// Forgetting `--reference` used to give a quiet 不合格 with the province's figures listed as the

@@ -30,4 +30,5 @@ mod submission;
 mod table_quick;
 mod verdicts;
 mod versions;
+mod work_budget;
 mod xlsx;

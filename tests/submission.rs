@@ -247,6 +247,57 @@ fn too_large_file() {
     insta::assert_snapshot!(out);
 }
 
+/// Issue 16.8: a streamed CSV table reads each row within a limit, so an endless field (a row
+/// without a line break, a quote never closed, a link to `/dev/zero`) is refused naming the row
+/// instead of filling memory. The inputs end just past the limit, so without it they would be
+/// read whole and refused for something else, or not at all.
+#[test]
+fn an_endless_csv_field_is_refused_at_the_row_limit() {
+    use std::io::Read;
+    use zhibiao::submission::table::{MAX_CSV_RECORD_BYTES, stream_csv, to_csv};
+    let f = zhibiao::builtin::default_file();
+    let (rules, _) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let rules = rules.expect("rules");
+    let name: Arc<str> = Arc::from("t.csv");
+    let past = MAX_CSV_RECORD_BYTES + 1024 * 1024;
+    let header = to_csv(&rules, 2024, &[]);
+    let cases: Vec<(Box<dyn Read + Send>, usize)> = vec![
+        // The header row never ends.
+        (Box::new(std::io::repeat(0).take(past)), 1),
+        // A quote never closed, over many lines.
+        (
+            Box::new(std::io::Cursor::new(b"\"".to_vec()).chain(std::io::repeat(b'\n').take(past))),
+            1,
+        ),
+        // A district's row never ends.
+        (
+            Box::new(
+                std::io::Cursor::new(header.clone().into_bytes())
+                    .chain(std::io::repeat(b'7').take(past)),
+            ),
+            header.lines().count() + 1,
+        ),
+    ];
+    for (input, row) in cases {
+        let problems = match stream_csv(&rules, &name, input) {
+            Err(problems) => problems,
+            Ok(mut rows) => loop {
+                match rows.next_raw() {
+                    Some(Ok(_)) => continue,
+                    Some(Err(problems)) => break problems,
+                    None => panic!("row {row}: read without a problem"),
+                }
+            },
+        };
+        let d = &problems[0];
+        assert_eq!(d.code, zhibiao::codes::SUB_LIMIT, "row {row}: {problems:?}");
+        assert_eq!(
+            d.message,
+            format!("第 {row} 行超过 16 MiB 的上限（或缺少换行、引号没有成对）")
+        );
+    }
+}
+
 #[test]
 fn too_long_list() {
     let items = vec!["1"; submission::MAX_LIST_LEN + 1].join(",");

@@ -622,3 +622,65 @@ fn a_table_with_a_far_away_cell_is_refused_naming_it() {
     assert_eq!(d.code, zhibiao::codes::SUB_LIMIT);
     assert!(d.message.contains("XFD1048576"), "{}", d.message);
 }
+
+/// Sets the unpacked size a zip archive declares for `part`, in its central directory and in
+/// its local header.
+fn declare_size(bytes: &mut [u8], part: &str, size: u32) {
+    let name = part.as_bytes();
+    let mut found = 0;
+    for i in 0..bytes.len().saturating_sub(46) {
+        let (sig, at, name_len_at, name_at) = match &bytes[i..i + 4] {
+            b"PK\x01\x02" => ("central", 24, 28, 46),
+            b"PK\x03\x04" => ("local", 22, 26, 30),
+            _ => continue,
+        };
+        let len = u16::from_le_bytes([bytes[i + name_len_at], bytes[i + name_len_at + 1]]) as usize;
+        if bytes.get(i + name_at..i + name_at + len) == Some(name) {
+            bytes[i + at..i + at + 4].copy_from_slice(&size.to_le_bytes());
+            found += 1;
+            let _ = sig;
+        }
+    }
+    assert_eq!(
+        found, 2,
+        "{part} in the central directory and a local header"
+    );
+}
+
+/// Issue 16.8: a small workbook whose part unpacks to gigabytes is refused by its declared size
+/// before anything is unpacked, naming the part and the limit. The declared sizes can be
+/// trusted because the zip reader refuses a part that unpacks to more than it declares.
+#[test]
+fn a_workbook_that_unpacks_beyond_its_limits_is_refused_before_reading() {
+    let rules = official();
+    let name: Arc<str> = Arc::from("bomb.xlsx");
+    let part = "xl/worksheets/sheet1.xml";
+    let mut huge = blank(&rules);
+    declare_size(&mut huge, part, 3_000_000_000);
+    let (sub, problems) = submission::load_xlsx(&rules, &name, &huge);
+    assert!(sub.is_none());
+    assert_eq!(problems[0].code, zhibiao::codes::SUB_LIMIT, "{problems:?}");
+    assert!(
+        problems[0].message.contains(part),
+        "{}",
+        problems[0].message
+    );
+    assert!(
+        problems[0]
+            .message
+            .contains(&submission::xlsx::MAX_XLSX_PART_BYTES.to_string()),
+        "{}",
+        problems[0].message
+    );
+    assert!(!submission::xlsx::is_template(&huge));
+
+    let mut lying = blank(&rules);
+    declare_size(&mut lying, part, 10);
+    let (sub, problems) = submission::load_xlsx(&rules, &name, &lying);
+    assert!(sub.is_none());
+    assert!(!problems.is_empty());
+
+    // The blank template itself is read.
+    let (sub, _) = submission::load_xlsx(&rules, &name, &blank(&rules));
+    assert!(sub.is_some());
+}

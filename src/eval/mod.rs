@@ -4,6 +4,7 @@
 //! fails that indicator alone, with a message; a missing input makes it "missing" and scores 0,
 //! while the explanation still shows what the rest would give. Scores are exact decimals.
 
+pub mod budget;
 mod expr;
 pub mod plan;
 pub mod value;
@@ -852,6 +853,8 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
     let mut res = indicator_shell(category, ind);
     let base = env.locals_len();
     let outcome = (|| -> R<Out> {
+        budget::check_indicator(env.rules, ind)
+            .map_err(|o| EvalError::new(o.message(), ind.head_span))?;
         for l in &ind.lets {
             let v = env.eval(&l.value)?;
             env.push_local(l.name.value.clone(), v);

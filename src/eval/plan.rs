@@ -164,6 +164,8 @@ struct CIndicator {
     points: Num,
     /// How many sub-item results scoring writes (judged whole indicators count one).
     items: usize,
+    /// Its work may exceed the budget ([`super::budget`]): it is not evaluated.
+    over_budget: bool,
 }
 
 #[derive(Debug)]
@@ -568,6 +570,7 @@ impl Plan {
                     form,
                     cap: ind.cap.as_ref().map(|x| Num::from(x.value)),
                     points: Num::from(ind.points.value),
+                    over_budget: super::budget::check_indicator(rules, ind).is_err(),
                 });
             }
         }
@@ -1280,6 +1283,9 @@ impl<'p, 's> Run<'p, 's> {
         self.locals.clear();
         self.base = 0;
         let outcome = (|| -> P<Out> {
+            if ind.over_budget {
+                return Err(Bail);
+            }
             for l in &ind.lets {
                 let v = self.eval(l)?;
                 self.locals.push(v);

@@ -98,6 +98,75 @@ pub fn read_csv(
 
 /// The most columns a streamed CSV row may have (Excel's limit).
 pub const MAX_CSV_COLUMNS: usize = 16_384;
+/// The most bytes one CSV record (one district's row) may take.
+pub const MAX_CSV_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The error a [`Capped`] source gives when a record runs past [`MAX_CSV_RECORD_BYTES`].
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "一行超过 {MAX_CSV_RECORD_BYTES} 字节")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// A source that stops with [`RecordTooLong`] once more than `limit` bytes have been read; the
+/// reader moves the limit on before each record, so that no record (an endless field, a link
+/// to `/dev/zero`) is read past [`MAX_CSV_RECORD_BYTES`].
+struct Capped {
+    inner: Box<dyn std::io::Read + Send>,
+    read: u64,
+    limit: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl std::io::Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let limit = self.limit.load(std::sync::atomic::Ordering::Relaxed);
+        if self.read >= limit {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
+        let room = usize::try_from(limit - self.read).unwrap_or(usize::MAX);
+        let end = buf.len().min(room);
+        let n = self.inner.read(buf.get_mut(..end).unwrap_or_default())?;
+        self.read = self.read.saturating_add(n as u64);
+        Ok(n)
+    }
+}
+
+/// Lets the source read one more record from the reader's current place.
+fn allow_record(reader: &csv::Reader<Capped>, limit: &std::sync::atomic::AtomicU64) {
+    // The reader's buffer reads ahead of its place by at most its capacity (8 KiB).
+    let at = reader.position().byte();
+    limit.store(
+        at.saturating_add(MAX_CSV_RECORD_BYTES + 64 * 1024),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+/// The message for a CSV reading error: a record past its limit by type, anything else as the
+/// CSV reader says.
+fn read_error(file: &Arc<str>, e: &csv::Error, r: usize) -> Diagnostic {
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && io
+            .get_ref()
+            .is_some_and(|inner| inner.is::<RecordTooLong>())
+    {
+        return Diagnostic::error(
+            codes::SUB_LIMIT,
+            format!(
+                "第 {} 行超过 {} MiB 的上限（或缺少换行、引号没有成对）",
+                r + 1,
+                MAX_CSV_RECORD_BYTES / (1024 * 1024)
+            ),
+        )
+        .in_file(file)
+        .help("检查是否选错了文件；每个地区一行，引号要成对");
+    }
+    csv_error(file, &e.to_string())
+}
 
 /// A CSV table read one row at a time, for batches of any length in constant memory: the
 /// header is read when the table is opened, then each district's row as it is needed.
@@ -108,7 +177,8 @@ pub struct CsvRows<'r> {
 
 /// The records of a CSV table, read one at a time.
 pub struct Records {
-    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
+    reader: csv::Reader<Capped>,
+    limit: Arc<std::sync::atomic::AtomicU64>,
     file: Arc<str>,
     /// The next record's index (0-based).
     next: usize,
@@ -151,8 +221,22 @@ pub fn stream_csv<'r>(
         head.drain(..start);
         Box::new(std::io::Cursor::new(head).chain(input))
     } else {
+        // Decoded whole: within the limit of a table read whole.
         let mut all = head;
-        input.read_to_end(&mut all).map_err(unreadable)?;
+        input
+            .take(MAX_TABLE_BYTES as u64 + 1)
+            .read_to_end(&mut all)
+            .map_err(unreadable)?;
+        if all.len() > MAX_TABLE_BYTES {
+            return Err(vec![
+                Diagnostic::error(
+                    codes::SUB_LIMIT,
+                    format!("不是 UTF-8 编码的表格超过 {MAX_TABLE_BYTES} 字节的上限"),
+                )
+                .in_file(file)
+                .help("用 Excel 另存为“CSV UTF-8（逗号分隔）”再试：UTF-8 的表格逐行读取，行数不限"),
+            ]);
+        }
         let text = encoding_rs::GB18030.decode(&all).0.into_owned();
         Box::new(std::io::Cursor::new(text.into_bytes()))
     };
@@ -165,17 +249,23 @@ fn open_csv<'r>(
     file: &Arc<str>,
     source: Box<dyn std::io::Read + Send>,
 ) -> Result<CsvRows<'r>, Vec<Diagnostic>> {
+    let limit = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(source);
+        .from_reader(Capped {
+            inner: source,
+            read: 0,
+            limit: limit.clone(),
+        });
     let mut record = csv::ByteRecord::new();
     let mut r = 0usize;
     loop {
+        allow_record(&reader, &limit);
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Err(empty_table(file)),
-            Err(e) => return Err(vec![csv_error(file, &e.to_string())]),
+            Err(e) => return Err(vec![read_error(file, &e, r)]),
         }
         let cells = record_cells(file, &record, r)?;
         r += 1;
@@ -184,6 +274,7 @@ fn open_csv<'r>(
             return Ok(CsvRows {
                 records: Records {
                     reader,
+                    limit,
                     file: file.clone(),
                     next: r,
                     failed: false,
@@ -400,12 +491,13 @@ impl Records {
             return None;
         }
         let mut record = csv::ByteRecord::new();
+        allow_record(&self.reader, &self.limit);
         match self.reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return None,
             Err(e) => {
                 self.failed = true;
-                return Some(Err(vec![csv_error(&self.file, &e.to_string())]));
+                return Some(Err(vec![read_error(&self.file, &e, self.next)]));
             }
         }
         let r = self.next;

@@ -119,11 +119,55 @@ pub fn open<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Workbook<'a>, Diagno
         .in_file(file)
         .help("电子表格只填写模板中的数据；图片和附件材料不要放进表格"));
     }
+    check_unpacked(file, bytes)?;
     Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取 XLSX 文件：{e}"))
             .in_file(file)
             .help("确认文件是 Excel 2007 及以后的 .xlsx 格式（不是 .xls 或改了扩展名的其他文件），并且没有加密码")
     })
+}
+
+/// The most bytes one part of a workbook (a worksheet, the shared strings) may unpack to.
+pub const MAX_XLSX_PART_BYTES: u64 = 128 * 1024 * 1024;
+/// The most bytes all the parts of a workbook together may unpack to.
+pub const MAX_XLSX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Refuses a workbook whose parts unpack to more than [`MAX_XLSX_PART_BYTES`] each or
+/// [`MAX_XLSX_UNPACKED_BYTES`] together, by the sizes its zip directory declares, before any
+/// part is unpacked. The declared sizes hold: the zip reader stops with an error when a part
+/// unpacks to more than it declares. Bytes that are not a zip archive are left for the workbook
+/// reader to report.
+fn check_unpacked(file: &Arc<str>, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let limit = |message: String| {
+        Diagnostic::error(codes::SUB_LIMIT, message)
+            .in_file(file)
+            .help("检查是否选错了文件；电子表格只填写模板中的数据，不要粘贴大段文字、图片或附件")
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index_raw(i) else {
+            return Ok(());
+        };
+        let name = part
+            .name()
+            .map_or_else(|_| format!("第 {} 个部件", i + 1), |n| n.to_string());
+        let size = part.size();
+        if size > MAX_XLSX_PART_BYTES {
+            return Err(limit(format!(
+                "工作簿中的“{name}”解压后有 {size} 字节，超过上限 {MAX_XLSX_PART_BYTES} 字节"
+            )));
+        }
+        total = total.saturating_add(size);
+        if total > MAX_XLSX_UNPACKED_BYTES {
+            return Err(limit(format!(
+                "工作簿解压后超过 {MAX_XLSX_UNPACKED_BYTES} 字节的上限（读到“{name}”时）"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The most columns read from one sheet (`AMJ`).

@@ -21,6 +21,7 @@ mod next_point;
 mod official;
 mod pass_plan;
 mod plan_agrees;
+mod publish;
 mod properties;
 mod report_formats;
 mod rule_errors;

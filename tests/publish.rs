@@ -59,8 +59,14 @@ fn the_docx_index_has_all_42_indicators_with_exact_rule_text_and_points_in_real_
                 .filter(|n| n.has_tag_name((W, "trPr")))
                 .any(|p| p.children().any(|c| c.has_tag_name((W, "tblHeader"))))
         };
-        assert!(repeats(&rows[0]), "first row of every table repeats on each page");
-        assert!(rows[1..].iter().all(|r| !repeats(r)), "only the header row repeats");
+        assert!(
+            repeats(&rows[0]),
+            "first row of every table repeats on each page"
+        );
+        assert!(
+            rows[1..].iter().all(|r| !repeats(r)),
+            "only the header row repeats"
+        );
     }
     // The overview table (任务分工表): a header and one row per indicator.
     let overview = tables[0];
@@ -100,7 +106,10 @@ fn the_docx_index_has_all_42_indicators_with_exact_rule_text_and_points_in_real_
             Some(s)
         })
         .collect();
-    assert!(footers.iter().any(|f| f.contains("PAGE")), "page number field");
+    assert!(
+        footers.iter().any(|f| f.contains("PAGE")),
+        "page number field"
+    );
     assert!(xml.contains("w:eastAsia=\"宋体\"") && xml.contains("w:eastAsia=\"黑体\""));
 }
 
@@ -142,10 +151,18 @@ fn bounds_agree(r: &RuleSet, base: &str) -> usize {
             continue;
         };
         // The subject is a ratio of two inputs, through the indicator's own definition.
-        let ExprKind::Name(n) = &subject.kind else { continue };
-        let Some(l) = ind.lets.iter().find(|l| l.name.value == *n) else { continue };
-        let ExprKind::Arith(ArithOp::Div, a, b) = &l.value.kind else { continue };
-        let (ExprKind::Name(num), ExprKind::Name(den)) = (&a.kind, &b.kind) else { continue };
+        let ExprKind::Name(n) = &subject.kind else {
+            continue;
+        };
+        let Some(l) = ind.lets.iter().find(|l| l.name.value == *n) else {
+            continue;
+        };
+        let ExprKind::Arith(ArithOp::Div, a, b) = &l.value.kind else {
+            continue;
+        };
+        let (ExprKind::Name(num), ExprKind::Name(den)) = (&a.kind, &b.kind) else {
+            continue;
+        };
         let doc = idx
             .categories
             .iter()
@@ -204,7 +221,11 @@ fn bounds_agree(r: &RuleSet, base: &str) -> usize {
         // The statements spell out each bound's inclusion as the typed bound has it.
         for row in rows {
             for b in [&row.lo, &row.hi].into_iter().flatten() {
-                let word = if b.inclusive { "（含）" } else { "（不含）" };
+                let word = if b.inclusive {
+                    "（含）"
+                } else {
+                    "（不含）"
+                };
                 assert!(
                     row.statement.contains(&format!("{}{word}", b.text))
                         || row.statement.starts_with("恰好等于"),
@@ -240,18 +261,25 @@ fn exclusive_and_open_bounds_are_stated_as_the_scorer_applies_them() {
             "score tiers share overlap higher {\n      [8%, 15%] => 1\n      [15%, ..) => 2\n    }",
             "score tiers share {\n      (8%, 15%) => 1\n      [15%, 20%] => 1.5\n      (20%, ..) => 2\n    }",
         );
-    assert_ne!(text, zhibiao::builtin::find("sd-nmsz", "2023").expect("built-in").text);
+    assert_ne!(
+        text,
+        zhibiao::builtin::find("sd-nmsz", "2023")
+            .expect("built-in")
+            .text
+    );
     let r = rules(&text);
     let idx = publish::index::index(&r);
     let three = &idx.categories[0].indicators[2];
-    let Some(Scoring::Tiers { rows, .. }) = &three.scoring else { panic!("tiers") };
+    let Some(Scoring::Tiers { rows, .. }) = &three.scoring else {
+        panic!("tiers")
+    };
     let statements: Vec<&str> = rows.iter().map(|r| r.statement.as_str()).collect();
     assert_eq!(
         statements,
         [
-            "8%（不含） 至 15%（不含） 得 1 分",
-            "15%（含） 至 20%（含） 得 1.5 分",
-            "20%（不含） 以上得 2 分"
+            "8%（不含）至 15%（不含）得 1 分",
+            "15%（含）至 20%（含）得 1.5 分",
+            "20%（不含）以上得 2 分"
         ]
     );
     assert!(bounds_agree(&r, &file("examples/pass.toml")) >= 4 * 3);
@@ -288,7 +316,11 @@ fn every_owner_gets_a_task_list_and_every_input_and_judged_item_has_an_owner() {
         .map(|i| i.key.as_str())
         .collect();
     for i in &r.inputs {
-        assert!(supplied.contains(i.name.value.as_str()), "input {} has no owner", i.name.value);
+        assert!(
+            supplied.contains(i.name.value.as_str()),
+            "input {} has no owner",
+            i.name.value
+        );
     }
     let judged: BTreeSet<&str> = tasks
         .iter()
@@ -296,7 +328,10 @@ fn every_owner_gets_a_task_list_and_every_input_and_judged_item_has_an_owner() {
         .map(|j| j.key.as_str())
         .collect();
     for key in r.judgements.keys() {
-        assert!(judged.contains(key.as_str()), "judged item {key} has no owner");
+        assert!(
+            judged.contains(key.as_str()),
+            "judged item {key} has no owner"
+        );
     }
     // Judged items inside `any` and whole judged indicators too; items decided by data are not.
     assert!(judged.contains("29.1") && judged.contains("10") && !judged.contains("11.1"));
@@ -310,8 +345,14 @@ fn every_owner_gets_a_task_list_and_every_input_and_judged_item_has_an_owner() {
         }
     }
     // Points at stake for 经济发展局: indicators 1, 2 and 6, 2 points each.
-    let econ = tasks.iter().find(|t| t.owner == "经济发展局").expect("经济发展局");
-    assert_eq!(econ.indicators.iter().map(|i| i.no).collect::<Vec<_>>(), [1, 2, 6]);
+    let econ = tasks
+        .iter()
+        .find(|t| t.owner == "经济发展局")
+        .expect("经济发展局");
+    assert_eq!(
+        econ.indicators.iter().map(|i| i.no).collect::<Vec<_>>(),
+        [1, 2, 6]
+    );
     assert_eq!(econ.points, Decimal::from(6));
 }
 
@@ -372,7 +413,10 @@ fn changes_document_lists_what_diff_finds() {
     )
     .expect("utf8");
     assert!(md.contains("共 1 处改动"), "{md}");
-    assert!(md.contains("指标 3. 网络交易经营者数量占市场主体比重"), "{md}");
+    assert!(
+        md.contains("指标 3. 网络交易经营者数量占市场主体比重"),
+        "{md}"
+    );
 }
 
 /// `soffice` on the PATH, or `None` (the test is then skipped with a message, unless
@@ -408,7 +452,10 @@ fn libreoffice_converts_the_docx_index_and_task_lists_to_pdf() {
         let docx = dir.join(format!("{name}.docx"));
         std::fs::write(&docx, publish::render(&doc, Format::Docx).expect("docx")).expect("write");
         let out = std::process::Command::new(&soffice)
-            .arg(format!("-env:UserInstallation=file://{}/profile", dir.display()))
+            .arg(format!(
+                "-env:UserInstallation=file://{}/profile",
+                dir.display()
+            ))
             .args(["--headless", "--convert-to", "pdf", "--outdir"])
             .arg(&dir)
             .arg(&docx)

@@ -48,7 +48,9 @@ pub fn run(args: DocArgs) -> u8 {
     let mut sources = SourceMap::new();
     if let Some(pair) = &args.changes {
         let [old, new] = pair.as_slice() else {
-            errln!("--changes 需要两个版本：原版本和新版本，如 --changes sd-nmsz@2023 rules/sd-nmsz/2025.zb");
+            errln!(
+                "--changes 需要两个版本：原版本和新版本，如 --changes sd-nmsz@2023 rules/sd-nmsz/2025.zb"
+            );
             return EXIT_UNUSABLE;
         };
         let (a, b) = match (
@@ -82,7 +84,11 @@ pub fn run(args: DocArgs) -> u8 {
     };
     let tasks = args.tasks || args.owner.is_some() || args.out_dir.is_some();
     if !tasks {
-        return emit(&publish::index_document(&rules), format, args.output.as_deref());
+        return emit(
+            &publish::index_document(&rules),
+            format,
+            args.output.as_deref(),
+        );
     }
     let owners = publish::tasks::owners(&rules);
     if let Some(o) = &args.owner
@@ -101,7 +107,11 @@ pub fn run(args: DocArgs) -> u8 {
             None => owners.iter().collect(),
         };
         if let Err(e) = std::fs::create_dir_all(dir) {
-            errln!("无法创建目录 {}：{}", dir.display(), crate::files::io_reason(&e));
+            errln!(
+                "无法创建目录 {}：{}",
+                dir.display(),
+                crate::files::io_reason(&e)
+            );
             return EXIT_UNUSABLE;
         }
         let mut used = HashSet::new();
@@ -113,7 +123,11 @@ pub fn run(args: DocArgs) -> u8 {
                 return code;
             }
         }
-        errln!("已把 {} 个责任单位的任务清单写入 {}", chosen.len(), dir.display());
+        errln!(
+            "已把 {} 个责任单位的任务清单写入 {}",
+            chosen.len(),
+            dir.display()
+        );
         return EXIT_OK;
     }
     let doc = publish::tasks_document(&rules, args.owner.as_deref());

@@ -111,7 +111,10 @@ pub fn indicator_blocks(ind: &IndicatorDoc) -> Vec<Block> {
                 index::overlap_text(*overlap)
             )));
             if let Some(c) = ind.cap {
-                b.push(Block::Para(format!("本指标得分最高不超过 {} 分。", plain(c))));
+                b.push(Block::Para(format!(
+                    "本指标得分最高不超过 {} 分。",
+                    plain(c)
+                )));
             }
         }
         Some(Scoring::Items(items)) | Some(Scoring::Any { items, .. }) => {
@@ -148,12 +151,21 @@ pub fn indicator_blocks(ind: &IndicatorDoc) -> Vec<Block> {
                     .collect(),
             }));
             if let Some(c) = ind.cap {
-                b.push(Block::Para(format!("本指标得分最高不超过 {} 分。", plain(c))));
+                b.push(Block::Para(format!(
+                    "本指标得分最高不超过 {} 分。",
+                    plain(c)
+                )));
             }
         }
         _ => {
+            // Nesting is shown with ideographic spaces, which every format keeps as they are.
             for l in index::scoring_lines(ind) {
-                b.push(Block::Para(l));
+                let body = l.trim_start_matches(' ');
+                let depth = (l.len() - body.len()) / 2;
+                b.push(Block::Para(format!(
+                    "{}{body}",
+                    "\u{3000}".repeat(depth * 2)
+                )));
             }
         }
     }
@@ -298,7 +310,10 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
     if t.inputs.is_empty() {
         b.push(Block::Para("无需提供数据。".into()));
     } else {
-        b.push(Block::Labeled("需提供的数据".into(), "按申报模板的键名填写。".into()));
+        b.push(Block::Labeled(
+            "需提供的数据".into(),
+            "按申报模板的键名填写。".into(),
+        ));
         b.push(Block::Table(Table {
             caption: format!("{}-数据", t.owner),
             header: vec![
@@ -309,7 +324,7 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
                 "填写说明及来源".into(),
                 "用于指标".into(),
             ],
-            widths: vec![3, 4, 1, 2, 7, 1],
+            widths: vec![3, 4, 2, 3, 6, 2],
             rows: t
                 .inputs
                 .iter()
@@ -457,11 +472,17 @@ pub fn changes_doc(d: &RuleDiff) -> Doc {
     let mut b = vec![
         Block::Labeled(
             "原版本".into(),
-            format!("{}@{}（{}，规则摘要 {}）", d.old.id, d.old.version, d.old.file, d.old.digest),
+            format!(
+                "{}@{}（{}，规则摘要 {}）",
+                d.old.id, d.old.version, d.old.file, d.old.digest
+            ),
         ),
         Block::Labeled(
             "新版本".into(),
-            format!("{}@{}（{}，规则摘要 {}）", d.new.id, d.new.version, d.new.file, d.new.digest),
+            format!(
+                "{}@{}（{}，规则摘要 {}）",
+                d.new.id, d.new.version, d.new.file, d.new.digest
+            ),
         ),
     ];
     let n = d.count();

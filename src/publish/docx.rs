@@ -162,9 +162,7 @@ pub fn to_docx(d: &Doc) -> Result<Vec<u8>, RenderError> {
                 );
                 docx.add_paragraph(runs(p, t, BODY_FONT, 21, false))
             }
-            Block::Table(t) => docx
-                .add_table(table(t))
-                .add_paragraph(Paragraph::new()),
+            Block::Table(t) => docx.add_table(table(t)).add_paragraph(Paragraph::new()),
         };
     }
     let mut xml = docx.build();

@@ -180,12 +180,12 @@ pub fn tier_statement(t: &Tier) -> String {
             format!("恰好等于 {} 得 {pts} 分", l.text)
         }
         (Some(l), Some(h)) => format!(
-            "{} 至 {} 得 {pts} 分",
+            "{}至 {}得 {pts} 分",
             bound_text(l, t.lo_inclusive),
             bound_text(h, t.hi_inclusive)
         ),
-        (Some(l), None) => format!("{} 以上得 {pts} 分", bound_text(l, t.lo_inclusive)),
-        (None, Some(h)) => format!("{} 以下得 {pts} 分", bound_text(h, t.hi_inclusive)),
+        (Some(l), None) => format!("{}以上得 {pts} 分", bound_text(l, t.lo_inclusive)),
+        (None, Some(h)) => format!("{}以下得 {pts} 分", bound_text(h, t.hi_inclusive)),
         (None, None) => format!("任何值都得 {pts} 分"),
     }
 }
@@ -320,11 +320,9 @@ impl Words<'_> {
             }
             ExprKind::And(a, b) => format!("{}，且 {}", self.expr(a), self.expr(b)),
             ExprKind::Or(a, b) => format!("{}，或 {}", self.expr(a), self.expr(b)),
-            ExprKind::Coalesce(a, b) => format!(
-                "{}（未填报时按 {} 计算）",
-                self.expr(a),
-                self.expr(b)
-            ),
+            ExprKind::Coalesce(a, b) => {
+                format!("{}（未填报时按 {} 计算）", self.expr(a), self.expr(b))
+            }
             ExprKind::Neg(a) => format!("-{}", self.expr(a)),
             ExprKind::Not(a) => format!("并非“{}”", self.expr(a)),
             ExprKind::Quant {
@@ -340,7 +338,11 @@ impl Words<'_> {
                 format!(
                     "{}{}：{}",
                     self.years(range),
-                    if *all { "每年都满足" } else { "至少有一年满足" },
+                    if *all {
+                        "每年都满足"
+                    } else {
+                        "至少有一年满足"
+                    },
                     inner.expr(body)
                 )
             }
@@ -447,11 +449,7 @@ fn form(w: &Words, ind: &ast::Indicator, f: &ScoreForm) -> Scoring {
     }
 }
 
-fn item_docs(
-    w: &Words,
-    ind: &ast::Indicator,
-    items: &[ast::SubItem],
-) -> Vec<ItemDoc> {
+fn item_docs(w: &Words, ind: &ast::Indicator, items: &[ast::SubItem]) -> Vec<ItemDoc> {
     items
         .iter()
         .map(|it| ItemDoc {
@@ -583,7 +581,10 @@ impl Scoring {
                 for r in rows {
                     out.push(format!("{ind}  {}；", r.statement));
                 }
-                out.push(format!("{ind}  不在以上各档的得 0 分；{}。", overlap_text(*overlap)));
+                out.push(format!(
+                    "{ind}  不在以上各档的得 0 分；{}。",
+                    overlap_text(*overlap)
+                ));
             }
             Scoring::EachYear {
                 years,

@@ -37,7 +37,11 @@ pub fn blocks(list: &[Block]) -> String {
                 o.push_str("\n\n");
             }
             Block::Labeled(l, t) => {
-                o.push_str(&format!("**{}：**{}\n\n", escape(l, false), escape(t, false)));
+                o.push_str(&format!(
+                    "**{}：**{}\n\n",
+                    escape(l, false),
+                    escape(t, false)
+                ));
             }
             Block::Table(t) => {
                 let row = |cells: &[String]| {

@@ -16,7 +16,11 @@ fn sheet_name(caption: &str, used: &mut Vec<String>) -> String {
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .take(28)
         .collect();
-    let clean = if clean.trim().is_empty() { "表".to_string() } else { clean };
+    let clean = if clean.trim().is_empty() {
+        "表".to_string()
+    } else {
+        clean
+    };
     let mut name = clean.clone();
     let mut n = 2;
     while used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) {
@@ -49,7 +53,8 @@ pub fn to_xlsx(d: &Doc) -> Result<Vec<u8>, RenderError> {
         let Block::Table(t) = b else { continue };
         any = true;
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&t.caption, &mut used)).map_err(err)?;
+        ws.set_name(sheet_name(&t.caption, &mut used))
+            .map_err(err)?;
         ws.set_paper_size(9);
         ws.set_landscape();
         ws.set_repeat_rows(0, 0).map_err(err)?;
@@ -57,7 +62,8 @@ pub fn to_xlsx(d: &Doc) -> Result<Vec<u8>, RenderError> {
         for (i, (h, w)) in t.header.iter().zip(&t.widths).enumerate() {
             let c = u16::try_from(i).map_err(|e| RenderError(e.to_string()))?;
             ws.write_string_with_format(0, c, h, &head).map_err(err)?;
-            ws.set_column_width(c, f64::from((*w * 6).clamp(6, 80))).map_err(err)?;
+            ws.set_column_width(c, f64::from((*w * 6).clamp(6, 80)))
+                .map_err(err)?;
         }
         for (r, row) in t.rows.iter().enumerate() {
             let r = u32::try_from(r + 1).map_err(|e| RenderError(e.to_string()))?;

@@ -297,7 +297,7 @@ pub struct DocArgs {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "changes"])]
     pub out_dir: Option<PathBuf>,
     /// 生成两个规则版本之间的修订说明：原版本和新版本（规则文件、规则目录或内置规则编号，如 sd-nmsz@2023 rules/sd-nmsz/2025.zb）。
-    #[arg(long, num_args = 2, value_names = ["FROM", "TO"], conflicts_with = "tasks")]
+    #[arg(long, num_args = 2, value_names = ["原版本", "新版本"], conflicts_with = "tasks")]
     pub changes: Option<Vec<String>>,
 }
 

@@ -46,6 +46,7 @@ pub mod generate;
 pub mod lint;
 pub mod model;
 pub mod number;
+pub mod publish;
 pub mod report;
 pub mod script;
 pub mod submission;

@@ -22,6 +22,7 @@ mod official;
 mod pass_plan;
 mod plan_agrees;
 mod properties;
+mod publish;
 mod report_formats;
 mod rule_errors;
 mod scoring;

@@ -72,6 +72,8 @@ pub enum Command {
     },
     /// 根据规则生成申报模板（TOML、JSON、XLSX、CSV 表头或 JSON Schema）。
     Template(TemplateArgs),
+    /// 由规则生成可印发的文件：指标体系文件（含计分方法），--tasks 生成各责任单位的任务清单，--changes 生成修订说明；格式为 docx、html、markdown 或 xlsx。
+    Doc(DocArgs),
     /// 生成虚构的申报文件（演示和性能测试用）。
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -268,6 +270,47 @@ pub enum TemplateFormat {
     Csv,
     /// JSON Schema：JSON 申报文件的说明（标题、单位、年份、用途、责任单位）。
     Schema,
+}
+
+/// The arguments of `zhibiao doc`.
+#[derive(clap::Args)]
+pub struct DocArgs {
+    /// 规则：规则文件、规则目录（取生效日期最新的版本）或内置规则编号（如 sd-nmsz@2023）。不写则用内置规则。
+    #[arg(long, conflicts_with = "changes")]
+    pub rules: Option<String>,
+    /// 按日期选版本：用这一天生效的版本（年-月-日，如 2025-07-01）。
+    #[arg(long, value_name = "DATE", conflicts_with = "changes")]
+    pub as_of: Option<String>,
+    /// 文件格式；不写时按 -o 文件的扩展名判断，否则为 markdown。
+    #[arg(long, value_enum)]
+    pub format: Option<DocFormat>,
+    /// 写入这个文件（不写则输出到屏幕；docx、xlsx 必须写）。
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// 生成各责任单位的任务清单（任务分工），而不是指标体系文件。
+    #[arg(long)]
+    pub tasks: bool,
+    /// 只生成这一个责任单位的任务清单（名称与规则里的责任单位一致，如 市场监管局）。
+    #[arg(long, value_name = "名称", conflicts_with = "changes")]
+    pub owner: Option<String>,
+    /// 每个责任单位的任务清单单独成文件，写进这个目录（文件名为单位名称）。
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "changes"])]
+    pub out_dir: Option<PathBuf>,
+    /// 生成两个规则版本之间的修订说明：原版本和新版本（规则文件、规则目录或内置规则编号，如 sd-nmsz@2023 rules/sd-nmsz/2025.zb）。
+    #[arg(long, num_args = 2, value_names = ["原版本", "新版本"], conflicts_with = "tasks")]
+    pub changes: Option<Vec<String>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// Word 文档（A4，表头跨页重复，页脚有页码）。
+    Docx,
+    /// 独立的 HTML 网页（可离线查看、按 A4 打印）。
+    Html,
+    /// Markdown 文档。
+    Markdown,
+    /// Excel 工作簿（每张表一个工作表）。
+    Xlsx,
 }
 
 /// The arguments of `zhibiao generate`.

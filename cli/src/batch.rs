@@ -520,7 +520,7 @@ const MAX_NAME_BYTES: usize = 240;
 
 /// A file name for a district's report: its region (or source), with characters file systems
 /// refuse replaced, unique within the batch.
-fn report_name(base: &str, ext: &str, used: &mut HashSet<String>) -> String {
+pub(crate) fn report_name(base: &str, ext: &str, used: &mut HashSet<String>) -> String {
     let clean: String = base
         .chars()
         .map(|c| {

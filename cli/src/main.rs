@@ -16,6 +16,7 @@ mod term;
 mod args;
 mod batch;
 mod diff;
+mod doc;
 mod eval;
 mod files;
 mod fmt;
@@ -139,6 +140,7 @@ fn run(cli: Cli) -> u8 {
         }),
         Command::Rules { paths, format } => rules::run_rules(&paths, format == TextOrJson::Json),
         Command::Template(args) => template::run(args),
+        Command::Doc(args) => doc::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Completions { shell } => args::completions(shell),
         Command::Man => args::man_page(),

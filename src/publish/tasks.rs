@@ -1,0 +1,321 @@
+//! Task lists per responsible unit (任务分工): for each owner named in the rules, the indicators
+//! and items it answers for, the points at stake, the data it must supply and the evidence each
+//! judged item needs.
+//!
+//! Which inputs belong to which owner is decided from what each indicator reads
+//! ([`crate::gap::deps::inputs_read`]): an indicator's owners supply every input it reads; a
+//! sub-item with owners of its own adds the inputs its condition reads to those owners.
+
+use super::index::Words;
+use crate::gap::deps::inputs_read;
+use crate::model::RuleSet;
+use crate::syntax::ast::{self, How, ScalarKind, ScoreForm};
+use rust_decimal::Decimal;
+
+/// One responsible unit's task list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnerTasks {
+    /// The unit's name as the rules write it.
+    pub owner: String,
+    /// The indicators it answers for (whole, or through sub-items), in file order.
+    pub indicators: Vec<OwnerIndicator>,
+    /// Points at stake: the full points of each indicator it answers for, the item points of
+    /// each indicator it answers for only through sub-items.
+    pub points: Decimal,
+    /// The data it must supply, in the order the rules declare the inputs.
+    pub inputs: Vec<InputTask>,
+    /// The judged items it must prepare evidence for, in file order.
+    pub judged: Vec<JudgedTask>,
+}
+
+/// An indicator in a task list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnerIndicator {
+    /// The number.
+    pub no: u32,
+    /// The name.
+    pub name: String,
+    /// The category.
+    pub category: String,
+    /// Declared points.
+    pub points: Decimal,
+    /// Points at stake for this owner.
+    pub at_stake: Decimal,
+    /// The sub-item keys it answers for (empty: the whole indicator).
+    pub items: Vec<String>,
+    /// Other units named for the same indicator.
+    pub shared_with: Vec<String>,
+}
+
+/// A data item to supply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputTask {
+    /// The template key.
+    pub key: String,
+    /// The label.
+    pub label: String,
+    /// The unit, in words (`万元`, `百分数`, `户`).
+    pub unit: String,
+    /// The years to fill in, in words (`Y-2 至 Y 年`), or `评估年度` for a single value.
+    pub years: String,
+    /// What is filled in: one value, one per year, or one per entry of a list.
+    pub shape: String,
+    /// May be left out.
+    pub optional: bool,
+    /// The rule file's help text (sources, how to fill in).
+    pub help: Option<String>,
+    /// The indicators that read it.
+    pub indicators: Vec<u32>,
+}
+
+/// A judged item needing evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgedTask {
+    /// The judgement key: `"12.1"`, or `"10"` for a whole judged indicator.
+    pub key: String,
+    /// The indicator.
+    pub indicator: u32,
+    /// The indicator's name.
+    pub indicator_name: String,
+    /// What is judged.
+    pub text: String,
+    /// The most points.
+    pub max: Decimal,
+    /// The evidence it needs, in words.
+    pub evidence: String,
+}
+
+fn unit_words(i: &ast::InputDecl) -> String {
+    match (i.kind.value, &i.unit) {
+        (ScalarKind::Percent, _) => "百分数".into(),
+        (ScalarKind::Bool, _) => "是/否".into(),
+        (_, Some(u)) => u.value.clone(),
+        (ScalarKind::Count, None) => "个".into(),
+        (_, None) => "—".into(),
+    }
+}
+
+fn input_task(rules: &RuleSet, i: &ast::InputDecl) -> InputTask {
+    let w = Words {
+        rules,
+        lets: &[],
+        year_var: None,
+        elem_var: None,
+    };
+    let years = match &i.years {
+        Some(r) => w.years(r),
+        None if i.yearly => "按年填写".into(),
+        None => "评估年度".into(),
+    };
+    let shape = if i.list {
+        "每项一个值，可填多项"
+    } else if i.yearly {
+        "每年一个值"
+    } else {
+        "一个值"
+    };
+    InputTask {
+        key: i.name.value.clone(),
+        label: i.label.value.clone(),
+        unit: unit_words(i),
+        years,
+        shape: shape.into(),
+        optional: i.optional,
+        help: i.help.as_ref().map(|h| h.value.clone()),
+        indicators: Vec::new(),
+    }
+}
+
+/// Every sub-item of a form, nested forms included, in file order.
+fn items_of(f: &ScoreForm) -> Vec<(&ast::SubItem, Option<Decimal>)> {
+    match f {
+        ScoreForm::Items { items, .. } => items
+            .iter()
+            .map(|it| (it, it.points.as_ref().map(|p| p.value)))
+            .collect(),
+        ScoreForm::Any { items, award, .. } => {
+            items.iter().map(|it| (it, Some(award.value))).collect()
+        }
+        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
+            forms.iter().flat_map(items_of).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn has_judged_form(f: &ScoreForm) -> bool {
+    match f {
+        ScoreForm::Judged { .. } => true,
+        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
+            forms.iter().any(has_judged_form)
+        }
+        _ => false,
+    }
+}
+
+fn evidence_words(ind: &ast::Indicator, text: &str) -> String {
+    let method = ind
+        .method
+        .as_ref()
+        .map_or("专家评估".to_string(), |m| m.value.clone());
+    let sources: Vec<&str> = ind.sources.iter().map(|s| s.value.as_str()).collect();
+    let from = if sources.is_empty() {
+        String::new()
+    } else {
+        format!("；材料来源：{}", sources.join("、"))
+    };
+    format!("能证明“{text}”已做到的文件、制度、记录或报道等佐证材料（评估方式：{method}{from}）")
+}
+
+/// The inputs a single sub-item's condition reads, through the shared input walk.
+fn item_inputs(rules: &RuleSet, ind: &ast::Indicator, it: &ast::SubItem) -> Vec<String> {
+    let mut one = ind.clone();
+    one.score = Some(ScoreForm::Items {
+        items: vec![it.clone()],
+        span: it.span,
+    });
+    inputs_read(rules, &one)
+}
+
+#[derive(Default)]
+struct Acc {
+    indicators: Vec<OwnerIndicator>,
+    inputs: Vec<String>,
+    judged: Vec<JudgedTask>,
+}
+
+/// The task list of every owner named in the rules, in the order owners are first named.
+pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
+    let mut order: Vec<String> = Vec::new();
+    let mut acc: std::collections::HashMap<String, Acc> = std::collections::HashMap::new();
+    let slot = |order: &mut Vec<String>, name: &str| {
+        if !order.iter().any(|o| o == name) {
+            order.push(name.to_string());
+        }
+    };
+    // Which indicators read each input (for the input rows).
+    let mut readers: std::collections::HashMap<String, Vec<u32>> = Default::default();
+    for (cat, ind) in rules.indicators() {
+        let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
+        let read = inputs_read(rules, ind);
+        for k in &read {
+            let r = readers.entry(k.clone()).or_default();
+            if !r.contains(&ind.no.value) {
+                r.push(ind.no.value);
+            }
+        }
+        let items = ind.score.as_ref().map(items_of).unwrap_or_default();
+        for o in &owners {
+            slot(&mut order, o);
+            let a = acc.entry(o.clone()).or_default();
+            a.indicators.push(OwnerIndicator {
+                no: ind.no.value,
+                name: ind.name.value.clone(),
+                category: cat.name.value.clone(),
+                points: ind.points.value,
+                at_stake: ind.points.value,
+                items: Vec::new(),
+                shared_with: owners.iter().filter(|x| *x != o).cloned().collect(),
+            });
+            for k in &read {
+                if !a.inputs.contains(k) {
+                    a.inputs.push(k.clone());
+                }
+            }
+        }
+        let whole_judged = ind.score.as_ref().is_some_and(has_judged_form);
+        if whole_judged {
+            for o in &owners {
+                if let Some(a) = acc.get_mut(o) {
+                    a.judged.push(JudgedTask {
+                        key: ind.no.value.to_string(),
+                        indicator: ind.no.value,
+                        indicator_name: ind.name.value.clone(),
+                        text: ind.name.value.clone(),
+                        max: ind.points.value,
+                        evidence: evidence_words(ind, &ind.name.value),
+                    });
+                }
+            }
+        }
+        for (it, pts) in items {
+            let key = format!("{}.{}", ind.no.value, it.no.value);
+            let item_owners: Vec<String> = if it.owners.is_empty() {
+                owners.clone()
+            } else {
+                it.owners.iter().map(|o| o.value.clone()).collect()
+            };
+            let own_inputs = if it.owners.is_empty() {
+                Vec::new()
+            } else {
+                item_inputs(rules, ind, it)
+            };
+            for o in &item_owners {
+                slot(&mut order, o);
+                let a = acc.entry(o.clone()).or_default();
+                if !owners.contains(o) {
+                    // Answers for this indicator only through its own sub-items.
+                    match a.indicators.iter_mut().find(|x| x.no == ind.no.value) {
+                        Some(x) => {
+                            x.items.push(key.clone());
+                            x.at_stake += pts.unwrap_or_default();
+                        }
+                        None => a.indicators.push(OwnerIndicator {
+                            no: ind.no.value,
+                            name: ind.name.value.clone(),
+                            category: cat.name.value.clone(),
+                            points: ind.points.value,
+                            at_stake: pts.unwrap_or_default(),
+                            items: vec![key.clone()],
+                            shared_with: owners.clone(),
+                        }),
+                    }
+                }
+                for k in &own_inputs {
+                    if !a.inputs.contains(k) {
+                        a.inputs.push(k.clone());
+                    }
+                }
+                if matches!(it.how, How::Judged(_)) {
+                    a.judged.push(JudgedTask {
+                        key: key.clone(),
+                        indicator: ind.no.value,
+                        indicator_name: ind.name.value.clone(),
+                        text: it.text.value.clone(),
+                        max: pts.unwrap_or_default(),
+                        evidence: evidence_words(ind, &it.text.value),
+                    });
+                }
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|o| {
+            let a = acc.remove(&o)?;
+            let mut inputs: Vec<InputTask> = rules
+                .inputs
+                .iter()
+                .filter(|i| a.inputs.contains(&i.name.value))
+                .map(|i| {
+                    let mut t = input_task(rules, i);
+                    t.indicators = readers.get(&i.name.value).cloned().unwrap_or_default();
+                    t
+                })
+                .collect();
+            inputs.dedup_by(|a, b| a.key == b.key);
+            Some(OwnerTasks {
+                points: a.indicators.iter().map(|i| i.at_stake).sum(),
+                owner: o,
+                indicators: a.indicators,
+                inputs,
+                judged: a.judged,
+            })
+        })
+        .collect()
+}
+
+/// The owners named in the rules (indicators and sub-items), in the order first named.
+pub fn owners(rules: &RuleSet) -> Vec<String> {
+    tasks(rules).into_iter().map(|t| t.owner).collect()
+}

@@ -21,6 +21,7 @@ mod files;
 mod fmt;
 mod generate;
 mod lint;
+mod lsp;
 mod rules;
 mod template;
 mod test;
@@ -138,6 +139,7 @@ fn run(cli: Cli) -> u8 {
             rules,
         }),
         Command::Rules { paths, format } => rules::run_rules(&paths, format == TextOrJson::Json),
+        Command::Lsp => lsp::run(),
         Command::Template(args) => template::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Completions { shell } => args::completions(shell),

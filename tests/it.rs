@@ -16,6 +16,7 @@ mod examples;
 mod explain;
 mod fmt;
 mod lint;
+mod lsp;
 mod native_agrees;
 mod next_point;
 mod official;

@@ -216,7 +216,8 @@ fn a_whole_editing_session_on_the_official_file() {
     let td = json!({"uri": uri});
 
     // An edit that introduces an error: the overlapping tiers of indicator 3 lose their policy.
-    let cut = original.find("score tiers share overlap higher").unwrap() + "score tiers share".len();
+    let cut =
+        original.find("score tiers share overlap higher").unwrap() + "score tiers share".len();
     let policy = " overlap higher";
     change(&mut c, &uri, 2, &original, cut, cut + policy.len(), "");
     let mut text = original.clone();
@@ -226,20 +227,34 @@ fn a_whole_editing_session_on_the_official_file() {
     let d = &diags[0];
     assert_eq!(d["code"], "ZB401");
     assert_eq!(d["severity"], 1);
-    assert!(d["message"].as_str().unwrap().contains("overlap higher"), "{d}");
+    assert!(
+        d["message"].as_str().unwrap().contains("overlap higher"),
+        "{d}"
+    );
     let second_tier = text[cut..].find("[15%, ..)").unwrap() + cut;
     assert_eq!(d["range"]["start"], pos(&text, second_tier));
     assert_eq!(range_text(&text, &d["range"]), "[15%, ..)");
     let related = &d["relatedInformation"][0];
-    assert_eq!(range_text(&text, &related["location"]["range"]), "[8%, 15%]");
+    assert_eq!(
+        range_text(&text, &related["location"]["range"]),
+        "[8%, 15%]"
+    );
 
     // The code action that fixes it, applied as the editor would.
     let actions = c.request(
         "textDocument/codeAction",
         json!({"textDocument": td, "range": d["range"], "context": {"diagnostics": [d]}}),
     );
-    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert!(titles.iter().any(|t| t.starts_with("加上 allow ZB401")), "{titles:?}");
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("加上 allow ZB401")),
+        "{titles:?}"
+    );
     let higher = actions
         .as_array()
         .unwrap()
@@ -258,45 +273,106 @@ fn a_whole_editing_session_on_the_official_file() {
     let text = original.clone();
 
     // Hover on an input used after Chinese text: the range is in UTF-16 columns.
-    let line_start = text.find("let share \"网络交易经营者占比\" = online_operators").unwrap();
+    let line_start = text
+        .find("let share \"网络交易经营者占比\" = online_operators")
+        .unwrap();
     let word = text[line_start..].find("online_operators").unwrap() + line_start;
     let p = pos(&text, word + 3);
     let prefix = &text[text[..word].rfind('\n').unwrap() + 1..word];
-    assert_ne!(prefix.len(), prefix.encode_utf16().count(), "the line must have Chinese text before the name");
-    let h = c.request("textDocument/hover", json!({"textDocument": td, "position": p}));
+    assert_ne!(
+        prefix.len(),
+        prefix.encode_utf16().count(),
+        "the line must have Chinese text before the name"
+    );
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": td, "position": p}),
+    );
     assert_eq!(h["range"]["start"], pos(&text, word));
-    assert_eq!(h["range"]["end"], pos(&text, word + "online_operators".len()));
+    assert_eq!(
+        h["range"]["end"],
+        pos(&text, word + "online_operators".len())
+    );
     let md = h["contents"]["value"].as_str().unwrap();
-    assert!(md.starts_with("**网络交易经营者数量**（`online_operators`）"), "{md}");
+    assert!(
+        md.starts_with("**网络交易经营者数量**（`online_operators`）"),
+        "{md}"
+    );
     assert!(md.contains("读取它的指标：3、9"), "{md}");
 
     // Hover on an indicator, an `allow` code and a number with a magnitude.
     let ind = text.find("indicator 3 ").unwrap() + "indicator ".len();
-    let h = c.request("textDocument/hover", json!({"textDocument": td, "position": pos(&text, ind)}));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": td, "position": pos(&text, ind)}),
+    );
     let md = h["contents"]["value"].as_str().unwrap();
-    assert!(md.starts_with("**指标 3 网络交易经营者数量占市场主体比重**（2 分）"), "{md}");
+    assert!(
+        md.starts_with("**指标 3 网络交易经营者数量占市场主体比重**（2 分）"),
+        "{md}"
+    );
     assert!(md.contains("责任单位：市场监管局"), "{md}");
     assert!(md.contains("| [8%, 15%] | 1 |"), "{md}");
     let code = text.find("allow ZB616").unwrap() + "allow ".len();
-    let h = c.request("textDocument/hover", json!({"textDocument": td, "position": pos(&text, code + 2)}));
-    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**ZB616** `nature-mismatch`"), "{h}");
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": td, "position": pos(&text, code + 2)}),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**ZB616** `nature-mismatch`"),
+        "{h}"
+    );
     let lit = text.find("s > 3亿元").unwrap() + "s > ".len();
-    let h = c.request("textDocument/hover", json!({"textDocument": td, "position": pos(&text, lit + 1)}));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": td, "position": pos(&text, lit + 1)}),
+    );
     assert_eq!(range_text(&text, &h["range"]), "3亿元");
-    assert!(h["contents"]["value"].as_str().unwrap().contains("300,000,000 元"), "{h}");
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("300,000,000 元"),
+        "{h}"
+    );
 
     // Completion: lint codes after `allow`, input names with their labels elsewhere.
     let after_allow = text.find("allow ZB616").unwrap() + "allow ".len();
-    let items = c.request("textDocument/completion", json!({"textDocument": td, "position": pos(&text, after_allow)}));
-    let zb401 = items.as_array().unwrap().iter().find(|i| i["label"] == "ZB401").unwrap();
-    assert_eq!(zb401["detail"], zhibiao::lint::check("ZB401").unwrap().title());
-    let items = c.request("textDocument/completion", json!({"textDocument": td, "position": pos(&text, word)}));
-    let input = items.as_array().unwrap().iter().find(|i| i["label"] == "online_retail").unwrap();
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": td, "position": pos(&text, after_allow)}),
+    );
+    let zb401 = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "ZB401")
+        .unwrap();
+    assert_eq!(
+        zb401["detail"],
+        zhibiao::lint::check("ZB401").unwrap().title()
+    );
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": td, "position": pos(&text, word)}),
+    );
+    let input = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "online_retail")
+        .unwrap();
     assert_eq!(input["detail"], "网上零售额（money 万元 yearly）");
 
     // Go to definition: from `score tiers share` to the `let share` of the same indicator.
     let use_ = text.find("score tiers share").unwrap() + "score tiers ".len();
-    let def = c.request("textDocument/definition", json!({"textDocument": td, "position": pos(&text, use_ + 1)}));
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": td, "position": pos(&text, use_ + 1)}),
+    );
     let decl = line_start + "let ".len();
     assert_eq!(def["range"]["start"], pos(&text, decl));
     assert_eq!(def["range"]["end"], pos(&text, decl + "share".len()));
@@ -312,9 +388,21 @@ fn a_whole_editing_session_on_the_official_file() {
     for r in refs {
         assert_eq!(range_text(&text, &r["range"]), "online_operators");
     }
-    let bad = c.call("textDocument/rename", json!({"textDocument": td, "position": p, "newName": "网络"}));
-    assert!(bad["error"]["message"].as_str().unwrap().contains("不是合法的名称"), "{bad}");
-    let edit = c.request("textDocument/rename", json!({"textDocument": td, "position": p, "newName": "online_sellers"}));
+    let bad = c.call(
+        "textDocument/rename",
+        json!({"textDocument": td, "position": p, "newName": "网络"}),
+    );
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("不是合法的名称"),
+        "{bad}"
+    );
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": td, "position": p, "newName": "online_sellers"}),
+    );
     let edits = edit["changes"][&uri].as_array().unwrap();
     assert_eq!(edits.len(), expected);
     let renamed = apply(&text, edits);
@@ -322,39 +410,256 @@ fn a_whole_editing_session_on_the_official_file() {
 
     // Document symbols: categories, their indicators, with Chinese names' UTF-16 ranges.
     let syms = c.request("textDocument/documentSymbol", json!({"textDocument": td}));
-    let cat = syms.as_array().unwrap().iter().find(|s| s["name"] == "促进发展").unwrap();
+    let cat = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "促进发展")
+        .unwrap();
     assert_eq!(range_text(&text, &cat["selectionRange"]), "\"促进发展\"");
     let third = &cat["children"][2];
     assert_eq!(third["name"], "3 网络交易经营者数量占市场主体比重");
     assert_eq!(third["detail"], "2 分");
-    assert_eq!(range_text(&text, &third["selectionRange"]), "\"网络交易经营者数量占市场主体比重\"");
+    assert_eq!(
+        range_text(&text, &third["selectionRange"]),
+        "\"网络交易经营者数量占市场主体比重\""
+    );
     let ws = c.request("workspace/symbol", json!({"query": "快递业务"}));
-    let names: Vec<&str> = ws.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = ws
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["5 快递业务同比增速"]);
 
     // Formatting is exactly `zhibiao fmt`: an untidy line comes back as the formatted file.
-    let fmt = c.request("textDocument/formatting", json!({"textDocument": td, "options": {"tabSize": 2, "insertSpaces": true}}));
+    let fmt = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": td, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
     assert_eq!(fmt, Value::Null, "the official file is formatted already");
     let messy_at = text.find("    nature 定量").unwrap();
     change(&mut c, &uri, 4, &text, messy_at, messy_at, "        ");
     let mut messy = text.clone();
     messy.insert_str(messy_at, "        ");
-    let fmt = c.request("textDocument/formatting", json!({"textDocument": td, "options": {"tabSize": 2, "insertSpaces": true}}));
+    let fmt = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": td, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
     let formatted = apply(&messy, fmt.as_array().unwrap());
     let expected = zhibiao::formatter::format(&std::sync::Arc::from("x.zb"), &messy).unwrap();
     assert_eq!(formatted, expected);
     assert_eq!(formatted, text);
 
+    // Live scores: the sample districts (tests/examples.toml) beside each indicator header, and
+    // a code lens with how the indicator's test cases come out; both follow the edits.
+    change(&mut c, &uri, 5, &messy, messy_at, messy_at + 8, "");
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": pos(&text, text.len())});
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": td, "range": whole}),
+    );
+    let head1 = text.find("indicator 1 ").unwrap();
+    let brace1 = text[head1..].find('\n').unwrap() + head1;
+    let h1 = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["position"] == pos(&text, brace1))
+        .unwrap();
+    assert_eq!(h1["label"], "示例甲区 2/2；示例乙区 2/2");
+    assert_eq!(
+        hints.as_array().unwrap().len(),
+        text.matches("\n  indicator ").count()
+    );
+    let cases_for = |no: u32| {
+        let dir = format!("{}/rules/sd-nmsz/tests", crate::common::root());
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().unwrap() == "config.toml" {
+                continue;
+            }
+            let t = std::fs::read_to_string(&p).unwrap();
+            let (suite, _) = zhibiao::suite::parse(&std::sync::Arc::from("t.toml"), &t);
+            for case in suite.unwrap().cases {
+                n += case
+                    .expect
+                    .map_or(0, |e| e.indicators.iter().filter(|(i, _)| *i == no).count());
+            }
+        }
+        n
+    };
+    let lenses = c.request("textDocument/codeLens", json!({"textDocument": td}));
+    let lens_of = |lenses: &Value, at: usize| {
+        lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["range"]["start"] == pos(&text, at))
+            .unwrap()["command"]
+            .clone()
+    };
+    let n4 = cases_for(4);
+    assert!(n4 > 2);
+    let head4 = text.find("indicator 4 ").unwrap();
+    let lens4 = lens_of(&lenses, head4);
+    assert_eq!(lens4["title"], format!("▶ 测试用例 {n4}/{n4} 通过"));
+    assert_eq!(lens4["command"], "zhibiao.runTests");
+    // One point a year instead of two: the samples score less and the cases say so.
+    let award = text
+        .find("award 1 when online_growth(y) > province")
+        .unwrap()
+        + "award ".len();
+    change(&mut c, &uri, 6, &text, award, award + 1, "0.5");
+    let mut halved = text.clone();
+    halved.replace_range(award..award + 1, "0.5");
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": td, "range": whole}),
+    );
+    let h1 = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["position"] == pos(&halved, brace1))
+        .unwrap();
+    assert_eq!(h1["label"], "示例甲区 1/2；示例乙区 1/2");
+    let lenses = c.request("textDocument/codeLens", json!({"textDocument": td}));
+    let n1 = cases_for(1);
+    let title = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["range"]["start"] == pos(&halved, head1))
+        .unwrap()["command"]["title"]
+        .clone();
+    let title = title.as_str().unwrap();
+    assert!(title.starts_with("▶ 测试用例 "), "{title}");
+    assert!(
+        title.contains(&format!("/{n1} 通过，未通过：示例甲区：")),
+        "{title}"
+    );
+    assert!(!title.starts_with(&format!("▶ 测试用例 {n1}/")), "{title}");
+    change(&mut c, &uri, 7, &halved, award, award + 3, "1");
+
     // Positions no text has: answered, not refused, and the server goes on.
     let far = json!({"line": 1_000_000, "character": 4_000_000_000u32});
-    let h = c.call("textDocument/hover", json!({"textDocument": td, "position": far}));
+    let h = c.call(
+        "textDocument/hover",
+        json!({"textDocument": td, "position": far}),
+    );
     assert!(h.get("error").is_none(), "{h}");
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"range": {"start": far, "end": {"line": 0, "character": 1}}, "text": "}"}]}),
+        json!({"textDocument": {"uri": uri, "version": 8}, "contentChanges": [{"range": {"start": far, "end": {"line": 0, "character": 1}}, "text": "}"}]}),
     );
     let diags = c.diagnostics(&uri);
     assert!(diags.iter().any(|d| d["code"] == "E001"), "{diags:?}");
 
     c.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random edit sequences: the library-side analysis and the process never panic, always answer.
+
+use proptest::prelude::*;
+use std::sync::Arc;
+use zhibiao::ide::{self, Analysis, Position, Range};
+
+const OFFICIAL: &str = include_str!("../rules/sd-nmsz/2023.zb");
+
+/// Pieces an editor might insert: half-typed keywords, unbalanced braces and quotes, Chinese and
+/// astral characters (two UTF-16 units), a script block, CRLF endings, and a large paste.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("{".to_string()),
+        Just("}".to_string()),
+        Just("\"".to_string()),
+        Just("indicator 99 \"新指标\" points 2 {\n  score tiers online_retail {\n".to_string()),
+        Just("script { let x = 1; while true { x += 1; } x }".to_string()),
+        Just("allow ZB4".to_string()),
+        Just("指标😀\r\n".to_string()),
+        Just("3亿元 15% [8%, ..) => ".to_string()),
+        Just("input online_retail \"重复\" money 万元\n".to_string()),
+        "[a-z_ \\n{}()\\[\\]\"%0-9]{0,20}",
+        Just("category \"x\" points 1 {\n".repeat(400)),
+    ]
+}
+
+/// An edit: a range given by possibly invalid positions (past line ends, past the last line,
+/// inside a surrogate pair, reversed) and a replacement.
+fn edit() -> impl Strategy<Value = (u32, u32, u32, u32, String)> {
+    (0..800u32, 0..120u32, 0..4u32, 0..40u32, piece())
+}
+
+fn apply_edit(
+    text: &str,
+    (line, ch, dl, dc, new): &(u32, u32, u32, u32, String),
+) -> (Range, String) {
+    let range = Range {
+        start: Position::new(*line, *ch),
+        end: Position::new(line + dl, ch.saturating_add(*dc).saturating_sub(5)),
+    };
+    (range, ide::apply_change(text, Some(range), new))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_edit_sequence_leaves_the_analysis_answering(edits in proptest::collection::vec(edit(), 1..5)) {
+        let name: Arc<str> = Arc::from("rules/sd-nmsz/2023.zb");
+        let mut text = OFFICIAL.to_string();
+        for e in &edits {
+            let (range, next) = apply_edit(&text, e);
+            text = next;
+            let a = Analysis::standalone(&name, &text);
+            let _ = a.problems();
+            for p in [range.start, range.end, Position::new(e.0, e.1 + 1), Position::new(u32::MAX, u32::MAX)] {
+                let off = a.offset(p);
+                prop_assert!(off <= text.len() && text.is_char_boundary(off));
+                let _ = a.hover(off);
+                let _ = a.complete(off);
+                let _ = a.definition(off);
+                let _ = a.references(off, true);
+                let _ = a.rename(off, "renamed_name");
+                let _ = a.fixes(zhibiao::diag::Span::new(off, off));
+                let r = a.range(zhibiao::diag::Span::new(off, text.len()));
+                prop_assert!(r.start <= r.end);
+            }
+            let _ = a.symbols();
+            let _ = a.format();
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_edit_sequence_leaves_the_server_answering(edits in proptest::collection::vec(edit(), 1..4)) {
+        let (uri, text) = official();
+        let mut c = Client::start();
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "zhibiao", "version": 1, "text": text}}),
+        );
+        for (v, e) in edits.iter().enumerate() {
+            let (range, _) = apply_edit("", e);
+            let lsp = |p: Position| json!({"line": p.line, "character": p.character});
+            c.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": v + 2},
+                       "contentChanges": [{"range": {"start": lsp(range.start), "end": lsp(range.end)}, "text": e.4}]}),
+            );
+            let h = c.call("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": lsp(range.start)}));
+            prop_assert!(h.get("error").is_none(), "{}", h);
+            let s = c.call("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+            prop_assert!(s.get("error").is_none(), "{}", s);
+        }
+        c.finish();
+    }
 }

@@ -13,8 +13,10 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response
 use lsp_types as lt;
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
+use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::Arc;
 use zhibiao::diag::{Severity, Span};
 use zhibiao::ide::{self, Analysis, ItemKind};
@@ -23,6 +25,8 @@ use zhibiao::ide::{self, Analysis, ItemKind};
 struct Doc {
     text: String,
     analysis: Analysis,
+    /// The live scores and test results, computed on first ask after each change.
+    live: Option<Live>,
     /// Other files this document's diagnostics were last published to (bases of a revision).
     published: HashSet<lt::Url>,
 }
@@ -30,6 +34,18 @@ struct Doc {
 #[derive(Default)]
 struct Server {
     docs: HashMap<lt::Url, Doc>,
+    /// The test file whose cases are the sample districts of the inlay hints (the setting
+    /// `sample`); by default each rule folder's `tests/examples.toml`.
+    sample: Option<PathBuf>,
+}
+
+/// What the sample districts score and how each indicator's test cases come out.
+#[derive(Default, Clone)]
+struct Live {
+    /// Per indicator number: "示例甲区 2/2" for each sample district.
+    hints: HashMap<u32, Vec<String>>,
+    /// Per indicator number: (cases passed, cases run, names of the failing ones).
+    tests: HashMap<u32, (usize, usize, Vec<String>)>,
 }
 
 /// Runs the server until the editor says `exit`.
@@ -39,11 +55,20 @@ pub fn run() -> u8 {
     let Ok(caps) = serde_json::to_value(caps) else {
         return EXIT_UNUSABLE;
     };
-    if let Err(e) = conn.initialize(caps) {
-        errln!("语言服务器未能与编辑器建立连接：{e}");
-        return EXIT_UNUSABLE;
-    }
-    let mut server = Server::default();
+    let params = match conn.initialize(caps) {
+        Ok(p) => p,
+        Err(e) => {
+            errln!("语言服务器未能与编辑器建立连接：{e}");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let mut server = Server {
+        sample: params["initializationOptions"]["sample"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from),
+        ..Server::default()
+    };
     let code = server.serve(&conn);
     drop(conn);
     let _ = io.join();
@@ -70,6 +95,10 @@ fn capabilities() -> lt::ServerCapabilities {
         workspace_symbol_provider: Some(lt::OneOf::Left(true)),
         document_formatting_provider: Some(lt::OneOf::Left(true)),
         code_action_provider: Some(lt::CodeActionProviderCapability::Simple(true)),
+        inlay_hint_provider: Some(lt::OneOf::Left(true)),
+        code_lens_provider: Some(lt::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
         ..Default::default()
     }
 }
@@ -85,14 +114,16 @@ impl Server {
                         Err(_) => return EXIT_OK,
                     }
                     let id = req.id.clone();
-                    let resp = match std::panic::catch_unwind(AssertUnwindSafe(|| self.request(req)))
-                    {
+                    let resp = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        self.request(req)
+                    })) {
                         Ok(Ok(v)) => Response::new_ok(id, v),
                         Ok(Err(msg)) => Response::new_err(id, ErrorCode::InvalidParams as i32, msg),
                         Err(_) => Response::new_err(
                             id,
                             ErrorCode::InternalError as i32,
-                            "语言服务器处理这个请求时出错；请把规则文件和操作步骤报告给维护人员".to_string(),
+                            "语言服务器处理这个请求时出错；请把规则文件和操作步骤报告给维护人员"
+                                .to_string(),
                         ),
                     };
                     if conn.sender.send(Message::Response(resp)).is_err() {
@@ -119,7 +150,8 @@ impl Server {
         use lt::notification as ln;
         match n.method.as_str() {
             ln::DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lt::DidOpenTextDocumentParams>(n.params) else {
+                let Ok(p) = serde_json::from_value::<lt::DidOpenTextDocumentParams>(n.params)
+                else {
                     return Vec::new();
                 };
                 let uri = p.text_document.uri;
@@ -132,7 +164,11 @@ impl Server {
                     return Vec::new();
                 };
                 let uri = p.text_document.uri;
-                let mut text = self.docs.get(&uri).map(|d| d.text.clone()).unwrap_or_default();
+                let mut text = self
+                    .docs
+                    .get(&uri)
+                    .map(|d| d.text.clone())
+                    .unwrap_or_default();
                 for c in p.content_changes {
                     text = ide::apply_change(&text, c.range.map(range_in), &c.text);
                 }
@@ -171,6 +207,7 @@ impl Server {
             Doc {
                 text,
                 analysis,
+                live: None,
                 published,
             },
         );
@@ -356,7 +393,9 @@ impl Server {
                 let a = &self.doc(&p.text_document.uri)?.analysis;
                 let syms: Vec<lt::DocumentSymbol> =
                     a.symbols().into_iter().map(|s| doc_symbol(a, s)).collect();
-                ok(serde_json::to_value(lt::DocumentSymbolResponse::Nested(syms)))
+                ok(serde_json::to_value(lt::DocumentSymbolResponse::Nested(
+                    syms,
+                )))
             }
             lr::WorkspaceSymbolRequest::METHOD => {
                 let p: lt::WorkspaceSymbolParams =
@@ -421,9 +460,188 @@ impl Server {
                     .collect();
                 ok(serde_json::to_value(actions))
             }
+            lr::InlayHintRequest::METHOD => {
+                let p: lt::InlayHintParams = serde_json::from_value(req.params).map_err(bad)?;
+                let live = self.live(&p.text_document.uri)?;
+                let a = &self.doc(&p.text_document.uri)?.analysis;
+                let hints: Vec<lt::InlayHint> = a
+                    .indicator_heads()
+                    .into_iter()
+                    .filter_map(|(no, head)| {
+                        let labels = live.hints.get(&no)?;
+                        // At the end of the header's line, after its `{`.
+                        let line = a.range(head).start.line;
+                        let eol = a.offset(ide::Position::new(line, u32::MAX));
+                        Some(lt::InlayHint {
+                            position: range_out(a.range(Span::new(eol, eol))).end,
+                            label: lt::InlayHintLabel::String(labels.join("；")),
+                            kind: None,
+                            text_edits: None,
+                            tooltip: Some(lt::InlayHintTooltip::String(
+                                "示例地区按当前规则的得分/满分（随编辑更新）".to_string(),
+                            )),
+                            padding_left: Some(true),
+                            padding_right: None,
+                            data: None,
+                        })
+                    })
+                    .collect();
+                ok(serde_json::to_value(hints))
+            }
+            lr::CodeLensRequest::METHOD => {
+                let p: lt::CodeLensParams = serde_json::from_value(req.params).map_err(bad)?;
+                let uri = p.text_document.uri;
+                let live = self.live(&uri)?;
+                let a = &self.doc(&uri)?.analysis;
+                let folder = std::path::Path::new(&*a.name)
+                    .parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default();
+                let lenses: Vec<lt::CodeLens> = a
+                    .indicator_heads()
+                    .into_iter()
+                    .filter_map(|(no, head)| {
+                        let (passed, run, failed) = live.tests.get(&no)?;
+                        let title = if failed.is_empty() {
+                            format!("▶ 测试用例 {passed}/{run} 通过")
+                        } else {
+                            let first = failed.first().map_or("", String::as_str);
+                            let more = if failed.len() > 1 {
+                                format!(" 等 {} 个", failed.len())
+                            } else {
+                                String::new()
+                            };
+                            format!("▶ 测试用例 {passed}/{run} 通过，未通过：{first}{more}")
+                        };
+                        Some(lt::CodeLens {
+                            range: range_out(a.range(head)),
+                            command: Some(lt::Command {
+                                title,
+                                command: "zhibiao.runTests".to_string(),
+                                arguments: Some(vec![json!(folder), json!(no)]),
+                            }),
+                            data: None,
+                        })
+                    })
+                    .collect();
+                ok(serde_json::to_value(lenses))
+            }
             _ => Err(format!("语言服务器不支持这个请求：{}", req.method)),
         }
     }
+}
+
+impl Server {
+    /// The live scores of a document, computed once per change.
+    fn live(&mut self, uri: &lt::Url) -> Result<Live, String> {
+        let sample = self.sample.clone();
+        let doc = self
+            .docs
+            .get_mut(uri)
+            .ok_or_else(|| format!("文件没有在编辑器中打开：{uri}"))?;
+        if let Some(l) = &doc.live {
+            return Ok(l.clone());
+        }
+        let l = live(&doc.analysis, sample.as_deref());
+        doc.live = Some(l.clone());
+        Ok(l)
+    }
+}
+
+/// Scores the sample districts and runs the test cases beside a rule file, on the rules as
+/// they are now. Nothing when the rules have errors (their scores would mean nothing).
+fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
+    let mut out = Live::default();
+    let Some(rules) = a.report.rules.as_ref() else {
+        return out;
+    };
+    if a.report.fails(false) {
+        return out;
+    }
+    let Some(dir) = std::path::Path::new(&*a.name).parent() else {
+        return out;
+    };
+    let tests = dir.join("tests");
+    let sample = sample.map_or_else(|| tests.join("examples.toml"), PathBuf::from);
+    let mut sources = zhibiao::diag::SourceMap::new();
+    for file in crate::test::test_files(&tests) {
+        let Ok((name, text)) =
+            crate::files::read_text(&file, zhibiao::codes::MISSING, crate::files::DATA_FILE)
+        else {
+            continue;
+        };
+        let (Some(suite), _) = zhibiao::suite::parse(&name, &text) else {
+            continue;
+        };
+        let is_sample = file == sample;
+        let here = file.parent().unwrap_or(&tests);
+        for case in &suite.cases {
+            let wanted = case.expect.as_ref().map_or(&[][..], |e| &e.indicators[..]);
+            if wanted.is_empty() && !is_sample {
+                continue;
+            }
+            let Ok(inputs) = crate::test::case_inputs(&suite, case, here, &mut sources) else {
+                continue;
+            };
+            let req = zhibiao::assess::Request {
+                submission: zhibiao::assess::Input {
+                    name: &inputs.name,
+                    text: &inputs.text,
+                    format: inputs.format,
+                },
+                reference: inputs
+                    .reference
+                    .as_ref()
+                    .map(|(n, t, f)| zhibiao::assess::Input {
+                        name: n,
+                        text: t,
+                        format: *f,
+                    }),
+                strict: false,
+            };
+            let zhibiao::assess::Outcome::Scored {
+                submission,
+                evaluation,
+                ..
+            } = zhibiao::assess::assess(rules, req)
+            else {
+                for (no, _) in wanted {
+                    let t = out.tests.entry(*no).or_default();
+                    t.1 += 1;
+                    t.2.push(case.name.clone());
+                }
+                continue;
+            };
+            if is_sample {
+                let who = submission
+                    .region
+                    .clone()
+                    .unwrap_or_else(|| case.name.clone());
+                for i in &evaluation.indicators {
+                    out.hints.entry(i.no).or_default().push(format!(
+                        "{who} {}/{}",
+                        zhibiao::number::plain(i.score),
+                        zhibiao::number::plain(i.points)
+                    ));
+                }
+            }
+            for (no, expected) in wanted {
+                let got = evaluation
+                    .indicators
+                    .iter()
+                    .find(|i| i.no == *no)
+                    .map(|i| i.score);
+                let t = out.tests.entry(*no).or_default();
+                t.1 += 1;
+                if got == Some(*expected) {
+                    t.0 += 1;
+                } else {
+                    t.2.push(case.name.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The text of one file of a rule set built from several (a revision and its bases).
@@ -525,4 +743,3 @@ fn range_out(r: ide::Range) -> lt::Range {
         end: lt::Position::new(r.end.line, r.end.character),
     }
 }
-

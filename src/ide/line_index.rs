@@ -47,7 +47,10 @@ impl LineIndex {
     /// The position of a byte offset (clamped to the text).
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_boundary(text, offset.min(text.len()));
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let col: usize = text
             .get(start..offset)
@@ -141,7 +144,10 @@ mod tests {
         assert_eq!(ix.position(text, x), Position::new(1, 4));
         assert_eq!(ix.offset(text, Position::new(1, 4)), x);
         // Inside the surrogate pair: the start of the emoji.
-        assert_eq!(ix.offset(text, Position::new(1, 3)), text.find('😀').unwrap());
+        assert_eq!(
+            ix.offset(text, Position::new(1, 3)),
+            text.find('😀').unwrap()
+        );
         // Past the line's end: before the \r.
         assert_eq!(ix.offset(text, Position::new(1, 99)), x + 1);
         assert_eq!(ix.offset(text, Position::new(99, 0)), text.len());

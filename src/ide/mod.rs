@@ -168,17 +168,78 @@ impl std::fmt::Display for RenameError {
 
 /// The keywords of the rule language, for completion.
 pub const KEYWORDS: &[&str] = &[
-    "ruleset", "version", "effective", "until", "extends", "accepts", "source", "points",
-    "category_rate", "category_cap", "declared", "indicators", "pass", "total", "every",
-    "category", "rate", "score", "input", "list", "money", "count", "percent", "decimal", "bool",
-    "yearly", "optional", "help", "min", "max", "years", "fn", "let", "check", "error", "warning",
-    "group", "indicator", "nature", "rule", "method", "sources", "owners", "tiers", "overlap",
-    "higher", "lower", "each", "year", "in", "award", "when", "items", "item", "any", "judged",
-    "sum", "cap", "allow", "remove", "and", "or", "not", "all", "where", "script",
+    "ruleset",
+    "version",
+    "effective",
+    "until",
+    "extends",
+    "accepts",
+    "source",
+    "points",
+    "category_rate",
+    "category_cap",
+    "declared",
+    "indicators",
+    "pass",
+    "total",
+    "every",
+    "category",
+    "rate",
+    "score",
+    "input",
+    "list",
+    "money",
+    "count",
+    "percent",
+    "decimal",
+    "bool",
+    "yearly",
+    "optional",
+    "help",
+    "min",
+    "max",
+    "years",
+    "fn",
+    "let",
+    "check",
+    "error",
+    "warning",
+    "group",
+    "indicator",
+    "nature",
+    "rule",
+    "method",
+    "sources",
+    "owners",
+    "tiers",
+    "overlap",
+    "higher",
+    "lower",
+    "each",
+    "year",
+    "in",
+    "award",
+    "when",
+    "items",
+    "item",
+    "any",
+    "judged",
+    "sum",
+    "cap",
+    "allow",
+    "remove",
+    "and",
+    "or",
+    "not",
+    "all",
+    "where",
+    "script",
 ];
 
 /// Unit words offered by completion (the money units are read exactly, see `number`).
-pub const UNITS: &[&str] = &["元", "万元", "亿元", "%", "件", "户", "人", "个", "家", "次", "项"];
+pub const UNITS: &[&str] = &[
+    "元", "万元", "亿元", "%", "件", "户", "人", "个", "家", "次", "项",
+];
 
 impl Analysis {
     /// Analyses a file: `find` supplies the versions it `extends` or `accepts`, `extra` are
@@ -291,7 +352,9 @@ impl Analysis {
             return Err(RenameError::InvalidName(new_name.to_string()));
         }
         let taken = self.occurrences.iter().any(|x| {
-            x.decl && x.target != o.target && self.text.get(x.span.start..x.span.end) == Some(new_name)
+            x.decl
+                && x.target != o.target
+                && self.text.get(x.span.start..x.span.end) == Some(new_name)
         });
         if taken {
             return Err(RenameError::Taken(new_name.to_string()));
@@ -339,11 +402,23 @@ impl Analysis {
         }
         for d in &f.fns {
             let label = d.label.as_ref().map_or(String::new(), |l| l.value.clone());
-            out.push(leaf(d.name.value.clone(), label, ItemKind::Function, d.span, d.name.span));
+            out.push(leaf(
+                d.name.value.clone(),
+                label,
+                ItemKind::Function,
+                d.span,
+                d.name.span,
+            ));
         }
         for l in &f.lets {
             let label = l.label.as_ref().map_or(String::new(), |l| l.value.clone());
-            out.push(leaf(l.name.value.clone(), label, ItemKind::Let, l.span, l.name.span));
+            out.push(leaf(
+                l.name.value.clone(),
+                label,
+                ItemKind::Let,
+                l.span,
+                l.name.span,
+            ));
         }
         for c in &f.categories {
             let children = c
@@ -386,23 +461,38 @@ impl Analysis {
                 Target::Input(k) => self.hover_input(k)?,
                 Target::Fn(n) => {
                     let d = self.file.fns.iter().find(|d| &d.name.value == n)?;
-                    formula(&self.text, d.label.as_ref(), Span::new(d.span.start, d.body.span.end))
+                    formula(
+                        &self.text,
+                        d.label.as_ref(),
+                        Span::new(d.span.start, d.body.span.end),
+                    )
                 }
                 Target::Let(n) => {
                     let d = self.file.lets.iter().find(|d| &d.name.value == n)?;
-                    formula(&self.text, d.label.as_ref(), Span::new(d.span.start, d.value.span.end))
+                    formula(
+                        &self.text,
+                        d.label.as_ref(),
+                        Span::new(d.span.start, d.value.span.end),
+                    )
                 }
                 Target::LocalLet(no, n) => {
                     let ind = self.indicator(*no)?;
                     let d = ind.lets.iter().find(|d| &d.name.value == n)?;
-                    formula(&self.text, d.label.as_ref(), Span::new(d.span.start, d.value.span.end))
+                    formula(
+                        &self.text,
+                        d.label.as_ref(),
+                        Span::new(d.span.start, d.value.span.end),
+                    )
                 }
                 Target::Indicator(no) => self.hover_indicator(*no)?,
                 Target::Bound(_) => return None,
             };
             return Some(Hover { span, markdown });
         }
-        if let Some(l) = literals(&self.file).into_iter().find(|l| contains(l.span, offset)) {
+        if let Some(l) = literals(&self.file)
+            .into_iter()
+            .find(|l| contains(l.span, offset))
+        {
             return Some(Hover {
                 span: l.span,
                 markdown: literal_value(l),
@@ -434,8 +524,17 @@ impl Analysis {
             .find(|a| contains(a.code.span, offset))?;
         let code = a.code.value.as_str();
         let markdown = match lint::check(code) {
-            Some(c) => format!("**{}** `{}`（默认级别：{}）\n\n{}", c.code, c.name(), c.severity, c.doc()),
-            None => match codes::ALL.iter().find(|(k, _)| k.eq_ignore_ascii_case(code)) {
+            Some(c) => format!(
+                "**{}** `{}`（默认级别：{}）\n\n{}",
+                c.code,
+                c.name(),
+                c.severity,
+                c.doc()
+            ),
+            None => match codes::ALL
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(code))
+            {
                 Some((k, what)) => format!("**{k}**\n\n{what}"),
                 None => format!("没有代码为 {code} 的检查项"),
             },
@@ -454,7 +553,11 @@ impl Analysis {
             let _ = writeln!(s, "- 单位：{}", u.value);
         }
         if let Some(y) = &i.years {
-            let _ = writeln!(s, "- 年份：{}", self.text.get(y.span.start..y.span.end).unwrap_or(""));
+            let _ = writeln!(
+                s,
+                "- 年份：{}",
+                self.text.get(y.span.start..y.span.end).unwrap_or("")
+            );
         }
         if i.optional {
             let _ = writeln!(s, "- 可以不填");
@@ -489,12 +592,22 @@ impl Analysis {
                     .find(|ind| contains(ind.span, o.span.start))
                 {
                     found.push(ind.no.value);
-                } else if let Some(l) = self.file.lets.iter().find(|l| contains(l.span, o.span.start)) {
+                } else if let Some(l) = self
+                    .file
+                    .lets
+                    .iter()
+                    .find(|l| contains(l.span, o.span.start))
+                {
                     let t = Target::Let(l.name.value.clone());
                     if !wanted.contains(&t) {
                         wanted.push(t);
                     }
-                } else if let Some(d) = self.file.fns.iter().find(|d| contains(d.span, o.span.start)) {
+                } else if let Some(d) = self
+                    .file
+                    .fns
+                    .iter()
+                    .find(|d| contains(d.span, o.span.start))
+                {
                     let t = Target::Fn(d.name.value.clone());
                     if !wanted.contains(&t) {
                         wanted.push(t);
@@ -528,7 +641,9 @@ impl Analysis {
                 let _ = writeln!(
                     s,
                     "| {} | {} |",
-                    self.text.get(t.interval_span.start..t.interval_span.end).unwrap_or(""),
+                    self.text
+                        .get(t.interval_span.start..t.interval_span.end)
+                        .unwrap_or(""),
                     number::plain(t.points.value)
                 );
             }
@@ -557,14 +672,17 @@ impl Analysis {
                     kind: ItemKind::Code,
                 })
                 .collect(),
-            "overlap" => [("higher", "两档重叠时取较高档"), ("lower", "两档重叠时取较低档")]
-                .iter()
-                .map(|(l, d)| Completion {
-                    label: (*l).to_string(),
-                    detail: (*d).to_string(),
-                    kind: ItemKind::Keyword,
-                })
-                .collect(),
+            "overlap" => [
+                ("higher", "两档重叠时取较高档"),
+                ("lower", "两档重叠时取较低档"),
+            ]
+            .iter()
+            .map(|(l, d)| Completion {
+                label: (*l).to_string(),
+                detail: (*d).to_string(),
+                kind: ItemKind::Keyword,
+            })
+            .collect(),
             "owners" => {
                 let mut owners: Vec<&str> = self
                     .file
@@ -598,22 +716,29 @@ impl Analysis {
                 kind: ItemKind::Input,
             });
         }
-        for l in self
-            .file
-            .lets
-            .iter()
-            .chain(self.file.categories.iter().flat_map(|c| &c.indicators).flat_map(|i| &i.lets))
-        {
+        for l in self.file.lets.iter().chain(
+            self.file
+                .categories
+                .iter()
+                .flat_map(|c| &c.indicators)
+                .flat_map(|i| &i.lets),
+        ) {
             out.push(Completion {
                 label: l.name.value.clone(),
-                detail: l.label.as_ref().map_or("定义".to_string(), |x| x.value.clone()),
+                detail: l
+                    .label
+                    .as_ref()
+                    .map_or("定义".to_string(), |x| x.value.clone()),
                 kind: ItemKind::Let,
             });
         }
         for d in &self.file.fns {
             out.push(Completion {
                 label: d.name.value.clone(),
-                detail: d.label.as_ref().map_or("函数".to_string(), |x| x.value.clone()),
+                detail: d
+                    .label
+                    .as_ref()
+                    .map_or("函数".to_string(), |x| x.value.clone()),
                 kind: ItemKind::Function,
             });
         }
@@ -638,7 +763,12 @@ impl Analysis {
     /// Safe fixes for the open findings of this file that touch a span.
     pub fn fixes(&self, at: Span) -> Vec<Fix> {
         let mut out = Vec::new();
-        for f in self.report.findings.iter().filter(|f| f.acknowledged.is_none()) {
+        for f in self
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.acknowledged.is_none())
+        {
             let d = &f.diag;
             if d.file.as_ref() != Some(&self.name) {
                 continue;
@@ -653,7 +783,10 @@ impl Analysis {
                 codes::UNKNOWN_NAME => self.fix_spelling(span, &mut out),
                 _ => {}
             }
-            if d.code.starts_with("ZB") && !d.code.starts_with("ZB0") && lint::check(d.code).is_some() {
+            if d.code.starts_with("ZB")
+                && !d.code.starts_with("ZB0")
+                && lint::check(d.code).is_some()
+            {
                 self.fix_allow(d.code, span, &mut out);
             }
         }
@@ -815,7 +948,11 @@ fn items_of(form: &ast::ScoreForm, out: &mut Vec<Symbol>) {
     }
 }
 
-type TierForm<'a> = (&'a ast::Expr, &'a Option<ast::Spanned<ast::Overlap>>, &'a [ast::Tier]);
+type TierForm<'a> = (
+    &'a ast::Expr,
+    &'a Option<ast::Spanned<ast::Overlap>>,
+    &'a [ast::Tier],
+);
 
 fn tier_forms<'a>(form: &'a ast::ScoreForm, out: &mut Vec<TierForm<'a>>) {
     match form {
@@ -933,7 +1070,8 @@ fn contains(span: Span, offset: usize) -> bool {
 /// Whether a text is a valid name: an ASCII letter or `_`, then letters, digits and `_`.
 pub fn is_name(s: &str) -> bool {
     let mut cs = s.chars();
-    cs.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    cs.next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 

@@ -12,6 +12,7 @@ mod cli_shell;
 mod cli_versions;
 mod common;
 mod diff;
+mod editor;
 mod examples;
 mod explain;
 mod fmt;

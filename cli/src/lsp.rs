@@ -292,7 +292,7 @@ impl Server {
             .into_iter()
             .map(|(u, d)| diagnostics_note(u, d))
             .collect();
-        out.sort_by(|a, b| a.params.to_string().cmp(&b.params.to_string()));
+        out.sort_by_key(|n| n.params["uri"].as_str().map(str::to_string));
         out
     }
 

@@ -43,6 +43,7 @@ pub mod explain;
 pub mod formatter;
 pub mod gap;
 pub mod generate;
+pub mod ide;
 pub mod lint;
 pub mod model;
 pub mod number;

@@ -70,6 +70,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
+    /// 启动语言服务器（LSP），供编辑器使用：边写边检查、悬停说明、补全、跳转、查找引用、改名、大纲、格式化、快速修复；
+    /// 经标准输入输出与编辑器通信，一般由编辑器插件启动，不必手动运行。
+    Lsp,
     /// 根据规则生成申报模板（TOML、JSON、XLSX、CSV 表头或 JSON Schema）。
     Template(TemplateArgs),
     /// 由规则生成可印发的文件：指标体系文件（含计分方法），--tasks 生成各责任单位的任务清单，--changes 生成修订说明；格式为 docx、html、markdown 或 xlsx。

@@ -22,6 +22,7 @@ mod files;
 mod fmt;
 mod generate;
 mod lint;
+mod lsp;
 mod rules;
 mod template;
 mod test;
@@ -139,6 +140,7 @@ fn run(cli: Cli) -> u8 {
             rules,
         }),
         Command::Rules { paths, format } => rules::run_rules(&paths, format == TextOrJson::Json),
+        Command::Lsp => lsp::run(),
         Command::Template(args) => template::run(args),
         Command::Doc(args) => doc::run(args),
         Command::Generate(args) => generate::run(args),

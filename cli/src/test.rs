@@ -24,7 +24,7 @@ struct Settings {
 
 /// The test files under a path: `*.toml` files in folders named `tests` (or the file itself),
 /// except each folder's `config.toml`.
-fn test_files(path: &Path) -> Vec<PathBuf> {
+pub fn test_files(path: &Path) -> Vec<PathBuf> {
     if path.is_file() {
         return vec![path.to_path_buf()];
     }
@@ -303,6 +303,57 @@ fn run_one(
         u.coverage
             .expect(expect.indicators.iter().map(|(no, _)| *no));
     }
+    let c = case_inputs(suite, case, dir, sources)?;
+    Ok(suite::run_case(
+        &u.rules,
+        case,
+        c.submission(),
+        c.reference(),
+        Some(&mut u.coverage),
+    ))
+}
+
+/// The texts a case is scored from: its submission (with the case's changes made) and its
+/// reference file.
+pub struct CaseInputs {
+    /// The submission's name.
+    pub name: Arc<str>,
+    /// The submission's text.
+    pub text: String,
+    /// Its format.
+    pub format: Format,
+    /// The reference file, if any: name, text, format.
+    pub reference: Option<(Arc<str>, Arc<str>, Format)>,
+}
+
+impl CaseInputs {
+    /// The submission as `suite::run_case` takes it.
+    pub fn submission(&self) -> Text<'_> {
+        Text {
+            name: &self.name,
+            text: &self.text,
+            format: self.format,
+        }
+    }
+
+    /// The reference as `suite::run_case` takes it.
+    pub fn reference(&self) -> Option<Text<'_>> {
+        self.reference.as_ref().map(|(n, t, f)| Text {
+            name: n,
+            text: t,
+            format: *f,
+        })
+    }
+}
+
+/// Reads the files a case names (relative to its test file's folder `dir`) and builds its
+/// submission. Also used by `zhibiao lsp` for its live scores.
+pub fn case_inputs(
+    suite: &Suite,
+    case: &suite::Case,
+    dir: &Path,
+    sources: &mut SourceMap,
+) -> Result<CaseInputs, Vec<Diagnostic>> {
     let (base_name, base_text, base_format): (Arc<str>, Arc<str>, Format) = match suite
         .base_of(case)
     {
@@ -357,21 +408,12 @@ fn run_one(
         }
         None => None,
     };
-    Ok(suite::run_case(
-        &u.rules,
-        case,
-        Text {
-            name: &sub_name,
-            text: &text,
-            format: base_format,
-        },
-        reference.as_ref().map(|(n, t, f)| Text {
-            name: n,
-            text: t,
-            format: *f,
-        }),
-        Some(&mut u.coverage),
-    ))
+    Ok(CaseInputs {
+        name: sub_name,
+        text,
+        format: base_format,
+        reference,
+    })
 }
 
 /// Prints expected against actual, one row per unmet expectation, with the explanation below.

@@ -208,6 +208,23 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A span moved inside `text`, onto character boundaries, its end not before its start: what
+/// miette can draw.
+fn inside(text: &str, s: Span) -> Span {
+    let start = floor_char_boundary(text, s.start.min(text.len()));
+    let end = floor_char_boundary(text, s.end.min(text.len())).max(start);
+    Span { start, end }
+}
+
+/// The length in bytes of the line holding byte `at` (a character boundary inside `text`).
+fn line_len(text: &str, at: usize) -> usize {
+    let before = text.get(..at).unwrap_or("");
+    let after = text.get(at..).unwrap_or("");
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let end = after.find('\n').map_or(text.len(), |i| at + i);
+    end.saturating_sub(start)
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -386,12 +403,12 @@ impl miette::Diagnostic for Shown {
         let span = self.span?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             self.diag.label.clone(),
-            (span.start, span.end - span.start),
+            (span.start, span.end.saturating_sub(span.start)),
         )];
         for (s, text) in &self.diag.related {
             labels.push(LabeledSpan::new_with_span(
                 Some(text.clone()),
-                (s.start, s.end - s.start),
+                (s.start, s.end.saturating_sub(s.start)),
             ));
         }
         Some(Box::new(labels.into_iter()))
@@ -403,14 +420,15 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
     let text = diag.file.as_ref().and_then(|f| sources.get(f));
     // Spans must lie on character boundaries inside the text for miette to draw them.
     let span = match (text, diag.span) {
-        (Some(text), Some(s)) => {
-            let start = floor_char_boundary(text, s.start.min(text.len()));
-            let end = floor_char_boundary(text, s.end.min(text.len())).max(start);
-            Some(Span { start, end })
-        }
+        (Some(text), Some(s)) => Some(inside(text, s)),
         _ => None,
     };
     let mut diag = diag.clone();
+    if let Some(text) = text {
+        for (s, _) in &mut diag.related {
+            *s = inside(text, *s);
+        }
+    }
     let (source, span) = match (diag.file.clone(), text, span) {
         (Some(file), Some(text), Some(span)) => match excerpt(text, span) {
             Some(ex) => {
@@ -444,15 +462,36 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
                     ex.moved(Span::new(span.start, span.end.min(ex.window.end))),
                 )
             }
-            None => (
-                Some(CharColumns {
-                    name: file.to_string(),
-                    text: text.to_string(),
-                    line_base: 0,
-                    col_base: 0,
-                }),
-                Some(span),
-            ),
+            None => {
+                // The place's line is shown whole; another place on a line too long to show
+                // (miette cannot draw past column 65,535) is named by line and column instead.
+                let mut notes = Vec::new();
+                let related = std::mem::take(&mut diag.related);
+                for (s, label) in related {
+                    if line_len(text, s.start) <= MAX_SHOWN_LINE {
+                        diag.related.push((s, label));
+                    } else {
+                        let (line, col) = line_col(text, s.start);
+                        notes.push(format!("第{line}行第{col}列：{label}"));
+                    }
+                }
+                if !notes.is_empty() {
+                    let notes = notes.join("；");
+                    diag.help = Some(match diag.help.take() {
+                        Some(h) => format!("{h}\n（{notes}）"),
+                        None => notes,
+                    });
+                }
+                (
+                    Some(CharColumns {
+                        name: file.to_string(),
+                        text: text.to_string(),
+                        line_base: 0,
+                        col_base: 0,
+                    }),
+                    Some(span),
+                )
+            }
         },
         _ => (None, None),
     };
@@ -574,6 +613,49 @@ mod tests {
         assert!(out.contains("这里"), "{out}");
         assert!(out.contains("第1行第1列：第一行在这里"), "{out}");
         assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
+    }
+
+    /// Found by the `render` fuzz target: the place on a short line, another place (a related
+    /// span) past column 65,535 of a long line. The long line was drawn whole and miette
+    /// panicked; the other place is now named by line and column.
+    #[test]
+    fn a_related_place_past_column_65535_is_named_not_drawn() {
+        let text = format!("{}甲 乙\n短行 坏\n", "x".repeat(70_000));
+        let name: Arc<str> = Arc::from("宽.json");
+        let mut sources = SourceMap::new();
+        sources.add(&name, &Arc::from(text.as_str()));
+        let at = text.find('坏').unwrap();
+        let far = text.find('甲').unwrap();
+        let d = Diagnostic::error(crate::codes::SYNTAX, "坏了")
+            .at(&name, Span::new(at, at + '坏'.len_utf8()))
+            .label("这里")
+            .related(Span::new(far, far + '甲'.len_utf8()), "先写在这里");
+        let out = render(&d, &sources, RenderOptions::default());
+        assert!(out.contains("宽.json:2:4"), "{out}");
+        assert!(out.contains("第1行第70001列：先写在这里"), "{out}");
+    }
+
+    /// Spans no constructor makes (end before start, past the text, inside a character) are
+    /// drawn as the nearest span inside the text.
+    #[test]
+    fn reversed_and_outside_spans_are_drawn_inside_the_text() {
+        let text = "甲乙丙\n丁";
+        let name: Arc<str> = Arc::from("a.zb");
+        let mut sources = SourceMap::new();
+        sources.add(&name, &Arc::from(text));
+        let d = Diagnostic::error(crate::codes::SYNTAX, "坏了")
+            .at(&name, Span { start: 4, end: 1 })
+            .related(Span { start: 8, end: 2 }, "反")
+            .related(
+                Span {
+                    start: usize::MAX - 1,
+                    end: usize::MAX,
+                },
+                "外",
+            );
+        let out = render(&d, &sources, RenderOptions::default());
+        assert!(out.contains("a.zb:1:2"), "{out}");
+        assert!(out.contains("反"), "{out}");
     }
 
     #[test]

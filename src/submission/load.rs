@@ -1887,12 +1887,10 @@ impl Loader<'_> {
                                 ),
                             )
                             .label("超出范围")
-                            .help(
-                                format!(
-                                    "{whole}，{field}{sep}填 0 到 {} 之间的分数",
-                                    plain(slot.max)
-                                ),
-                            ),
+                            .help(format!(
+                                "{whole}，{field}{sep}填 0 到 {} 之间的分数",
+                                plain(slot.max)
+                            )),
                             v.span,
                         );
                         ok = false;

@@ -434,24 +434,7 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
             Some(ex) => {
                 // Other places are drawn where they fall inside the excerpt, else named by
                 // line and column.
-                let mut notes = Vec::new();
-                let related = std::mem::take(&mut diag.related);
-                for (s, label) in related {
-                    match ex.moved(s) {
-                        Some(m) => diag.related.push((m, label)),
-                        None => {
-                            let (line, col) = line_col(text, s.start);
-                            notes.push(format!("第{line}行第{col}列：{label}"));
-                        }
-                    }
-                }
-                if !notes.is_empty() {
-                    let notes = notes.join("；");
-                    diag.help = Some(match diag.help.take() {
-                        Some(h) => format!("{h}\n（{notes}）"),
-                        None => notes,
-                    });
-                }
+                place_related(&mut diag, text, |s| ex.moved(s));
                 (
                     Some(CharColumns {
                         name: file.to_string(),
@@ -465,23 +448,9 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
             None => {
                 // The place's line is shown whole; another place on a line too long to show
                 // (miette cannot draw past column 65,535) is named by line and column instead.
-                let mut notes = Vec::new();
-                let related = std::mem::take(&mut diag.related);
-                for (s, label) in related {
-                    if line_len(text, s.start) <= MAX_SHOWN_LINE {
-                        diag.related.push((s, label));
-                    } else {
-                        let (line, col) = line_col(text, s.start);
-                        notes.push(format!("第{line}行第{col}列：{label}"));
-                    }
-                }
-                if !notes.is_empty() {
-                    let notes = notes.join("；");
-                    diag.help = Some(match diag.help.take() {
-                        Some(h) => format!("{h}\n（{notes}）"),
-                        None => notes,
-                    });
-                }
+                place_related(&mut diag, text, |s| {
+                    (line_len(text, s.start) <= MAX_SHOWN_LINE).then_some(s)
+                });
                 (
                     Some(CharColumns {
                         name: file.to_string(),
@@ -577,6 +546,28 @@ where
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// Keeps the related places `drawn` can place (moved where it says), and names the others by
+/// line and column in the help, as miette cannot draw them.
+fn place_related(diag: &mut Diagnostic, text: &str, drawn: impl Fn(Span) -> Option<Span>) {
+    let mut notes = Vec::new();
+    for (s, label) in std::mem::take(&mut diag.related) {
+        match drawn(s) {
+            Some(m) => diag.related.push((m, label)),
+            None => {
+                let (line, col) = line_col(text, s.start);
+                notes.push(format!("第{line}行第{col}列：{label}"));
+            }
+        }
+    }
+    if !notes.is_empty() {
+        let notes = notes.join("；");
+        diag.help = Some(match diag.help.take() {
+            Some(h) => format!("{h}\n（{notes}）"),
+            None => notes,
+        });
+    }
 }
 
 #[cfg(test)]

@@ -956,6 +956,14 @@ pub fn evaluate_indicator_scores(
     Some(indicator(&mut env, &cat.name.value, ind))
 }
 
+/// Indicator `no`'s score and status alone by the compiled plan: what
+/// [`evaluate_indicator_scores`] says of them, without items, texts or missing-data names. The
+/// cheapest way to ask "what would it score if…"; `None` when the rule set has no indicator `no`.
+pub fn indicator_score(rules: &RuleSet, sub: &Submission, no: u32) -> Option<plan::IndicatorScore> {
+    let i = rules.indicators().position(|(_, ind)| ind.no.value == no)?;
+    rules.plan().score_indicator(i, sub)
+}
+
 /// `网上零售额（2022年）`.
 pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
     let label = rules

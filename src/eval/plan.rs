@@ -281,6 +281,45 @@ impl Scores {
     }
 }
 
+/// The rule set's top-level `let` and `fn` names in slot order.
+fn global_names(rules: &RuleSet) -> (Vec<&str>, Vec<&str>) {
+    let mut let_names: Vec<&str> = rules.lets.keys().map(String::as_str).collect();
+    let_names.sort_unstable();
+    let mut fn_names: Vec<&str> = rules.fns.keys().map(String::as_str).collect();
+    fn_names.sort_unstable();
+    (let_names, fn_names)
+}
+
+/// Expressions of one indicator compiled in its scope (its `let`s, then loop variables), for
+/// what-if searches that watch the comparisons deciding it. Build with [`Plan::compile_scoped`],
+/// evaluate with [`Plan::eval_scoped`].
+#[derive(Debug)]
+pub struct Scoped {
+    ind: usize,
+    /// The loop variables' bindings, outermost first.
+    binds: Vec<ScopedBind>,
+    /// The expressions asked for, in order.
+    exprs: Vec<C>,
+}
+
+/// How a loop variable of a [`Scoped`] is bound.
+#[derive(Debug)]
+enum ScopedBind {
+    /// To a year.
+    Year(i32),
+    /// To entry `1` of the list expression `0` (compiled in the indicator's scope alone).
+    Elem(C, usize),
+}
+
+/// A loop variable's binding, for [`Plan::compile_scoped`].
+#[derive(Debug, Clone, Copy)]
+pub enum ScopeBind<'e> {
+    /// The variable named `0` is the year `1`.
+    Year(&'e str, i32),
+    /// The variable named `0` is entry `2` (0-based) of the list expression `1`.
+    Elem(&'e str, &'e Expr, usize),
+}
+
 /// Name resolution while compiling.
 struct Compiler<'r> {
     rules: &'r RuleSet,
@@ -295,7 +334,25 @@ fn bx(c: C) -> Box<C> {
     Box::new(c)
 }
 
-impl Compiler<'_> {
+impl<'r> Compiler<'r> {
+    fn new(rules: &'r RuleSet, let_names: &[&'r str], fn_names: &[&'r str]) -> Compiler<'r> {
+        Compiler {
+            rules,
+            lets: let_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (*n, i as u32))
+                .collect(),
+            fns: fn_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (*n, i as u32))
+                .collect(),
+            scope: Vec::new(),
+            judged: Vec::new(),
+        }
+    }
+
     fn judgement(&mut self, key: String) -> u32 {
         match self.judged.iter().position(|k| *k == key) {
             Some(i) => i as u32,
@@ -507,25 +564,8 @@ fn sum_points(it: impl Iterator<Item = Decimal>) -> Decimal {
 impl Plan {
     /// Compiles a resolved rule set.
     pub fn compile(rules: &RuleSet) -> Plan {
-        let mut let_names: Vec<&str> = rules.lets.keys().map(String::as_str).collect();
-        let_names.sort_unstable();
-        let mut fn_names: Vec<&str> = rules.fns.keys().map(String::as_str).collect();
-        fn_names.sort_unstable();
-        let mut c = Compiler {
-            rules,
-            lets: let_names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (*n, i as u32))
-                .collect(),
-            fns: fn_names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (*n, i as u32))
-                .collect(),
-            scope: Vec::new(),
-            judged: Vec::new(),
-        };
+        let (let_names, fn_names) = global_names(rules);
+        let mut c = Compiler::new(rules, &let_names, &fn_names);
         let lets = let_names
             .iter()
             .filter_map(|n| rules.lets.get(*n))
@@ -703,6 +743,87 @@ impl Plan {
             verdict,
             conditions,
         }
+    }
+
+    /// Scores indicator `i` (its position in file order) alone, as [`Plan::score`] scores it:
+    /// what-if searches re-score one indicator many times with one input changed.
+    pub fn score_indicator(&self, i: usize, sub: &Submission) -> Option<IndicatorScore> {
+        let ind = self.indicators.get(i)?;
+        let mut items = Vec::new();
+        Some(Run::sparse(self, sub).indicator(ind, &mut items))
+    }
+
+    /// Compiles `exprs`, written in indicator `ind`'s rule (its position in file order), in that
+    /// indicator's scope: its `let`s, then the loop variables `binds` (outermost first). `rules`
+    /// must be the rule set this plan was compiled from. `None` when there is no indicator `ind`.
+    pub fn compile_scoped(
+        &self,
+        rules: &RuleSet,
+        ind: usize,
+        binds: &[ScopeBind],
+        exprs: &[&Expr],
+    ) -> Option<Scoped> {
+        let decl = rules.indicators().nth(ind)?.1;
+        let (let_names, fn_names) = global_names(rules);
+        let mut c = Compiler::new(rules, &let_names, &fn_names);
+        c.scope = decl.lets.iter().map(|l| l.name.value.clone()).collect();
+        // A list a loop variable runs over is read in the indicator's scope alone.
+        let compiled_binds = binds
+            .iter()
+            .map(|b| match b {
+                ScopeBind::Year(_, y) => ScopedBind::Year(*y),
+                ScopeBind::Elem(_, list, i) => ScopedBind::Elem(c.expr(list), *i),
+            })
+            .collect();
+        for b in binds {
+            let (ScopeBind::Year(name, _) | ScopeBind::Elem(name, ..)) = b;
+            c.scope.push((*name).to_string());
+        }
+        let exprs = exprs.iter().map(|e| c.expr(e)).collect();
+        Some(Scoped {
+            ind,
+            binds: compiled_binds,
+            exprs,
+        })
+    }
+
+    /// The values of a [`Scoped`]'s expressions on a submission: `None` for one that is not a
+    /// number (missing data, a yes/no value) or cannot be computed, and all `None` when the
+    /// indicator's `let`s or a loop variable's list cannot be.
+    pub fn eval_scoped(&self, sc: &Scoped, sub: &Submission) -> Vec<Option<Num>> {
+        let none = || sc.exprs.iter().map(|_| None).collect();
+        let Some(ind) = self.indicators.get(sc.ind) else {
+            return none();
+        };
+        let mut run = Run::sparse(self, sub);
+        for l in &ind.lets {
+            match run.eval(l) {
+                Ok(v) => run.locals.push(v),
+                Err(Bail) => return none(),
+            }
+        }
+        let mut bound = Vec::with_capacity(sc.binds.len());
+        for b in &sc.binds {
+            let v = match b {
+                ScopedBind::Year(y) => V::Num(Num::from(i64::from(*y))),
+                ScopedBind::Elem(list, i) => match run.eval(list) {
+                    Ok(V::List(items)) => match items.get(*i) {
+                        Some(d) => V::Num(Num::from(*d)),
+                        None => return none(),
+                    },
+                    _ => return none(),
+                },
+            };
+            bound.push(v);
+        }
+        run.locals.extend(bound);
+        sc.exprs
+            .iter()
+            .map(|e| match run.eval(e) {
+                Ok(V::Num(n)) => Some(n),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Whether every data check of the rule file holds for a submission (or lacks the data to
@@ -887,7 +1008,8 @@ fn missing_of<'a>(v: &'a Result<impl Sized, V<'_>>) -> Option<&'a [Miss]> {
 struct Run<'p, 's> {
     plan: &'p Plan,
     sub: &'s Submission,
-    /// Each input's value, by slot.
+    /// Each input's value, by slot; empty for a run that looks each value up when read (one
+    /// indicator's run reads a few inputs: a lookup each is cheaper than merging them all).
     inputs: Vec<Option<&'s InputValue>>,
     /// Each judgement read, by slot; read on first use (data checks need none).
     judgements: Option<Vec<Option<&'s Judgement>>>,
@@ -908,10 +1030,22 @@ struct Run<'p, 's> {
 
 impl<'p, 's> Run<'p, 's> {
     fn new(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+        Run::new_with(
+            plan,
+            sub,
+            merged(&plan.input_order, &sub.values, plan.inputs.len()),
+        )
+    }
+
+    fn new_with(
+        plan: &'p Plan,
+        sub: &'s Submission,
+        inputs: Vec<Option<&'s InputValue>>,
+    ) -> Run<'p, 's> {
         Run {
             plan,
             sub,
-            inputs: merged(&plan.input_order, &sub.values, plan.inputs.len()),
+            inputs,
             judgements: None,
             lets: vec![None; plan.lets.len()],
             locals: Vec::new(),
@@ -932,7 +1066,16 @@ impl<'p, 's> Run<'p, 's> {
         })
     }
 
+    /// A run for part of a submission: values are looked up as they are read.
+    fn sparse(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+        Run::new_with(plan, sub, Vec::new())
+    }
+
     fn value(&self, i: u32) -> Option<&'s InputValue> {
+        if self.inputs.is_empty() {
+            let key = self.plan.inputs.get(i as usize)?;
+            return self.sub.values.get(key.as_str());
+        }
         self.inputs.get(i as usize).copied().flatten()
     }
 

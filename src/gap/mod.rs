@@ -16,6 +16,7 @@ pub mod deps;
 pub mod search;
 
 use crate::eval::{self, Evaluation, IndicatorResult, ItemState, Status, missing_label};
+use crate::eval::plan::Scores;
 use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::{InputValue, Submission};
@@ -511,29 +512,36 @@ fn shortfall_of(x: Decimal, need: Decimal, strict: bool) -> (Decimal, bool) {
     ((need - x).max(Decimal::ZERO), met)
 }
 
+/// The score category `name` must reach under the pass rule (the strictest of the conditions
+/// that apply to it), given what its rate divides by; whether it must pass it strictly.
+fn category_need(rules: &RuleSet, name: &str, rate_basis: Decimal) -> Option<(Decimal, bool)> {
+    let mut need: Option<(Decimal, bool)> = None;
+    for cond in &rules.header.pass {
+        let metric = match &cond.subject {
+            PassSubject::Every(m) => *m,
+            PassSubject::Category(n, m) if n.value == name => *m,
+            _ => continue,
+        };
+        let thr = cond.value.value;
+        let base = match metric {
+            Metric::Rate => thr.checked_mul(rate_basis).unwrap_or(Decimal::MAX),
+            Metric::Score => thr,
+        };
+        if let Some((r, strict)) = required(cond.op, base) {
+            need = Some(match need {
+                Some((p, ps)) if p > r || (p == r && ps) => (p, ps),
+                _ => (r, strict),
+            });
+        }
+    }
+    need
+}
+
 /// Each category against the pass conditions that apply to it.
 fn category_gaps(rules: &RuleSet, ev: &Evaluation) -> Vec<CategoryGap> {
     let mut out = Vec::new();
     for (c, decl) in ev.categories.iter().zip(&rules.categories) {
-        let mut need: Option<(Decimal, bool)> = None;
-        for cond in &rules.header.pass {
-            let metric = match &cond.subject {
-                PassSubject::Every(m) => *m,
-                PassSubject::Category(n, m) if n.value == c.name => *m,
-                _ => continue,
-            };
-            let thr = cond.value.value;
-            let base = match metric {
-                Metric::Rate => thr.checked_mul(c.rate_basis).unwrap_or(Decimal::MAX),
-                Metric::Score => thr,
-            };
-            if let Some((r, strict)) = required(cond.op, base) {
-                need = Some(match need {
-                    Some((p, ps)) if p > r || (p == r && ps) => (p, ps),
-                    _ => (r, strict),
-                });
-            }
-        }
+        let need = category_need(rules, &c.name, c.rate_basis);
         let limit = match rules.cap_basis() {
             Basis::Declared => c.indicator_points.min(decl.points.value),
             Basis::Indicators | Basis::None => c.indicator_points,
@@ -808,15 +816,15 @@ fn suggestion(
     let mut work = sub.clone();
     change_of(rules, r.no, f, f.new_score - r.score).apply(&mut work);
     // Only scores are read from it.
-    let after = eval::evaluate_scores(rules, &work);
+    let after = rules.plan().score(&work);
     let total_gain = after.total - ev.total;
     let side_effects: Vec<SideEffect> = after
         .indicators
         .iter()
         .zip(&ev.indicators)
-        .filter(|(a, b)| a.no != r.no && a.score != b.score)
+        .filter(|(a, b)| b.no != r.no && a.score != b.score)
         .map(|(a, b)| SideEffect {
-            no: a.no,
+            no: b.no,
             delta: a.score - b.score,
         })
         .collect();
@@ -1160,6 +1168,40 @@ fn deficit(rules: &RuleSet, ev: &Evaluation) -> (usize, Decimal) {
     (failing, short)
 }
 
+/// [`deficit`] of scores from the compiled plan: the same measure, without building an
+/// [`Evaluation`].
+fn deficit_of_scores(rules: &RuleSet, s: &Scores) -> (usize, Decimal) {
+    let mut failed = rules.plan().failed_conditions(s).into_iter();
+    let mut failing_subjects = 0;
+    let mut short = Decimal::ZERO;
+    for (cond, held) in rules.header.pass.iter().zip(&s.conditions) {
+        if *held {
+            continue;
+        }
+        let failing = failed.next().map(|(_, f)| f).unwrap_or_default();
+        match &cond.subject {
+            PassSubject::Total => {
+                failing_subjects += 1;
+                if let Some((need, strict)) = required(cond.op, cond.value.value) {
+                    short += shortfall_of(s.total, need, strict).0;
+                }
+            }
+            _ => {
+                failing_subjects += failing.len().max(1);
+                for (decl, c) in rules.categories.iter().zip(&s.categories) {
+                    let name = decl.name.value.as_str();
+                    if failing.contains(&name)
+                        && let Some((need, strict)) = category_need(rules, name, c.rate_basis)
+                    {
+                        short += shortfall_of(c.score, need, strict).0;
+                    }
+                }
+            }
+        }
+    }
+    (failing_subjects, short)
+}
+
 /// Candidate changes for a plan: every judged item not met, every whole judgement below its
 /// points, and the next-point data changes.
 fn candidates(rules: &RuleSet, ev: &Evaluation, next: &[NextPoint]) -> Vec<Change> {
@@ -1278,16 +1320,16 @@ fn score_change(
     work: &Submission,
     base: (usize, Decimal),
     c: &Candidate,
-) -> Option<(Rank, Evaluation)> {
+) -> Option<(Rank, Scores)> {
     let mut w = work.clone();
     c.change.apply(&mut w);
     if has_check_errors(rules, &w) {
         return None;
     }
-    // Scores only: the plan reads scores, statuses, item states and the pass conditions, never an
-    // explanation.
-    let e = eval::evaluate_scores(rules, &w);
-    let d = deficit(rules, &e);
+    // Scores only, by the compiled plan: the rank reads the total, the categories and the pass
+    // conditions.
+    let e = rules.plan().score(&w);
+    let d = deficit_of_scores(rules, &e);
     if d >= base {
         return None;
     }
@@ -1310,7 +1352,7 @@ fn pick(
     work: &Submission,
     base: (usize, Decimal),
     cands: &mut [Candidate],
-) -> Option<(usize, Evaluation)> {
+) -> Option<usize> {
     for full in [false, true] {
         if full {
             for c in cands.iter_mut() {
@@ -1340,12 +1382,12 @@ fn pick(
                         c.dead = true;
                     }
                 }
-                Some((rank, e)) => {
+                Some((rank, _)) => {
                     let beaten = cands.iter().enumerate().any(|(j, c)| {
                         j != i && !c.dead && c.bound.as_ref().is_none_or(|b| *b > rank)
                     });
                     if !beaten {
-                        return Some((i, e));
+                        return Some(i);
                     }
                     if let Some(c) = cands.get_mut(i) {
                         c.bound = Some(rank);
@@ -1386,12 +1428,13 @@ pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoin
             break;
         }
         let base = deficit(rules, &cur);
-        let Some((i, e)) = pick(rules, &work, base, &mut cands) else {
+        let Some(i) = pick(rules, &work, base, &mut cands) else {
             break;
         };
         let c = cands.remove(i).change;
         c.apply(&mut work);
-        cur = e;
+        // Once per step (not per candidate): what the next searches and the plan's summary read.
+        cur = eval::evaluate_scores(rules, &work);
         let no = c.indicator;
         let is_data = matches!(c.kind, ChangeKind::Data { .. });
         let changed_key = match &c.kind {

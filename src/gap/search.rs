@@ -20,8 +20,9 @@
 
 use super::deps::{Bind, Site, Target, inputs_read, sites};
 use crate::eval::{self, Env, Status, Val};
+use crate::eval::plan::{ScopeBind, Scoped};
 use crate::model::RuleSet;
-use crate::number::{Num, money_unit_factor};
+use crate::number::money_unit_factor;
 use crate::submission::{InputValue, Submission};
 use crate::syntax::ast::{Expr, Indicator, InputDecl, ScalarKind};
 use rust_decimal::Decimal;
@@ -254,10 +255,12 @@ fn prepared<'e>(rules: &'e RuleSet, sub: &'e Submission, ind: &Indicator) -> Opt
     Some(env)
 }
 
-/// A site with its loop variables fixed: years, and list elements by index.
+/// A site with its loop variables fixed: years, and list elements by index; its subject and
+/// target compiled in the indicator's scope with those bindings.
 struct Instance<'a> {
     site: &'a Site<'a>,
     binds: Vec<(String, BindAt<'a>)>,
+    compiled: Option<Scoped>,
 }
 
 enum BindAt<'a> {
@@ -295,7 +298,11 @@ fn instances<'a>(env: &mut Env, all: &'a [Site<'a>]) -> Vec<Instance<'a>> {
             partial = next;
         }
         for binds in partial {
-            out.push(Instance { site, binds });
+            out.push(Instance {
+                site,
+                binds,
+                compiled: None,
+            });
         }
     }
     out
@@ -328,33 +335,37 @@ fn clone_bind<'a>(b: &(String, BindAt<'a>)) -> (String, BindAt<'a>) {
     (b.0.clone(), at)
 }
 
-/// How the site's subject compares with its target under the current values.
-fn compare(env: &mut Env, inst: &Instance) -> Option<Ordering> {
-    let mut vals = Vec::new();
-    for (name, b) in &inst.binds {
-        let v = match b {
-            BindAt::Year(y) => Val::Num(Num::from(i64::from(*y)), eval::Dim::Plain),
-            BindAt::Elem(list, i) => match env.eval(list) {
-                Ok(Val::List(items, d)) => Val::Num(items.get(*i)?.clone(), d),
-                _ => return None,
-            },
-        };
-        vals.push((name.clone(), v));
+/// Compiles each instance's subject and target, with its loop variables bound, in the scope of
+/// indicator `ind` (its position in file order).
+fn compile_instances(rules: &RuleSet, ind: usize, insts: &mut [Instance]) {
+    let plan = rules.plan();
+    for inst in insts {
+        let binds: Vec<ScopeBind> = inst
+            .binds
+            .iter()
+            .map(|(name, b)| match b {
+                BindAt::Year(y) => ScopeBind::Year(name, *y),
+                BindAt::Elem(list, i) => ScopeBind::Elem(name, list, *i),
+            })
+            .collect();
+        let mut exprs = vec![inst.site.subject];
+        if let Target::Expr(e) = &inst.site.target {
+            exprs.push(e);
+        }
+        inst.compiled = plan.compile_scoped(rules, ind, &binds, &exprs);
     }
-    env.with(vals, |env| {
-        let a = match env.eval(inst.site.subject).ok()? {
-            Val::Num(n, _) => n,
-            _ => return None,
-        };
-        let b = match &inst.site.target {
-            Target::Const(n) => n.clone(),
-            Target::Expr(e) => match env.eval(e).ok()? {
-                Val::Num(n, _) => n,
-                _ => return None,
-            },
-        };
-        a.try_cmp(&b).ok()
-    })
+}
+
+/// How the site's subject compares with its target under the submission's values.
+fn compare(rules: &RuleSet, sub: &Submission, inst: &Instance) -> Option<Ordering> {
+    let compiled = inst.compiled.as_ref()?;
+    let mut vals = rules.plan().eval_scoped(compiled, sub).into_iter();
+    let a = vals.next()??;
+    let b = match &inst.site.target {
+        Target::Const(n) => n.clone(),
+        Target::Expr(_) => vals.next()??,
+    };
+    a.try_cmp(&b).ok()
 }
 
 /// One search: an indicator, a slot, a working copy of the submission.
@@ -400,7 +411,7 @@ impl Probe<'_> {
         if !self.pay() || !self.set(dir, k) {
             return None;
         }
-        let r = eval::evaluate_indicator_scores(self.rules, &self.work, self.ind.no.value)?;
+        let r = eval::indicator_score(self.rules, &self.work, self.ind.no.value)?;
         (r.status == Status::Scored).then_some(r.score)
     }
 
@@ -408,8 +419,7 @@ impl Probe<'_> {
         if !self.pay() || !self.set(dir, k) {
             return None;
         }
-        let mut env = prepared(self.rules, &self.work, self.ind)?;
-        compare(&mut env, inst)
+        compare(self.rules, &self.work, inst)
     }
 
     fn checks_pass(&mut self, dir: i64, k: u64) -> bool {
@@ -501,7 +511,7 @@ fn search_slot_inner(
         }
         let mut work = sub.clone();
         work.values.insert(slot.key.clone(), InputValue::Bool(!b));
-        let r = eval::evaluate_indicator_scores(rules, &work, ind.no.value)?;
+        let r = eval::indicator_score(rules, &work, ind.no.value)?;
         let ok = r.status == Status::Scored
             && r.score > f0
             && !eval::check_data(rules, &work)
@@ -561,6 +571,9 @@ fn search_slot_inner(
     // A comparison about another entry of the same list does not move with this one.
     if let At::Entry(i) = probe.slot.at {
         insts.retain(|inst| watches_entry(rules, ind, inst, &slot.key, i));
+    }
+    if let Some(at) = rules.indicators().position(|(_, x)| x.no.value == ind.no.value) {
+        compile_instances(rules, at, &mut insts);
     }
     let steps_to = |room: Option<Decimal>| -> (u64, bool) {
         match room {

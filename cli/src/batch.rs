@@ -632,24 +632,83 @@ pub fn run(args: EvalArgs) -> u8 {
             })
             .collect();
         bar.inc_length(jobs.len() as u64);
-        jobs.into_par_iter()
-            .map(|job| {
-                let explain = args.out_dir.is_some();
-                let d = match score(&rules, job, reference_input, args.strict, explain) {
-                    Done::Scored {
-                        name,
-                        sub,
-                        evaluation,
-                        ..
-                    } if args.out_dir.is_none() => {
-                        Done::Ranked(batch::row(&name, &sub, &evaluation))
-                    }
-                    d => d,
-                };
-                bar.inc(1);
-                d
-            })
-            .collect()
+        let mut reports = match &args.out_dir {
+            Some(dir) => match Reports::open(
+                dir,
+                args.report_format,
+                files::Inputs::of(
+                    &args.submissions,
+                    args.reference.as_deref(),
+                    args.rules.as_deref(),
+                ),
+            ) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    bar.finish_and_clear();
+                    errln!("{e}");
+                    return EXIT_UNUSABLE;
+                }
+            },
+            None => None,
+        };
+        // In chunks, each scored and its reports written before the next is read: memory stays
+        // flat however many districts a batch has, and reports are made in parallel.
+        let mut done = Vec::with_capacity(jobs.len());
+        let mut jobs = jobs.into_iter();
+        loop {
+            let chunk: Vec<Job> = jobs.by_ref().take(REPORT_CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let scored: Vec<(Done, Option<(String, String)>)> = chunk
+                .into_par_iter()
+                .map(|job| {
+                    let explain = reports.is_some();
+                    let d = score(&rules, job, reference_input, args.strict, explain);
+                    let out = match (d, &reports) {
+                        (
+                            Done::Scored {
+                                name,
+                                sub,
+                                evaluation,
+                                warnings,
+                                sources,
+                            },
+                            report_to,
+                        ) => {
+                            let body = report_to.as_ref().map(|r| {
+                                let ctx = report::Context {
+                                    rules: &rules,
+                                    sub: &sub,
+                                    problems: &warnings,
+                                    sources: &sources,
+                                };
+                                (report_base(&name, &sub), r.render(&ctx, &evaluation))
+                            });
+                            (Done::Ranked(batch::row(&name, &sub, &evaluation)), body)
+                        }
+                        (d, _) => (d, None),
+                    };
+                    bar.inc(1);
+                    out
+                })
+                .collect();
+            for (d, body) in scored {
+                if let (Some(r), Some((base, body))) = (reports.as_mut(), body)
+                    && let Err(e) = r.write(&base, &body)
+                {
+                    bar.finish_and_clear();
+                    errln!("{e}");
+                    return EXIT_UNUSABLE;
+                }
+                done.push(d);
+            }
+        }
+        if let Some(r) = &reports {
+            bar.finish_and_clear();
+            errln!("已把 {} 份评估报告写入 {}", r.written, r.dir.display());
+        }
+        done
     };
     bar.finish_and_clear();
 
@@ -667,30 +726,24 @@ pub fn run(args: EvalArgs) -> u8 {
             errln!("{}", diag::render_all(problems, sources, opts));
         }
     }
-    // Ranking rows are moved out, not copied (a big batch holds little else); evaluations stay
-    // for the reports of `--out-dir`.
+    // Ranking rows are moved out, not copied (a big batch holds little else).
     let mut rows: Vec<RankRow> = Vec::with_capacity(done.len());
     let mut failed: Vec<FailedRow> = Vec::new();
-    let mut kept: Vec<Done> = Vec::new();
     for d in done {
         match d {
             Done::Ranked(r) => rows.push(r),
             Done::Scored {
-                ref name,
-                ref sub,
-                ref evaluation,
+                name,
+                sub,
+                evaluation,
                 ..
-            } => {
-                rows.push(batch::row(name, sub, evaluation));
-                kept.push(d);
-            }
+            } => rows.push(batch::row(&name, &sub, &evaluation)),
             Done::Failed { name, problems, .. } => failed.push(FailedRow {
                 source: name,
                 problems,
             }),
         }
     }
-    let done = kept;
     let scored = rows.len();
     let order = if args.passing_first {
         batch::Order::PassingFirst
@@ -750,22 +803,6 @@ pub fn run(args: EvalArgs) -> u8 {
         errln!("{e}");
         return EXIT_UNUSABLE;
     }
-    if let Some(dir) = &args.out_dir
-        && let Err(e) = write_reports(
-            &rules,
-            dir,
-            args.report_format,
-            &done,
-            &files::Inputs::of(
-                &args.submissions,
-                args.reference.as_deref(),
-                args.rules.as_deref(),
-            ),
-        )
-    {
-        errln!("{e}");
-        return EXIT_UNUSABLE;
-    }
     let undetermined = ranking
         .rows
         .iter()
@@ -790,62 +827,66 @@ pub fn run(args: EvalArgs) -> u8 {
     }
 }
 
-fn write_reports(
-    rules: &RuleSet,
-    dir: &Path,
+/// How many districts are scored, reported and written before the next are read.
+const REPORT_CHUNK: usize = 64;
+
+/// The folder of per-district reports (`--out-dir`), written as districts are scored.
+struct Reports {
+    dir: PathBuf,
     format: ReportFormat,
-    done: &[Done],
-    inputs: &files::Inputs,
-) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
-    let ext = match format {
-        ReportFormat::Text => "txt",
-        ReportFormat::Json => "json",
-    };
-    // Every file's name first, and none written when one of them is an input.
-    let mut used = HashSet::new();
-    let names: Vec<PathBuf> = done
-        .iter()
-        .filter_map(|d| match d {
-            Done::Scored { name, sub, .. } => {
-                Some(dir.join(report_name(&report_base(name, sub), ext, &mut used)))
-            }
-            _ => None,
+    inputs: files::Inputs,
+    used: HashSet<String>,
+    written: usize,
+}
+
+impl Reports {
+    /// Creates the folder. Refuses a folder that holds an input with the reports' extension: a
+    /// report named after its district could overwrite it, and reports are written as districts
+    /// are scored, so the names are not all known before the first is written.
+    fn open(dir: &Path, format: ReportFormat, inputs: files::Inputs) -> Result<Reports, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+        let ext = Reports::ext(format);
+        if let Some(clash) = inputs.in_folder(dir, ext) {
+            return Err(format!(
+                "不能把报告写入 {}：其中的 {} 是本次读取的输入文件，以地区命名的 .{ext} 报告可能覆盖它。请用 --out-dir 指定另一个目录",
+                dir.display(),
+                clash.display()
+            ));
+        }
+        Ok(Reports {
+            dir: dir.to_path_buf(),
+            format,
+            inputs,
+            used: HashSet::new(),
+            written: 0,
         })
-        .collect();
-    for file in &names {
-        inputs.refuse(file)?;
     }
-    let mut names = names.into_iter();
-    let mut written = 0;
-    for d in done {
-        let Done::Scored {
-            sub,
-            evaluation,
-            warnings,
-            sources,
-            ..
-        } = d
-        else {
-            continue;
-        };
-        let ctx = report::Context {
-            rules,
-            sub,
-            problems: warnings,
-            sources,
-        };
-        let body = match format {
-            ReportFormat::Text => report::to_text(&ctx, evaluation),
+
+    fn ext(format: ReportFormat) -> &'static str {
+        match format {
+            ReportFormat::Text => "txt",
+            ReportFormat::Json => "json",
+        }
+    }
+
+    /// A district's report, as `eval` writes it.
+    fn render(&self, ctx: &report::Context, evaluation: &Evaluation) -> String {
+        match self.format {
+            ReportFormat::Text => report::to_text(ctx, evaluation),
             ReportFormat::Json => {
-                serde_json::to_string_pretty(&report::to_json(&ctx, evaluation)).unwrap_or_default()
+                serde_json::to_string_pretty(&report::to_json(ctx, evaluation)).unwrap_or_default()
                     + "\n"
             }
-        };
-        let Some(file) = names.next() else { break };
-        std::fs::write(&file, body).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
-        written += 1;
+        }
     }
-    errln!("已把 {written} 份评估报告写入 {}", dir.display());
-    Ok(())
+
+    /// Writes a district's report under a name made from `base`, unique in the batch.
+    fn write(&mut self, base: &str, body: &str) -> Result<(), String> {
+        let name = report_name(base, Reports::ext(self.format), &mut self.used);
+        let file = self.dir.join(name);
+        self.inputs.refuse(&file)?;
+        std::fs::write(&file, body).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
+        self.written += 1;
+        Ok(())
+    }
 }

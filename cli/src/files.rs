@@ -362,6 +362,18 @@ impl Inputs {
         )
     }
 
+    /// An input directly in folder `dir` whose name ends in `.ext`, if any.
+    pub fn in_folder(&self, dir: &Path, ext: &str) -> Option<&Path> {
+        let dir = std::fs::canonicalize(dir).ok()?;
+        self.0
+            .iter()
+            .find(|p| {
+                p.parent() == Some(dir.as_path())
+                    && p.extension().and_then(|e| e.to_str()) == Some(ext)
+            })
+            .map(PathBuf::as_path)
+    }
+
     /// Refuses `out` when writing it would overwrite an input (compared by canonical path, so
     /// `./a.toml`, `dir/../a.toml` and a link to it are the same file). The error is the message.
     pub fn refuse(&self, out: &Path) -> Result<(), String> {

@@ -98,6 +98,8 @@ struct CScript {
     reads: Vec<(u32, Option<(C, C)>)>,
     /// The locals in scope, bottom first, by name.
     locals: Vec<String>,
+    /// Every input the script mentions, optional ones too.
+    mentions: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -166,6 +168,9 @@ struct CIndicator {
     items: usize,
     /// Its work may exceed the budget ([`super::budget`]): it is not evaluated.
     over_budget: bool,
+    /// The inputs it may read (through its `let`s, top-level `let`s, functions and scripts),
+    /// by slot, ascending.
+    reads: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -457,10 +462,12 @@ impl<'r> Compiler<'r> {
             }
             ExprKind::Script(s) => {
                 let mut reads = Vec::new();
+                let mut mentions = Vec::new();
                 for key in self.rules.scripts.inputs_read(s) {
                     let Some(i) = self.rules.input_index.get(&key) else {
                         continue;
                     };
+                    mentions.push(*i as u32);
                     let Some(decl) = self.rules.inputs.get(*i) else {
                         continue;
                     };
@@ -474,6 +481,7 @@ impl<'r> Compiler<'r> {
                     script: s.clone(),
                     reads,
                     locals: self.scope.clone(),
+                    mentions,
                 }))
             }
         }
@@ -548,6 +556,110 @@ impl<'r> Compiler<'r> {
     }
 }
 
+/// Collects the inputs compiled code may read, following top-level `let`s and functions once
+/// each.
+struct Reads<'c> {
+    lets: &'c [C],
+    fns: &'c [CFn],
+    seen_lets: Vec<bool>,
+    seen_fns: Vec<bool>,
+    out: Vec<u32>,
+}
+
+impl Reads<'_> {
+    fn indicator(&mut self, ind: &CIndicator) {
+        for l in &ind.lets {
+            self.expr(l);
+        }
+        if let Some(f) = &ind.form {
+            self.form(f);
+        }
+        self.out.sort_unstable();
+        self.out.dedup();
+    }
+
+    fn form(&mut self, f: &CForm) {
+        match f {
+            CForm::Tiers { subject, .. } => self.expr(subject),
+            CForm::EachYear { range, cond, .. } => {
+                self.expr(&range.0);
+                self.expr(&range.1);
+                self.expr(cond);
+            }
+            CForm::Items { items, .. } => {
+                for it in items {
+                    if let CHow::When(c) = &it.how {
+                        self.expr(c);
+                    }
+                }
+            }
+            CForm::Judged { .. } => {}
+            CForm::Max(fs) | CForm::Sum(fs) => fs.iter().for_each(|f| self.form(f)),
+            CForm::Expr(c) => self.expr(c),
+        }
+    }
+
+    fn expr(&mut self, c: &C) {
+        match c {
+            C::Num(_) | C::Bool(_) | C::Year | C::Local(_) | C::Fail => {}
+            C::Input(i) => self.out.push(*i),
+            C::Let(i) => {
+                let i = *i as usize;
+                if let Some(seen) = self.seen_lets.get_mut(i)
+                    && !*seen
+                {
+                    *seen = true;
+                    if let Some(body) = self.lets.get(i) {
+                        self.expr(body);
+                    }
+                }
+            }
+            C::Index(a, b)
+            | C::Arith(_, a, b)
+            | C::Cmp(_, a, b)
+            | C::And(a, b)
+            | C::Or(a, b)
+            | C::Coalesce(a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            C::Neg(a) | C::Not(a) => self.expr(a),
+            C::Call(callee, args) => {
+                args.iter().for_each(|a| self.expr(a));
+                if let Callee::User(f) = callee {
+                    let f = *f as usize;
+                    if let Some(seen) = self.seen_fns.get_mut(f)
+                        && !*seen
+                    {
+                        *seen = true;
+                        if let Some(body) = self.fns.get(f) {
+                            self.expr(&body.body);
+                        }
+                    }
+                }
+            }
+            C::Quant { range, body, .. } => {
+                self.expr(&range.0);
+                self.expr(&range.1);
+                self.expr(body);
+            }
+            C::Count { list, cond } => {
+                self.expr(list);
+                self.expr(cond);
+            }
+            C::Script(s) => {
+                self.out.extend_from_slice(&s.mentions);
+                for (_, years) in &s.reads {
+                    if let Some((a, b)) = years {
+                        self.expr(a);
+                        self.expr(b);
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn count_items(f: &CForm) -> usize {
     match f {
         CForm::Items { items, .. } => items.len(),
@@ -566,12 +678,12 @@ impl Plan {
     pub fn compile(rules: &RuleSet) -> Plan {
         let (let_names, fn_names) = global_names(rules);
         let mut c = Compiler::new(rules, &let_names, &fn_names);
-        let lets = let_names
+        let lets: Vec<C> = let_names
             .iter()
             .filter_map(|n| rules.lets.get(*n))
             .map(|l| c.expr(&l.value))
             .collect();
-        let fns = fn_names
+        let fns: Vec<CFn> = fn_names
             .iter()
             .filter_map(|n| rules.fns.get(*n))
             .map(|f| {
@@ -604,6 +716,7 @@ impl Plan {
                 let form = ind.score.as_ref().map(|f| c.form(ind, f));
                 c.scope.clear();
                 indicators.push(CIndicator {
+                    reads: Vec::new(),
                     category: canonical(ci),
                     lets,
                     items: form.as_ref().map_or(0, count_items),
@@ -612,6 +725,21 @@ impl Plan {
                     points: Num::from(ind.points.value),
                     over_budget: super::budget::check_indicator(rules, ind).is_err(),
                 });
+            }
+        }
+        {
+            let mut reads = Reads {
+                lets: &lets,
+                fns: &fns,
+                seen_lets: vec![false; lets.len()],
+                seen_fns: vec![false; fns.len()],
+                out: Vec::new(),
+            };
+            for ind in &mut indicators {
+                reads.indicator(ind);
+                ind.reads = std::mem::take(&mut reads.out);
+                reads.seen_lets.fill(false);
+                reads.seen_fns.fill(false);
             }
         }
         let categories = rules
@@ -699,6 +827,56 @@ impl Plan {
         for ind in &self.indicators {
             indicators.push(run.indicator(ind, &mut items));
         }
+        self.finish(indicators, items)
+    }
+
+    /// The inputs indicator `i` (its position in file order) may read, by their position in the
+    /// rule set's inputs, ascending: through its own `let`s, the top-level `let`s and functions
+    /// it uses, and the inputs its scripts mention.
+    pub fn reads(&self, i: usize) -> &[u32] {
+        self.indicators
+            .get(i)
+            .map_or(&[], |ind| ind.reads.as_slice())
+    }
+
+    /// The position of input `key` among the rule set's inputs.
+    pub fn input_slot(&self, key: &str) -> Option<u32> {
+        let at = self
+            .input_order
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()?;
+        self.input_order.get(at).map(|(_, slot)| *slot)
+    }
+
+    /// [`Plan::score`] of `sub` when `base` is the score of a submission that differs from it
+    /// only in what indicators `dirty` says yes to read: those are scored again, the others'
+    /// results are taken from `base`.
+    pub fn rescore(
+        &self,
+        base: &Scores,
+        sub: &Submission,
+        dirty: impl Fn(usize) -> bool,
+    ) -> Scores {
+        let mut indicators = Vec::with_capacity(self.indicators.len());
+        let mut items = Vec::with_capacity(base.items.len());
+        for (i, ind) in self.indicators.iter().enumerate() {
+            match base.indicators.get(i) {
+                Some(old) if !dirty(i) => {
+                    let from = items.len();
+                    items.extend_from_slice(base.items_of(i));
+                    indicators.push(IndicatorScore {
+                        items_from: from,
+                        ..old.clone()
+                    });
+                }
+                _ => indicators.push(Run::sparse(self, sub).indicator(ind, &mut items)),
+            }
+        }
+        self.finish(indicators, items)
+    }
+
+    /// Categories, total, pass conditions and verdict from the indicators' results.
+    fn finish(&self, indicators: Vec<IndicatorScore>, items: Vec<ItemScore>) -> Scores {
         let mut raws = vec![Decimal::ZERO; self.categories.len()];
         for (c, r) in self.indicators.iter().zip(&indicators) {
             if let Some(raw) = raws.get_mut(c.category) {

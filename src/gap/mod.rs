@@ -15,8 +15,8 @@
 pub mod deps;
 pub mod search;
 
-use crate::eval::{self, Evaluation, IndicatorResult, ItemState, Status, missing_label};
 use crate::eval::plan::Scores;
+use crate::eval::{self, Evaluation, IndicatorResult, ItemState, Status, missing_label};
 use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::{InputValue, Submission};
@@ -474,12 +474,16 @@ impl Change {
 pub fn analyse(rules: &RuleSet, sub: &Submission, ev: &Evaluation) -> Gaps {
     let categories = category_gaps(rules, ev);
     let conditions = condition_gaps(rules, ev, &categories);
+    let base = rules.plan().score(sub);
     let next_points: Vec<NextPoint> = ev
         .indicators
         .iter()
-        .filter_map(|r| next_point(rules, sub, ev, r))
+        .filter_map(|r| {
+            let mut budget = search::Budget::new(search::MAX_WORK);
+            next_point_within(rules, sub, ev, &base, r, &mut budget)
+        })
         .collect();
-    let plan = (!ev.passed).then(|| plan(rules, sub, ev, &next_points));
+    let plan = (!ev.passed).then(|| plan_from(rules, sub, ev, base, &next_points));
     Gaps {
         passed: ev.passed,
         conditions,
@@ -802,6 +806,7 @@ fn suggestion(
     rules: &RuleSet,
     sub: &Submission,
     ev: &Evaluation,
+    base: &Scores,
     r: &IndicatorResult,
     f: &Found,
 ) -> Suggestion {
@@ -814,9 +819,10 @@ fn suggestion(
         At::Append => (None, None, true),
     };
     let mut work = sub.clone();
-    change_of(rules, r.no, f, f.new_score - r.score).apply(&mut work);
+    let change = change_of(rules, r.no, f, f.new_score - r.score);
+    change.apply(&mut work);
     // Only scores are read from it.
-    let after = rules.plan().score(&work);
+    let after = rescored(rules, base, &work, &change);
     let total_gain = after.total - ev.total;
     let side_effects: Vec<SideEffect> = after
         .indicators
@@ -957,6 +963,7 @@ pub fn next_point(
         rules,
         sub,
         ev,
+        &rules.plan().score(sub),
         r,
         &mut search::Budget::new(search::MAX_WORK),
     )
@@ -967,6 +974,7 @@ fn next_point_within(
     rules: &RuleSet,
     sub: &Submission,
     ev: &Evaluation,
+    base: &Scores,
     r: &IndicatorResult,
     budget: &mut search::Budget,
 ) -> Option<NextPoint> {
@@ -993,7 +1001,7 @@ fn next_point_within(
         found.sort_by_key(|f| relative(rules, f));
         suggestions = found
             .iter()
-            .map(|f| suggestion(rules, sub, ev, r, f))
+            .map(|f| suggestion(rules, sub, ev, base, r, f))
             .collect();
     }
     let unsearched = (!skipped.is_empty()).then(|| unsearched_text(rules, &skipped));
@@ -1287,6 +1295,25 @@ fn data_change(no: u32, s: &Suggestion) -> Change {
     }
 }
 
+/// The scores of `work`, where `base` scores it before `change`: only the indicators the change
+/// can move are scored again (those that read its input, or the one its judgement belongs to).
+fn rescored(rules: &RuleSet, base: &Scores, work: &Submission, change: &Change) -> Scores {
+    let plan = rules.plan();
+    let input = match &change.kind {
+        ChangeKind::Data { key, .. } => plan.input_slot(key),
+        ChangeKind::Judgement { .. } => None,
+    };
+    let dirty: Vec<bool> = rules
+        .indicators()
+        .enumerate()
+        .map(|(i, (_, ind))| {
+            ind.no.value == change.indicator
+                || input.is_some_and(|k| plan.reads(i).binary_search(&k).is_ok())
+        })
+        .collect();
+    plan.rescore(base, work, |i| dirty.get(i).copied().unwrap_or(true))
+}
+
 fn has_check_errors(rules: &RuleSet, sub: &Submission) -> bool {
     eval::check_data(rules, sub)
         .iter()
@@ -1318,6 +1345,7 @@ struct Candidate {
 fn score_change(
     rules: &RuleSet,
     work: &Submission,
+    scores: &Scores,
     base: (usize, Decimal),
     c: &Candidate,
 ) -> Option<(Rank, Scores)> {
@@ -1328,7 +1356,7 @@ fn score_change(
     }
     // Scores only, by the compiled plan: the rank reads the total, the categories and the pass
     // conditions.
-    let e = rules.plan().score(&w);
+    let e = rescored(rules, scores, &w, &c.change);
     let d = deficit_of_scores(rules, &e);
     if d >= base {
         return None;
@@ -1350,9 +1378,10 @@ fn score_change(
 fn pick(
     rules: &RuleSet,
     work: &Submission,
+    scores: &Scores,
     base: (usize, Decimal),
     cands: &mut [Candidate],
-) -> Option<usize> {
+) -> Option<(usize, Scores)> {
     for full in [false, true] {
         if full {
             for c in cands.iter_mut() {
@@ -1376,18 +1405,18 @@ fn pick(
             let Some((i, cand)) = best.and_then(|i| Some((i, cands.get(i)?))) else {
                 break;
             };
-            match score_change(rules, work, base, cand) {
+            match score_change(rules, work, scores, base, cand) {
                 None => {
                     if let Some(c) = cands.get_mut(i) {
                         c.dead = true;
                     }
                 }
-                Some((rank, _)) => {
+                Some((rank, e)) => {
                     let beaten = cands.iter().enumerate().any(|(j, c)| {
                         j != i && !c.dead && c.bound.as_ref().is_none_or(|b| *b > rank)
                     });
                     if !beaten {
-                        return Some(i);
+                        return Some((i, e));
                     }
                     if let Some(c) = cands.get_mut(i) {
                         c.bound = Some(rank);
@@ -1403,6 +1432,17 @@ fn pick(
 /// of the gap (fewest failing subjects, then fewest points short; on a tie the smaller gain, then
 /// data before judgements, then file order), verified by re-evaluating the whole submission.
 pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoint]) -> Plan {
+    plan_from(rules, sub, ev, rules.plan().score(sub), next)
+}
+
+/// [`plan`], given the compiled plan's scores of `sub`.
+fn plan_from(
+    rules: &RuleSet,
+    sub: &Submission,
+    ev: &Evaluation,
+    mut scores: Scores,
+    next: &[NextPoint],
+) -> Plan {
     let mut work = sub.clone();
     let mut cur = ev.clone();
     let mut order = 0usize;
@@ -1428,11 +1468,12 @@ pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoin
             break;
         }
         let base = deficit(rules, &cur);
-        let Some(i) = pick(rules, &work, base, &mut cands) else {
+        let Some((i, after)) = pick(rules, &work, &scores, base, &mut cands) else {
             break;
         };
         let c = cands.remove(i).change;
         c.apply(&mut work);
+        scores = after;
         // Once per step (not per candidate): what the next searches and the plan's summary read.
         cur = eval::evaluate_scores(rules, &work);
         let no = c.indicator;
@@ -1462,7 +1503,7 @@ pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoin
                     && matches!(x.change.kind, ChangeKind::Data { .. }))
             });
             for r in cur.indicators.iter().filter(|r| affected.contains(&r.no)) {
-                if let Some(n) = next_point_within(rules, &work, &cur, r, &mut budget) {
+                if let Some(n) = next_point_within(rules, &work, &cur, &scores, r, &mut budget) {
                     for s in &n.suggestions {
                         cands.push(wrap(data_change(r.no, s)));
                     }

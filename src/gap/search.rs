@@ -19,8 +19,8 @@
 //! are never changed; absent values are not invented (the indicator is then missing, not short).
 
 use super::deps::{Bind, Site, Target, inputs_read, sites};
-use crate::eval::{self, Env, Status, Val};
 use crate::eval::plan::{ScopeBind, Scoped};
+use crate::eval::{self, Env, Status, Val};
 use crate::model::RuleSet;
 use crate::number::money_unit_factor;
 use crate::submission::{InputValue, Submission};
@@ -572,7 +572,10 @@ fn search_slot_inner(
     if let At::Entry(i) = probe.slot.at {
         insts.retain(|inst| watches_entry(rules, ind, inst, &slot.key, i));
     }
-    if let Some(at) = rules.indicators().position(|(_, x)| x.no.value == ind.no.value) {
+    if let Some(at) = rules
+        .indicators()
+        .position(|(_, x)| x.no.value == ind.no.value)
+    {
         compile_instances(rules, at, &mut insts);
     }
     let steps_to = |room: Option<Decimal>| -> (u64, bool) {

@@ -88,6 +88,7 @@ pub fn indicator_blocks(ind: &IndicatorDoc) -> Vec<Block> {
             subject,
             overlap,
             rows,
+            ..
         }) => {
             b.push(Block::Para(format!("按“{subject}”分档计分：")));
             b.push(Block::Table(Table {

@@ -29,6 +29,8 @@ pub struct IndexDoc {
     pub pass: Vec<String>,
     /// How category scores are capped and rates taken.
     pub basis: Vec<String>,
+    /// What a category's score is capped at, in typed form (the first line of `basis`).
+    pub category_cap: Basis,
     /// The header's `// 解读` notes.
     pub notes: Vec<String>,
     /// Categories in file order.
@@ -654,6 +656,7 @@ pub fn index(rules: &RuleSet) -> IndexDoc {
         points: h.points.as_ref().map(|p| p.value),
         pass: h.pass.iter().map(crate::diff::pass_text).collect(),
         basis: basis_lines(rules),
+        category_cap: rules.cap_basis(),
         notes: notes_in(header_text),
         categories: rules
             .categories

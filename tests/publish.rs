@@ -1217,3 +1217,66 @@ fn every_scoring_statement_decided_by_data_agrees_with_the_scorer_at_and_beside_
         assert!(covered.contains(&no), "indicator {no}");
     }
 }
+
+#[test]
+fn evidence_names_what_is_judged_where_it_comes_from_how_it_is_scored_and_its_own_notes() {
+    // A `// 解读` note written directly above one sub-item belongs to that item only.
+    let note = "以省级媒体刊发的报道原文为准";
+    let original = zhibiao::builtin::find("sd-nmsz", "2023")
+        .expect("built-in")
+        .text;
+    let text = original.replace(
+        "      item 1 \"创新工作被省级媒体宣传报道\"",
+        &format!("      // 解读：{note}。\n      item 1 \"创新工作被省级媒体宣传报道\""),
+    );
+    assert_ne!(text, original);
+    let r = rules(&text);
+    let tasks = publish::tasks::tasks(&r);
+    let mut seen = 0;
+    for t in &tasks {
+        for j in &t.judged {
+            let (_, ind) = r
+                .indicators()
+                .find(|(_, i)| i.no.value == j.indicator)
+                .expect("indicator");
+            let e = &j.evidence;
+            // What is to be shown: the item's own text, or the indicator's official rule text.
+            let what = match &ind.score {
+                Some(ScoreForm::Judged { .. }) => &ind.rule.as_ref().expect("rule text").value,
+                _ => &j.text,
+            };
+            assert!(e.starts_with(&format!("证明“{what}”的材料")), "{e}");
+            for s in &ind.sources {
+                assert!(e.contains(&s.value), "{e}");
+            }
+            let method = &ind.method.as_ref().expect("method").value;
+            assert!(e.contains(&format!("评估方式：{method}")), "{e}");
+            let how = match &ind.score {
+                Some(ScoreForm::Judged { .. }) => {
+                    format!("由专家在 0 至 {} 分之间评分", ind.points.value.normalize())
+                }
+                Some(ScoreForm::Any { award, .. }) => {
+                    format!(
+                        "任一项经专家认定达到即得 {} 分，多项达到不累加",
+                        award.value.normalize()
+                    )
+                }
+                _ => format!("经专家认定达到得 {} 分", j.max.normalize()),
+            };
+            assert!(e.contains(&how), "{e}");
+            assert_eq!(e.contains(note), j.key == "34.1", "{}: {e}", j.key);
+            seen += 1;
+        }
+    }
+    assert!(seen >= r.judgements.len(), "{seen}");
+    // A whole judged indicator carries its own notes; items without notes above them none.
+    let all: Vec<_> = tasks.iter().flat_map(|t| &t.judged).collect();
+    let whole = all.iter().find(|j| j.key == "33").expect("33");
+    assert!(whole.evidence.contains("解读："), "{}", whole.evidence);
+    let plain_item = all.iter().find(|j| j.key == "12.1").expect("12.1");
+    assert!(
+        !plain_item.evidence.contains("解读："),
+        "{}",
+        plain_item.evidence
+    );
+}

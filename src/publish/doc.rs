@@ -362,11 +362,11 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
             header: vec![
                 "评审结论键".into(),
                 "指标".into(),
-                "评审内容".into(),
                 "最高分".into(),
+                // What is judged opens the evidence words.
                 "需要的佐证材料".into(),
             ],
-            widths: vec![1, 3, 5, 1, 6],
+            widths: vec![1, 3, 1, 9],
             rows: t
                 .judged
                 .iter()
@@ -374,7 +374,6 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
                     vec![
                         j.key.clone(),
                         format!("{}. {}", j.indicator, j.indicator_name),
-                        j.text.clone(),
                         plain(j.max),
                         j.evidence.clone(),
                     ]

@@ -302,10 +302,8 @@ fn exclusive_and_open_bounds_are_stated_as_the_scorer_applies_them() {
     assert!(bounds_agree(&r, &file("examples/pass.toml")).0 >= 4 * 3);
 }
 
-#[test]
-fn every_owner_gets_a_task_list_and_every_input_and_judged_item_has_an_owner() {
-    let r = builtin();
-    let tasks = publish::tasks::tasks(&r);
+/// Every owner the rules name (indicators and sub-items).
+fn named_owners(r: &RuleSet) -> BTreeSet<String> {
     let mut named = BTreeSet::new();
     for (_, ind) in r.indicators() {
         named.extend(ind.owners.iter().map(|o| o.value.clone()));
@@ -324,32 +322,83 @@ fn every_owner_gets_a_task_list_and_every_input_and_judged_item_has_an_owner() {
             }
         }
     }
+    named
+}
+
+/// The first column of the document's tables whose caption ends with `suffix`.
+fn keys_in_tables(doc: &publish::doc::Doc, suffix: &str) -> BTreeSet<String> {
+    doc.blocks
+        .iter()
+        .filter_map(|b| match b {
+            publish::doc::Block::Table(t) if t.caption.ends_with(suffix) => Some(t),
+            _ => None,
+        })
+        .flat_map(|t| t.rows.iter().map(|r| r[0].clone()))
+        .collect()
+}
+
+/// Every owner named in the rules has a task list, and every input and every judged item is
+/// under at least one owner — or, where the rules name no owner for it, in the chapter of what
+/// no owner answers for — in the model and in the document (its data and evidence tables).
+fn task_lists_cover(
+    r: &RuleSet,
+) -> (
+    Vec<publish::tasks::OwnerTasks>,
+    Option<publish::tasks::Unowned>,
+) {
+    let tasks = publish::tasks::tasks(r);
+    let unowned = publish::tasks::unowned(r);
     let listed: BTreeSet<String> = tasks.iter().map(|t| t.owner.clone()).collect();
-    assert_eq!(listed, named);
-    assert!(listed.contains("市场监管局"));
-    let supplied: BTreeSet<&str> = tasks
+    assert_eq!(listed, named_owners(r), "{}", r.id());
+    let inputs: BTreeSet<String> = r.inputs.iter().map(|i| i.name.value.clone()).collect();
+    let judged: BTreeSet<String> = r.judgements.keys().cloned().collect();
+    let supplied: BTreeSet<String> = tasks
         .iter()
         .flat_map(|t| &t.inputs)
-        .map(|i| i.key.as_str())
+        .chain(unowned.iter().flat_map(|u| &u.inputs))
+        .map(|i| i.key.clone())
         .collect();
-    for i in &r.inputs {
-        assert!(
-            supplied.contains(i.name.value.as_str()),
-            "input {} has no owner",
-            i.name.value
-        );
+    assert_eq!(supplied, inputs, "{}: inputs without a list", r.id());
+    let prepared: BTreeSet<String> = tasks
+        .iter()
+        .flat_map(|t| &t.judged)
+        .chain(unowned.iter().flat_map(|u| &u.judged))
+        .map(|j| j.key.clone())
+        .collect();
+    assert_eq!(prepared, judged, "{}: judged items without a list", r.id());
+    // What no owner answers for is exactly what no named owner has.
+    if let Some(u) = &unowned {
+        for i in &u.inputs {
+            assert!(
+                tasks
+                    .iter()
+                    .all(|t| t.inputs.iter().all(|x| x.key != i.key)),
+                "{}",
+                i.key
+            );
+        }
     }
+    // The document for all owners shows the same.
+    let doc = publish::tasks_document(r, None);
+    assert_eq!(keys_in_tables(&doc, "-数据"), inputs, "{}", r.id());
+    assert_eq!(keys_in_tables(&doc, "-佐证"), judged, "{}", r.id());
+    (tasks, unowned)
+}
+
+#[test]
+fn every_owner_gets_a_task_list_and_every_input_and_judged_item_has_an_owner() {
+    for f in zhibiao::builtin::texts() {
+        task_lists_cover(&rules(&f.text));
+    }
+    let r = builtin();
+    let (tasks, unowned) = task_lists_cover(&r);
+    assert!(unowned.is_none(), "{unowned:?}");
+    assert!(tasks.iter().any(|t| t.owner == "市场监管局"));
     let judged: BTreeSet<&str> = tasks
         .iter()
         .flat_map(|t| &t.judged)
         .map(|j| j.key.as_str())
         .collect();
-    for key in r.judgements.keys() {
-        assert!(
-            judged.contains(key.as_str()),
-            "judged item {key} has no owner"
-        );
-    }
     // Judged items inside `any` and whole judged indicators too; items decided by data are not.
     assert!(judged.contains("29.1") && judged.contains("10") && !judged.contains("11.1"));
     for (_, ind) in r.indicators() {
@@ -371,6 +420,80 @@ fn every_owner_gets_a_task_list_and_every_input_and_judged_item_has_an_owner() {
         [1, 2, 6]
     );
     assert_eq!(econ.points, Decimal::from(6));
+}
+
+#[test]
+fn what_the_rules_name_no_owner_for_is_listed_apart_and_item_owners_get_their_items() {
+    let original = zhibiao::builtin::find("sd-nmsz", "2023")
+        .expect("built-in")
+        .text;
+    let edits = [
+        // An input only a data check reads.
+        (
+            "input training_hours_min",
+            "input checked_only \"仅供数据校验的数\" count 个\ninput training_hours_min",
+        ),
+        (
+            "check online_operators <= market_entities",
+            "check checked_only >= 0\n  else error \"不能为负\"\ncheck online_operators <= market_entities",
+        ),
+        // Indicator 16 (judged as a whole) and indicator 3 (data only it reads) without owners.
+        (
+            "    owners \"市场监管局\"\n    // 解读：整项由专家评估，在0至3分之间打分（可给小数，如1.5）。\n    score judged",
+            "    // 解读：整项由专家评估，在0至3分之间打分（可给小数，如1.5）。\n    score judged",
+        ),
+        ("    owners \"市场监管局\"\n    let share", "    let share"),
+        // A judged sub-item with an owner of its own.
+        (
+            "采取差异化监管措施\" points 1 judged",
+            "采取差异化监管措施\" points 1 judged owners \"信用办\"",
+        ),
+    ];
+    let mut text = original.to_string();
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    let r = rules(&text);
+    let (tasks, unowned) = task_lists_cover(&r);
+    let u = unowned.expect("something without an owner");
+    assert_eq!(
+        u.indicators.iter().map(|i| i.no).collect::<Vec<_>>(),
+        [3, 16]
+    );
+    assert_eq!(
+        u.inputs.iter().map(|i| i.key.as_str()).collect::<Vec<_>>(),
+        ["market_entities", "checked_only"]
+    );
+    assert_eq!(
+        u.judged.iter().map(|j| j.key.as_str()).collect::<Vec<_>>(),
+        ["16"]
+    );
+    // 12.3 is prepared by its own owner, not by the indicator's.
+    let holders: Vec<&str> = tasks
+        .iter()
+        .filter(|t| t.judged.iter().any(|j| j.key == "12.3"))
+        .map(|t| t.owner.as_str())
+        .collect();
+    assert_eq!(holders, ["信用办"]);
+    // The document ends with them, and the summary counts them.
+    let doc = publish::tasks_document(&r, None);
+    assert!(matches!(
+        doc.blocks.iter().rev().find(|b| matches!(b, publish::doc::Block::Heading(..))),
+        Some(publish::doc::Block::Heading(_, h)) if h == publish::doc::UNOWNED
+    ));
+    let one = publish::tasks_document(&r, Some("信用办"));
+    assert!(keys_in_tables(&one, "-数据").is_empty());
+    assert_eq!(
+        keys_in_tables(&one, "-佐证"),
+        BTreeSet::from(["12.3".to_string()])
+    );
+    let apart = publish::unowned_document(&r).expect("a document of its own");
+    assert_eq!(
+        keys_in_tables(&apart, "-佐证"),
+        BTreeSet::from(["16".to_string()])
+    );
+    assert!(publish::unowned_document(&builtin()).is_none());
 }
 
 #[test]

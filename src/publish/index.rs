@@ -132,7 +132,7 @@ pub enum Scoring {
     Sum(Vec<Scoring>),
     /// A formula that yields the points.
     Formula {
-        /// The formula in words: `形成的……数量 × 1`.
+        /// The formula in words: `销售额超过5千万元的家数 × 0.5`.
         words: String,
         /// For `subject × points`: the points per unit of the subject.
         each: Option<Decimal>,

@@ -231,17 +231,58 @@ struct Acc {
 
 /// The task list of every owner named in the rules, in the order owners are first named.
 pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
-    let mut order: Vec<String> = Vec::new();
-    let mut acc: std::collections::HashMap<String, Acc> = std::collections::HashMap::new();
-    let slot = |order: &mut Vec<String>, name: &str| {
-        if !order.iter().any(|o| o == name) {
-            order.push(name.to_string());
+    collect(rules).0
+}
+
+/// What no owner answers for, if anything: the indicators the rules name no owner for (and
+/// their judged items and sub-items without owners of their own), and the inputs no owner
+/// supplies (those only such indicators or only the data checks read, or none).
+pub fn unowned(rules: &RuleSet) -> Option<Unowned> {
+    collect(rules).1
+}
+
+/// What no owner answers for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unowned {
+    /// Indicators without owners (the whole indicator), or sub-items of them without owners.
+    pub indicators: Vec<OwnerIndicator>,
+    /// Inputs no owner supplies, in the order the rules declare them.
+    pub inputs: Vec<InputTask>,
+    /// Judged items no owner prepares evidence for, in file order.
+    pub judged: Vec<JudgedTask>,
+}
+
+/// Who answers for something: a named owner, or no one (`None`).
+type Who = Option<String>;
+
+/// An input's row, with the indicators that read it.
+fn input_row(
+    rules: &RuleSet,
+    readers: &std::collections::HashMap<String, Vec<u32>>,
+    i: &ast::InputDecl,
+) -> InputTask {
+    let mut t = input_task(rules, i);
+    t.indicators = readers.get(&i.name.value).cloned().unwrap_or_default();
+    t
+}
+
+fn collect(rules: &RuleSet) -> (Vec<OwnerTasks>, Option<Unowned>) {
+    let mut order: Vec<Who> = Vec::new();
+    let mut acc: std::collections::HashMap<Who, Acc> = std::collections::HashMap::new();
+    let slot = |order: &mut Vec<Who>, who: &Who| {
+        if !order.contains(who) {
+            order.push(who.clone());
         }
     };
+    let names = |ws: &[Who]| -> Vec<String> { ws.iter().flatten().cloned().collect() };
     // Which indicators read each input (for the input rows).
     let mut readers: std::collections::HashMap<String, Vec<u32>> = Default::default();
     for (cat, ind) in rules.indicators() {
-        let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
+        let owners: Vec<Who> = if ind.owners.is_empty() {
+            vec![None]
+        } else {
+            ind.owners.iter().map(|o| Some(o.value.clone())).collect()
+        };
         let read = inputs_read(rules, ind);
         for k in &read {
             let r = readers.entry(k.clone()).or_default();
@@ -265,7 +306,10 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
                 points: ind.points.value,
                 at_stake: ind.points.value,
                 items: Vec::new(),
-                shared_with: owners.iter().filter(|x| *x != o).cloned().collect(),
+                shared_with: names(&owners)
+                    .into_iter()
+                    .filter(|x| Some(x) != o.as_ref())
+                    .collect(),
             });
             for k in &read {
                 if !a.inputs.contains(k) {
@@ -303,10 +347,10 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
         } in items
         {
             let key = format!("{}.{}", ind.no.value, it.no.value);
-            let item_owners: Vec<String> = if it.owners.is_empty() {
+            let item_owners: Vec<Who> = if it.owners.is_empty() {
                 owners.clone()
             } else {
-                it.owners.iter().map(|o| o.value.clone()).collect()
+                it.owners.iter().map(|o| Some(o.value.clone())).collect()
             };
             let own_inputs = if it.owners.is_empty() {
                 Vec::new()
@@ -330,7 +374,7 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
                             points: ind.points.value,
                             at_stake: pts.unwrap_or_default(),
                             items: vec![key.clone()],
-                            shared_with: owners.clone(),
+                            shared_with: names(&owners),
                         }),
                     }
                 }
@@ -361,30 +405,50 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
             }
         }
     }
-    order
-        .into_iter()
-        .filter_map(|o| {
-            let a = acc.remove(&o)?;
-            let mut inputs: Vec<InputTask> = rules
-                .inputs
-                .iter()
-                .filter(|i| a.inputs.contains(&i.name.value))
-                .map(|i| {
-                    let mut t = input_task(rules, i);
-                    t.indicators = readers.get(&i.name.value).cloned().unwrap_or_default();
-                    t
-                })
-                .collect();
-            inputs.dedup_by(|a, b| a.key == b.key);
-            Some(OwnerTasks {
+    let mut named = Vec::new();
+    let mut none = None;
+    for who in order {
+        let Some(a) = acc.remove(&who) else { continue };
+        match who {
+            Some(owner) => named.push(OwnerTasks {
                 points: a.indicators.iter().map(|i| i.at_stake).sum(),
-                owner: o,
+                inputs: rules
+                    .inputs
+                    .iter()
+                    .filter(|i| a.inputs.contains(&i.name.value))
+                    .map(|i| input_row(rules, &readers, i))
+                    .collect(),
+                owner,
                 indicators: a.indicators,
-                inputs,
                 judged: a.judged,
+            }),
+            None => none = Some((a.indicators, a.judged)),
+        }
+    }
+    // Inputs no named owner supplies: those only unowned indicators or the data checks read.
+    let supplied: std::collections::HashSet<&str> = named
+        .iter()
+        .flat_map(|t: &OwnerTasks| &t.inputs)
+        .map(|i| i.key.as_str())
+        .collect();
+    let orphans: Vec<InputTask> = rules
+        .inputs
+        .iter()
+        .filter(|i| !supplied.contains(i.name.value.as_str()))
+        .map(|i| input_row(rules, &readers, i))
+        .collect();
+    let unowned = match none {
+        None if orphans.is_empty() => None,
+        none => {
+            let (indicators, judged) = none.unwrap_or_default();
+            Some(Unowned {
+                indicators,
+                inputs: orphans,
+                judged,
             })
-        })
-        .collect()
+        }
+    };
+    (named, unowned)
 }
 
 /// The owners named in the rules (indicators and sub-items), in the order first named.

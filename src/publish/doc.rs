@@ -503,7 +503,7 @@ fn change_table(caption: &str, rows: Vec<Vec<String>>) -> Block {
             "原内容".into(),
             "新内容".into(),
         ],
-        widths: vec![3, 1, 3, 6, 6],
+        widths: vec![3, 2, 3, 6, 6],
         rows,
     })
 }

@@ -128,6 +128,24 @@ pub fn run(args: DocArgs) -> u8 {
             chosen.len(),
             dir.display()
         );
+        // Without --owner, what no owner answers for gets a file of its own.
+        if args.owner.is_none()
+            && let Some(doc) = publish::unowned_document(&rules)
+        {
+            let file = dir.join(crate::batch::report_name(
+                publish::doc::UNOWNED,
+                format.extension(),
+                &mut used,
+            ));
+            let code = emit(&doc, format, Some(&file));
+            if code != EXIT_OK {
+                return code;
+            }
+            errln!(
+                "规则里有的指标或数据没有写责任单位，已单独写入 {}",
+                file.display()
+            );
+        }
         return EXIT_OK;
     }
     let doc = publish::tasks_document(&rules, args.owner.as_deref());

@@ -3,7 +3,7 @@
 //! changes into one.
 
 use super::index::{self, IndexDoc, IndicatorDoc, Scoring};
-use super::tasks::OwnerTasks;
+use super::tasks::{InputTask, JudgedTask, OwnerIndicator, OwnerTasks, Unowned};
 use crate::diff::{Change, Kind, RuleDiff};
 use crate::number::plain;
 
@@ -88,6 +88,7 @@ pub fn indicator_blocks(ind: &IndicatorDoc) -> Vec<Block> {
             subject,
             overlap,
             rows,
+            ..
         }) => {
             b.push(Block::Para(format!("按“{subject}”分档计分：")));
             b.push(Block::Table(Table {
@@ -277,8 +278,38 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
         t.inputs.len(),
         t.judged.len()
     )));
+    b.extend(task_tables(&t.owner, &t.indicators, &t.inputs, &t.judged));
+    b
+}
+
+/// What no owner answers for, as a chapter of its own.
+fn unowned_blocks(u: &Unowned, level: u8) -> Vec<Block> {
+    let mut b = vec![Block::Heading(level, UNOWNED.into())];
+    b.push(Block::Para(format!(
+        "规则里没有写责任单位的指标 {} 个（及其中没有另写责任单位的子项），没有哪个责任单位提供的数据 {} 项\
+         （只由这些指标或只由数据校验读取，或没有被读取），由专家认定而没有责任单位的评审项 {} 项。\
+         请在规则文件中补写责任单位（owners），或另行安排。",
+        u.indicators.len(),
+        u.inputs.len(),
+        u.judged.len()
+    )));
+    b.extend(task_tables(UNOWNED, &u.indicators, &u.inputs, &u.judged));
+    b
+}
+
+/// The heading (and file name) of what no owner answers for.
+pub const UNOWNED: &str = "未指定责任单位的事项";
+
+/// The indicator, data and evidence tables of one task list.
+fn task_tables(
+    name: &str,
+    indicators: &[OwnerIndicator],
+    inputs: &[InputTask],
+    judged: &[JudgedTask],
+) -> Vec<Block> {
+    let mut b = Vec::new();
     b.push(Block::Table(Table {
-        caption: format!("{}-指标", t.owner),
+        caption: format!("{name}-指标"),
         header: vec![
             "序号".into(),
             "一级指标".into(),
@@ -288,8 +319,7 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
             "共同负责单位".into(),
         ],
         widths: vec![1, 2, 6, 1, 2, 3],
-        rows: t
-            .indicators
+        rows: indicators
             .iter()
             .map(|i| {
                 vec![
@@ -307,7 +337,7 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
             })
             .collect(),
     }));
-    if t.inputs.is_empty() {
+    if inputs.is_empty() {
         b.push(Block::Para("无需提供数据。".into()));
     } else {
         b.push(Block::Labeled(
@@ -315,7 +345,7 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
             "按申报模板的键名填写。".into(),
         ));
         b.push(Block::Table(Table {
-            caption: format!("{}-数据", t.owner),
+            caption: format!("{name}-数据"),
             header: vec![
                 "模板键名".into(),
                 "数据项".into(),
@@ -325,8 +355,7 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
                 "用于指标".into(),
             ],
             widths: vec![3, 4, 2, 3, 6, 2],
-            rows: t
-                .inputs
+            rows: inputs
                 .iter()
                 .map(|i| {
                     let mut label = i.label.clone();
@@ -339,17 +368,21 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
                         i.unit.clone(),
                         format!("{}（{}）", i.years, i.shape),
                         opt(&i.help),
-                        i.indicators
-                            .iter()
-                            .map(u32::to_string)
-                            .collect::<Vec<_>>()
-                            .join("、"),
+                        if i.indicators.is_empty() {
+                            "—（没有指标读取）".into()
+                        } else {
+                            i.indicators
+                                .iter()
+                                .map(u32::to_string)
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        },
                     ]
                 })
                 .collect(),
         }));
     }
-    if t.judged.is_empty() {
+    if judged.is_empty() {
         b.push(Block::Para("无需准备评审佐证材料。".into()));
     } else {
         b.push(Block::Labeled(
@@ -357,23 +390,21 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
             "申报时在评审结论中按键名填写是否达到及佐证材料名称。".into(),
         ));
         b.push(Block::Table(Table {
-            caption: format!("{}-佐证", t.owner),
+            caption: format!("{name}-佐证"),
             header: vec![
                 "评审结论键".into(),
                 "指标".into(),
-                "评审内容".into(),
                 "最高分".into(),
+                // What is judged opens the evidence words.
                 "需要的佐证材料".into(),
             ],
-            widths: vec![1, 3, 5, 1, 6],
-            rows: t
-                .judged
+            widths: vec![1, 3, 1, 9],
+            rows: judged
                 .iter()
                 .map(|j| {
                     vec![
                         j.key.clone(),
                         format!("{}. {}", j.indicator, j.indicator_name),
-                        j.text.clone(),
                         plain(j.max),
                         j.evidence.clone(),
                     ]
@@ -385,16 +416,38 @@ fn owner_blocks(t: &OwnerTasks, level: u8) -> Vec<Block> {
 }
 
 /// The task lists of the given owners, one chapter each; `index` names the rule set.
-pub fn tasks_doc(d: &IndexDoc, list: &[OwnerTasks]) -> Doc {
-    let title = match list {
-        [one] => format!("{}任务清单", one.owner),
+pub fn tasks_doc(d: &IndexDoc, list: &[OwnerTasks], unowned: Option<&Unowned>) -> Doc {
+    let title = match (list, unowned) {
+        ([one], None) => format!("{}任务清单", one.owner),
+        ([], Some(_)) => UNOWNED.into(),
         _ => "任务分工（各责任单位任务清单）".into(),
     };
     let mut b = vec![Block::Para(format!(
         "依据：{}（{} 版，规则集 {}）。本清单由规则文件自动生成。",
         d.title, d.version, d.id
     ))];
-    if list.len() > 1 {
+    if list.len() + usize::from(unowned.is_some()) > 1 {
+        let mut rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|t| {
+                vec![
+                    t.owner.clone(),
+                    t.indicators.len().to_string(),
+                    plain(t.points),
+                    t.inputs.len().to_string(),
+                    t.judged.len().to_string(),
+                ]
+            })
+            .collect();
+        if let Some(u) = unowned {
+            rows.push(vec![
+                UNOWNED.into(),
+                u.indicators.len().to_string(),
+                "—".into(),
+                u.inputs.len().to_string(),
+                u.judged.len().to_string(),
+            ]);
+        }
         b.push(Block::Table(Table {
             caption: "汇总".into(),
             header: vec![
@@ -405,22 +458,14 @@ pub fn tasks_doc(d: &IndexDoc, list: &[OwnerTasks]) -> Doc {
                 "评审项".into(),
             ],
             widths: vec![5, 1, 1, 1, 1],
-            rows: list
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.owner.clone(),
-                        t.indicators.len().to_string(),
-                        plain(t.points),
-                        t.inputs.len().to_string(),
-                        t.judged.len().to_string(),
-                    ]
-                })
-                .collect(),
+            rows,
         }));
     }
     for t in list {
         b.extend(owner_blocks(t, 1));
+    }
+    if let Some(u) = unowned {
+        b.extend(unowned_blocks(u, 1));
     }
     Doc { title, blocks: b }
 }
@@ -458,7 +503,7 @@ fn change_table(caption: &str, rows: Vec<Vec<String>>) -> Block {
             "原内容".into(),
             "新内容".into(),
         ],
-        widths: vec![3, 1, 3, 6, 6],
+        widths: vec![3, 2, 3, 6, 6],
         rows,
     })
 }

@@ -4,7 +4,7 @@
 use crate::model::RuleSet;
 use crate::number::plain;
 use crate::syntax::ast::{
-    self, Basis, ExprKind, How, Literal, Overlap, ScoreForm, Tier, YearRange,
+    self, Basis, CmpOp, ExprKind, How, Literal, Overlap, ScoreForm, Tier, YearRange,
 };
 use rust_decimal::Decimal;
 
@@ -29,6 +29,8 @@ pub struct IndexDoc {
     pub pass: Vec<String>,
     /// How category scores are capped and rates taken.
     pub basis: Vec<String>,
+    /// What a category's score is capped at, in typed form (the first line of `basis`).
+    pub category_cap: Basis,
     /// The header's `// 解读` notes.
     pub notes: Vec<String>,
     /// Categories in file order.
@@ -86,6 +88,9 @@ pub enum Scoring {
     Tiers {
         /// What is placed in a tier, in words: `网络交易经营者占比 = 网络交易经营者数量 ÷ 市场主体数量`.
         subject: String,
+        /// When the subject counts the entries of a list that meet a comparison (`count(s in
+        /// sales where s > 3亿元)`), that comparison, its left side being “该项”.
+        counts: Option<Comparison>,
         /// Which tier a value in two tiers gets.
         overlap: Option<Overlap>,
         /// The tiers in file order.
@@ -95,10 +100,15 @@ pub enum Scoring {
     EachYear {
         /// The years, in words: `Y-1 至 Y 年`.
         years: String,
+        /// The first and last year as offsets from the evaluation year Y (`Y-1` is -1), when the
+        /// rule writes them so.
+        offsets: Option<(i64, i64)>,
         /// Points per year.
         award: Decimal,
         /// The condition, in words.
         condition: String,
+        /// The condition as the comparisons that must all hold (empty when it is not one).
+        all_of: Vec<Comparison>,
     },
     /// Sub-items whose points are summed.
     Items(Vec<ItemDoc>),
@@ -121,7 +131,27 @@ pub enum Scoring {
     /// The sum of several ways.
     Sum(Vec<Scoring>),
     /// A formula that yields the points.
-    Formula(String),
+    Formula {
+        /// The formula in words: `销售额超过5千万元的家数 × 0.5`.
+        words: String,
+        /// For `subject × points`: the points per unit of the subject.
+        each: Option<Decimal>,
+        /// When the subject counts the entries of a list that meet a comparison, that comparison.
+        counts: Option<Comparison>,
+    },
+}
+
+/// One comparison a condition states, in typed form: `左边 op 右边`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The left side in words.
+    pub left: String,
+    /// The operator.
+    pub op: CmpOp,
+    /// The right side in words.
+    pub right: String,
+    /// The right side's exact value, when the rule writes a number there (`95%`, `3亿元`).
+    pub value: Option<Decimal>,
 }
 
 /// One tier row with its bounds spelled out.
@@ -163,6 +193,8 @@ pub struct ItemDoc {
     pub judged: bool,
     /// The condition over the data, in words, for an item decided by data.
     pub condition: Option<String>,
+    /// That condition as the comparisons that must all hold (empty when it is not one).
+    pub all_of: Vec<Comparison>,
     /// Owners where they differ from the indicator's.
     pub owners: Vec<String>,
 }
@@ -366,6 +398,90 @@ impl Words<'_> {
         }
     }
 
+    /// A condition as the comparisons that must all hold (`a > 1 and b <= c`), or nothing when
+    /// it is anything else.
+    pub(crate) fn comparisons(&self, e: &ast::Expr) -> Vec<Comparison> {
+        let mut out = Vec::new();
+        if self.conjuncts(e, &mut out) {
+            out
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn conjuncts(&self, e: &ast::Expr, out: &mut Vec<Comparison>) -> bool {
+        match &e.kind {
+            ExprKind::And(a, b) => self.conjuncts(a, out) && self.conjuncts(b, out),
+            ExprKind::Cmp(op, a, b) => {
+                out.push(Comparison {
+                    left: self.expr(a),
+                    op: *op,
+                    right: self.expr(b),
+                    value: match &b.kind {
+                        ExprKind::Lit(l) => Some(l.value),
+                        _ => None,
+                    },
+                });
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The definition of a name: the indicator's own `let`, then a top-level one.
+    fn definition(&self, n: &str) -> Option<&ast::Expr> {
+        self.lets
+            .iter()
+            .find(|l| l.name.value == n)
+            .map(|l| &l.value)
+            .or_else(|| self.rules.lets.get(n).map(|l| &l.value))
+    }
+
+    /// When `e` counts the entries of a list meeting one comparison (directly or through a
+    /// `let`), that comparison with “该项” on the left.
+    pub(crate) fn counted(&self, e: &ast::Expr) -> Option<Comparison> {
+        match &e.kind {
+            ExprKind::Name(n) => self.definition(n).and_then(|d| self.counted(d)),
+            ExprKind::CountWhere { var, cond, .. } => {
+                let inner = Words {
+                    elem_var: Some(&var.value),
+                    ..*self
+                };
+                match inner.comparisons(cond).as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A year as an offset from the evaluation year: `Y-1` is -1.
+    fn offset(e: &ast::Expr) -> Option<i64> {
+        use rust_decimal::prelude::ToPrimitive;
+        let whole = |l: &Literal| {
+            if l.value.fract().is_zero() {
+                l.value.to_i64()
+            } else {
+                None
+            }
+        };
+        match &e.kind {
+            ExprKind::Year => Some(0),
+            ExprKind::Arith(op, a, b) => match (op, &a.kind, &b.kind) {
+                (ast::ArithOp::Sub, ExprKind::Year, ExprKind::Lit(l)) => whole(l).map(|v| -v),
+                (ast::ArithOp::Add, ExprKind::Year, ExprKind::Lit(l)) => whole(l),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The first and last year of a range as offsets from the evaluation year.
+    pub(crate) fn offsets(r: &YearRange) -> Option<(i64, i64)> {
+        Some((Self::offset(&r.from)?, Self::offset(&r.to)?))
+    }
+
     /// A subject with its definition: `网络交易经营者占比 = 网络交易经营者数量 ÷ 市场主体数量`.
     pub(crate) fn subject(&self, e: &ast::Expr) -> String {
         if let ExprKind::Name(n) = &e.kind {
@@ -392,6 +508,7 @@ fn form(w: &Words, ind: &ast::Indicator, f: &ScoreForm) -> Scoring {
             ..
         } => Scoring::Tiers {
             subject: w.subject(subject),
+            counts: w.counted(subject),
             overlap: overlap.as_ref().map(|o| o.value),
             rows: tiers
                 .iter()
@@ -426,8 +543,10 @@ fn form(w: &Words, ind: &ast::Indicator, f: &ScoreForm) -> Scoring {
             };
             Scoring::EachYear {
                 years: w.years(range),
+                offsets: Words::offsets(range),
                 award: award.value,
                 condition: inner.expr(cond),
+                all_of: inner.comparisons(cond),
             }
         }
         ScoreForm::Items { items, .. } => Scoring::Items(item_docs(w, ind, items)),
@@ -445,7 +564,22 @@ fn form(w: &Words, ind: &ast::Indicator, f: &ScoreForm) -> Scoring {
         ScoreForm::Sum { forms, .. } => {
             Scoring::Sum(forms.iter().map(|x| form(w, ind, x)).collect())
         }
-        ScoreForm::Expr(e) => Scoring::Formula(w.expr(e)),
+        ScoreForm::Expr(e) => {
+            // `subject × points` (either way round): points per unit of the subject.
+            let per = match &e.kind {
+                ExprKind::Arith(ast::ArithOp::Mul, a, b) => match (&a.kind, &b.kind) {
+                    (_, ExprKind::Lit(l)) => Some((l.value, &**a)),
+                    (ExprKind::Lit(l), _) => Some((l.value, &**b)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            Scoring::Formula {
+                words: w.expr(e),
+                each: per.map(|(v, _)| v),
+                counts: per.and_then(|(_, s)| w.counted(s)),
+            }
+        }
     }
 }
 
@@ -461,6 +595,10 @@ fn item_docs(w: &Words, ind: &ast::Indicator, items: &[ast::SubItem]) -> Vec<Ite
             condition: match &it.how {
                 How::When(e) => Some(w.expr(e)),
                 How::Judged(_) => None,
+            },
+            all_of: match &it.how {
+                How::When(e) => w.comparisons(e),
+                How::Judged(_) => Vec::new(),
             },
             owners: it.owners.iter().map(|o| o.value.clone()).collect(),
         })
@@ -518,6 +656,7 @@ pub fn index(rules: &RuleSet) -> IndexDoc {
         points: h.points.as_ref().map(|p| p.value),
         pass: h.pass.iter().map(crate::diff::pass_text).collect(),
         basis: basis_lines(rules),
+        category_cap: rules.cap_basis(),
         notes: notes_in(header_text),
         categories: rules
             .categories
@@ -576,6 +715,7 @@ impl Scoring {
                 subject,
                 overlap,
                 rows,
+                ..
             } => {
                 out.push(format!("{ind}按“{subject}”分档计分："));
                 for r in rows {
@@ -590,6 +730,7 @@ impl Scoring {
                 years,
                 award,
                 condition,
+                ..
             } => out.push(format!(
                 "{ind}{years}逐年判断：当年满足“{condition}”的，该年得 {} 分（Y 为评估年度）。",
                 plain(*award)
@@ -625,7 +766,7 @@ impl Scoring {
                     f.write(out, &format!("{ind}  "));
                 }
             }
-            Scoring::Formula(f) => out.push(format!("{ind}得分 = {f}。")),
+            Scoring::Formula { words, .. } => out.push(format!("{ind}得分 = {words}。")),
         }
     }
 }

@@ -73,13 +73,22 @@ pub fn index_document(rules: &RuleSet) -> doc::Doc {
 }
 
 /// The task lists: every owner, or only the one named (which must be one of [`tasks::owners`]).
+///
+/// The document for all owners ends with what no owner answers for, if anything
+/// ([`tasks::unowned`]), so that every input and judged item is in it.
 pub fn tasks_document(rules: &RuleSet, owner: Option<&str>) -> doc::Doc {
     let all = tasks::tasks(rules);
-    let chosen: Vec<tasks::OwnerTasks> = match owner {
-        Some(o) => all.into_iter().filter(|t| t.owner == o).collect(),
-        None => all,
+    let (chosen, unowned): (Vec<tasks::OwnerTasks>, _) = match owner {
+        Some(o) => (all.into_iter().filter(|t| t.owner == o).collect(), None),
+        None => (all, tasks::unowned(rules)),
     };
-    doc::tasks_doc(&index::index(rules), &chosen)
+    doc::tasks_doc(&index::index(rules), &chosen, unowned.as_ref())
+}
+
+/// What no owner answers for, as a document of its own (for one file per owner), if anything.
+pub fn unowned_document(rules: &RuleSet) -> Option<doc::Doc> {
+    let u = tasks::unowned(rules)?;
+    Some(doc::tasks_doc(&index::index(rules), &[], Some(&u)))
 }
 
 /// A revision's changes.

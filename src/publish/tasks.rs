@@ -6,9 +6,10 @@
 //! ([`crate::gap::deps::inputs_read`]): an indicator's owners supply every input it reads; a
 //! sub-item with owners of its own adds the inputs its condition reads to those owners.
 
-use super::index::Words;
+use super::index::{Words, notes_in};
 use crate::gap::deps::inputs_read;
 use crate::model::RuleSet;
+use crate::number::plain;
 use crate::syntax::ast::{self, How, ScalarKind, ScoreForm};
 use rust_decimal::Decimal;
 
@@ -126,18 +127,40 @@ fn input_task(rules: &RuleSet, i: &ast::InputDecl) -> InputTask {
     }
 }
 
+/// One sub-item of a form, with what the task list says of it.
+struct FormItem<'a> {
+    item: &'a ast::SubItem,
+    /// Its points: its own, or the award of the `any` it belongs to.
+    points: Option<Decimal>,
+    /// Inside `any`: the award is earned once, whichever item is met.
+    any_of: bool,
+    /// The `// 解读` notes written directly above the item.
+    notes: Vec<String>,
+}
+
 /// Every sub-item of a form, nested forms included, in file order.
-fn items_of(f: &ScoreForm) -> Vec<(&ast::SubItem, Option<Decimal>)> {
-    match f {
-        ScoreForm::Items { items, .. } => items
+fn items_of<'a>(text: &str, f: &'a ScoreForm) -> Vec<FormItem<'a>> {
+    let listed = |items: &'a [ast::SubItem], span: crate::diag::Span, award: Option<Decimal>| {
+        let mut from = span.start;
+        items
             .iter()
-            .map(|it| (it, it.points.as_ref().map(|p| p.value)))
-            .collect(),
-        ScoreForm::Any { items, award, .. } => {
-            items.iter().map(|it| (it, Some(award.value))).collect()
-        }
+            .map(|it| {
+                let above = text.get(from..it.span.start).unwrap_or("");
+                from = it.span.end;
+                FormItem {
+                    item: it,
+                    points: award.or(it.points.as_ref().map(|p| p.value)),
+                    any_of: award.is_some(),
+                    notes: notes_in(above),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    match f {
+        ScoreForm::Items { items, span } => listed(items, *span, None),
+        ScoreForm::Any { items, award, span } => listed(items, *span, Some(award.value)),
         ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-            forms.iter().flat_map(items_of).collect()
+            forms.iter().flat_map(|f| items_of(text, f)).collect()
         }
         _ => Vec::new(),
     }
@@ -153,18 +176,40 @@ fn has_judged_form(f: &ScoreForm) -> bool {
     }
 }
 
-fn evidence_words(ind: &ast::Indicator, text: &str) -> String {
-    let method = ind
-        .method
-        .as_ref()
-        .map_or("专家评估".to_string(), |m| m.value.clone());
-    let sources: Vec<&str> = ind.sources.iter().map(|s| s.value.as_str()).collect();
-    let from = if sources.is_empty() {
-        String::new()
-    } else {
-        format!("；材料来源：{}", sources.join("、"))
-    };
-    format!("能证明“{text}”已做到的文件、制度、记录或报道等佐证材料（评估方式：{method}{from}）")
+/// How experts score a judged task.
+enum Judging {
+    /// The whole indicator: any points from 0 to the most.
+    Whole(Decimal),
+    /// A sub-item: its points when met.
+    Item(Decimal),
+    /// A sub-item of `any`: the award once, whichever item is met.
+    AnyOf(Decimal),
+}
+
+/// The evidence a judged task needs, from what the rules hold: what is to be shown (the item's
+/// own text, or the indicator's official rule text), where the material comes from, how it is
+/// assessed and scored, and the `// 解读` notes that belong to it.
+fn evidence_words(ind: &ast::Indicator, what: &str, judging: Judging, notes: &[String]) -> String {
+    let mut parts = vec![format!("证明“{what}”的材料")];
+    if !ind.sources.is_empty() {
+        let sources: Vec<&str> = ind.sources.iter().map(|s| s.value.as_str()).collect();
+        parts.push(format!("材料来源：{}", sources.join("、")));
+    }
+    if let Some(m) = &ind.method {
+        parts.push(format!("评估方式：{}", m.value));
+    }
+    parts.push(match judging {
+        Judging::Whole(max) => format!("由专家在 0 至 {} 分之间评分", plain(max)),
+        Judging::Item(p) => format!("经专家认定达到得 {} 分", plain(p)),
+        Judging::AnyOf(a) => format!(
+            "本指标各子项中任一项经专家认定达到即得 {} 分，多项达到不累加",
+            plain(a)
+        ),
+    });
+    for n in notes {
+        parts.push(format!("解读：{}", n.trim_end_matches('。')));
+    }
+    format!("{}。", parts.join("；"))
 }
 
 /// The inputs a single sub-item's condition reads, through the shared input walk.
@@ -186,17 +231,58 @@ struct Acc {
 
 /// The task list of every owner named in the rules, in the order owners are first named.
 pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
-    let mut order: Vec<String> = Vec::new();
-    let mut acc: std::collections::HashMap<String, Acc> = std::collections::HashMap::new();
-    let slot = |order: &mut Vec<String>, name: &str| {
-        if !order.iter().any(|o| o == name) {
-            order.push(name.to_string());
+    collect(rules).0
+}
+
+/// What no owner answers for, if anything: the indicators the rules name no owner for (and
+/// their judged items and sub-items without owners of their own), and the inputs no owner
+/// supplies (those only such indicators or only the data checks read, or none).
+pub fn unowned(rules: &RuleSet) -> Option<Unowned> {
+    collect(rules).1
+}
+
+/// What no owner answers for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unowned {
+    /// Indicators without owners (the whole indicator), or sub-items of them without owners.
+    pub indicators: Vec<OwnerIndicator>,
+    /// Inputs no owner supplies, in the order the rules declare them.
+    pub inputs: Vec<InputTask>,
+    /// Judged items no owner prepares evidence for, in file order.
+    pub judged: Vec<JudgedTask>,
+}
+
+/// Who answers for something: a named owner, or no one (`None`).
+type Who = Option<String>;
+
+/// An input's row, with the indicators that read it.
+fn input_row(
+    rules: &RuleSet,
+    readers: &std::collections::HashMap<String, Vec<u32>>,
+    i: &ast::InputDecl,
+) -> InputTask {
+    let mut t = input_task(rules, i);
+    t.indicators = readers.get(&i.name.value).cloned().unwrap_or_default();
+    t
+}
+
+fn collect(rules: &RuleSet) -> (Vec<OwnerTasks>, Option<Unowned>) {
+    let mut order: Vec<Who> = Vec::new();
+    let mut acc: std::collections::HashMap<Who, Acc> = std::collections::HashMap::new();
+    let slot = |order: &mut Vec<Who>, who: &Who| {
+        if !order.contains(who) {
+            order.push(who.clone());
         }
     };
+    let names = |ws: &[Who]| -> Vec<String> { ws.iter().flatten().cloned().collect() };
     // Which indicators read each input (for the input rows).
     let mut readers: std::collections::HashMap<String, Vec<u32>> = Default::default();
     for (cat, ind) in rules.indicators() {
-        let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
+        let owners: Vec<Who> = if ind.owners.is_empty() {
+            vec![None]
+        } else {
+            ind.owners.iter().map(|o| Some(o.value.clone())).collect()
+        };
         let read = inputs_read(rules, ind);
         for k in &read {
             let r = readers.entry(k.clone()).or_default();
@@ -204,7 +290,12 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
                 r.push(ind.no.value);
             }
         }
-        let items = ind.score.as_ref().map(items_of).unwrap_or_default();
+        let text = rules.text.get(ind.span.start..ind.span.end).unwrap_or("");
+        let items = ind
+            .score
+            .as_ref()
+            .map(|f| items_of(&rules.text, f))
+            .unwrap_or_default();
         for o in &owners {
             slot(&mut order, o);
             let a = acc.entry(o.clone()).or_default();
@@ -215,7 +306,10 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
                 points: ind.points.value,
                 at_stake: ind.points.value,
                 items: Vec::new(),
-                shared_with: owners.iter().filter(|x| *x != o).cloned().collect(),
+                shared_with: names(&owners)
+                    .into_iter()
+                    .filter(|x| Some(x) != o.as_ref())
+                    .collect(),
             });
             for k in &read {
                 if !a.inputs.contains(k) {
@@ -227,23 +321,36 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
         if whole_judged {
             for o in &owners {
                 if let Some(a) = acc.get_mut(o) {
+                    // What is judged is the official rule text, where the rules give it.
+                    let what = ind.rule.as_ref().map_or(&ind.name.value, |r| &r.value);
                     a.judged.push(JudgedTask {
                         key: ind.no.value.to_string(),
                         indicator: ind.no.value,
                         indicator_name: ind.name.value.clone(),
-                        text: ind.name.value.clone(),
+                        text: what.clone(),
                         max: ind.points.value,
-                        evidence: evidence_words(ind, &ind.name.value),
+                        evidence: evidence_words(
+                            ind,
+                            what,
+                            Judging::Whole(ind.points.value),
+                            &notes_in(text),
+                        ),
                     });
                 }
             }
         }
-        for (it, pts) in items {
+        for FormItem {
+            item: it,
+            points: pts,
+            any_of,
+            notes,
+        } in items
+        {
             let key = format!("{}.{}", ind.no.value, it.no.value);
-            let item_owners: Vec<String> = if it.owners.is_empty() {
+            let item_owners: Vec<Who> = if it.owners.is_empty() {
                 owners.clone()
             } else {
-                it.owners.iter().map(|o| o.value.clone()).collect()
+                it.owners.iter().map(|o| Some(o.value.clone())).collect()
             };
             let own_inputs = if it.owners.is_empty() {
                 Vec::new()
@@ -267,7 +374,7 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
                             points: ind.points.value,
                             at_stake: pts.unwrap_or_default(),
                             items: vec![key.clone()],
-                            shared_with: owners.clone(),
+                            shared_with: names(&owners),
                         }),
                     }
                 }
@@ -283,36 +390,65 @@ pub fn tasks(rules: &RuleSet) -> Vec<OwnerTasks> {
                         indicator_name: ind.name.value.clone(),
                         text: it.text.value.clone(),
                         max: pts.unwrap_or_default(),
-                        evidence: evidence_words(ind, &it.text.value),
+                        evidence: evidence_words(
+                            ind,
+                            &it.text.value,
+                            if any_of {
+                                Judging::AnyOf(pts.unwrap_or_default())
+                            } else {
+                                Judging::Item(pts.unwrap_or_default())
+                            },
+                            &notes,
+                        ),
                     });
                 }
             }
         }
     }
-    order
-        .into_iter()
-        .filter_map(|o| {
-            let a = acc.remove(&o)?;
-            let mut inputs: Vec<InputTask> = rules
-                .inputs
-                .iter()
-                .filter(|i| a.inputs.contains(&i.name.value))
-                .map(|i| {
-                    let mut t = input_task(rules, i);
-                    t.indicators = readers.get(&i.name.value).cloned().unwrap_or_default();
-                    t
-                })
-                .collect();
-            inputs.dedup_by(|a, b| a.key == b.key);
-            Some(OwnerTasks {
+    let mut named = Vec::new();
+    let mut none = None;
+    for who in order {
+        let Some(a) = acc.remove(&who) else { continue };
+        match who {
+            Some(owner) => named.push(OwnerTasks {
                 points: a.indicators.iter().map(|i| i.at_stake).sum(),
-                owner: o,
+                inputs: rules
+                    .inputs
+                    .iter()
+                    .filter(|i| a.inputs.contains(&i.name.value))
+                    .map(|i| input_row(rules, &readers, i))
+                    .collect(),
+                owner,
                 indicators: a.indicators,
-                inputs,
                 judged: a.judged,
+            }),
+            None => none = Some((a.indicators, a.judged)),
+        }
+    }
+    // Inputs no named owner supplies: those only unowned indicators or the data checks read.
+    let supplied: std::collections::HashSet<&str> = named
+        .iter()
+        .flat_map(|t: &OwnerTasks| &t.inputs)
+        .map(|i| i.key.as_str())
+        .collect();
+    let orphans: Vec<InputTask> = rules
+        .inputs
+        .iter()
+        .filter(|i| !supplied.contains(i.name.value.as_str()))
+        .map(|i| input_row(rules, &readers, i))
+        .collect();
+    let unowned = match none {
+        None if orphans.is_empty() => None,
+        none => {
+            let (indicators, judged) = none.unwrap_or_default();
+            Some(Unowned {
+                indicators,
+                inputs: orphans,
+                judged,
             })
-        })
-        .collect()
+        }
+    };
+    (named, unowned)
 }
 
 /// The owners named in the rules (indicators and sub-items), in the order first named.

@@ -203,6 +203,8 @@ pub struct Plan {
     lets: Vec<C>,
     fns: Vec<CFn>,
     checks: Vec<C>,
+    /// For each check, whether its failure is an error (it blocks scoring) rather than a warning.
+    check_blocks: Vec<bool>,
     indicators: Vec<CIndicator>,
     categories: Vec<CCategory>,
     pass: Vec<CPass>,
@@ -697,6 +699,11 @@ impl Plan {
             })
             .collect();
         let checks = rules.checks.iter().map(|k| c.expr(&k.cond)).collect();
+        let check_blocks = rules
+            .checks
+            .iter()
+            .map(|k| k.severity.value == crate::diag::Severity::Error)
+            .collect();
         let canonical = |ci: usize| {
             let name = rules.categories.get(ci).map(|c| &c.name.value);
             rules
@@ -794,6 +801,7 @@ impl Plan {
             lets,
             fns,
             checks,
+            check_blocks,
             indicators,
             categories,
             pass,
@@ -1008,6 +1016,22 @@ impl Plan {
     /// be decided), without scoring it.
     pub fn checks_hold(&self, sub: &Submission) -> bool {
         Run::new(self, sub).checks_hold()
+    }
+
+    /// Whether no data check fails as an error (what [`super::check_data`] lists with error
+    /// severity): a check whose failure is only a warning, or that cannot be computed (a problem
+    /// of the rule file, never held against the data), does not count.
+    pub fn no_check_errors(&self, sub: &Submission) -> bool {
+        let mut run = Run::new(self, sub);
+        self.checks
+            .iter()
+            .zip(&self.check_blocks)
+            .filter(|(_, blocks)| **blocks)
+            .all(|(k, _)| {
+                run.base = 0;
+                run.locals.clear();
+                matches!(run.eval(k), Ok(V::Bool(true) | V::Missing(_)) | Err(Bail))
+            })
     }
 
     /// [`Plan::checks_hold`] and, when the checks hold, [`Plan::score`], in one pass over the

@@ -372,6 +372,32 @@ pub struct Change {
     pub text: String,
 }
 
+/// What a change replaced: the entry of a key as it was (`None`: there was none).
+enum Undo {
+    Value(String, Option<InputValue>),
+    Judgement(String, Option<crate::submission::Judgement>),
+}
+
+impl Undo {
+    /// Puts the replaced entry back.
+    fn restore(self, sub: &mut Submission) {
+        match self {
+            Undo::Value(key, Some(v)) => {
+                sub.values.insert(key, v);
+            }
+            Undo::Value(key, None) => {
+                sub.values.remove(&key);
+            }
+            Undo::Judgement(key, Some(j)) => {
+                sub.judgements.insert(key, j);
+            }
+            Undo::Judgement(key, None) => {
+                sub.judgements.remove(&key);
+            }
+        }
+    }
+}
+
 /// What a change changes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -444,6 +470,18 @@ impl Change {
                 j.score = *score;
             }
         }
+    }
+
+    /// [`Change::apply`], returning what it replaced so it can be put back.
+    fn apply_undoable(&self, sub: &mut Submission) -> Undo {
+        let undo = match &self.kind {
+            ChangeKind::Data { key, .. } => Undo::Value(key.clone(), sub.values.get(key).cloned()),
+            ChangeKind::Judgement { key, .. } => {
+                Undo::Judgement(key.clone(), sub.judgements.get(key).cloned())
+            }
+        };
+        self.apply(sub);
+        undo
     }
 
     fn same_target(&self, o: &Change) -> bool {
@@ -1298,26 +1336,32 @@ fn data_change(no: u32, s: &Suggestion) -> Change {
 /// The scores of `work`, where `base` scores it before `change`: only the indicators the change
 /// can move are scored again (those that read its input, or the one its judgement belongs to).
 fn rescored(rules: &RuleSet, base: &Scores, work: &Submission, change: &Change) -> Scores {
+    let dirty = moved_by(rules, change);
+    rules
+        .plan()
+        .rescore(base, work, |i| dirty.get(i).copied().unwrap_or(true))
+}
+
+/// For each indicator (by position), whether a change can move it: it reads the change's input,
+/// or the change's judgement belongs to it.
+fn moved_by(rules: &RuleSet, change: &Change) -> Vec<bool> {
     let plan = rules.plan();
     let input = match &change.kind {
         ChangeKind::Data { key, .. } => plan.input_slot(key),
         ChangeKind::Judgement { .. } => None,
     };
-    let dirty: Vec<bool> = rules
+    rules
         .indicators()
         .enumerate()
         .map(|(i, (_, ind))| {
             ind.no.value == change.indicator
                 || input.is_some_and(|k| plan.reads(i).binary_search(&k).is_ok())
         })
-        .collect();
-    plan.rescore(base, work, |i| dirty.get(i).copied().unwrap_or(true))
+        .collect()
 }
 
 fn has_check_errors(rules: &RuleSet, sub: &Submission) -> bool {
-    eval::check_data(rules, sub)
-        .iter()
-        .any(|c| c.severity == crate::diag::Severity::Error)
+    !rules.plan().no_check_errors(sub)
 }
 
 /// How much a change closes the gap; larger is better: fewer failing subjects, then fewer points
@@ -1344,19 +1388,17 @@ struct Candidate {
 /// when it closes nothing or breaks a data check.
 fn score_change(
     rules: &RuleSet,
-    work: &Submission,
+    work: &mut Submission,
     scores: &Scores,
     base: (usize, Decimal),
     c: &Candidate,
 ) -> Option<(Rank, Scores)> {
-    let mut w = work.clone();
-    c.change.apply(&mut w);
-    if has_check_errors(rules, &w) {
-        return None;
-    }
+    let undo = c.change.apply_undoable(work);
     // Scores only, by the compiled plan: the rank reads the total, the categories and the pass
     // conditions.
-    let e = rescored(rules, scores, &w, &c.change);
+    let scored = (!has_check_errors(rules, work)).then(|| rescored(rules, scores, work, &c.change));
+    undo.restore(work);
+    let e = scored?;
     let d = deficit_of_scores(rules, &e);
     if d >= base {
         return None;
@@ -1377,7 +1419,7 @@ fn score_change(
 /// again before giving up.
 fn pick(
     rules: &RuleSet,
-    work: &Submission,
+    work: &mut Submission,
     scores: &Scores,
     base: (usize, Decimal),
     cands: &mut [Candidate],
@@ -1468,7 +1510,7 @@ fn plan_from(
             break;
         }
         let base = deficit(rules, &cur);
-        let Some((i, after)) = pick(rules, &work, &scores, base, &mut cands) else {
+        let Some((i, after)) = pick(rules, &mut work, &scores, base, &mut cands) else {
             break;
         };
         let c = cands.remove(i).change;

@@ -423,11 +423,7 @@ impl Probe<'_> {
     }
 
     fn checks_pass(&mut self, dir: i64, k: u64) -> bool {
-        self.pay()
-            && self.set(dir, k)
-            && !eval::check_data(self.rules, &self.work)
-                .iter()
-                .any(|c| c.severity == crate::diag::Severity::Error)
+        self.pay() && self.set(dir, k) && self.rules.plan().no_check_errors(&self.work)
     }
 
     fn improves(&mut self, dir: i64, k: u64) -> bool {
@@ -512,11 +508,7 @@ fn search_slot_inner(
         let mut work = sub.clone();
         work.values.insert(slot.key.clone(), InputValue::Bool(!b));
         let r = eval::indicator_score(rules, &work, ind.no.value)?;
-        let ok = r.status == Status::Scored
-            && r.score > f0
-            && !eval::check_data(rules, &work)
-                .iter()
-                .any(|c| c.severity == crate::diag::Severity::Error);
+        let ok = r.status == Status::Scored && r.score > f0 && rules.plan().no_check_errors(&work);
         return ok.then(|| Found {
             slot: slot.clone(),
             from: None,

@@ -200,11 +200,16 @@ fn d(x: Decimal) -> String {
 /// The line of a report that names the reference file used, and where it came from; `None`
 /// without one.
 pub fn reference_line(sub: &Submission) -> Option<String> {
+    reference_used(sub).map(|r| format!("全省参照数据：{r}"))
+}
+
+/// The reference file used, and where it came from when nobody named it; `None` without one.
+pub fn reference_used(sub: &Submission) -> Option<String> {
     let file = sub.reference_file.as_ref()?;
     Some(match sub.reference_origin {
-        crate::submission::ReferenceOrigin::Named => format!("全省参照数据：{file}"),
+        crate::submission::ReferenceOrigin::Named => file.to_string(),
         crate::submission::ReferenceOrigin::RuleFolder => {
-            format!("全省参照数据：{file}（规则目录中的参照数据，未指定 --reference）")
+            format!("{file}（规则目录中的参照数据，未指定 --reference）")
         }
     })
 }

@@ -116,6 +116,23 @@ fn eval_without_reference_uses_the_rule_folders_and_says_so() {
     assert!(field(&v, &["submission", "reference_digest"]).is_string());
     assert_eq!(field(&v, &["total"]), "90");
 
+    // Markdown (and HTML, the same view) name it as well.
+    let md = zhibiao(&[
+        "eval",
+        "examples/pass.toml",
+        "--rules",
+        FOLDER,
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.stdout.contains(&format!(
+            "- 全省参照数据：{FOLDER_REFERENCE}（规则目录中的参照数据"
+        )),
+        "{}",
+        md.stdout
+    );
+
     // A rule file in the folder finds it too.
     let f = zhibiao(&[
         "eval",

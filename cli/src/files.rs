@@ -361,12 +361,13 @@ fn reference_name(file_name: &str) -> Option<Option<i32>> {
     if !matches!(ext.to_ascii_lowercase().as_str(), "toml" | "json") {
         return None;
     }
-    if REFERENCE_STEMS.contains(&stem) {
+    let stem_is = |s: &str| REFERENCE_STEMS.iter().any(|r| r.eq_ignore_ascii_case(s));
+    if stem_is(stem) {
         return Some(None);
     }
     let (base, year) = stem.rsplit_once('-')?;
     let is_year = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
-    (REFERENCE_STEMS.contains(&base) && is_year).then(|| year.parse().ok())
+    (stem_is(base) && is_year).then(|| year.parse().ok())
 }
 
 /// The province reference data a command uses: the file `--reference` names, or the files a
@@ -546,5 +547,31 @@ impl Inputs {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_name;
+
+    #[test]
+    fn reference_file_names() {
+        assert_eq!(reference_name("参照数据.toml"), Some(None));
+        assert_eq!(reference_name("reference.JSON"), Some(None));
+        assert_eq!(reference_name("Reference.toml"), Some(None));
+        assert_eq!(reference_name("参照数据-2024.toml"), Some(Some(2024)));
+        assert_eq!(reference_name("reference-2025.json"), Some(Some(2025)));
+        for other in [
+            "参照数据2024.toml",
+            "参照数据-24.toml",
+            "参照数据-2024.xlsx",
+            "全省参照数据.toml",
+            "province-2024.toml",
+            "reference-二〇二四.toml",
+            "参照数据",
+            "2024.zb",
+        ] {
+            assert_eq!(reference_name(other), None, "{other}");
+        }
     }
 }

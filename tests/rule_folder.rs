@@ -348,6 +348,23 @@ fn every_command_that_takes_reference_uses_the_folders() {
     assert_eq!(e.code, 0, "{}", e.stderr);
     assert!(e.stderr.contains(FOLDER_REFERENCE), "{}", e.stderr);
     assert!(!e.stdout.contains("缺少数据"), "{}", e.stdout);
+    let ej = json(&zhibiao(&[
+        "explain",
+        "examples/pass.toml",
+        "1",
+        "--rules",
+        FOLDER,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        field(&ej, &["submission", "reference_file"]),
+        FOLDER_REFERENCE
+    );
+    assert_eq!(
+        field(&ej, &["submission", "reference_origin"]),
+        "rule_folder"
+    );
 
     // diff --submission: both sides with the same data, so the rules alone make the change
     // (none: the fixture only renames the version).

@@ -328,7 +328,13 @@ pub fn run_explain(args: ExplainArgs) -> u8 {
         ExplainFormat::Json => {
             let v = serde_json::json!({
                 "ruleset": { "id": a.rules.id(), "version": a.rules.version(), "digest": a.rules.digest },
-                "submission": { "region": a.sub.region, "year": a.sub.year, "digest": a.sub.digest },
+                "submission": {
+                    "region": a.sub.region,
+                    "year": a.sub.year,
+                    "digest": a.sub.digest,
+                    "reference_file": a.sub.reference_file,
+                    "reference_origin": a.sub.reference_file.as_ref().map(|_| a.sub.reference_origin.key()),
+                },
                 "indicators": list,
             });
             match serde_json::to_string_pretty(&v) {

@@ -155,7 +155,7 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
     })?;
     let saved_ref = field(&saved, &["submission", "reference_digest"]);
     // A report made with the reference data of its rule folder, checked against rules named
-    // by `--rules`: the reference data of that folder, for the report's year, as `eval` would
+    // by `--rules`: the reference data of that folder, for the submission's year, as `eval` would
     // take it (the digests then say whether it is the same file).
     let from_folder = field(&saved, &["submission", "reference_origin"]) == Some("rule_folder");
     let in_folder = match (&args.reference, saved_ref, &args.rules) {

@@ -449,3 +449,30 @@ fn every_command_that_takes_reference_uses_the_folders() {
         mismatch.stdout
     );
 }
+
+#[test]
+fn the_templates_tell_districts_about_the_rule_folder() {
+    use calamine::{Data, Reader, Xlsx};
+    let f = zhibiao::builtin::default_file();
+    let (rules, _) = zhibiao::model::load(&std::sync::Arc::from(f.path), f.text);
+    let rules = rules.expect("rules");
+    let toml = zhibiao::template::to_toml(&rules, 2024);
+    assert!(
+        toml.contains("zhibiao eval 本文件 --rules 规则目录"),
+        "{toml}"
+    );
+    assert!(toml.contains("--reference 全省参照数据.toml"), "{toml}");
+
+    let bytes = zhibiao::template::xlsx::to_xlsx(&rules, 2024, None).expect("xlsx");
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
+    let notes = wb.worksheet_range("说明").expect("说明");
+    let text: Vec<String> = notes
+        .rows()
+        .flat_map(|r| r.iter().map(Data::to_string).collect::<Vec<_>>())
+        .collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("zhibiao eval 本文件.xlsx --rules 规则目录")),
+        "{text:?}"
+    );
+}

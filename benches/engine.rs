@@ -54,7 +54,7 @@ fn submission(rules: &RuleSet) -> Submission {
     let mut sub = sub.expect("usable");
     let rname: Arc<str> = Arc::from("province-2024.toml");
     let (reference, _) = submission::load_reference(rules, &rname, REFERENCE, Format::Toml);
-    let merged = submission::merge_reference(&mut sub, &reference.expect("reference"));
+    let merged = submission::merge_reference(rules, &mut sub, &reference.expect("reference"));
     assert!(!zhibiao::diag::has_errors(&merged));
     sub
 }

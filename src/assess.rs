@@ -115,11 +115,11 @@ fn merged(
             let (reference, diags) = submission::load_reference(rules, r.name, r.text, r.format);
             problems.extend(diags);
             if let Some(reference) = reference {
-                problems.extend(submission::merge_reference(&mut sub, &reference));
+                problems.extend(submission::merge_reference(rules, &mut sub, &reference));
             }
         }
         Some(Reference::Loaded(reference)) => {
-            problems.extend(submission::merge_reference(&mut sub, reference));
+            problems.extend(submission::merge_reference(rules, &mut sub, reference));
         }
         None => {}
     }

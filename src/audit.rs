@@ -9,8 +9,8 @@
 
 use serde_json::Value;
 
-/// Keys whose values are file paths: not compared.
-const PATH_KEYS: &[&str] = &["file", "reference_file"];
+/// Keys whose values are file paths, or say how a file was found: not compared.
+const PATH_KEYS: &[&str] = &["file", "reference_file", "reference_origin"];
 
 /// One place where two reports differ.
 #[derive(Debug, Clone, PartialEq, Eq)]

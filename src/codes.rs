@@ -54,6 +54,8 @@ pub const SUB_LIMIT: &str = "S011";
 /// A spreadsheet that does not have the template's layout (a sheet, a header or a key missing,
 /// a value in the wrong column, the same item in two rows).
 pub const SUB_SHEET: &str = "S012";
+/// A rule folder holds two reference files for one evaluation year.
+pub const SUB_REFERENCE_AMBIGUOUS: &str = "S013";
 
 /// A test file of `zhibiao test` that cannot be used (not TOML, unknown keys, wrong values).
 pub const TEST_FILE: &str = "T001";
@@ -110,6 +112,10 @@ pub const ALL: &[(&str, &str)] = &[
     (SUB_LIMIT, "申报文件超出大小上限"),
     (TEST_FILE, "测试文件写法有误"),
     (SUB_SHEET, "电子表格的结构与模板不符"),
+    (
+        SUB_REFERENCE_AMBIGUOUS,
+        "规则目录中同一评估年度有两个全省参照数据文件",
+    ),
     (VERSION_DUPLICATE, "同一规则集的同一版本出现在两个文件里"),
     (VERSION_DATES, "截止日期早于生效日期"),
     (VERSION_OVERLAP, "同一规则集的两个版本生效期重叠"),

@@ -97,6 +97,10 @@ struct JsonSubmission<'a> {
     reference_digest: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reference_file: Option<&'a str>,
+    /// With a reference file: `named` (given on the command line) or `rule_folder` (found
+    /// beside the rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference_origin: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -193,6 +197,23 @@ fn d(x: Decimal) -> String {
     plain(x)
 }
 
+/// The line of a report that names the reference file used, and where it came from; `None`
+/// without one.
+pub fn reference_line(sub: &Submission) -> Option<String> {
+    reference_used(sub).map(|r| format!("全省参照数据：{r}"))
+}
+
+/// The reference file used, and where it came from when nobody named it; `None` without one.
+pub fn reference_used(sub: &Submission) -> Option<String> {
+    let file = sub.reference_file.as_ref()?;
+    Some(match sub.reference_origin {
+        crate::submission::ReferenceOrigin::Named => file.to_string(),
+        crate::submission::ReferenceOrigin::RuleFolder => {
+            format!("{file}（规则目录中的参照数据，未指定 --reference）")
+        }
+    })
+}
+
 /// The warning at the top of a report scored without the province's reference data while the
 /// rules need some of it: what is missing, which indicators it costs, and how to supply it. Empty
 /// when a reference file was used or nothing from it is missing.
@@ -226,7 +247,7 @@ pub fn missing_reference_lines(
             labels.join("、"),
             indicators.join("、")
         ),
-        "  全省数据由省级部门统一提供，各地区不必自己填写：请用 --reference 指定全省参照数据文件后重新评估，如 zhibiao eval 申报文件 --reference 全省参照数据.toml".to_string(),
+        "  全省数据由省级部门统一提供，各地区不必自己填写：请用 --reference 指定全省参照数据文件后重新评估，如 zhibiao eval 申报文件 --reference 全省参照数据.toml；省级部门也可以把它以 参照数据.toml 为名放在规则目录中，用 --rules 指定该目录时自动使用".to_string(),
     ]
 }
 
@@ -374,6 +395,11 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
             file: &ctx.sub.file,
             reference_digest: ctx.sub.reference_digest.as_deref(),
             reference_file: ctx.sub.reference_file.as_deref(),
+            reference_origin: ctx
+                .sub
+                .reference_file
+                .as_ref()
+                .map(|_| ctx.sub.reference_origin.key()),
         },
         total: d(eval.total),
         max: d(eval.max),
@@ -536,6 +562,9 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
         "申报：{region}，评估年度 {}（{}）",
         ctx.sub.year, ctx.sub.file
     );
+    if let Some(line) = reference_line(ctx.sub) {
+        let _ = writeln!(o, "{line}");
+    }
     let _ = writeln!(o);
     let reference = missing_reference_lines(rules, ctx.sub, eval);
     for line in &reference {

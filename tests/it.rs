@@ -27,6 +27,7 @@ mod properties;
 mod publish;
 mod report_formats;
 mod rule_errors;
+mod rule_folder;
 mod scoring;
 mod scripts;
 mod submission;

@@ -30,7 +30,7 @@ fn base(rules: &RuleSet, name: &str) -> Submission {
     let rname: Arc<str> = Arc::from("province-2024.toml");
     let (reference, diags) = submission::load_reference(rules, &rname, REFERENCE, Format::Toml);
     assert!(!zhibiao::diag::has_errors(&diags), "reference loads");
-    let merged = submission::merge_reference(&mut sub, &reference.expect("reference"));
+    let merged = submission::merge_reference(rules, &mut sub, &reference.expect("reference"));
     assert!(!zhibiao::diag::has_errors(&merged), "reference merges");
     sub
 }

@@ -141,7 +141,7 @@ fn example(rules: &RuleSet, name: &str) -> Submission {
         Format::Toml,
     );
     if let Some(r) = r {
-        let _ = submission::merge_reference(&mut sub, &r);
+        let _ = submission::merge_reference(rules, &mut sub, &r);
     }
     sub
 }

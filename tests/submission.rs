@@ -345,8 +345,23 @@ fn conflicting_reference_values() {
     let mut sub = sub.unwrap();
     let (refsub, out) = reference(REFERENCE);
     assert_eq!(out, "");
-    let diags = submission::merge_reference(&mut sub, &refsub.unwrap());
+    let diags = submission::merge_reference(&rules(), &mut sub, &refsub.unwrap());
     insta::assert_snapshot!(render(&diags, &[]));
+}
+
+#[test]
+fn reference_conflict_leads_with_the_label_and_shows_the_values_as_written() {
+    let (sub, _) = data("province_consumer_satisfaction = \"85%\"");
+    let mut sub = sub.unwrap();
+    let (refsub, _) = reference(REFERENCE);
+    let diags = submission::merge_reference(&rules(), &mut sub, &refsub.unwrap());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let m = &diags[0].message;
+    assert!(
+        m.starts_with("全省消费者满意度（province_consumer_satisfaction）在 a.toml 中为 85%"),
+        "{m}"
+    );
+    assert!(m.ends_with("中为 90%"), "{m}");
 }
 
 #[test]
@@ -358,7 +373,7 @@ fn reference_for_another_year() {
             .replace("2024", "2023")
             .replace("2023 = \"12%\", ", ""),
     );
-    let diags = submission::merge_reference(&mut sub, &refsub.unwrap());
+    let diags = submission::merge_reference(&rules(), &mut sub, &refsub.unwrap());
     insta::assert_snapshot!(render(&diags, &[]));
 }
 
@@ -368,7 +383,7 @@ fn merge_fills_gaps_and_records_the_file() {
     let mut sub = sub.unwrap();
     let (refsub, _) = reference(REFERENCE);
     let refsub = refsub.unwrap();
-    let diags = submission::merge_reference(&mut sub, &refsub);
+    let diags = submission::merge_reference(&rules(), &mut sub, &refsub);
     assert!(diags.is_empty(), "{diags:?}");
     let series: BTreeMap<i32, Decimal> = [(2023, d("0.12")), (2024, d("0.125"))].into();
     assert_eq!(

@@ -41,7 +41,7 @@ pub enum Command {
         /// 申报文件（可写多个）。
         #[arg(long = "submission", value_name = "FILE")]
         submissions: Vec<PathBuf>,
-        /// 全省参照数据文件。
+        /// 全省参照数据文件，两个版本共用。不写时，用规则目录中的 参照数据.toml 或 参照数据-年度.toml（有的话）。
         #[arg(long)]
         reference: Option<PathBuf>,
         /// 输出格式。
@@ -55,7 +55,7 @@ pub enum Command {
         /// 申报文件（不写则用报告里记录的路径）。
         #[arg(long)]
         submission: Option<PathBuf>,
-        /// 参照文件（不写则用报告里记录的路径）。
+        /// 参照文件（不写则用报告里记录的路径；报告用的是规则目录中的参照数据、又用 --rules 指定了规则目录时，用该目录中的）。
         #[arg(long)]
         reference: Option<PathBuf>,
         /// 规则（不写则用报告里记录的规则文件或内置版本）。
@@ -100,7 +100,7 @@ pub struct EvalArgs {
     /// 按日期选版本：用这一天生效的版本（年-月-日，如 2025-07-01）。
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// 全省参照数据文件（province_ 开头的项），供各地区共用。
+    /// 全省参照数据文件（province_ 开头的项），供各地区共用。不写时，用 --rules 所指规则目录中的 参照数据.toml 或 参照数据-年度.toml（有的话）。
     #[arg(long)]
     pub reference: Option<PathBuf>,
     /// 报告格式。
@@ -160,7 +160,7 @@ pub struct ExplainArgs {
     /// 按日期选版本：用这一天生效的版本（同 eval）。
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// 全省参照数据文件（province_ 开头的项），供各地区共用。
+    /// 全省参照数据文件（province_ 开头的项），供各地区共用。不写时，用 --rules 所指规则目录中的 参照数据.toml 或 参照数据-年度.toml（有的话）。
     #[arg(long)]
     pub reference: Option<PathBuf>,
     /// 输出格式。

@@ -8,15 +8,16 @@
 //! ranking) and the others go on; the exit code is then [`crate::EXIT_SOME_FAILED`].
 
 use crate::args::{EvalArgs, OutFormat, ReportFormat};
-use crate::eval::{load_reference_arg, load_rules};
-use crate::files::{self, TextFile, read_bytes};
+use crate::eval::{load_references, load_rules};
+use crate::files::{self, References, read_bytes};
 use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_SOME_FAILED, EXIT_UNUSABLE, print_diags, render_opts};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 use zhibiao::assess::{
     Input, Outcome, Reference, assess_loaded, assess_loaded_scores, score_loaded,
 };
@@ -27,7 +28,7 @@ use zhibiao::model::RuleSet;
 use zhibiao::submission::table::{
     RawRow, RowParser, TableRow, read_csv, read_xlsx_table, row_label, stream_csv,
 };
-use zhibiao::submission::{self, Format, Submission, load_cells};
+use zhibiao::submission::{self, Format, ReferenceOrigin, Submission, load_cells};
 use zhibiao::{codes, report};
 
 /// One submission to score.
@@ -225,16 +226,9 @@ fn ruleset_mismatch(rules: &RuleSet, sub: &Submission) -> Option<Diagnostic> {
 type Loaded = (Option<Submission>, Vec<Diagnostic>);
 
 /// Reads one job's submission, with the texts its messages point into.
-fn load_job(
-    rules: &RuleSet,
-    job: Job,
-    reference: Option<Input>,
-) -> Result<(Loaded, SourceMap), Done> {
+fn load_job(rules: &RuleSet, job: Job) -> Result<(Loaded, SourceMap), Done> {
     let name = job.name();
     let mut sources = SourceMap::new();
-    if let Some(r) = reference {
-        sources.add(r.name, &Arc::from(r.text));
-    }
     let loaded = match job {
         Job::Failed { problems, .. } => {
             return Err(Done::Failed {
@@ -287,12 +281,25 @@ fn load_job(
 }
 
 /// Scores one job; without `explain` the evaluation carries scores only.
-fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, explain: bool) -> Done {
+fn score(rules: &RuleSet, job: Job, refs: &Refs, strict: bool, explain: bool) -> Done {
     let name = job.name();
-    let (loaded, sources) = match load_job(rules, job, reference) {
+    let (loaded, mut sources) = match load_job(rules, job) {
         Ok(x) => x,
         Err(done) => return done,
     };
+    let reference = match refs.for_loaded(&loaded) {
+        Ok(r) => r.and_then(|r| r.input),
+        Err(d) => {
+            return Done::Failed {
+                name,
+                problems: vec![d],
+                sources,
+            };
+        }
+    };
+    if let Some(r) = reference {
+        sources.add(r.name, &Arc::from(r.text));
+    }
     let outcome = if explain {
         assess_loaded(rules, loaded, reference, strict)
     } else {
@@ -300,16 +307,21 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, expl
     };
     match outcome {
         Outcome::Scored {
-            submission,
+            mut submission,
             evaluation,
             warnings,
-        } => Done::Scored {
-            name,
-            sub: submission,
-            evaluation,
-            warnings,
-            sources,
-        },
+        } => {
+            if submission.reference_file.is_some() {
+                submission.reference_origin = refs.origin;
+            }
+            Done::Scored {
+                name,
+                sub: submission,
+                evaluation,
+                warnings,
+                sources,
+            }
+        }
         Outcome::Unusable(problems) => Done::Failed {
             name,
             problems,
@@ -320,10 +332,10 @@ fn score(rules: &RuleSet, job: Job, reference: Option<Input>, strict: bool, expl
 
 /// Scores one job for a ranking only, with the compiled scorer: the same row [`score`] and
 /// [`batch::row`] give, without building an evaluation.
-fn rank(rules: &RuleSet, job: Job, reference: &Ref) -> Done {
+fn rank(rules: &RuleSet, job: Job, refs: &Refs) -> Done {
     let name = job.name();
-    match load_job(rules, job, reference.input) {
-        Ok((loaded, sources)) => rank_loaded(rules, name, loaded, sources, reference),
+    match load_job(rules, job) {
+        Ok((loaded, sources)) => rank_loaded(rules, name, loaded, sources, refs),
         Err(done) => done,
     }
 }
@@ -333,17 +345,27 @@ fn rank_loaded(
     name: String,
     loaded: Loaded,
     sources: SourceMap,
-    reference: &Ref,
+    refs: &Refs,
 ) -> Done {
-    let how = match &reference.loaded {
-        Some(sub) => Some(Reference::Loaded(sub)),
-        None => reference.input.map(Reference::Text),
+    let reference = match refs.for_loaded(&loaded) {
+        Ok(r) => r,
+        Err(d) => {
+            return Done::Failed {
+                name,
+                problems: vec![d],
+                sources,
+            };
+        }
     };
+    let how = reference.and_then(|r| match &r.loaded {
+        Some(sub) => Some(Reference::Loaded(sub)),
+        None => r.input.map(Reference::Text),
+    });
     match score_loaded(rules, loaded, how) {
         Ok((sub, scores)) => Done::Ranked(batch::row_of_scores(rules, &name, &sub, &scores)),
         Err(problems) => {
             let mut sources = sources;
-            if let Some((name, text)) = &reference.text {
+            if let Some((name, text)) = reference.and_then(|r| r.text.as_ref()) {
                 sources.add(name, text);
             }
             Done::Failed {
@@ -365,6 +387,75 @@ struct Ref<'a> {
     text: Option<(Arc<str>, Arc<str>)>,
 }
 
+/// The reference data of a batch: `--reference`, or the files of the rule folder, each read
+/// once, each with the evaluation year its name is for. Each submission takes the one for its
+/// year ([`files::pick_for_year`]).
+struct Refs<'a> {
+    folder: Option<&'a Path>,
+    files: Vec<(Option<i32>, Ref<'a>)>,
+    origin: ReferenceOrigin,
+    /// The evaluation years of scored submissions that had no reference file.
+    years_without: Mutex<BTreeSet<i32>>,
+}
+
+impl<'a> Refs<'a> {
+    fn new(rules: &RuleSet, references: Option<&'a References>) -> Refs<'a> {
+        let Some(r) = references else {
+            return Refs {
+                folder: None,
+                files: Vec::new(),
+                origin: ReferenceOrigin::Named,
+                years_without: Mutex::new(BTreeSet::new()),
+            };
+        };
+        let files = r
+            .files
+            .iter()
+            .map(|(year, t)| {
+                let input = t.input();
+                let loaded = match submission::load_reference(rules, &t.name, &t.text, t.format) {
+                    (Some(sub), diags) if diags.is_empty() => Some(sub),
+                    _ => None,
+                };
+                let text = Some((t.name.clone(), t.text.clone()));
+                (
+                    *year,
+                    Ref {
+                        input: Some(input),
+                        loaded,
+                        text,
+                    },
+                )
+            })
+            .collect();
+        Refs {
+            folder: r.folder.as_deref(),
+            files,
+            origin: r.origin(),
+            years_without: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The reference file for a loaded submission's year (none for one that did not load);
+    /// an error asking which one when the rule folder has two for that year.
+    fn for_loaded(&self, loaded: &Loaded) -> Result<Option<&Ref<'a>>, Diagnostic> {
+        let Some(sub) = &loaded.0 else {
+            return Ok(None);
+        };
+        let found = files::pick_for_year(self.folder, &self.files, ref_name, sub.year)?;
+        if found.is_none()
+            && let Ok(mut years) = self.years_without.lock()
+        {
+            years.insert(sub.year);
+        }
+        Ok(found)
+    }
+}
+
+fn ref_name<'r>(r: &'r Ref<'_>) -> &'r str {
+    r.text.as_ref().map_or("", |(name, _)| &**name)
+}
+
 /// How many rows of a streamed table are scored at once: enough to keep both cores busy,
 /// few enough that memory does not grow with the table.
 const CHUNK: usize = 4096;
@@ -375,7 +466,7 @@ fn rank_raw(
     name: &Arc<str>,
     parser: &RowParser,
     raw: &RawRow,
-    reference: &Ref,
+    reference: &Refs,
 ) -> Option<Done> {
     let label = row_label(u32::try_from(raw.r + 1).unwrap_or(u32::MAX));
     // A clean row is read straight into a submission; any other goes through the full
@@ -410,7 +501,7 @@ fn rank_raw(
 }
 
 /// Ranks the rows of a CSV table as they are read, a chunk at a time.
-fn rank_csv(rules: &RuleSet, path: &Path, reference: &Ref, bar: &ProgressBar) -> Vec<Done> {
+fn rank_csv(rules: &RuleSet, path: &Path, reference: &Refs, bar: &ProgressBar) -> Vec<Done> {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let failed = |problems| {
         vec![Done::Failed {
@@ -565,12 +656,21 @@ pub fn run(args: EvalArgs) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    let reference = match load_reference_arg(args.reference.as_deref(), &sources) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let reference_input = reference.as_ref().map(TextFile::input);
-    let no_reference = reference.is_none();
+    let references =
+        match load_references(args.reference.as_deref(), args.rules.as_deref(), &sources) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+    let refs = Refs::new(&rules, references.as_ref());
+    if let Some(r) = references.as_ref().filter(|r| r.folder.is_some()) {
+        match r.names().as_slice() {
+            [one] => errln!("全省参照数据：使用规则目录中的 {one}（未指定 --reference）"),
+            many => errln!(
+                "全省参照数据：规则目录中有 {}，按各份申报的评估年度选用（未指定 --reference）",
+                many.join("、")
+            ),
+        }
+    }
     if args.format == OutFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
         errln!("{}", files::BINARY_ON_TERMINAL);
         return EXIT_UNUSABLE;
@@ -583,17 +683,7 @@ pub fn run(args: EvalArgs) -> u8 {
     let done: Vec<Done> = if args.out_dir.is_none() && !args.strict {
         // A ranking only: tables streamed, scores from the compiled scorer, the reference read
         // once.
-        let loaded = reference_input.and_then(|r| {
-            match submission::load_reference(&rules, r.name, r.text, r.format) {
-                (Some(sub), diags) if diags.is_empty() => Some(sub),
-                _ => None,
-            }
-        });
-        let reference = Ref {
-            input: reference_input,
-            loaded,
-            text: reference_input.map(|r| (r.name.clone(), Arc::from(r.text))),
-        };
+        let reference = &refs;
         let mut done = Vec::new();
         let mut pending: Vec<Job> = Vec::new();
         let flush = |pending: &mut Vec<Job>, done: &mut Vec<Done>| {
@@ -601,7 +691,7 @@ pub fn run(args: EvalArgs) -> u8 {
             let scored: Vec<Done> = std::mem::take(pending)
                 .into_par_iter()
                 .map(|job| {
-                    let d = rank(&rules, job, &reference);
+                    let d = rank(&rules, job, reference);
                     bar.inc(1);
                     d
                 })
@@ -612,7 +702,7 @@ pub fn run(args: EvalArgs) -> u8 {
             match p {
                 Ok(path) if ext(&path) == "csv" => {
                     flush(&mut pending, &mut done);
-                    done.extend(rank_csv(&rules, &path, &reference, &bar));
+                    done.extend(rank_csv(&rules, &path, reference, &bar));
                 }
                 Ok(path) => pending.extend(jobs_of(&rules, &path)),
                 Err(job) => pending.push(job),
@@ -664,7 +754,7 @@ pub fn run(args: EvalArgs) -> u8 {
                 .into_par_iter()
                 .map(|job| {
                     let explain = reports.is_some();
-                    let d = score(&rules, job, reference_input, args.strict, explain);
+                    let d = score(&rules, job, &refs, args.strict, explain);
                     let out = match (d, &reports) {
                         (
                             Done::Scored {
@@ -752,7 +842,12 @@ pub fn run(args: EvalArgs) -> u8 {
     };
     let ranking = batch::ranking(&rules, rows, failed, order);
     // Said once the districts are scored: without them there is nothing it could cost.
-    if no_reference && !ranking.rows.is_empty() {
+    let years_without: Vec<String> = refs
+        .years_without
+        .lock()
+        .map(|y| y.iter().map(i32::to_string).collect())
+        .unwrap_or_default();
+    if !years_without.is_empty() && !ranking.rows.is_empty() {
         let province: Vec<&str> = rules
             .inputs
             .iter()
@@ -760,8 +855,16 @@ pub fn run(args: EvalArgs) -> u8 {
             .map(|d| d.label.value.as_str())
             .collect();
         if !province.is_empty() {
+            let what = match refs.folder {
+                Some(folder) => format!(
+                    "规则目录 {} 中没有 {} 年度的全省参照数据",
+                    folder.display(),
+                    years_without.join("、")
+                ),
+                None => "没有提供全省参照数据（--reference）".to_string(),
+            };
             errln!(
-                "⚠ 没有提供全省参照数据（--reference）：规则读取 {} 项全省数据（{}）。各地区的申报文件里没有这些数据的，相关指标会按缺少数据计 0 分。请用 --reference 指定全省参照数据文件。",
+                "⚠ {what}：规则读取 {} 项全省数据（{}）。各地区的申报文件里没有这些数据的，相关指标会按缺少数据计 0 分。请用 --reference 指定全省参照数据文件，或由省级部门把它以 参照数据.toml（只用于一个年度的：参照数据-年度.toml）为名放在规则目录中。",
                 province.len(),
                 province.join("、")
             );

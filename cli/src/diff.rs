@@ -1,12 +1,13 @@
 //! `zhibiao diff OLD NEW`: what changes between two rule versions, and with `--submission`, what
 //! that does to each submission's scores and verdict.
 
-use crate::files::{TextFile, assess_files, read_reference, read_submission};
+use crate::files::{References, assess_files, read_submission};
 use crate::rules;
 use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use serde::Serialize;
 use std::path::PathBuf;
 use zhibiao::assess::Outcome;
+use zhibiao::codes;
 use zhibiao::diag::{Diagnostic, SourceMap};
 use zhibiao::diff::{self, Impact, RuleDiff};
 use zhibiao::model::RuleSet;
@@ -55,6 +56,38 @@ fn problem_lines(diags: &[Diagnostic], sources: &SourceMap) -> Vec<String> {
         .collect()
 }
 
+/// The reference data for both sides: `--reference`, or the reference data of the new
+/// version's rule folder or the old one's; both folders holding different data is an error.
+fn shared_references(args: &Args) -> Result<Option<References>, Diagnostic> {
+    if args.reference.is_some() {
+        return References::find(args.reference.as_deref(), None);
+    }
+    let old = References::find(None, Some(&args.old))?;
+    let new = References::find(None, Some(&args.new))?;
+    match (old, new) {
+        (Some(a), Some(b)) => {
+            let same = a.files.len() == b.files.len()
+                && a.files
+                    .iter()
+                    .zip(&b.files)
+                    .all(|((ya, ta), (yb, tb))| ya == yb && ta.text == tb.text);
+            if same {
+                return Ok(Some(b));
+            }
+            Err(Diagnostic::error(
+                codes::SUB_REFERENCE_AMBIGUOUS,
+                format!(
+                    "两个版本的规则目录中的全省参照数据不同（旧：{}；新：{}）。对比时两边要用同样的全省数据，应该用哪一份？",
+                    a.names().join("、"),
+                    b.names().join("、")
+                ),
+            )
+            .help("用 --reference 指定两边共用的全省参照数据文件"))
+        }
+        (a, b) => Ok(b.or(a)),
+    }
+}
+
 /// Runs `diff`.
 pub fn run(args: Args) -> u8 {
     let mut sources = SourceMap::new();
@@ -69,16 +102,26 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let rule_diff = diff::diff(&old, &new);
-    let reference: Option<TextFile> = match &args.reference {
-        Some(p) => match read_reference(p) {
-            Ok(r) => Some(r),
+    // Both sides score the submissions with the same reference data, so the impact is the
+    // rules' alone: `--reference`, or else the reference data of the rule folders. Two folders
+    // with different reference data are a question, never a guess.
+    let reference = if args.submissions.is_empty() {
+        None
+    } else {
+        match shared_references(&args) {
+            Ok(r) => r,
             Err(d) => {
                 print_diags(&[d], &sources);
                 return EXIT_UNUSABLE;
             }
-        },
-        None => None,
+        }
     };
+    if let Some(r) = reference.as_ref().filter(|r| r.folder.is_some()) {
+        errln!(
+            "全省参照数据：两个版本都使用规则目录中的 {}（未指定 --reference）",
+            r.names().join("、")
+        );
+    }
     let mut impacts = Vec::new();
     for path in &args.submissions {
         let sub = match read_submission(path) {
@@ -88,10 +131,10 @@ pub fn run(args: Args) -> u8 {
                 return EXIT_UNUSABLE;
             }
         };
-        let mut side = |rules: &RuleSet| match assess_files(
+        let mut side = |rules: &RuleSet, reference: Option<&References>| match assess_files(
             rules,
             &sub,
-            reference.as_ref(),
+            reference,
             false,
             &mut sources,
         ) {
@@ -106,8 +149,20 @@ pub fn run(args: Args) -> u8 {
             ),
             Outcome::Unusable(d) => (None, None, d),
         };
-        let (region_a, ev_a, diags_a) = side(&old);
-        let (region_b, ev_b, diags_b) = side(&new);
+        let (region_a, ev_a, diags_a) = side(&old, reference.as_ref());
+        let (region_b, ev_b, diags_b) = side(&new, reference.as_ref());
+        // Which reference file to use is the command's question, not the submission's problem.
+        let question: Vec<Diagnostic> = diags_a
+            .iter()
+            .chain(&diags_b)
+            .filter(|d| d.code == codes::SUB_REFERENCE_AMBIGUOUS)
+            .take(1)
+            .cloned()
+            .collect();
+        if !question.is_empty() {
+            print_diags(&question, &sources);
+            return EXIT_UNUSABLE;
+        }
         let region = region_b.or(region_a).flatten();
         impacts.push(diff::impact(
             sub.name(),

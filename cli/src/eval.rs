@@ -2,7 +2,7 @@
 //! the files, choose the rules, assess, and print the report or the explanation.
 
 use crate::args::{EvalArgs, ExplainArgs, ExplainFormat, OutFormat};
-use crate::files::{self, DataFile, TextFile};
+use crate::files::{self, DataFile, References};
 use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, print_diags, rules};
 use std::path::Path;
 use std::sync::Arc;
@@ -70,8 +70,8 @@ fn assess_one(
             return Err(EXIT_UNUSABLE);
         }
     };
-    let reference = load_reference_arg(reference_path, &sources)?;
-    let outcome = files::assess_files(&rules, sub, reference.as_ref(), strict, &mut sources);
+    let references = load_references(reference_path, rules_spec, &sources)?;
+    let outcome = files::assess_files(&rules, sub, references.as_ref(), strict, &mut sources);
     match outcome {
         Outcome::Scored {
             submission,
@@ -159,6 +159,8 @@ pub fn run_eval(args: EvalArgs) -> u8 {
         Err(code) => return code,
     };
     if args.format != OutFormat::Text {
+        // The text report says these itself; other formats are for programs or printing.
+        note_rule_folder_reference(&a.sub);
         for line in report::missing_reference_lines(&a.rules, &a.sub, &a.evaluation) {
             errln!("{line}");
         }
@@ -175,6 +177,16 @@ pub fn run_eval(args: EvalArgs) -> u8 {
     undetermined_code(&a.evaluation).unwrap_or(code)
 }
 
+/// Says on standard error which reference file was taken from the rule folder, if one was:
+/// nobody named it on the command line.
+fn note_rule_folder_reference(sub: &Submission) {
+    if sub.reference_origin == submission::ReferenceOrigin::RuleFolder
+        && let Some(line) = report::reference_line(sub)
+    {
+        errln!("{line}");
+    }
+}
+
 /// For an evaluation without a verdict (the rules could not score an indicator): says so on
 /// standard error and gives exit code 2, so no script takes the report for a result.
 pub fn undetermined_code(evaluation: &zhibiao::eval::Evaluation) -> Option<u8> {
@@ -189,21 +201,17 @@ pub fn undetermined_code(evaluation: &zhibiao::eval::Evaluation) -> Option<u8> {
     Some(EXIT_UNUSABLE)
 }
 
-/// Reads `--reference`, or prints why not and gives the exit code.
-pub fn load_reference_arg(
+/// Reads `--reference`, or without it the reference data in the rule folder `--rules` names
+/// ([`files::References::find`]); or prints why not and gives the exit code.
+pub fn load_references(
     path: Option<&Path>,
+    rules_spec: Option<&str>,
     sources: &SourceMap,
-) -> Result<Option<TextFile>, u8> {
-    let Some(path) = path else {
-        return Ok(None);
-    };
-    match files::read_reference(path) {
-        Ok(r) => Ok(Some(r)),
-        Err(d) => {
-            print_diags(&[d], sources);
-            Err(EXIT_UNUSABLE)
-        }
-    }
+) -> Result<Option<References>, u8> {
+    References::find(path, rules_spec).map_err(|d| {
+        print_diags(&[d], sources);
+        EXIT_UNUSABLE
+    })
 }
 
 /// Renders one district's report in the chosen format and writes it to `output` or the screen.
@@ -292,6 +300,7 @@ pub fn run_explain(args: ExplainArgs) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
+    note_rule_folder_reference(&a.sub);
     let known: Vec<u32> = a.rules.indicators().map(|(_, i)| i.no.value).collect();
     let mut list = Vec::new();
     for raw in &args.indicators {
@@ -319,7 +328,13 @@ pub fn run_explain(args: ExplainArgs) -> u8 {
         ExplainFormat::Json => {
             let v = serde_json::json!({
                 "ruleset": { "id": a.rules.id(), "version": a.rules.version(), "digest": a.rules.digest },
-                "submission": { "region": a.sub.region, "year": a.sub.year, "digest": a.sub.digest },
+                "submission": {
+                    "region": a.sub.region,
+                    "year": a.sub.year,
+                    "digest": a.sub.digest,
+                    "reference_file": a.sub.reference_file,
+                    "reference_origin": a.sub.reference_file.as_ref().map(|_| a.sub.reference_origin.key()),
+                },
                 "indicators": list,
             });
             match serde_json::to_string_pretty(&v) {

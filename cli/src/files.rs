@@ -312,27 +312,193 @@ fn read_text_data(path: &Path, what: &str, formats: &str) -> Result<TextFile, Di
     Ok(TextFile { name, text, format })
 }
 
-/// Assesses a submission (with an optional reference file) against a rule set, adding the
-/// files' texts to `sources` for messages.
+/// Assesses a submission (with the province reference data, if any) against a rule set, adding
+/// the files' texts to `sources` for messages. The reference file is chosen for the
+/// submission's evaluation year ([`References::for_year`]); two candidates for it make the
+/// submission unusable with a question, never a guess.
 pub fn assess_files(
     rules: &RuleSet,
     sub: &DataFile,
-    reference: Option<&TextFile>,
+    references: Option<&References>,
     strict: bool,
     sources: &mut SourceMap,
 ) -> Outcome {
     if let DataFile::Text(t) = sub {
         sources.add(&t.name, &t.text);
     }
+    let loaded = sub.load(rules);
+    let reference = match (references, &loaded.0) {
+        (Some(r), Some(s)) => match r.for_year(s.year) {
+            Ok(found) => found,
+            Err(d) => return Outcome::Unusable(vec![d]),
+        },
+        _ => None,
+    };
     if let Some(r) = reference {
         sources.add(&r.name, &r.text);
     }
-    assess_loaded(
-        rules,
-        sub.load(rules),
-        reference.map(TextFile::input),
-        strict,
-    )
+    let mut outcome = assess_loaded(rules, loaded, reference.map(TextFile::input), strict);
+    if let (Outcome::Scored { submission, .. }, Some(r)) = (&mut outcome, references)
+        && submission.reference_file.is_some()
+    {
+        submission.reference_origin = r.origin();
+    }
+    outcome
+}
+
+// ---------------------------------------------------------------------------------------------
+// Province reference data: `--reference`, or the files beside the rules
+
+/// The names a rule folder's reference data may have (before `.toml` or `.json`): the stem
+/// alone for a file that serves every evaluation year, the stem, `-` and a year
+/// (`参照数据-2024.toml`) for one year.
+pub const REFERENCE_STEMS: &[&str] = &["参照数据", "reference"];
+
+/// The evaluation year a file name says it is reference data for: `Some(None)` for every year
+/// (`参照数据.toml`), `Some(Some(2024))` for `参照数据-2024.toml`, `None` for any other name.
+fn reference_name(file_name: &str) -> Option<Option<i32>> {
+    let (stem, ext) = file_name.rsplit_once('.')?;
+    if !matches!(ext.to_ascii_lowercase().as_str(), "toml" | "json") {
+        return None;
+    }
+    let stem_is = |s: &str| REFERENCE_STEMS.iter().any(|r| r.eq_ignore_ascii_case(s));
+    if stem_is(stem) {
+        return Some(None);
+    }
+    let (base, year) = stem.rsplit_once('-')?;
+    let is_year = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+    (stem_is(base) && is_year).then(|| year.parse().ok())
+}
+
+/// The province reference data a command uses: the file `--reference` names, or the files a
+/// rule folder holds beside its rules.
+pub struct References {
+    /// The rule folder they were found in; `None` for `--reference`.
+    pub folder: Option<PathBuf>,
+    /// Each file, read, with the evaluation year its name is for (`None`: every year).
+    pub files: Vec<(Option<i32>, TextFile)>,
+}
+
+impl References {
+    /// One file, named by whoever runs the command.
+    pub fn given(file: TextFile) -> References {
+        References {
+            folder: None,
+            files: vec![(None, file)],
+        }
+    }
+
+    /// Where the files came from, for the report.
+    pub fn origin(&self) -> submission::ReferenceOrigin {
+        match self.folder {
+            Some(_) => submission::ReferenceOrigin::RuleFolder,
+            None => submission::ReferenceOrigin::Named,
+        }
+    }
+
+    /// `--reference` when given; otherwise the reference data in the rule folder that `--rules`
+    /// names (the folder itself, or the folder of a rule file); `None` when there is neither (a
+    /// built-in id names no folder). Every candidate file is read now: a batch reads each once.
+    pub fn find(reference: Option<&Path>, rules: Option<&str>) -> Result<Option<Self>, Diagnostic> {
+        if let Some(p) = reference {
+            return Ok(Some(References::given(read_reference(p)?)));
+        }
+        let Some(folder) = rules.and_then(rule_folder) else {
+            return Ok(None);
+        };
+        let mut files = Vec::new();
+        for (year, path) in reference_candidates(&folder) {
+            files.push((year, read_reference(&path)?));
+        }
+        Ok((!files.is_empty()).then_some(References {
+            folder: Some(folder),
+            files,
+        }))
+    }
+
+    /// The file for a submission of evaluation year `year`: `--reference` whatever the year (a
+    /// file for another year is then an error when merged); in a rule folder, the file for that
+    /// year or for every year. Two such files are a question to the user, never a guess.
+    pub fn for_year(&self, year: i32) -> Result<Option<&TextFile>, Diagnostic> {
+        pick_for_year(self.folder.as_deref(), &self.files, |t| &t.name, year)
+    }
+
+    /// The files (paths) a rule folder offers, for messages.
+    pub fn names(&self) -> Vec<&str> {
+        self.files.iter().map(|(_, t)| &*t.name).collect()
+    }
+}
+
+/// The rule folder `--rules` names: a folder, or the folder of a rule file (`.` for a file in
+/// the current one). `None` for a built-in id.
+pub fn rule_folder(spec: &str) -> Option<PathBuf> {
+    let path = Path::new(spec);
+    if path.is_dir() {
+        return Some(path.to_path_buf());
+    }
+    if !path.is_file() {
+        return None;
+    }
+    Some(match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    })
+}
+
+/// The reference files directly in a rule folder, by name ([`REFERENCE_STEMS`]), sorted.
+pub fn reference_candidates(folder: &Path) -> Vec<(Option<i32>, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(Option<i32>, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter_map(|p| {
+            let year = reference_name(p.file_name()?.to_str()?)?;
+            Some((year, p))
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// Of a rule folder's reference files (each with the year its name is for), the one for
+/// evaluation year `year`; outside a folder (`--reference`), the one file given. Two candidates
+/// for the year are an error that asks which one.
+pub fn pick_for_year<'a, T>(
+    folder: Option<&Path>,
+    files: &'a [(Option<i32>, T)],
+    name: impl Fn(&T) -> &str,
+    year: i32,
+) -> Result<Option<&'a T>, Diagnostic> {
+    let Some(folder) = folder else {
+        return Ok(files.first().map(|(_, t)| t));
+    };
+    let fits: Vec<&'a (Option<i32>, T)> = files
+        .iter()
+        .filter(|(y, _)| y.is_none_or(|y| y == year))
+        .collect();
+    match fits.as_slice() {
+        [] => Ok(None),
+        [(_, one)] => Ok(Some(one)),
+        many => {
+            let names: Vec<&str> = many.iter().map(|(_, t)| name(t)).collect();
+            let shown: Arc<str> = Arc::from(folder.display().to_string());
+            Err(Diagnostic::error(
+                codes::SUB_REFERENCE_AMBIGUOUS,
+                format!(
+                    "规则目录中有 {} 个可用于 {year} 年度评估的全省参照数据文件：{}。{year} 年度应该用哪一个？",
+                    names.len(),
+                    names.join("、")
+                ),
+            )
+            .in_file(&shown)
+            .help(format!(
+                "用 --reference 指定要用的文件；或者在规则目录中只保留一个：只用于 {year} 年度的命名为 参照数据-{year}.toml，各年通用的命名为 参照数据.toml"
+            )))
+        }
+    }
 }
 
 /// The files a command reads (submissions, the files in a folder of submissions, the reference,
@@ -341,7 +507,8 @@ pub struct Inputs(Vec<PathBuf>);
 
 impl Inputs {
     /// The inputs of `eval`: its submissions (folders by the files directly in them), its
-    /// reference and its rules (a path to a file or a folder; a built-in id names no file).
+    /// reference, its rules (a path to a file or a folder; a built-in id names no file) and the
+    /// reference files beside them.
     pub fn of(submissions: &[PathBuf], reference: Option<&Path>, rules: Option<&str>) -> Inputs {
         let mut paths: Vec<PathBuf> = Vec::new();
         for p in submissions {
@@ -353,6 +520,10 @@ impl Inputs {
         paths.extend(reference.map(Path::to_path_buf));
         if let Some(r) = rules.map(Path::new).filter(|r| r.exists()) {
             paths.extend(rule_files(r).unwrap_or_default());
+        }
+        // The reference data beside the rules.
+        if let Some(folder) = rules.and_then(rule_folder) {
+            paths.extend(reference_candidates(&folder).into_iter().map(|(_, p)| p));
         }
         Inputs(
             paths
@@ -388,5 +559,31 @@ impl Inputs {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_name;
+
+    #[test]
+    fn reference_file_names() {
+        assert_eq!(reference_name("参照数据.toml"), Some(None));
+        assert_eq!(reference_name("reference.JSON"), Some(None));
+        assert_eq!(reference_name("Reference.toml"), Some(None));
+        assert_eq!(reference_name("参照数据-2024.toml"), Some(Some(2024)));
+        assert_eq!(reference_name("reference-2025.json"), Some(Some(2025)));
+        for other in [
+            "参照数据2024.toml",
+            "参照数据-24.toml",
+            "参照数据-2024.xlsx",
+            "全省参照数据.toml",
+            "province-2024.toml",
+            "reference-二〇二四.toml",
+            "参照数据",
+            "2024.zb",
+        ] {
+            assert_eq!(reference_name(other), None, "{other}");
+        }
     }
 }

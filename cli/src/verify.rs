@@ -3,7 +3,7 @@
 //! difference), 2 when the check cannot be made (the report is not a report, a file is gone).
 
 use crate::files::{
-    DATA_FILE, RULE_FILE, TextFile, assess_files, read_reference, read_submission, read_text,
+    DATA_FILE, RULE_FILE, References, assess_files, read_reference, read_submission, read_text,
 };
 use crate::rules;
 use crate::{EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, print_diags};
@@ -154,10 +154,21 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
         vec![d]
     })?;
     let saved_ref = field(&saved, &["submission", "reference_digest"]);
-    let reference: Option<TextFile> = match (&args.reference, saved_ref) {
-        (Some(p), _) => Some(read_reference(p).map_err(|d| vec![d])?),
+    // A report made with the reference data of its rule folder, checked against rules named
+    // by `--rules`: the reference data of that folder, for the submission's year, as `eval` would
+    // take it (the digests then say whether it is the same file).
+    let from_folder = field(&saved, &["submission", "reference_origin"]) == Some("rule_folder");
+    let in_folder = match (&args.reference, saved_ref, &args.rules) {
+        (None, Some(_), Some(spec)) if from_folder => {
+            References::find(None, Some(spec)).map_err(|d| vec![d])?
+        }
+        _ => None,
+    };
+    let reference: Option<References> = match (&args.reference, saved_ref) {
+        _ if in_folder.is_some() => in_folder,
+        (Some(p), _) => Some(References::given(read_reference(p).map_err(|d| vec![d])?)),
         (None, Some(_)) => match field(&saved, &["submission", "reference_file"]) {
-            Some(f) => Some(
+            Some(f) => Some(References::given(
                 read_reference(confined(&args.report, Path::new(f), "--reference")?).map_err(
                     |d| {
                         let mut d = d;
@@ -167,7 +178,7 @@ fn check(args: &Args, sources: &mut SourceMap) -> Result<u8, Vec<Diagnostic>> {
                         vec![d]
                     },
                 )?,
-            ),
+            )),
             None => {
                 return Err(unusable(
                     &args.report,

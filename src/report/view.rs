@@ -21,6 +21,8 @@ pub(crate) struct View {
     pub year: i32,
     pub submission_file: String,
     pub submission_digest: String,
+    /// The reference file used, and where it came from ([`super::reference_used`]).
+    pub reference: Option<String>,
     pub tool: &'static str,
     pub passed: bool,
     pub verdict: &'static str,
@@ -273,6 +275,7 @@ pub(crate) fn build(ctx: &Context, eval: &Evaluation) -> (View, EvidenceSummary)
         year: ctx.sub.year,
         submission_file: ctx.sub.file.to_string(),
         submission_digest: ctx.sub.digest.chars().take(19).collect(),
+        reference: super::reference_used(ctx.sub),
         tool: TOOL,
         passed: eval.passed,
         verdict: super::verdict_word(eval.verdict),

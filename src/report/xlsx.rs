@@ -120,7 +120,7 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
         let ws = wb.add_worksheet();
         ws.set_name("汇总")?;
         ws.write_string_with_format(0, 0, format!("{}　评估报告", view.title), &s.title)?;
-        let meta: [(&str, String); 6] = [
+        let meta: [(&str, String); 7] = [
             (
                 "规则",
                 format!(
@@ -131,6 +131,12 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
             ("申报地区", view.region.clone()),
             ("评估年度", view.year.to_string()),
             ("申报文件", view.submission_file.clone()),
+            (
+                "全省参照数据",
+                view.reference
+                    .clone()
+                    .unwrap_or_else(|| "（未提供）".into()),
+            ),
             (
                 "结论",
                 std::iter::once(view.verdict.to_string())

@@ -86,9 +86,14 @@ pub fn load_reference(
 ///
 /// A key the submission lacks is taken from the reference; a yearly series is merged year by
 /// year. The same key (or the same year of a series) with two different values is an error that
-/// names both files and both values. Every key the reference supplied or agreed with is recorded
-/// in [`Submission::from_reference`]. A reference for another year is an error too.
-pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diagnostic> {
+/// names the input (its label, the key in brackets), both files and both values in the input's
+/// unit. Every key the reference supplied or agreed with is recorded in
+/// [`Submission::from_reference`]. A reference for another year is an error too.
+pub fn merge_reference(
+    rules: &RuleSet,
+    sub: &mut Submission,
+    reference: &Submission,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let (a, b) = (sub.file.clone(), reference.file.clone());
     if reference.year != 0 && reference.year != sub.year {
@@ -110,6 +115,9 @@ pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diag
             sub.from_reference.insert(key.clone(), b.clone());
             continue;
         };
+        let decl = rules.input(key);
+        // District staff know the input by its label: the message leads with it.
+        let name = decl.map_or_else(|| key.clone(), named);
         let conflict = |what: String, x: String, y: String| {
             let w = subj(&what);
             Diagnostic::error(
@@ -129,9 +137,9 @@ pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diag
                         Some(m) if m != v => {
                             clash = true;
                             diags.push(conflict(
-                                format!("{key} 的 {year} 年数值"),
-                                plain(*m),
-                                plain(*v),
+                                format!("{}的 {year} 年数值", subj(&name)),
+                                in_unit(decl, *m),
+                                in_unit(decl, *v),
                             ));
                         }
                         Some(_) => {}
@@ -147,7 +155,11 @@ pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diag
             (mine, other) if *mine == *other => {
                 sub.from_reference.insert(key.clone(), b.clone());
             }
-            (mine, other) => diags.push(conflict(key.clone(), show_value(mine), show_value(other))),
+            (mine, other) => diags.push(conflict(
+                name.clone(),
+                show_value(decl, mine),
+                show_value(decl, other),
+            )),
         }
     }
     sub.reference_digest = Some(reference.digest.clone());
@@ -155,20 +167,45 @@ pub fn merge_reference(sub: &mut Submission, reference: &Submission) -> Vec<Diag
     diags
 }
 
-/// A value for a message: decimals as written by [`plain`], money in 元, percents as fractions.
-fn show_value(v: &InputValue) -> String {
+/// One number as the input is written: a percent as `85%`, money in the declared unit
+/// (`92000万元`), anything else (and an undeclared key) as a plain decimal.
+fn in_unit(decl: Option<&InputDecl>, v: Decimal) -> String {
+    let Some(decl) = decl else {
+        return plain(v);
+    };
+    match decl.kind.value {
+        ScalarKind::Percent => v
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .map_or_else(|| plain(v), |p| format!("{}%", plain(p))),
+        ScalarKind::Money => match decl.unit.as_ref() {
+            Some(u) => match money_unit_factor(&u.value).and_then(|f| v.checked_div(f)) {
+                Some(x) => format!("{}{}", plain(x), u.value),
+                None => format!("{}元", plain(v)),
+            },
+            None => format!("{}元", plain(v)),
+        },
+        ScalarKind::Count | ScalarKind::Decimal => match decl.unit.as_ref() {
+            Some(u) => format!("{}{}", plain(v), u.value),
+            None => plain(v),
+        },
+        ScalarKind::Bool => plain(v),
+    }
+}
+
+/// A value for a message, in the input's unit ([`in_unit`]).
+fn show_value(decl: Option<&InputDecl>, v: &InputValue) -> String {
     match v {
-        InputValue::Num(d) => plain(*d),
-        InputValue::Bool(b) => b.to_string(),
+        InputValue::Num(d) => in_unit(decl, *d),
+        InputValue::Bool(b) => if *b { "是" } else { "否" }.to_string(),
         InputValue::Series(s) => {
             let parts: Vec<String> = s
                 .iter()
-                .map(|(y, v)| format!("{y} 年 {}", plain(*v)))
+                .map(|(y, v)| format!("{y} 年 {}", in_unit(decl, *v)))
                 .collect();
             format!("{{{}}}", parts.join("，"))
         }
         InputValue::List(l) => {
-            let parts: Vec<String> = l.iter().map(|v| plain(*v)).collect();
+            let parts: Vec<String> = l.iter().map(|v| in_unit(decl, *v)).collect();
             format!("[{}]", parts.join(", "))
         }
     }
@@ -643,7 +680,7 @@ pub(super) fn named(decl: &InputDecl) -> String {
 
 /// The subject of a message, followed by a space only after a Latin key (`market_entities 是…`,
 /// but `online_retail 的 2024 年数值是…`).
-fn subj(what: &str) -> String {
+pub(super) fn subj(what: &str) -> String {
     if what.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
         format!("{what} ")
     } else {
@@ -1046,7 +1083,7 @@ impl Loader<'_> {
 
     fn unknown_top(&mut self, e: &Entry) {
         let key = e.key.as_str();
-        let d = if self.rules.input(key).is_some() {
+        let d = if let Some(decl) = self.rules.input(key) {
             let fix = match self.format {
                 Format::Toml => "把这一行移到 [data] 表头下面".to_string(),
                 Format::Json => "把这一项移到 \"data\": { … } 里面".to_string(),
@@ -1054,7 +1091,11 @@ impl Loader<'_> {
             };
             Diagnostic::error(
                 codes::SUB_UNKNOWN_KEY,
-                format!("“{key}”是数据项，应写在{}中", self.section("data")),
+                format!(
+                    "{}是数据项，应写在{}中",
+                    subj(&named(decl)),
+                    self.section("data")
+                ),
             )
             .label("位置不对")
             .help(fix)
@@ -1082,10 +1123,14 @@ impl Loader<'_> {
         for e in &t.entries {
             let key = e.key.as_str();
             if self.reference && !super::is_province_key(key) {
+                let what = match self.rules.input(key) {
+                    Some(decl) => subj(&named(decl)),
+                    None => format!("“{key}”"),
+                };
                 self.push(
                     Diagnostic::error(
                         codes::SUB_UNKNOWN_KEY,
-                        format!("参照文件只能填写全省数据（province_ 开头的项），“{key}”不是"),
+                        format!("{what}不是全省数据：参照文件只能填写 province_ 开头的全省数据项"),
                     )
                     .label("不是全省数据")
                     .help(format!(
@@ -1727,11 +1772,15 @@ impl Loader<'_> {
                     )),
                     key_span,
                 );
-            } else if self.rules.input(&key).is_some() {
+            } else if let Some(decl) = self.rules.input(&key) {
                 self.push(
                     Diagnostic::error(
                         codes::SUB_UNKNOWN_KEY,
-                        format!("“{key}”是数据项，应写在{}中", self.section("data")),
+                        format!(
+                            "{}是数据项，应写在{}中",
+                            subj(&named(decl)),
+                            self.section("data")
+                        ),
                     )
                     .label("位置不对")
                     .help(self.move_to("data")),

@@ -58,6 +58,29 @@ pub struct Submission {
     pub reference_digest: Option<String>,
     /// The name of the reference file, if one was merged.
     pub reference_file: Option<Arc<str>>,
+    /// Where that reference file came from: named by whoever ran the command, or found in the
+    /// rule folder beside the rules. The library reads no files; the caller says.
+    pub reference_origin: ReferenceOrigin,
+}
+
+/// Where a submission's reference file came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReferenceOrigin {
+    /// Named by whoever ran the command (`--reference`).
+    #[default]
+    Named,
+    /// Found beside the rules: the rule folder holds the province's reference data.
+    RuleFolder,
+}
+
+impl ReferenceOrigin {
+    /// The JSON report's word for it.
+    pub fn key(self) -> &'static str {
+        match self {
+            ReferenceOrigin::Named => "named",
+            ReferenceOrigin::RuleFolder => "rule_folder",
+        }
+    }
 }
 
 /// A typed input value.

@@ -19,6 +19,7 @@
 use super::cells::{
     Cell, CellDoc, CellValue, DataRow, DataValue, JudgementRow, YearCell, cell_name, normalize_text,
 };
+use super::load::{named, subj};
 use super::xlsx::{SheetCells, open};
 use super::{InputValue, Submission};
 use crate::codes;
@@ -670,12 +671,54 @@ fn role(rules: &RuleSet, header: &str) -> Result<Role, (String, Option<String>)>
     let keys = rules
         .inputs
         .iter()
-        .map(|i| i.name.value.as_str())
+        .flat_map(|i| [i.name.value.as_str(), i.label.value.as_str()])
+        .filter(|k| !k.is_empty())
         .chain(rules.judgements.keys().map(String::as_str))
         .chain(["region", "year", "ruleset"]);
     let base = year_split.map_or(h.as_str(), |(k, _)| k);
-    let help = suggest(base, keys).map(|s| format!("是否想写“{s}”？"));
+    // An input is suggested as the template heads its column: the label, the key in brackets.
+    let help = suggest(base, keys).map(|s| {
+        let decl = rules
+            .inputs
+            .iter()
+            .find(|i| i.name.value == s || i.label.value == s);
+        match (decl, year_split) {
+            (Some(d), Some((_, y))) if d.yearly && is_year(y) => {
+                let (label, key) = (d.label.value.trim(), &d.name.value);
+                if label.is_empty() || label == key {
+                    format!("是否想写“{key}.{y}”？")
+                } else {
+                    format!("是否想写“{label}（{key}.{y}）”？")
+                }
+            }
+            (Some(d), _) => format!("是否想写“{}”？", named(d)),
+            (None, _) => format!("是否想写“{s}”？"),
+        }
+    });
     Err((format!("表头“{header}”不是规则中的数据项或评审项"), help))
+}
+
+/// What a column holds, as messages name it: an input by its label with the key in brackets
+/// ([`named`]), a judgement by its key and text.
+fn role_name(rules: &RuleSet, r: &Role) -> String {
+    let input = |k: &str| rules.input(k).map_or_else(|| k.to_string(), named);
+    match r {
+        Role::Region => "地区（region）".into(),
+        Role::Year => "评估年度（year）".into(),
+        Role::Ruleset => "规则版本（ruleset）".into(),
+        Role::Input(k) => input(k),
+        Role::InputYear(k, y) => format!("{}的 {y} 年数值", subj(&input(k))),
+        Role::Judgement(k, field) => {
+            let what = match field {
+                Field::Auto => "",
+                Field::Score => " 的评分",
+                Field::Evidence => " 的证明材料",
+                Field::Note => " 的备注",
+            };
+            format!("评审结论 {k}{what}")
+        }
+        Role::Ignore => String::new(),
+    }
 }
 
 fn empty_table(file: &Arc<str>) -> Vec<Diagnostic> {
@@ -725,22 +768,36 @@ impl Header {
             let col = u32::try_from(c).unwrap_or(u32::MAX);
             let text = cell_text(cell);
             match role(rules, &text) {
-                Ok(Role::Input(k)) if rules.input(&k).is_some_and(|d| d.yearly) => {
+                Ok(Role::Input(k)) if let Some(decl) = rules.input(&k).filter(|d| d.yearly) => {
                     problems.push(
                         Diagnostic::error(
                             codes::SUB_SHEET,
-                            format!("{}：{k} 按年填写，一列只能放一年", cell.at),
+                            format!(
+                                "{}：{}按年填写，一列只能放一年",
+                                cell.at,
+                                subj(&named(decl))
+                            ),
                         )
                         .in_file(file)
                         .help(format!("每年一列，表头写成 {k}.2023、{k}.2024")),
                     );
                 }
                 Ok(r) => {
-                    if let Some((_, _)) = roles.iter().find(|(_, x)| *x == r && r != Role::Ignore) {
+                    if let Some((prev, _)) =
+                        roles.iter().find(|(_, x)| *x == r && r != Role::Ignore)
+                    {
+                        let before = header
+                            .get(*prev as usize)
+                            .and_then(Option::as_ref)
+                            .map_or_else(String::new, |c| format!("{}“{}”", c.at, cell_text(c)));
                         problems.push(
                             Diagnostic::error(
                                 codes::SUB_SHEET,
-                                format!("{}：表头“{text}”与前面的列重复", cell.at),
+                                format!(
+                                    "{}：{}有两列：{before}和这一列“{text}”",
+                                    cell.at,
+                                    subj(&role_name(rules, &r))
+                                ),
                             )
                             .in_file(file)
                             .help("每一项只能有一列；删除重复的列"),

@@ -94,11 +94,14 @@ impl Plan<'_> {
 /// The TOML template's note on the province benchmarks it leaves out.
 const PROVINCE_NOTE_TOML: &str = "#\n\
      # 全省数据（province_ 开头的项，如全省网上零售额同比增速）由省级部门统一提供，不在本模板中，\n\
-     # 各地区不必填写。评估时用 --reference 指定全省参照数据文件：\n\
+     # 各地区不必填写。省级部门下发的规则目录里有全省参照数据（参照数据.toml）时，用 --rules 指定\n\
+     # 该目录即可自动使用：\n\
+     #   zhibiao eval 本文件 --rules 规则目录\n\
+     # 否则用 --reference 指定全省参照数据文件：\n\
      #   zhibiao eval 本文件 --reference 全省参照数据.toml\n";
 
 /// The workbook template's note on the province benchmarks it leaves out.
-pub const PROVINCE_NOTE: &str = "全省数据（province_ 开头的项，如全省网上零售额同比增速）由省级部门统一提供，不在本模板中，各地区不必填写。评估时用 --reference 指定全省参照数据文件：zhibiao eval 本文件.xlsx --reference 全省参照数据.toml";
+pub const PROVINCE_NOTE: &str = "全省数据（province_ 开头的项，如全省网上零售额同比增速）由省级部门统一提供，不在本模板中，各地区不必填写。省级部门下发的规则目录里有全省参照数据（参照数据.toml）时，用 --rules 指定该目录即可自动使用：zhibiao eval 本文件.xlsx --rules 规则目录；否则用 --reference 指定全省参照数据文件：zhibiao eval 本文件.xlsx --reference 全省参照数据.toml";
 
 /// Works out what a template for evaluation year `year` shows.
 pub fn plan(rules: &RuleSet, year: i32) -> Plan<'_> {

@@ -384,7 +384,10 @@ impl Server {
                 let a = &self.doc(&uri)?.analysis;
                 let off = a.offset(pos_in(p.text_document_position.position));
                 let edits = a.rename(off, &p.new_name).map_err(|e| e.to_string())?;
-                let edit = workspace_edit(&uri, a, edits);
+                let mut edit = workspace_edit(&uri, a, edits);
+                if let (Some(old), Some(changes)) = (a.renamed_input(off), edit.changes.as_mut()) {
+                    changes.extend(test_file_renames(&a.name, old, &p.new_name));
+                }
                 ok(serde_json::to_value(edit))
             }
             lr::DocumentSymbolRequest::METHOD => {
@@ -640,6 +643,57 @@ fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
                 }
             }
         }
+    }
+    out
+}
+
+/// The edits that rename input `old` to `new` in the test files under `tests/` beside a rule
+/// file, by file. A test file that names another rule file (`rules = "../2022.zb"`) is left
+/// alone: that version still has the old name.
+fn test_file_renames(rule_file: &str, old: &str, new: &str) -> Vec<(lt::Url, Vec<lt::TextEdit>)> {
+    let rule_file = std::path::Path::new(rule_file);
+    let Some(dir) = rule_file.parent() else {
+        return Vec::new();
+    };
+    let this = std::fs::canonicalize(rule_file).ok();
+    let mut out = Vec::new();
+    for file in crate::test::test_files(&dir.join("tests")) {
+        let Ok((name, text)) =
+            crate::files::read_text(&file, zhibiao::codes::MISSING, crate::files::DATA_FILE)
+        else {
+            continue;
+        };
+        if let (Some(suite), _) = zhibiao::suite::parse(&name, &text)
+            && let Some(r) = &suite.rules
+        {
+            let named = file.parent().unwrap_or(dir).join(r);
+            let named = std::fs::canonicalize(&named).ok();
+            let ours = match &named {
+                Some(n) if n.is_dir() => this.as_ref().and_then(|t| t.parent()) == Some(n),
+                n => *n == this,
+            };
+            if !ours {
+                continue;
+            }
+        }
+        let edits = ide::test_files::rename_input(&text, old, new);
+        let Ok(uri) = lt::Url::from_file_path(&file) else {
+            continue;
+        };
+        if edits.is_empty() {
+            continue;
+        }
+        let ix = ide::LineIndex::new(&text);
+        out.push((
+            uri,
+            edits
+                .into_iter()
+                .map(|e| lt::TextEdit {
+                    range: range_out(ix.range(&text, e.span)),
+                    new_text: e.text,
+                })
+                .collect(),
+        ));
     }
     out
 }

@@ -272,6 +272,51 @@ fn a_whole_editing_session_on_the_official_file() {
     assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
     let text = original.clone();
 
+    // A gap between two tiers (15% is in neither), closed by its code action.
+    let from = "share overlap higher {\n      [8%, 15%] => 1\n      [15%, ..) => 2";
+    let to = "share {\n      [8%, 15%) => 1\n      (15%, ..) => 2";
+    let at = text.find(from).unwrap();
+    change(&mut c, &uri, 4, &text, at, at + from.len(), to);
+    let gapped = text.replacen(from, to, 1);
+    let diags = c.diagnostics(&uri);
+    let gap = diags.iter().find(|d| d["code"] == "ZB403").unwrap();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": td, "range": gap["range"], "context": {"diagnostics": [gap]}}),
+    );
+    let close = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["isPreferred"] == json!(true))
+        .unwrap();
+    assert_eq!(close["title"], "补上分档缺口：把 (15%, ..) 改为 [15%, ..)");
+    let edits = close["edit"]["changes"][&uri].as_array().unwrap().clone();
+    assert_eq!(edits.len(), 1);
+    let upper = gapped.find("(15%, ..)").unwrap();
+    assert_eq!(edits[0]["range"]["start"], pos(&gapped, upper));
+    assert_eq!(range_text(&gapped, &edits[0]["range"]), "(15%");
+    let closed = apply(&gapped, &edits);
+    assert_eq!(
+        closed,
+        text.replacen(
+            from,
+            "share {\n      [8%, 15%) => 1\n      [15%, ..) => 2",
+            1
+        )
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect::<Vec<_>>()}),
+    );
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    // Back to the official text.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 6}, "contentChanges": [{"text": text}]}),
+    );
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+
     // Hover on an input used after Chinese text: the range is in UTF-16 columns.
     let line_start = text
         .find("let share \"网络交易经营者占比\" = online_operators")
@@ -407,6 +452,37 @@ fn a_whole_editing_session_on_the_official_file() {
     assert_eq!(edits.len(), expected);
     let renamed = apply(&text, edits);
     assert_eq!(renamed, text.replace("online_operators", "online_sellers"));
+    // The rename reaches the test cases beside the rule file: each data key, nothing else.
+    let tests_dir = format!("{}/rules/sd-nmsz/tests", crate::common::root());
+    let mut with_key = Vec::new();
+    for e in std::fs::read_dir(&tests_dir).unwrap() {
+        let path = e.unwrap().path();
+        let t = std::fs::read_to_string(&path).unwrap();
+        let test_uri = format!("file://{}", path.display());
+        if t.contains("\nonline_operators = ") {
+            with_key.push(test_uri.clone());
+            let edits = edit["changes"][&test_uri].as_array().unwrap();
+            assert_eq!(edits.len(), t.matches("\nonline_operators = ").count());
+            for e in edits {
+                assert_eq!(range_text(&t, &e["range"]), "online_operators");
+            }
+            assert_eq!(
+                apply(&t, edits),
+                t.replace("\nonline_operators = ", "\nonline_sellers = ")
+            );
+        }
+    }
+    assert!(!with_key.is_empty());
+    let mut changed: Vec<String> = edit["changes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| **k != uri)
+        .cloned()
+        .collect();
+    changed.sort();
+    with_key.sort();
+    assert_eq!(changed, with_key);
 
     // Document symbols: categories, their indicators, with Chinese names' UTF-16 ranges.
     let syms = c.request("textDocument/documentSymbol", json!({"textDocument": td}));
@@ -440,7 +516,7 @@ fn a_whole_editing_session_on_the_official_file() {
     );
     assert_eq!(fmt, Value::Null, "the official file is formatted already");
     let messy_at = text.find("    nature 定量").unwrap();
-    change(&mut c, &uri, 4, &text, messy_at, messy_at, "        ");
+    change(&mut c, &uri, 7, &text, messy_at, messy_at, "        ");
     let mut messy = text.clone();
     messy.insert_str(messy_at, "        ");
     let fmt = c.request(
@@ -454,7 +530,7 @@ fn a_whole_editing_session_on_the_official_file() {
 
     // Live scores: the sample districts (tests/examples.toml) beside each indicator header, and
     // a code lens with how the indicator's test cases come out; both follow the edits.
-    change(&mut c, &uri, 5, &messy, messy_at, messy_at + 8, "");
+    change(&mut c, &uri, 8, &messy, messy_at, messy_at + 8, "");
     let whole = json!({"start": {"line": 0, "character": 0}, "end": pos(&text, text.len())});
     let hints = c.request(
         "textDocument/inlayHint",
@@ -512,7 +588,7 @@ fn a_whole_editing_session_on_the_official_file() {
         .find("award 1 when online_growth(y) > province")
         .unwrap()
         + "award ".len();
-    change(&mut c, &uri, 6, &text, award, award + 1, "0.5");
+    change(&mut c, &uri, 9, &text, award, award + 1, "0.5");
     let mut halved = text.clone();
     halved.replace_range(award..award + 1, "0.5");
     let hints = c.request(
@@ -542,7 +618,7 @@ fn a_whole_editing_session_on_the_official_file() {
         "{title}"
     );
     assert!(!title.starts_with(&format!("▶ 测试用例 {n1}/")), "{title}");
-    change(&mut c, &uri, 7, &halved, award, award + 3, "1");
+    change(&mut c, &uri, 10, &halved, award, award + 3, "1");
 
     // Positions no text has: answered, not refused, and the server goes on.
     let far = json!({"line": 1_000_000, "character": 4_000_000_000u32});
@@ -553,7 +629,7 @@ fn a_whole_editing_session_on_the_official_file() {
     assert!(h.get("error").is_none(), "{h}");
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 8}, "contentChanges": [{"range": {"start": far, "end": {"line": 0, "character": 1}}, "text": "}"}]}),
+        json!({"textDocument": {"uri": uri, "version": 11}, "contentChanges": [{"range": {"start": far, "end": {"line": 0, "character": 1}}, "text": "}"}]}),
     );
     let diags = c.diagnostics(&uri);
     assert!(diags.iter().any(|d| d["code"] == "E001"), "{diags:?}");

@@ -156,7 +156,9 @@ impl Server {
                 };
                 let uri = p.text_document.uri;
                 self.set_text(&uri, p.text_document.text);
-                self.publish(&uri)
+                let mut out = self.publish(&uri);
+                out.extend(self.refresh_revisions(&uri));
+                out
             }
             ln::DidChangeTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lt::DidChangeTextDocumentParams>(n.params)
@@ -173,7 +175,9 @@ impl Server {
                     text = ide::apply_change(&text, c.range.map(range_in), &c.text);
                 }
                 self.set_text(&uri, text);
-                self.publish(&uri)
+                let mut out = self.publish(&uri);
+                out.extend(self.refresh_revisions(&uri));
+                out
             }
             ln::DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lt::DidCloseTextDocumentParams>(n.params)
@@ -183,19 +187,57 @@ impl Server {
                 let uri = p.text_document.uri;
                 let mut out = Vec::new();
                 if let Some(d) = self.docs.remove(&uri) {
-                    for u in d.published.into_iter().chain([uri]) {
+                    for u in d.published.into_iter().chain([uri.clone()]) {
                         out.push(diagnostics_note(u, Vec::new()));
                     }
                 }
+                out.extend(self.refresh_revisions(&uri));
                 out
             }
             _ => Vec::new(),
         }
     }
 
+    /// Analyses the other open documents again that build on other versions (`extends`,
+    /// `accepts`) after `changed` was edited, opened or closed: a base version open in the
+    /// editor counts with its unsaved text. Returns their diagnostics.
+    fn refresh_revisions(&mut self, changed: &lt::Url) -> Vec<Notification> {
+        let mut uris: Vec<lt::Url> = self
+            .docs
+            .iter()
+            .filter(|(u, d)| {
+                *u != changed
+                    && d.analysis
+                        .file
+                        .header
+                        .as_ref()
+                        .is_some_and(|h| h.extends.is_some() || h.accepts.is_some())
+            })
+            .map(|(u, _)| u.clone())
+            .collect();
+        uris.sort();
+        let mut out = Vec::new();
+        for u in uris {
+            let Some(text) = self.docs.get(&u).map(|d| d.text.clone()) else {
+                continue;
+            };
+            self.set_text(&u, text);
+            out.extend(self.publish(&u));
+        }
+        out
+    }
+
     fn set_text(&mut self, uri: &lt::Url, text: String) {
         let name = file_name(uri);
         let mut disk = crate::rules::Disk::default();
+        // A base version open in the editor is read as it is there, saved or not.
+        for (u, d) in &self.docs {
+            if u != uri
+                && let Ok(path) = u.to_file_path()
+            {
+                disk.unsaved.insert(path, d.analysis.text.clone());
+            }
+        }
         let analysis = Analysis::new(&name, &text, &mut |r| disk.find(r), Vec::new());
         let published = self
             .docs
@@ -403,33 +445,7 @@ impl Server {
             lr::WorkspaceSymbolRequest::METHOD => {
                 let p: lt::WorkspaceSymbolParams =
                     serde_json::from_value(req.params).map_err(bad)?;
-                let q = p.query.trim();
-                let mut out = Vec::new();
-                let mut uris: Vec<&lt::Url> = self.docs.keys().collect();
-                uris.sort();
-                for uri in uris {
-                    let a = &self.docs[uri].analysis;
-                    for cat in a.symbols() {
-                        for s in std::iter::once(&cat).chain(cat.children.iter()) {
-                            if q.is_empty() || s.name.contains(q) {
-                                #[allow(deprecated)]
-                                out.push(lt::SymbolInformation {
-                                    name: s.name.clone(),
-                                    kind: symbol_kind(s.kind),
-                                    tags: None,
-                                    deprecated: None,
-                                    location: lt::Location {
-                                        uri: uri.clone(),
-                                        range: range_out(a.range(s.selection)),
-                                    },
-                                    container_name: (s.kind == ItemKind::Indicator)
-                                        .then(|| cat.name.clone()),
-                                });
-                            }
-                        }
-                    }
-                }
-                ok(serde_json::to_value(out))
+                ok(serde_json::to_value(self.workspace_symbols(p.query.trim())))
             }
             lr::Formatting::METHOD => {
                 let p: lt::DocumentFormattingParams =
@@ -535,6 +551,80 @@ impl Server {
 }
 
 impl Server {
+    /// The categories and indicators whose number or name matches a query, in every rule file
+    /// of the folders the open documents are in: an open document as it is in the editor, the
+    /// others as they are on disk. A query of digits is an indicator number (`9` finds
+    /// indicator 9, not 19); any other query is looked for in the names.
+    fn workspace_symbols(&self, q: &str) -> Vec<lt::SymbolInformation> {
+        let mut files: Vec<(lt::Url, Arc<str>, Vec<ide::Symbol>)> = Vec::new();
+        let mut uris: Vec<&lt::Url> = self.docs.keys().collect();
+        uris.sort();
+        let mut folders = std::collections::BTreeSet::new();
+        for uri in uris {
+            let a = &self.docs[uri].analysis;
+            files.push((uri.clone(), a.text.clone(), a.symbols()));
+            if let Ok(path) = uri.to_file_path()
+                && let Some(dir) = path.parent()
+            {
+                folders.insert(dir.to_path_buf());
+            }
+        }
+        for dir in folders {
+            let Ok(paths) = crate::rules::rule_files_in(&dir) else {
+                continue;
+            };
+            for path in paths {
+                let Ok(uri) = lt::Url::from_file_path(&path) else {
+                    continue;
+                };
+                if self.docs.contains_key(&uri) || files.iter().any(|(u, _, _)| *u == uri) {
+                    continue;
+                }
+                let Ok((name, text)) = crate::files::read_text(
+                    &path,
+                    zhibiao::codes::MISSING,
+                    crate::files::RULE_FILE,
+                ) else {
+                    continue;
+                };
+                let (file, _) = zhibiao::syntax::parse(&name, &text);
+                files.push((uri, text, ide::outline(&file)));
+            }
+        }
+        let number: Option<u32> = (!q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| q.parse().ok())
+            .flatten();
+        let mut out = Vec::new();
+        for (uri, text, symbols) in files {
+            let ix = ide::LineIndex::new(&text);
+            for cat in symbols.iter().filter(|s| s.kind == ItemKind::Category) {
+                for s in std::iter::once(cat).chain(cat.children.iter()) {
+                    let hit = match (number, s.no) {
+                        (Some(n), Some(no)) => n == no,
+                        (Some(_), None) => false,
+                        (None, _) => q.is_empty() || s.name.contains(q),
+                    };
+                    if !hit {
+                        continue;
+                    }
+                    #[allow(deprecated)]
+                    out.push(lt::SymbolInformation {
+                        name: s.name.clone(),
+                        kind: symbol_kind(s.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: lt::Location {
+                            uri: uri.clone(),
+                            range: range_out(ix.range(&text, s.selection)),
+                        },
+                        container_name: (s.kind == ItemKind::Indicator).then(|| cat.name.clone()),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// The live scores of a document, computed once per change.
     fn live(&mut self, uri: &lt::Url) -> Result<Live, String> {
         let sample = self.sample.clone();

@@ -117,6 +117,8 @@ pub struct Symbol {
     pub selection: Span,
     /// What it contains.
     pub children: Vec<Symbol>,
+    /// The indicator's number, for an indicator.
+    pub no: Option<u32>,
 }
 
 /// A text edit: a span replaced by new text.
@@ -391,74 +393,7 @@ impl Analysis {
     /// The outline: the header, inputs, definitions, then categories with their indicators and
     /// items.
     pub fn symbols(&self) -> Vec<Symbol> {
-        let f = &self.file;
-        let mut out = Vec::new();
-        if let Some(h) = &f.header {
-            out.push(leaf(
-                h.id.value.clone(),
-                h.title.value.clone(),
-                ItemKind::Header,
-                h.span,
-                h.id.span,
-            ));
-        }
-        for i in &f.inputs {
-            out.push(leaf(
-                i.name.value.clone(),
-                i.label.value.clone(),
-                ItemKind::Input,
-                i.span,
-                i.name.span,
-            ));
-        }
-        for d in &f.fns {
-            let label = d.label.as_ref().map_or(String::new(), |l| l.value.clone());
-            out.push(leaf(
-                d.name.value.clone(),
-                label,
-                ItemKind::Function,
-                d.span,
-                d.name.span,
-            ));
-        }
-        for l in &f.lets {
-            let label = l.label.as_ref().map_or(String::new(), |l| l.value.clone());
-            out.push(leaf(
-                l.name.value.clone(),
-                label,
-                ItemKind::Let,
-                l.span,
-                l.name.span,
-            ));
-        }
-        for c in &f.categories {
-            let children = c
-                .indicators
-                .iter()
-                .map(|i| {
-                    let mut s = leaf(
-                        format!("{} {}", i.no.value, i.name.value),
-                        format!("{} 分", number::plain(i.points.value)),
-                        ItemKind::Indicator,
-                        i.span,
-                        i.name.span,
-                    );
-                    if let Some(form) = &i.score {
-                        items_of(form, &mut s.children);
-                    }
-                    s
-                })
-                .collect();
-            out.push(Symbol {
-                name: c.name.value.clone(),
-                detail: format!("{} 分", number::plain(c.points.value)),
-                kind: ItemKind::Category,
-                span: c.span,
-                selection: c.name.span,
-                children,
-            });
-        }
-        out
+        outline(&self.file)
     }
 
     /// Hover text for the place at an offset.
@@ -1050,6 +985,81 @@ impl Analysis {
     }
 }
 
+/// The outline of a parsed rule file: the header, inputs, definitions, then categories with
+/// their indicators and items. [`Analysis::symbols`] for an analysed file; this for any file,
+/// e.g. the rule files of a folder that are not open in the editor.
+pub fn outline(f: &ast::File) -> Vec<Symbol> {
+    let mut out = Vec::new();
+    if let Some(h) = &f.header {
+        out.push(leaf(
+            h.id.value.clone(),
+            h.title.value.clone(),
+            ItemKind::Header,
+            h.span,
+            h.id.span,
+        ));
+    }
+    for i in &f.inputs {
+        out.push(leaf(
+            i.name.value.clone(),
+            i.label.value.clone(),
+            ItemKind::Input,
+            i.span,
+            i.name.span,
+        ));
+    }
+    for d in &f.fns {
+        let label = d.label.as_ref().map_or(String::new(), |l| l.value.clone());
+        out.push(leaf(
+            d.name.value.clone(),
+            label,
+            ItemKind::Function,
+            d.span,
+            d.name.span,
+        ));
+    }
+    for l in &f.lets {
+        let label = l.label.as_ref().map_or(String::new(), |l| l.value.clone());
+        out.push(leaf(
+            l.name.value.clone(),
+            label,
+            ItemKind::Let,
+            l.span,
+            l.name.span,
+        ));
+    }
+    for c in &f.categories {
+        let children = c
+            .indicators
+            .iter()
+            .map(|i| {
+                let mut s = leaf(
+                    format!("{} {}", i.no.value, i.name.value),
+                    format!("{} 分", number::plain(i.points.value)),
+                    ItemKind::Indicator,
+                    i.span,
+                    i.name.span,
+                );
+                s.no = Some(i.no.value);
+                if let Some(form) = &i.score {
+                    items_of(form, &mut s.children);
+                }
+                s
+            })
+            .collect();
+        out.push(Symbol {
+            name: c.name.value.clone(),
+            detail: format!("{} 分", number::plain(c.points.value)),
+            kind: ItemKind::Category,
+            span: c.span,
+            selection: c.name.span,
+            children,
+            no: None,
+        });
+    }
+    out
+}
+
 fn leaf(name: String, detail: String, kind: ItemKind, span: Span, selection: Span) -> Symbol {
     Symbol {
         name,
@@ -1058,6 +1068,7 @@ fn leaf(name: String, detail: String, kind: ItemKind, span: Span, selection: Spa
         span,
         selection,
         children: Vec::new(),
+        no: None,
     }
 }
 

@@ -637,6 +637,186 @@ fn a_whole_editing_session_on_the_official_file() {
     c.finish();
 }
 
+/// A rule folder in a fresh temporary directory: the official 2023 version, the 2025 revision
+/// that `extends` it (tests/fixtures/versions), and test files. Removed when dropped.
+struct Folder {
+    root: std::path::PathBuf,
+}
+
+impl Folder {
+    fn new(files: &[(&str, &str)]) -> Folder {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let root = std::env::temp_dir().join(format!("zhibiao-lsp-{}-{stamp}", std::process::id()));
+        for (name, text) in files {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+        Folder { root }
+    }
+
+    fn uri(&self, name: &str) -> String {
+        format!("file://{}", self.root.join(name).display())
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.root.join(name)).unwrap()
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+#[test]
+fn a_rule_folder_session_symbols_renames_and_an_unsaved_base() {
+    let base = OFFICIAL;
+    let revision_path = format!(
+        "{}/tests/fixtures/versions/sd-nmsz/2025.zb",
+        crate::common::root()
+    );
+    let revision = std::fs::read_to_string(revision_path).unwrap();
+    // A test file of the 2023 version whose keys are written three ways, one after Chinese text
+    // on its line; and one that names the revision, which keeps its keys.
+    let cases = "# 改名只改输入项的键\n\
+        [[case]]\n\
+        name = \"甲\"\n\
+        data = { \"备注说明\" = 1, \"online_operators\" = 1500 }\n\
+        [[case]]\n\
+        name = \"乙：online_operators 不改\"\n\
+        remove = [\"市场主体\", 'online_operators']\n\
+        [case.data]\n\
+        online_operators = 799\n";
+    let other =
+        "rules = \"../2025.zb\"\n[[case]]\nname = \"丙\"\n[case.data]\nonline_operators = 1\n";
+    let dir = Folder::new(&[
+        ("sd-nmsz/2023.zb", base),
+        ("sd-nmsz/2025.zb", &revision),
+        ("sd-nmsz/tests/cases.toml", cases),
+        ("sd-nmsz/tests/revision.toml", other),
+    ]);
+    let (base_uri, rev_uri) = (dir.uri("sd-nmsz/2023.zb"), dir.uri("sd-nmsz/2025.zb"));
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": rev_uri, "languageId": "zhibiao", "version": 1, "text": revision}}),
+    );
+    let clean = c.diagnostics(&rev_uri);
+    assert!(
+        !clean.iter().any(|d| d["code"] == "E101"),
+        "the revision builds on the base on disk: {clean:?}"
+    );
+
+    // Workspace symbols: the base is not open, yet its indicators are found (by number: 9, not
+    // 19, 29 or 39; by name), with ranges in UTF-16 columns of each file.
+    for q in ["9", "存续时间"] {
+        let found = c.request("workspace/symbol", json!({"query": q}));
+        let found = found.as_array().unwrap();
+        let mut where_: Vec<&str> = found
+            .iter()
+            .map(|s| s["location"]["uri"].as_str().unwrap())
+            .collect();
+        where_.sort();
+        assert_eq!(
+            where_,
+            [base_uri.as_str(), rev_uri.as_str()],
+            "{q}: {found:?}"
+        );
+        for s in found {
+            assert_eq!(s["name"], "9 存续时间2年以上的网络交易经营者占比");
+            assert_eq!(s["containerName"], "促进发展");
+            let text = if s["location"]["uri"] == base_uri.as_str() {
+                base
+            } else {
+                &revision
+            };
+            assert_eq!(
+                range_text(text, &s["location"]["range"]),
+                "\"存续时间2年以上的网络交易经营者占比\""
+            );
+        }
+    }
+    let cats = c.request("workspace/symbol", json!({"query": "综合保障"}));
+    assert_eq!(cats.as_array().unwrap().len(), 1, "{cats}");
+    assert_eq!(cats[0]["location"]["uri"], base_uri.as_str());
+
+    // Rename an input of the base: the rule file, and the test file of this version, each key
+    // as it is written; the revision's test file is left alone.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": base_uri, "languageId": "zhibiao", "version": 1, "text": base}}),
+    );
+    let at = base.find("input online_operators").unwrap() + "input ".len();
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": base_uri}, "position": pos(base, at), "newName": "online_sellers"}),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    let mut files: Vec<&String> = changes.keys().collect();
+    files.sort();
+    let cases_uri = dir.uri("sd-nmsz/tests/cases.toml");
+    assert_eq!(files, [&base_uri, &cases_uri]);
+    let case_edits = changes[&cases_uri].as_array().unwrap();
+    assert_eq!(case_edits.len(), 3);
+    let quoted = cases.find("\"online_operators\" = 1500").unwrap();
+    assert!(
+        case_edits
+            .iter()
+            .any(|e| e["range"]["start"] == pos(cases, quoted)),
+        "{case_edits:?}"
+    );
+    assert_eq!(
+        apply(cases, case_edits),
+        cases
+            .replace("\"online_operators\" = 1500", "\"online_sellers\" = 1500")
+            .replace("'online_operators'", "'online_sellers'")
+            .replace("\nonline_operators = 799", "\nonline_sellers = 799")
+    );
+    assert_eq!(dir.read("sd-nmsz/tests/revision.toml"), other);
+
+    // The rename applied in the editor, not saved: the revision, which still reads
+    // `online_operators`, is analysed again on the base as it is in the editor.
+    let base_edits = changes[&base_uri].as_array().unwrap().clone();
+    let renamed = apply(base, &base_edits);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": base_uri, "version": 2},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    let diags = c.diagnostics(&rev_uri);
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "E101")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(range_text(&revision, &unknown["range"]), "online_operators");
+    assert_eq!(dir.read("sd-nmsz/2023.zb"), base, "nothing was saved");
+    // Undone in the editor: the revision is as clean as before.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": base_uri, "version": 3},
+               "contentChanges": [{"text": base}]}),
+    );
+    assert_eq!(c.diagnostics(&rev_uri), clean);
+    // Closed with the rename unsaved: the revision builds on the file on disk again.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": base_uri, "version": 4},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    assert!(c.diagnostics(&rev_uri).iter().any(|d| d["code"] == "E101"));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": base_uri}}),
+    );
+    assert_eq!(c.diagnostics(&rev_uri), clean);
+    c.finish();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Random edit sequences: the library-side analysis and the process never panic, always answer.
 

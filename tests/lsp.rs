@@ -23,6 +23,11 @@ const WAIT: Duration = Duration::from_secs(60);
 
 impl Client {
     pub fn start() -> Client {
+        Client::start_with(json!({}))
+    }
+
+    /// Starts the server with initialization options (the editor's settings).
+    pub fn start_with(options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -66,7 +71,10 @@ impl Client {
             next: 0,
             notes: Vec::new(),
         };
-        let init = c.request("initialize", json!({"capabilities": {}}));
+        let init = c.request(
+            "initialize",
+            json!({"capabilities": {}, "initializationOptions": options}),
+        );
         assert_eq!(init["capabilities"]["hoverProvider"], json!(true), "{init}");
         c.notify("initialized", json!({}));
         c
@@ -814,6 +822,43 @@ fn a_rule_folder_session_symbols_renames_and_an_unsaved_base() {
         json!({"textDocument": {"uri": base_uri}}),
     );
     assert_eq!(c.diagnostics(&rev_uri), clean);
+    c.finish();
+}
+
+#[test]
+fn the_sample_setting_may_name_a_file_outside_tests_relative_to_the_rule_folder() {
+    let root = crate::common::root();
+    let sample = format!(
+        "submission = \"{root}/examples/pass.toml\"\nreference = \"{root}/examples/province-2024.toml\"\n\
+         [[case]]\nname = \"甲\"\n[case.expect.indicators]\n1 = 2\n"
+    );
+    let dir = Folder::new(&[("sd-nmsz/2023.zb", OFFICIAL), ("样例.toml", &sample)]);
+    let uri = dir.uri("sd-nmsz/2023.zb");
+    let mut c = Client::start_with(json!({"sample": "../样例.toml"}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "zhibiao", "version": 1, "text": OFFICIAL}}),
+    );
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": pos(OFFICIAL, OFFICIAL.len())});
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": whole}),
+    );
+    let head1 = OFFICIAL.find("indicator 1 ").unwrap();
+    let eol1 = OFFICIAL[head1..].find('\n').unwrap() + head1;
+    let h1 = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["position"] == pos(OFFICIAL, eol1))
+        .unwrap_or_else(|| panic!("{hints}"));
+    assert_eq!(h1["label"], "示例甲区 2/2");
+    // The sample is not one of the folder's test files: its expectations are no test cases.
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(lenses, json!([]));
     c.finish();
 }
 

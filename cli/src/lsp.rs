@@ -655,9 +655,20 @@ fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
         return out;
     };
     let tests = dir.join("tests");
-    let sample = sample.map_or_else(|| tests.join("examples.toml"), PathBuf::from);
+    // The setting, relative to the rule folder unless absolute; it may lie outside `tests/`.
+    let sample = sample.map_or_else(|| tests.join("examples.toml"), |s| dir.join(s));
+    let sample = std::fs::canonicalize(&sample).unwrap_or(sample);
+    let same = |f: &std::path::Path| std::fs::canonicalize(f).is_ok_and(|f| f == sample);
+    // Each file with whether it is one of the folder's test files (whose cases the lenses count).
+    let mut files: Vec<(PathBuf, bool)> = crate::test::test_files(&tests)
+        .into_iter()
+        .map(|f| (f, true))
+        .collect();
+    if sample.is_file() && !files.iter().any(|(f, _)| same(f)) {
+        files.push((sample.clone(), false));
+    }
     let mut sources = zhibiao::diag::SourceMap::new();
-    for file in crate::test::test_files(&tests) {
+    for (file, counted) in files {
         let Ok((name, text)) =
             crate::files::read_text(&file, zhibiao::codes::MISSING, crate::files::DATA_FILE)
         else {
@@ -666,10 +677,13 @@ fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
         let (Some(suite), _) = zhibiao::suite::parse(&name, &text) else {
             continue;
         };
-        let is_sample = file == sample;
+        let is_sample = same(&file);
         let here = file.parent().unwrap_or(&tests);
         for case in &suite.cases {
-            let wanted = case.expect.as_ref().map_or(&[][..], |e| &e.indicators[..]);
+            let wanted = match &case.expect {
+                Some(e) if counted => &e.indicators[..],
+                _ => &[][..],
+            };
             if wanted.is_empty() && !is_sample {
                 continue;
             }

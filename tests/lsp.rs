@@ -822,6 +822,27 @@ fn a_rule_folder_session_symbols_renames_and_an_unsaved_base() {
         json!({"textDocument": {"uri": base_uri}}),
     );
     assert_eq!(c.diagnostics(&rev_uri), clean);
+
+    // Both open, each placing findings in the base: the base shows the findings of both, not
+    // only those of the last to be analysed. Without their overlap policy, indicators 3 and 9
+    // of the base overlap; the revision replaces indicator 9, so it finds only indicator 3.
+    let unsure = base
+        .replace("score tiers share overlap higher", "score tiers share")
+        .replace(
+            "score tiers survival_share overlap higher",
+            "score tiers survival_share",
+        );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": base_uri, "languageId": "zhibiao", "version": 5, "text": unsure}}),
+    );
+    let in_base = c.diagnostics(&base_uri);
+    let overlaps: Vec<&str> = in_base
+        .iter()
+        .filter(|d| d["code"] == "ZB401")
+        .map(|d| range_text(&unsure, &d["range"]))
+        .collect();
+    assert_eq!(overlaps, ["[15%, ..)", "[50%, ..)"], "{in_base:?}");
     c.finish();
 }
 

@@ -14,7 +14,7 @@ use lsp_types as lt;
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,8 +27,10 @@ struct Doc {
     analysis: Analysis,
     /// The live scores and test results, computed on first ask after each change.
     live: Option<Live>,
-    /// Other files this document's diagnostics were last published to (bases of a revision).
-    published: HashSet<lt::Url>,
+    /// The diagnostics this document's analysis last placed in each file: its own, and those
+    /// in the files of the versions it builds on. What is published for a file is the union of
+    /// what every open document places in it.
+    own: HashMap<lt::Url, Vec<lt::Diagnostic>>,
 }
 
 #[derive(Default)]
@@ -187,8 +189,16 @@ impl Server {
                 let uri = p.text_document.uri;
                 let mut out = Vec::new();
                 if let Some(d) = self.docs.remove(&uri) {
-                    for u in d.published.into_iter().chain([uri.clone()]) {
-                        out.push(diagnostics_note(u, Vec::new()));
+                    let mut files: Vec<lt::Url> = d.own.into_keys().collect();
+                    files.sort();
+                    for u in files {
+                        // What other open documents place in it stays.
+                        let left = if u == uri {
+                            Vec::new()
+                        } else {
+                            self.merged(&u)
+                        };
+                        out.push(diagnostics_note(u, left));
                     }
                 }
                 out.extend(self.refresh_revisions(&uri));
@@ -239,18 +249,14 @@ impl Server {
             }
         }
         let analysis = Analysis::new(&name, &text, &mut |r| disk.find(r), Vec::new());
-        let published = self
-            .docs
-            .remove(uri)
-            .map(|d| d.published)
-            .unwrap_or_default();
+        let own = self.docs.remove(uri).map(|d| d.own).unwrap_or_default();
         self.docs.insert(
             uri.clone(),
             Doc {
                 text,
                 analysis,
                 live: None,
-                published,
+                own,
             },
         );
     }
@@ -325,16 +331,38 @@ impl Server {
                 ..Default::default()
             });
         }
-        let now: HashSet<lt::Url> = by_file.keys().filter(|u| *u != uri).cloned().collect();
-        for gone in doc.published.difference(&now) {
-            by_file.entry(gone.clone()).or_default();
-        }
-        doc.published = now;
-        let mut out: Vec<Notification> = by_file
+        let mut files: Vec<lt::Url> = by_file.keys().chain(doc.own.keys()).cloned().collect();
+        files.sort();
+        files.dedup();
+        doc.own = by_file;
+        files
             .into_iter()
-            .map(|(u, d)| diagnostics_note(u, d))
-            .collect();
-        out.sort_by_key(|n| n.params["uri"].as_str().map(str::to_string));
+            .map(|u| {
+                let d = self.merged(&u);
+                diagnostics_note(u, d)
+            })
+            .collect()
+    }
+
+    /// What is published for a file: what its own document places in it, then what the other
+    /// open documents (revisions of it) place in it, each once.
+    fn merged(&self, file: &lt::Url) -> Vec<lt::Diagnostic> {
+        let mut others: Vec<(&lt::Url, &Doc)> =
+            self.docs.iter().filter(|(u, _)| *u != file).collect();
+        others.sort_by_key(|(u, _)| *u);
+        let mut out: Vec<lt::Diagnostic> = Vec::new();
+        for d in self
+            .docs
+            .get(file)
+            .into_iter()
+            .chain(others.into_iter().map(|(_, d)| d))
+        {
+            for x in d.own.get(file).into_iter().flatten() {
+                if !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+        }
         out
     }
 

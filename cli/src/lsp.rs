@@ -210,18 +210,26 @@ impl Server {
 
     /// Analyses the other open documents again that build on other versions (`extends`,
     /// `accepts`) after `changed` was edited, opened or closed: a base version open in the
-    /// editor counts with its unsaved text. Returns their diagnostics.
+    /// editor counts with its unsaved text. Only those whose rule set was built from `changed`,
+    /// or could not be built (the change may supply the missing base). Returns their diagnostics.
     fn refresh_revisions(&mut self, changed: &lt::Url) -> Vec<Notification> {
+        let changed_name = file_name(changed);
         let mut uris: Vec<lt::Url> = self
             .docs
             .iter()
             .filter(|(u, d)| {
-                *u != changed
-                    && d.analysis
-                        .file
-                        .header
-                        .as_ref()
-                        .is_some_and(|h| h.extends.is_some() || h.accepts.is_some())
+                let a = &d.analysis;
+                let builds_on = a
+                    .file
+                    .header
+                    .as_ref()
+                    .is_some_and(|h| h.extends.is_some() || h.accepts.is_some());
+                let uses = a
+                    .report
+                    .rules
+                    .as_ref()
+                    .is_none_or(|rs| rs.parts.iter().any(|p| p.name == changed_name));
+                *u != changed && builds_on && uses
             })
             .map(|(u, _)| u.clone())
             .collect();

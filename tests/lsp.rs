@@ -893,7 +893,8 @@ use zhibiao::ide::{self, Analysis, Position, Range};
 const OFFICIAL: &str = include_str!("../rules/sd-nmsz/2023.zb");
 
 /// Pieces an editor might insert: half-typed keywords, unbalanced braces and quotes, Chinese and
-/// astral characters (two UTF-16 units), a script block, CRLF endings, and a large paste.
+/// astral characters (two UTF-16 units), a script block, tiers with a gap, CRLF endings, and a
+/// large paste.
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -905,6 +906,7 @@ fn piece() -> impl Strategy<Value = String> {
         Just("allow ZB4".to_string()),
         Just("指标😀\r\n".to_string()),
         Just("3亿元 15% [8%, ..) => ".to_string()),
+        Just("[1%, 2%) => 1\n      (3%, ..) => 2\n".to_string()),
         Just("input online_retail \"重复\" money 万元\n".to_string()),
         "[a-z_ \\n{}()\\[\\]\"%0-9]{0,20}",
         Just("category \"x\" points 1 {\n".repeat(400)),

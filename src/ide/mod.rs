@@ -844,11 +844,16 @@ impl Analysis {
                     if new_iv.is_empty() || shares_new || !uncovered(&gap, &after).is_empty() {
                         continue;
                     }
-                    let old_text = src(tiers.get(moved).map_or(l_iv, |t| t.interval_span));
                     let whole = if moved == ui { u_iv } else { l_iv };
+                    let old_text = src(whole);
+                    let (Some(a), Some(b)) = (
+                        edit.span.start.checked_sub(whole.start),
+                        edit.span.end.checked_sub(whole.start),
+                    ) else {
+                        continue;
+                    };
                     let mut new_text = old_text.to_string();
-                    let (a, b) = (edit.span.start - whole.start, edit.span.end - whole.start);
-                    if new_text.get(a..b).is_none() {
+                    if a > b || new_text.get(a..b).is_none() {
                         continue;
                     }
                     new_text.replace_range(a..b, &edit.text);

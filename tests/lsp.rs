@@ -23,6 +23,11 @@ const WAIT: Duration = Duration::from_secs(60);
 
 impl Client {
     pub fn start() -> Client {
+        Client::start_with(json!({}))
+    }
+
+    /// Starts the server with initialization options (the editor's settings).
+    pub fn start_with(options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -66,7 +71,10 @@ impl Client {
             next: 0,
             notes: Vec::new(),
         };
-        let init = c.request("initialize", json!({"capabilities": {}}));
+        let init = c.request(
+            "initialize",
+            json!({"capabilities": {}, "initializationOptions": options}),
+        );
         assert_eq!(init["capabilities"]["hoverProvider"], json!(true), "{init}");
         c.notify("initialized", json!({}));
         c
@@ -272,6 +280,51 @@ fn a_whole_editing_session_on_the_official_file() {
     assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
     let text = original.clone();
 
+    // A gap between two tiers (15% is in neither), closed by its code action.
+    let from = "share overlap higher {\n      [8%, 15%] => 1\n      [15%, ..) => 2";
+    let to = "share {\n      [8%, 15%) => 1\n      (15%, ..) => 2";
+    let at = text.find(from).unwrap();
+    change(&mut c, &uri, 4, &text, at, at + from.len(), to);
+    let gapped = text.replacen(from, to, 1);
+    let diags = c.diagnostics(&uri);
+    let gap = diags.iter().find(|d| d["code"] == "ZB403").unwrap();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": td, "range": gap["range"], "context": {"diagnostics": [gap]}}),
+    );
+    let close = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["isPreferred"] == json!(true))
+        .unwrap();
+    assert_eq!(close["title"], "补上分档缺口：把 (15%, ..) 改为 [15%, ..)");
+    let edits = close["edit"]["changes"][&uri].as_array().unwrap().clone();
+    assert_eq!(edits.len(), 1);
+    let upper = gapped.find("(15%, ..)").unwrap();
+    assert_eq!(edits[0]["range"]["start"], pos(&gapped, upper));
+    assert_eq!(range_text(&gapped, &edits[0]["range"]), "(15%");
+    let closed = apply(&gapped, &edits);
+    assert_eq!(
+        closed,
+        text.replacen(
+            from,
+            "share {\n      [8%, 15%) => 1\n      [15%, ..) => 2",
+            1
+        )
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect::<Vec<_>>()}),
+    );
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    // Back to the official text.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 6}, "contentChanges": [{"text": text}]}),
+    );
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+
     // Hover on an input used after Chinese text: the range is in UTF-16 columns.
     let line_start = text
         .find("let share \"网络交易经营者占比\" = online_operators")
@@ -407,6 +460,37 @@ fn a_whole_editing_session_on_the_official_file() {
     assert_eq!(edits.len(), expected);
     let renamed = apply(&text, edits);
     assert_eq!(renamed, text.replace("online_operators", "online_sellers"));
+    // The rename reaches the test cases beside the rule file: each data key, nothing else.
+    let tests_dir = format!("{}/rules/sd-nmsz/tests", crate::common::root());
+    let mut with_key = Vec::new();
+    for e in std::fs::read_dir(&tests_dir).unwrap() {
+        let path = e.unwrap().path();
+        let t = std::fs::read_to_string(&path).unwrap();
+        let test_uri = format!("file://{}", path.display());
+        if t.contains("\nonline_operators = ") {
+            with_key.push(test_uri.clone());
+            let edits = edit["changes"][&test_uri].as_array().unwrap();
+            assert_eq!(edits.len(), t.matches("\nonline_operators = ").count());
+            for e in edits {
+                assert_eq!(range_text(&t, &e["range"]), "online_operators");
+            }
+            assert_eq!(
+                apply(&t, edits),
+                t.replace("\nonline_operators = ", "\nonline_sellers = ")
+            );
+        }
+    }
+    assert!(!with_key.is_empty());
+    let mut changed: Vec<String> = edit["changes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| **k != uri)
+        .cloned()
+        .collect();
+    changed.sort();
+    with_key.sort();
+    assert_eq!(changed, with_key);
 
     // Document symbols: categories, their indicators, with Chinese names' UTF-16 ranges.
     let syms = c.request("textDocument/documentSymbol", json!({"textDocument": td}));
@@ -440,7 +524,7 @@ fn a_whole_editing_session_on_the_official_file() {
     );
     assert_eq!(fmt, Value::Null, "the official file is formatted already");
     let messy_at = text.find("    nature 定量").unwrap();
-    change(&mut c, &uri, 4, &text, messy_at, messy_at, "        ");
+    change(&mut c, &uri, 7, &text, messy_at, messy_at, "        ");
     let mut messy = text.clone();
     messy.insert_str(messy_at, "        ");
     let fmt = c.request(
@@ -454,7 +538,7 @@ fn a_whole_editing_session_on_the_official_file() {
 
     // Live scores: the sample districts (tests/examples.toml) beside each indicator header, and
     // a code lens with how the indicator's test cases come out; both follow the edits.
-    change(&mut c, &uri, 5, &messy, messy_at, messy_at + 8, "");
+    change(&mut c, &uri, 8, &messy, messy_at, messy_at + 8, "");
     let whole = json!({"start": {"line": 0, "character": 0}, "end": pos(&text, text.len())});
     let hints = c.request(
         "textDocument/inlayHint",
@@ -512,7 +596,7 @@ fn a_whole_editing_session_on_the_official_file() {
         .find("award 1 when online_growth(y) > province")
         .unwrap()
         + "award ".len();
-    change(&mut c, &uri, 6, &text, award, award + 1, "0.5");
+    change(&mut c, &uri, 9, &text, award, award + 1, "0.5");
     let mut halved = text.clone();
     halved.replace_range(award..award + 1, "0.5");
     let hints = c.request(
@@ -542,7 +626,7 @@ fn a_whole_editing_session_on_the_official_file() {
         "{title}"
     );
     assert!(!title.starts_with(&format!("▶ 测试用例 {n1}/")), "{title}");
-    change(&mut c, &uri, 7, &halved, award, award + 3, "1");
+    change(&mut c, &uri, 10, &halved, award, award + 3, "1");
 
     // Positions no text has: answered, not refused, and the server goes on.
     let far = json!({"line": 1_000_000, "character": 4_000_000_000u32});
@@ -553,11 +637,249 @@ fn a_whole_editing_session_on_the_official_file() {
     assert!(h.get("error").is_none(), "{h}");
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 8}, "contentChanges": [{"range": {"start": far, "end": {"line": 0, "character": 1}}, "text": "}"}]}),
+        json!({"textDocument": {"uri": uri, "version": 11}, "contentChanges": [{"range": {"start": far, "end": {"line": 0, "character": 1}}, "text": "}"}]}),
     );
     let diags = c.diagnostics(&uri);
     assert!(diags.iter().any(|d| d["code"] == "E001"), "{diags:?}");
 
+    c.finish();
+}
+
+/// A rule folder in a fresh temporary directory: the official 2023 version, the 2025 revision
+/// that `extends` it (tests/fixtures/versions), and test files. Removed when dropped.
+struct Folder {
+    root: std::path::PathBuf,
+}
+
+impl Folder {
+    fn new(files: &[(&str, &str)]) -> Folder {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let root = std::env::temp_dir().join(format!("zhibiao-lsp-{}-{stamp}", std::process::id()));
+        for (name, text) in files {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+        Folder { root }
+    }
+
+    fn uri(&self, name: &str) -> String {
+        format!("file://{}", self.root.join(name).display())
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.root.join(name)).unwrap()
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+#[test]
+fn a_rule_folder_session_symbols_renames_and_an_unsaved_base() {
+    let base = OFFICIAL;
+    let revision_path = format!(
+        "{}/tests/fixtures/versions/sd-nmsz/2025.zb",
+        crate::common::root()
+    );
+    let revision = std::fs::read_to_string(revision_path).unwrap();
+    // A test file of the 2023 version whose keys are written three ways, one after Chinese text
+    // on its line; and one that names the revision, which keeps its keys.
+    let cases = "# 改名只改输入项的键\n\
+        [[case]]\n\
+        name = \"甲\"\n\
+        data = { \"备注说明\" = 1, \"online_operators\" = 1500 }\n\
+        [[case]]\n\
+        name = \"乙：online_operators 不改\"\n\
+        remove = [\"市场主体\", 'online_operators']\n\
+        [case.data]\n\
+        online_operators = 799\n";
+    let other =
+        "rules = \"../2025.zb\"\n[[case]]\nname = \"丙\"\n[case.data]\nonline_operators = 1\n";
+    let dir = Folder::new(&[
+        ("sd-nmsz/2023.zb", base),
+        ("sd-nmsz/2025.zb", &revision),
+        ("sd-nmsz/tests/cases.toml", cases),
+        ("sd-nmsz/tests/revision.toml", other),
+    ]);
+    let (base_uri, rev_uri) = (dir.uri("sd-nmsz/2023.zb"), dir.uri("sd-nmsz/2025.zb"));
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": rev_uri, "languageId": "zhibiao", "version": 1, "text": revision}}),
+    );
+    let clean = c.diagnostics(&rev_uri);
+    assert!(
+        !clean.iter().any(|d| d["code"] == "E101"),
+        "the revision builds on the base on disk: {clean:?}"
+    );
+
+    // Workspace symbols: the base is not open, yet its indicators are found (by number: 9, not
+    // 19, 29 or 39; by name), with ranges in UTF-16 columns of each file.
+    for q in ["9", "存续时间"] {
+        let found = c.request("workspace/symbol", json!({"query": q}));
+        let found = found.as_array().unwrap();
+        let mut where_: Vec<&str> = found
+            .iter()
+            .map(|s| s["location"]["uri"].as_str().unwrap())
+            .collect();
+        where_.sort();
+        assert_eq!(
+            where_,
+            [base_uri.as_str(), rev_uri.as_str()],
+            "{q}: {found:?}"
+        );
+        for s in found {
+            assert_eq!(s["name"], "9 存续时间2年以上的网络交易经营者占比");
+            assert_eq!(s["containerName"], "促进发展");
+            let text = if s["location"]["uri"] == base_uri.as_str() {
+                base
+            } else {
+                &revision
+            };
+            assert_eq!(
+                range_text(text, &s["location"]["range"]),
+                "\"存续时间2年以上的网络交易经营者占比\""
+            );
+        }
+    }
+    let cats = c.request("workspace/symbol", json!({"query": "综合保障"}));
+    assert_eq!(cats.as_array().unwrap().len(), 1, "{cats}");
+    assert_eq!(cats[0]["location"]["uri"], base_uri.as_str());
+
+    // Rename an input of the base: the rule file, and the test file of this version, each key
+    // as it is written; the revision's test file is left alone.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": base_uri, "languageId": "zhibiao", "version": 1, "text": base}}),
+    );
+    let at = base.find("input online_operators").unwrap() + "input ".len();
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": base_uri}, "position": pos(base, at), "newName": "online_sellers"}),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    let mut files: Vec<&String> = changes.keys().collect();
+    files.sort();
+    let cases_uri = dir.uri("sd-nmsz/tests/cases.toml");
+    assert_eq!(files, [&base_uri, &cases_uri]);
+    let case_edits = changes[&cases_uri].as_array().unwrap();
+    assert_eq!(case_edits.len(), 3);
+    let quoted = cases.find("\"online_operators\" = 1500").unwrap();
+    assert!(
+        case_edits
+            .iter()
+            .any(|e| e["range"]["start"] == pos(cases, quoted)),
+        "{case_edits:?}"
+    );
+    assert_eq!(
+        apply(cases, case_edits),
+        cases
+            .replace("\"online_operators\" = 1500", "\"online_sellers\" = 1500")
+            .replace("'online_operators'", "'online_sellers'")
+            .replace("\nonline_operators = 799", "\nonline_sellers = 799")
+    );
+    assert_eq!(dir.read("sd-nmsz/tests/revision.toml"), other);
+
+    // The rename applied in the editor, not saved: the revision, which still reads
+    // `online_operators`, is analysed again on the base as it is in the editor.
+    let base_edits = changes[&base_uri].as_array().unwrap().clone();
+    let renamed = apply(base, &base_edits);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": base_uri, "version": 2},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    let diags = c.diagnostics(&rev_uri);
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "E101")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(range_text(&revision, &unknown["range"]), "online_operators");
+    assert_eq!(dir.read("sd-nmsz/2023.zb"), base, "nothing was saved");
+    // Undone in the editor: the revision is as clean as before.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": base_uri, "version": 3},
+               "contentChanges": [{"text": base}]}),
+    );
+    assert_eq!(c.diagnostics(&rev_uri), clean);
+    // Closed with the rename unsaved: the revision builds on the file on disk again.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": base_uri, "version": 4},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    assert!(c.diagnostics(&rev_uri).iter().any(|d| d["code"] == "E101"));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": base_uri}}),
+    );
+    assert_eq!(c.diagnostics(&rev_uri), clean);
+
+    // Both open, each placing findings in the base: the base shows the findings of both, not
+    // only those of the last to be analysed. Without their overlap policy, indicators 3 and 9
+    // of the base overlap; the revision replaces indicator 9, so it finds only indicator 3.
+    let unsure = base
+        .replace("score tiers share overlap higher", "score tiers share")
+        .replace(
+            "score tiers survival_share overlap higher",
+            "score tiers survival_share",
+        );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": base_uri, "languageId": "zhibiao", "version": 5, "text": unsure}}),
+    );
+    let in_base = c.diagnostics(&base_uri);
+    let overlaps: Vec<&str> = in_base
+        .iter()
+        .filter(|d| d["code"] == "ZB401")
+        .map(|d| range_text(&unsure, &d["range"]))
+        .collect();
+    assert_eq!(overlaps, ["[15%, ..)", "[50%, ..)"], "{in_base:?}");
+    c.finish();
+}
+
+#[test]
+fn the_sample_setting_may_name_a_file_outside_tests_relative_to_the_rule_folder() {
+    let root = crate::common::root();
+    let sample = format!(
+        "submission = \"{root}/examples/pass.toml\"\nreference = \"{root}/examples/province-2024.toml\"\n\
+         [[case]]\nname = \"甲\"\n[case.expect.indicators]\n1 = 2\n"
+    );
+    let dir = Folder::new(&[("sd-nmsz/2023.zb", OFFICIAL), ("样例.toml", &sample)]);
+    let uri = dir.uri("sd-nmsz/2023.zb");
+    let mut c = Client::start_with(json!({"sample": "../样例.toml"}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "zhibiao", "version": 1, "text": OFFICIAL}}),
+    );
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": pos(OFFICIAL, OFFICIAL.len())});
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": whole}),
+    );
+    let head1 = OFFICIAL.find("indicator 1 ").unwrap();
+    let eol1 = OFFICIAL[head1..].find('\n').unwrap() + head1;
+    let h1 = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["position"] == pos(OFFICIAL, eol1))
+        .unwrap_or_else(|| panic!("{hints}"));
+    assert_eq!(h1["label"], "示例甲区 2/2");
+    // The sample is not one of the folder's test files: its expectations are no test cases.
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(lenses, json!([]));
     c.finish();
 }
 
@@ -571,7 +893,8 @@ use zhibiao::ide::{self, Analysis, Position, Range};
 const OFFICIAL: &str = include_str!("../rules/sd-nmsz/2023.zb");
 
 /// Pieces an editor might insert: half-typed keywords, unbalanced braces and quotes, Chinese and
-/// astral characters (two UTF-16 units), a script block, CRLF endings, and a large paste.
+/// astral characters (two UTF-16 units), a script block, tiers with a gap, CRLF endings, and a
+/// large paste.
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -583,6 +906,7 @@ fn piece() -> impl Strategy<Value = String> {
         Just("allow ZB4".to_string()),
         Just("指标😀\r\n".to_string()),
         Just("3亿元 15% [8%, ..) => ".to_string()),
+        Just("[1%, 2%) => 1\n      (3%, ..) => 2\n".to_string()),
         Just("input online_retail \"重复\" money 万元\n".to_string()),
         "[a-z_ \\n{}()\\[\\]\"%0-9]{0,20}",
         Just("category \"x\" points 1 {\n".repeat(400)),

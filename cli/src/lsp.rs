@@ -14,7 +14,7 @@ use lsp_types as lt;
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,8 +27,10 @@ struct Doc {
     analysis: Analysis,
     /// The live scores and test results, computed on first ask after each change.
     live: Option<Live>,
-    /// Other files this document's diagnostics were last published to (bases of a revision).
-    published: HashSet<lt::Url>,
+    /// The diagnostics this document's analysis last placed in each file: its own, and those
+    /// in the files of the versions it builds on. What is published for a file is the union of
+    /// what every open document places in it.
+    own: HashMap<lt::Url, Vec<lt::Diagnostic>>,
 }
 
 #[derive(Default)]
@@ -156,7 +158,9 @@ impl Server {
                 };
                 let uri = p.text_document.uri;
                 self.set_text(&uri, p.text_document.text);
-                self.publish(&uri)
+                let mut out = self.publish(&uri);
+                out.extend(self.refresh_revisions(&uri));
+                out
             }
             ln::DidChangeTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lt::DidChangeTextDocumentParams>(n.params)
@@ -173,7 +177,9 @@ impl Server {
                     text = ide::apply_change(&text, c.range.map(range_in), &c.text);
                 }
                 self.set_text(&uri, text);
-                self.publish(&uri)
+                let mut out = self.publish(&uri);
+                out.extend(self.refresh_revisions(&uri));
+                out
             }
             ln::DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lt::DidCloseTextDocumentParams>(n.params)
@@ -183,32 +189,82 @@ impl Server {
                 let uri = p.text_document.uri;
                 let mut out = Vec::new();
                 if let Some(d) = self.docs.remove(&uri) {
-                    for u in d.published.into_iter().chain([uri]) {
-                        out.push(diagnostics_note(u, Vec::new()));
+                    let mut files: Vec<lt::Url> = d.own.into_keys().collect();
+                    files.sort();
+                    for u in files {
+                        // What other open documents place in it stays.
+                        let left = if u == uri {
+                            Vec::new()
+                        } else {
+                            self.merged(&u)
+                        };
+                        out.push(diagnostics_note(u, left));
                     }
                 }
+                out.extend(self.refresh_revisions(&uri));
                 out
             }
             _ => Vec::new(),
         }
     }
 
+    /// Analyses the other open documents again that build on other versions (`extends`,
+    /// `accepts`) after `changed` was edited, opened or closed: a base version open in the
+    /// editor counts with its unsaved text. Only those whose rule set was built from `changed`,
+    /// or could not be built (the change may supply the missing base). Returns their diagnostics.
+    fn refresh_revisions(&mut self, changed: &lt::Url) -> Vec<Notification> {
+        let changed_name = file_name(changed);
+        let mut uris: Vec<lt::Url> = self
+            .docs
+            .iter()
+            .filter(|(u, d)| {
+                let a = &d.analysis;
+                let builds_on = a
+                    .file
+                    .header
+                    .as_ref()
+                    .is_some_and(|h| h.extends.is_some() || h.accepts.is_some());
+                let uses = a
+                    .report
+                    .rules
+                    .as_ref()
+                    .is_none_or(|rs| rs.parts.iter().any(|p| p.name == changed_name));
+                *u != changed && builds_on && uses
+            })
+            .map(|(u, _)| u.clone())
+            .collect();
+        uris.sort();
+        let mut out = Vec::new();
+        for u in uris {
+            let Some(text) = self.docs.get(&u).map(|d| d.text.clone()) else {
+                continue;
+            };
+            self.set_text(&u, text);
+            out.extend(self.publish(&u));
+        }
+        out
+    }
+
     fn set_text(&mut self, uri: &lt::Url, text: String) {
         let name = file_name(uri);
         let mut disk = crate::rules::Disk::default();
+        // A base version open in the editor is read as it is there, saved or not.
+        for (u, d) in &self.docs {
+            if u != uri
+                && let Ok(path) = u.to_file_path()
+            {
+                disk.unsaved.insert(path, d.analysis.text.clone());
+            }
+        }
         let analysis = Analysis::new(&name, &text, &mut |r| disk.find(r), Vec::new());
-        let published = self
-            .docs
-            .remove(uri)
-            .map(|d| d.published)
-            .unwrap_or_default();
+        let own = self.docs.remove(uri).map(|d| d.own).unwrap_or_default();
         self.docs.insert(
             uri.clone(),
             Doc {
                 text,
                 analysis,
                 live: None,
-                published,
+                own,
             },
         );
     }
@@ -283,16 +339,38 @@ impl Server {
                 ..Default::default()
             });
         }
-        let now: HashSet<lt::Url> = by_file.keys().filter(|u| *u != uri).cloned().collect();
-        for gone in doc.published.difference(&now) {
-            by_file.entry(gone.clone()).or_default();
-        }
-        doc.published = now;
-        let mut out: Vec<Notification> = by_file
+        let mut files: Vec<lt::Url> = by_file.keys().chain(doc.own.keys()).cloned().collect();
+        files.sort();
+        files.dedup();
+        doc.own = by_file;
+        files
             .into_iter()
-            .map(|(u, d)| diagnostics_note(u, d))
-            .collect();
-        out.sort_by_key(|n| n.params["uri"].as_str().map(str::to_string));
+            .map(|u| {
+                let d = self.merged(&u);
+                diagnostics_note(u, d)
+            })
+            .collect()
+    }
+
+    /// What is published for a file: what its own document places in it, then what the other
+    /// open documents (revisions of it) place in it, each once.
+    fn merged(&self, file: &lt::Url) -> Vec<lt::Diagnostic> {
+        let mut others: Vec<(&lt::Url, &Doc)> =
+            self.docs.iter().filter(|(u, _)| *u != file).collect();
+        others.sort_by_key(|(u, _)| *u);
+        let mut out: Vec<lt::Diagnostic> = Vec::new();
+        for d in self
+            .docs
+            .get(file)
+            .into_iter()
+            .chain(others.into_iter().map(|(_, d)| d))
+        {
+            for x in d.own.get(file).into_iter().flatten() {
+                if !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+        }
         out
     }
 
@@ -384,7 +462,10 @@ impl Server {
                 let a = &self.doc(&uri)?.analysis;
                 let off = a.offset(pos_in(p.text_document_position.position));
                 let edits = a.rename(off, &p.new_name).map_err(|e| e.to_string())?;
-                let edit = workspace_edit(&uri, a, edits);
+                let mut edit = workspace_edit(&uri, a, edits);
+                if let (Some(old), Some(changes)) = (a.renamed_input(off), edit.changes.as_mut()) {
+                    changes.extend(test_file_renames(&a.name, old, &p.new_name));
+                }
                 ok(serde_json::to_value(edit))
             }
             lr::DocumentSymbolRequest::METHOD => {
@@ -400,33 +481,7 @@ impl Server {
             lr::WorkspaceSymbolRequest::METHOD => {
                 let p: lt::WorkspaceSymbolParams =
                     serde_json::from_value(req.params).map_err(bad)?;
-                let q = p.query.trim();
-                let mut out = Vec::new();
-                let mut uris: Vec<&lt::Url> = self.docs.keys().collect();
-                uris.sort();
-                for uri in uris {
-                    let a = &self.docs[uri].analysis;
-                    for cat in a.symbols() {
-                        for s in std::iter::once(&cat).chain(cat.children.iter()) {
-                            if q.is_empty() || s.name.contains(q) {
-                                #[allow(deprecated)]
-                                out.push(lt::SymbolInformation {
-                                    name: s.name.clone(),
-                                    kind: symbol_kind(s.kind),
-                                    tags: None,
-                                    deprecated: None,
-                                    location: lt::Location {
-                                        uri: uri.clone(),
-                                        range: range_out(a.range(s.selection)),
-                                    },
-                                    container_name: (s.kind == ItemKind::Indicator)
-                                        .then(|| cat.name.clone()),
-                                });
-                            }
-                        }
-                    }
-                }
-                ok(serde_json::to_value(out))
+                ok(serde_json::to_value(self.workspace_symbols(p.query.trim())))
             }
             lr::Formatting::METHOD => {
                 let p: lt::DocumentFormattingParams =
@@ -532,6 +587,80 @@ impl Server {
 }
 
 impl Server {
+    /// The categories and indicators whose number or name matches a query, in every rule file
+    /// of the folders the open documents are in: an open document as it is in the editor, the
+    /// others as they are on disk. A query of digits is an indicator number (`9` finds
+    /// indicator 9, not 19); any other query is looked for in the names.
+    fn workspace_symbols(&self, q: &str) -> Vec<lt::SymbolInformation> {
+        let mut files: Vec<(lt::Url, Arc<str>, Vec<ide::Symbol>)> = Vec::new();
+        let mut uris: Vec<&lt::Url> = self.docs.keys().collect();
+        uris.sort();
+        let mut folders = std::collections::BTreeSet::new();
+        for uri in uris {
+            let a = &self.docs[uri].analysis;
+            files.push((uri.clone(), a.text.clone(), a.symbols()));
+            if let Ok(path) = uri.to_file_path()
+                && let Some(dir) = path.parent()
+            {
+                folders.insert(dir.to_path_buf());
+            }
+        }
+        for dir in folders {
+            let Ok(paths) = crate::rules::rule_files_in(&dir) else {
+                continue;
+            };
+            for path in paths {
+                let Ok(uri) = lt::Url::from_file_path(&path) else {
+                    continue;
+                };
+                if self.docs.contains_key(&uri) || files.iter().any(|(u, _, _)| *u == uri) {
+                    continue;
+                }
+                let Ok((name, text)) = crate::files::read_text(
+                    &path,
+                    zhibiao::codes::MISSING,
+                    crate::files::RULE_FILE,
+                ) else {
+                    continue;
+                };
+                let (file, _) = zhibiao::syntax::parse(&name, &text);
+                files.push((uri, text, ide::outline(&file)));
+            }
+        }
+        let number: Option<u32> = (!q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| q.parse().ok())
+            .flatten();
+        let mut out = Vec::new();
+        for (uri, text, symbols) in files {
+            let ix = ide::LineIndex::new(&text);
+            for cat in symbols.iter().filter(|s| s.kind == ItemKind::Category) {
+                for s in std::iter::once(cat).chain(cat.children.iter()) {
+                    let hit = match (number, s.no) {
+                        (Some(n), Some(no)) => n == no,
+                        (Some(_), None) => false,
+                        (None, _) => q.is_empty() || s.name.contains(q),
+                    };
+                    if !hit {
+                        continue;
+                    }
+                    #[allow(deprecated)]
+                    out.push(lt::SymbolInformation {
+                        name: s.name.clone(),
+                        kind: symbol_kind(s.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: lt::Location {
+                            uri: uri.clone(),
+                            range: range_out(ix.range(&text, s.selection)),
+                        },
+                        container_name: (s.kind == ItemKind::Indicator).then(|| cat.name.clone()),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// The live scores of a document, computed once per change.
     fn live(&mut self, uri: &lt::Url) -> Result<Live, String> {
         let sample = self.sample.clone();
@@ -562,9 +691,20 @@ fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
         return out;
     };
     let tests = dir.join("tests");
-    let sample = sample.map_or_else(|| tests.join("examples.toml"), PathBuf::from);
+    // The setting, relative to the rule folder unless absolute; it may lie outside `tests/`.
+    let sample = sample.map_or_else(|| tests.join("examples.toml"), |s| dir.join(s));
+    let sample = std::fs::canonicalize(&sample).unwrap_or(sample);
+    let same = |f: &std::path::Path| std::fs::canonicalize(f).is_ok_and(|f| f == sample);
+    // Each file with whether it is one of the folder's test files (whose cases the lenses count).
+    let mut files: Vec<(PathBuf, bool)> = crate::test::test_files(&tests)
+        .into_iter()
+        .map(|f| (f, true))
+        .collect();
+    if sample.is_file() && !files.iter().any(|(f, _)| same(f)) {
+        files.push((sample.clone(), false));
+    }
     let mut sources = zhibiao::diag::SourceMap::new();
-    for file in crate::test::test_files(&tests) {
+    for (file, counted) in files {
         let Ok((name, text)) =
             crate::files::read_text(&file, zhibiao::codes::MISSING, crate::files::DATA_FILE)
         else {
@@ -573,10 +713,13 @@ fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
         let (Some(suite), _) = zhibiao::suite::parse(&name, &text) else {
             continue;
         };
-        let is_sample = file == sample;
+        let is_sample = same(&file);
         let here = file.parent().unwrap_or(&tests);
         for case in &suite.cases {
-            let wanted = case.expect.as_ref().map_or(&[][..], |e| &e.indicators[..]);
+            let wanted = match &case.expect {
+                Some(e) if counted => &e.indicators[..],
+                _ => &[][..],
+            };
             if wanted.is_empty() && !is_sample {
                 continue;
             }
@@ -640,6 +783,57 @@ fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
                 }
             }
         }
+    }
+    out
+}
+
+/// The edits that rename input `old` to `new` in the test files under `tests/` beside a rule
+/// file, by file. A test file that names another rule file (`rules = "../2022.zb"`) is left
+/// alone: that version still has the old name.
+fn test_file_renames(rule_file: &str, old: &str, new: &str) -> Vec<(lt::Url, Vec<lt::TextEdit>)> {
+    let rule_file = std::path::Path::new(rule_file);
+    let Some(dir) = rule_file.parent() else {
+        return Vec::new();
+    };
+    let this = std::fs::canonicalize(rule_file).ok();
+    let mut out = Vec::new();
+    for file in crate::test::test_files(&dir.join("tests")) {
+        let Ok((name, text)) =
+            crate::files::read_text(&file, zhibiao::codes::MISSING, crate::files::DATA_FILE)
+        else {
+            continue;
+        };
+        if let (Some(suite), _) = zhibiao::suite::parse(&name, &text)
+            && let Some(r) = &suite.rules
+        {
+            let named = file.parent().unwrap_or(dir).join(r);
+            let named = std::fs::canonicalize(&named).ok();
+            let ours = match &named {
+                Some(n) if n.is_dir() => this.as_ref().and_then(|t| t.parent()) == Some(n),
+                n => *n == this,
+            };
+            if !ours {
+                continue;
+            }
+        }
+        let edits = ide::test_files::rename_input(&text, old, new);
+        let Ok(uri) = lt::Url::from_file_path(&file) else {
+            continue;
+        };
+        if edits.is_empty() {
+            continue;
+        }
+        let ix = ide::LineIndex::new(&text);
+        out.push((
+            uri,
+            edits
+                .into_iter()
+                .map(|e| lt::TextEdit {
+                    range: range_out(ix.range(&text, e.span)),
+                    new_text: e.text,
+                })
+                .collect(),
+        ));
     }
     out
 }

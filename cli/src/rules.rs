@@ -52,6 +52,9 @@ fn is_rule_file(p: &Path) -> bool {
 #[derive(Default)]
 pub struct Disk {
     folders: HashMap<PathBuf, Vec<(Entry, RuleText)>>,
+    /// Texts to take instead of the files' own, by path: the editor's unsaved texts of the rule
+    /// files open in it (`zhibiao lsp`).
+    pub unsaved: HashMap<PathBuf, Arc<str>>,
     /// Files on disk found for an `extends` or `accepts` that share a built-in version's set and
     /// version but not its content (`ZB712` warnings), each once.
     pub shadowed: Vec<Diagnostic>,
@@ -60,6 +63,7 @@ pub struct Disk {
 impl Disk {
     /// The versions in a folder (its files only), read once.
     fn folder(&mut self, dir: &Path) -> &[(Entry, RuleText)] {
+        let unsaved = &self.unsaved;
         self.folders.entry(dir.to_path_buf()).or_insert_with(|| {
             let Ok(list) = std::fs::read_dir(dir) else {
                 return Vec::new();
@@ -72,7 +76,10 @@ impl Disk {
             paths
                 .into_iter()
                 .filter_map(|p| {
-                    let (name, text) = read_text(&p, codes::MISSING, RULE_FILE).ok()?;
+                    let (name, text) = match unsaved.get(&p) {
+                        Some(t) => (Arc::from(p.display().to_string()), t.clone()),
+                        None => read_text(&p, codes::MISSING, RULE_FILE).ok()?,
+                    };
                     let e = versions::entry(&name, &text)?;
                     Some((e, RuleText { name, text }))
                 })

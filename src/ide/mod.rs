@@ -9,6 +9,7 @@
 
 pub mod line_index;
 pub mod names;
+pub mod test_files;
 
 use crate::codes;
 use crate::diag::{self, Diagnostic, Severity, Span};
@@ -116,6 +117,8 @@ pub struct Symbol {
     pub selection: Span,
     /// What it contains.
     pub children: Vec<Symbol>,
+    /// The indicator's number, for an indicator.
+    pub no: Option<u32>,
 }
 
 /// A text edit: a span replaced by new text.
@@ -369,6 +372,16 @@ impl Analysis {
             .collect())
     }
 
+    /// The input a rename at a place would rename, by name: its uses in the test files beside
+    /// the rule file are renamed too (see [`test_files::rename_input`]). `None` for a `let`, a
+    /// `fn` or a bound variable, which test files never name.
+    pub fn renamed_input(&self, offset: usize) -> Option<&str> {
+        match &self.occurrence_at(offset)?.target {
+            Target::Input(k) => Some(k),
+            _ => None,
+        }
+    }
+
     /// The file formatted exactly as `zhibiao fmt` does; `None` when it cannot be (syntax
     /// errors) or is already formatted.
     pub fn format(&self) -> Option<String> {
@@ -380,74 +393,7 @@ impl Analysis {
     /// The outline: the header, inputs, definitions, then categories with their indicators and
     /// items.
     pub fn symbols(&self) -> Vec<Symbol> {
-        let f = &self.file;
-        let mut out = Vec::new();
-        if let Some(h) = &f.header {
-            out.push(leaf(
-                h.id.value.clone(),
-                h.title.value.clone(),
-                ItemKind::Header,
-                h.span,
-                h.id.span,
-            ));
-        }
-        for i in &f.inputs {
-            out.push(leaf(
-                i.name.value.clone(),
-                i.label.value.clone(),
-                ItemKind::Input,
-                i.span,
-                i.name.span,
-            ));
-        }
-        for d in &f.fns {
-            let label = d.label.as_ref().map_or(String::new(), |l| l.value.clone());
-            out.push(leaf(
-                d.name.value.clone(),
-                label,
-                ItemKind::Function,
-                d.span,
-                d.name.span,
-            ));
-        }
-        for l in &f.lets {
-            let label = l.label.as_ref().map_or(String::new(), |l| l.value.clone());
-            out.push(leaf(
-                l.name.value.clone(),
-                label,
-                ItemKind::Let,
-                l.span,
-                l.name.span,
-            ));
-        }
-        for c in &f.categories {
-            let children = c
-                .indicators
-                .iter()
-                .map(|i| {
-                    let mut s = leaf(
-                        format!("{} {}", i.no.value, i.name.value),
-                        format!("{} 分", number::plain(i.points.value)),
-                        ItemKind::Indicator,
-                        i.span,
-                        i.name.span,
-                    );
-                    if let Some(form) = &i.score {
-                        items_of(form, &mut s.children);
-                    }
-                    s
-                })
-                .collect();
-            out.push(Symbol {
-                name: c.name.value.clone(),
-                detail: format!("{} 分", number::plain(c.points.value)),
-                kind: ItemKind::Category,
-                span: c.span,
-                selection: c.name.span,
-                children,
-            });
-        }
-        out
+        outline(&self.file)
     }
 
     /// Hover text for the place at an offset.
@@ -779,6 +725,7 @@ impl Analysis {
             }
             match d.code {
                 "ZB401" => self.fix_overlap(span, &mut out),
+                "ZB403" => self.fix_gap(span, &mut out),
                 "ZB205" => self.fix_percent(span, &mut out),
                 codes::UNKNOWN_NAME => self.fix_spelling(span, &mut out),
                 _ => {}
@@ -790,7 +737,135 @@ impl Analysis {
                 self.fix_allow(d.code, span, &mut out);
             }
         }
-        out
+        // Several findings at one place (two gaps of one table) offer the same fixes once.
+        let mut unique: Vec<Fix> = Vec::new();
+        for f in out {
+            if !unique
+                .iter()
+                .any(|u| u.title == f.title && u.edits == f.edits)
+            {
+                unique.push(f);
+            }
+        }
+        unique
+    }
+
+    /// Closes a gap between two tiers of the table at `span`: the upper tier starts where the
+    /// lower one ends (preferred), or the lower one ends where the upper one starts. The bound
+    /// that moves takes the inclusion opposite to the one it meets (`[8%, 15%)` meets
+    /// `[15%, ..)`; `[8%, 15%]` meets `(15%, ..)`), so no value is in both and none in neither.
+    /// A fix is offered only when, checked on the intervals, it covers the whole gap and makes
+    /// the moved tier share no value with a tier it did not share one with before.
+    fn fix_gap(&self, span: Span, out: &mut Vec<Fix>) {
+        use crate::lint::analysis::tiers::{Interval, gaps, uncovered};
+        let mut forms = Vec::new();
+        for i in self.file.categories.iter().flat_map(|c| &c.indicators) {
+            if let Some(f) = &i.score {
+                tier_forms(f, &mut forms);
+            }
+        }
+        let src = |s: Span| self.text.get(s.start..s.end).unwrap_or("");
+        for (_, _, tiers, form_span) in forms {
+            if form_span != span {
+                continue;
+            }
+            let intervals: Vec<Interval> = tiers.iter().map(Interval::of_tier).collect();
+            for gap in gaps(&intervals) {
+                let (Some(g_lo), Some(g_hi)) = (&gap.lo, &gap.hi) else {
+                    continue;
+                };
+                // The tier that ends where the gap begins, and the one that begins where it ends.
+                let lower = tiers.iter().position(|t| {
+                    t.hi.as_ref()
+                        .is_some_and(|h| h.value == g_lo.value && t.hi_inclusive != g_lo.closed)
+                });
+                let upper = tiers.iter().position(|t| {
+                    t.lo.as_ref()
+                        .is_some_and(|l| l.value == g_hi.value && t.lo_inclusive != g_hi.closed)
+                });
+                let (Some(li), Some(ui)) = (lower, upper) else {
+                    continue;
+                };
+                let (Some(lt), Some(ut)) = (tiers.get(li), tiers.get(ui)) else {
+                    continue;
+                };
+                let (Some(l_hi), Some(u_lo)) = (&lt.hi, &ut.lo) else {
+                    continue;
+                };
+                let l_iv = lt.interval_span;
+                let u_iv = ut.interval_span;
+                if !(src(l_iv).ends_with([']', ')']) && src(u_iv).starts_with(['[', '('])) {
+                    continue;
+                }
+                let opens = |inclusive: bool| if inclusive { "[" } else { "(" };
+                let closes = |inclusive: bool| if inclusive { "]" } else { ")" };
+                // The upper tier starts at the lower tier's upper bound.
+                let up = (
+                    ui,
+                    Edit {
+                        span: Span::new(u_iv.start, u_lo.span.end),
+                        text: format!("{}{}", opens(!lt.hi_inclusive), src(l_hi.span)),
+                    },
+                    {
+                        let mut t = ut.clone();
+                        t.lo = Some(l_hi.clone());
+                        t.lo_inclusive = !lt.hi_inclusive;
+                        t
+                    },
+                );
+                // The lower tier ends at the upper tier's lower bound.
+                let down = (
+                    li,
+                    Edit {
+                        span: Span::new(l_hi.span.start, l_iv.end),
+                        text: format!("{}{}", src(u_lo.span), closes(!ut.lo_inclusive)),
+                    },
+                    {
+                        let mut t = lt.clone();
+                        t.hi = Some(u_lo.clone());
+                        t.hi_inclusive = !ut.lo_inclusive;
+                        t
+                    },
+                );
+                for (k, (moved, edit, tier)) in [up, down].into_iter().enumerate() {
+                    let new_iv = Interval::of_tier(&tier);
+                    let mut after = intervals.clone();
+                    let Some(slot) = after.get_mut(moved) else {
+                        continue;
+                    };
+                    *slot = new_iv.clone();
+                    let shares_new = intervals.iter().enumerate().any(|(j, other)| {
+                        j != moved
+                            && !new_iv.intersect(other).is_empty()
+                            && intervals
+                                .get(moved)
+                                .is_none_or(|old| old.intersect(other).is_empty())
+                    });
+                    if new_iv.is_empty() || shares_new || !uncovered(&gap, &after).is_empty() {
+                        continue;
+                    }
+                    let whole = if moved == ui { u_iv } else { l_iv };
+                    let old_text = src(whole);
+                    let (Some(a), Some(b)) = (
+                        edit.span.start.checked_sub(whole.start),
+                        edit.span.end.checked_sub(whole.start),
+                    ) else {
+                        continue;
+                    };
+                    let mut new_text = old_text.to_string();
+                    if a > b || new_text.get(a..b).is_none() {
+                        continue;
+                    }
+                    new_text.replace_range(a..b, &edit.text);
+                    out.push(Fix {
+                        title: format!("补上分档缺口：把 {old_text} 改为 {new_text}"),
+                        code: "ZB403",
+                        edits: vec![edit],
+                        preferred: k == 0,
+                    });
+                }
+            }
+        }
     }
 
     /// `overlap higher|lower` after the subject of the tiers whose tiers overlap.
@@ -801,7 +876,7 @@ impl Analysis {
                 tier_forms(f, &mut forms);
             }
         }
-        for (subject, overlap, tiers) in forms {
+        for (subject, overlap, tiers, _) in forms {
             if overlap.is_some() || !tiers.iter().any(|t| contains(t.span, span.start)) {
                 continue;
             }
@@ -915,6 +990,81 @@ impl Analysis {
     }
 }
 
+/// The outline of a parsed rule file: the header, inputs, definitions, then categories with
+/// their indicators and items. [`Analysis::symbols`] for an analysed file; this for any file,
+/// e.g. the rule files of a folder that are not open in the editor.
+pub fn outline(f: &ast::File) -> Vec<Symbol> {
+    let mut out = Vec::new();
+    if let Some(h) = &f.header {
+        out.push(leaf(
+            h.id.value.clone(),
+            h.title.value.clone(),
+            ItemKind::Header,
+            h.span,
+            h.id.span,
+        ));
+    }
+    for i in &f.inputs {
+        out.push(leaf(
+            i.name.value.clone(),
+            i.label.value.clone(),
+            ItemKind::Input,
+            i.span,
+            i.name.span,
+        ));
+    }
+    for d in &f.fns {
+        let label = d.label.as_ref().map_or(String::new(), |l| l.value.clone());
+        out.push(leaf(
+            d.name.value.clone(),
+            label,
+            ItemKind::Function,
+            d.span,
+            d.name.span,
+        ));
+    }
+    for l in &f.lets {
+        let label = l.label.as_ref().map_or(String::new(), |l| l.value.clone());
+        out.push(leaf(
+            l.name.value.clone(),
+            label,
+            ItemKind::Let,
+            l.span,
+            l.name.span,
+        ));
+    }
+    for c in &f.categories {
+        let children = c
+            .indicators
+            .iter()
+            .map(|i| {
+                let mut s = leaf(
+                    format!("{} {}", i.no.value, i.name.value),
+                    format!("{} 分", number::plain(i.points.value)),
+                    ItemKind::Indicator,
+                    i.span,
+                    i.name.span,
+                );
+                s.no = Some(i.no.value);
+                if let Some(form) = &i.score {
+                    items_of(form, &mut s.children);
+                }
+                s
+            })
+            .collect();
+        out.push(Symbol {
+            name: c.name.value.clone(),
+            detail: format!("{} 分", number::plain(c.points.value)),
+            kind: ItemKind::Category,
+            span: c.span,
+            selection: c.name.span,
+            children,
+            no: None,
+        });
+    }
+    out
+}
+
 fn leaf(name: String, detail: String, kind: ItemKind, span: Span, selection: Span) -> Symbol {
     Symbol {
         name,
@@ -923,6 +1073,7 @@ fn leaf(name: String, detail: String, kind: ItemKind, span: Span, selection: Spa
         span,
         selection,
         children: Vec::new(),
+        no: None,
     }
 }
 
@@ -948,10 +1099,12 @@ fn items_of(form: &ast::ScoreForm, out: &mut Vec<Symbol>) {
     }
 }
 
+/// A tiers form: its subject, overlap policy, tiers and whole span.
 type TierForm<'a> = (
     &'a ast::Expr,
     &'a Option<ast::Spanned<ast::Overlap>>,
     &'a [ast::Tier],
+    Span,
 );
 
 fn tier_forms<'a>(form: &'a ast::ScoreForm, out: &mut Vec<TierForm<'a>>) {
@@ -960,8 +1113,8 @@ fn tier_forms<'a>(form: &'a ast::ScoreForm, out: &mut Vec<TierForm<'a>>) {
             subject,
             overlap,
             tiers,
-            ..
-        } => out.push((subject, overlap, tiers)),
+            span,
+        } => out.push((subject, overlap, tiers, *span)),
         ast::ScoreForm::Max { forms, .. } | ast::ScoreForm::Sum { forms, .. } => {
             forms.iter().for_each(|f| tier_forms(f, out));
         }

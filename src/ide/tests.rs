@@ -88,3 +88,80 @@ fn rename_refuses_a_taken_name() {
         Err(RenameError::Taken("market_entities".to_string()))
     );
 }
+
+#[test]
+fn a_tier_gap_is_closed_and_linting_again_finds_nothing_new() {
+    // Indicator 3 without its shared bound: 15% falls between the two tiers.
+    let (text, a) = edited(
+        "score tiers share overlap higher {\n      [8%, 15%] => 1\n      [15%, ..) => 2",
+        "score tiers share {\n      [8%, 15%) => 1\n      (15%, ..) => 2",
+    );
+    let before: Vec<&str> = a.problems().iter().map(|p| p.code).collect();
+    assert_eq!(before, ["ZB403", "ZB405"], "{:?}", a.problems());
+    let at = text.find("(15%, ..)").unwrap();
+    let fixes = a.fixes(Span::new(at, at));
+    let gap_fixes: Vec<&Fix> = fixes
+        .iter()
+        .filter(|f| f.title.starts_with("补上分档缺口"))
+        .collect();
+    let titles: Vec<&str> = gap_fixes.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "补上分档缺口：把 (15%, ..) 改为 [15%, ..)",
+            "补上分档缺口：把 [8%, 15%) 改为 [8%, 15%]",
+        ]
+    );
+    assert!(gap_fixes[0].preferred && !gap_fixes[1].preferred);
+    for (fix, tiers) in gap_fixes.iter().zip([
+        "[8%, 15%) => 1\n      [15%, ..) => 2",
+        "[8%, 15%] => 1\n      (15%, ..) => 2",
+    ]) {
+        let after = applied(&text, fix);
+        assert!(after.contains(tiers), "{after}");
+        let b = Analysis::standalone(&Arc::from("rules/sd-nmsz/2023.zb"), &after);
+        assert_eq!(b.problems(), Vec::new(), "{}", fix.title);
+    }
+}
+
+#[test]
+fn a_wide_tier_gap_is_closed_from_either_side() {
+    // [3%, 4%) and [5%, ..): the values from 4% up to 5% are in no tier.
+    let (text, a) = edited(
+        "score tiers employment_share overlap higher {\n      [3%, 5%] => 1",
+        "score tiers employment_share {\n      [3%, 4%) => 1",
+    );
+    let gap = a.problems();
+    assert!(gap.iter().any(|p| p.code == "ZB403"), "{gap:?}");
+    let at = text.find("[3%, 4%)").unwrap();
+    let fixes = a.fixes(Span::new(at, at));
+    let gap_fixes: Vec<&Fix> = fixes
+        .iter()
+        .filter(|f| f.title.starts_with("补上分档缺口"))
+        .collect();
+    assert_eq!(gap_fixes.len(), 2, "{fixes:?}");
+    assert_eq!(
+        gap_fixes[0].title,
+        "补上分档缺口：把 [5%, ..) 改为 [4%, ..)"
+    );
+    assert_eq!(
+        gap_fixes[1].title,
+        "补上分档缺口：把 [3%, 4%) 改为 [3%, 5%)"
+    );
+    for fix in gap_fixes {
+        let b = Analysis::standalone(&Arc::from("rules/sd-nmsz/2023.zb"), &applied(&text, fix));
+        assert!(
+            !b.problems().iter().any(|p| p.code.starts_with("ZB40")),
+            "{}: {:?}",
+            fix.title,
+            b.problems()
+        );
+    }
+}
+
+#[test]
+fn tiers_that_meet_get_no_gap_fix() {
+    let (text, a) = edited("score tiers share overlap higher", "score tiers share");
+    let at = text.find("[15%, ..)").unwrap();
+    assert!(!a.fixes(Span::new(at, at)).iter().any(|f| f.code == "ZB403"));
+}

@@ -111,6 +111,60 @@ fn variants(sub: &Submission, rng: &mut fastrand::Rng) -> Vec<Submission> {
     vec![gaps, zeros]
 }
 
+/// The what-if entry points of the compiled plan say what a full scoring says: one indicator
+/// scored alone, and a submission scored again from another's scores with only the indicators
+/// that read what differs between them (so [`zhibiao::eval::plan::Plan::reads`] misses nothing
+/// an indicator reads).
+fn what_if_agrees(rules: &RuleSet, from: &Submission, to: &Submission, what: &str) {
+    let plan = rules.plan();
+    let full = plan.score(to);
+    for (i, r) in full.indicators.iter().enumerate() {
+        let alone = plan.score_indicator(i, to).expect("indicator");
+        assert_eq!(
+            (alone.score, alone.partial, alone.status, &alone.missing),
+            (r.score, r.partial, r.status, &r.missing),
+            "{what}: indicator {i} scored alone"
+        );
+    }
+    let differs = |key: &str| from.values.get(key) != to.values.get(key);
+    let changed: Vec<u32> = rules
+        .inputs
+        .iter()
+        .filter(|d| differs(&d.name.value))
+        .filter_map(|d| plan.input_slot(&d.name.value))
+        .collect();
+    let judged_differ: Vec<u32> = rules
+        .indicators()
+        .map(|(_, ind)| ind.no.value)
+        .filter(|no| {
+            let own =
+                |k: &&String| k.as_str() == no.to_string() || k.starts_with(&format!("{no}."));
+            from.judgements
+                .keys()
+                .filter(own)
+                .ne(to.judgements.keys().filter(own))
+                || from
+                    .judgements
+                    .iter()
+                    .filter(|(k, _)| own(k))
+                    .any(|(k, j)| to.judgements.get(k) != Some(j))
+        })
+        .collect();
+    let dirty: Vec<bool> = rules
+        .indicators()
+        .enumerate()
+        .map(|(i, (_, ind))| {
+            judged_differ.contains(&ind.no.value)
+                || plan.reads(i).iter().any(|k| changed.contains(k))
+        })
+        .collect();
+    let again = plan.rescore(&plan.score(from), to, |i| dirty[i]);
+    assert_eq!(
+        again, full,
+        "{what}: scored again from another submission's scores"
+    );
+}
+
 fn check_rules(rules: &RuleSet, bases: &[Submission], count: u64, what: &str) -> usize {
     let mut rng = fastrand::Rng::with_seed(20261201);
     let mut n = 0;
@@ -119,6 +173,7 @@ fn check_rules(rules: &RuleSet, bases: &[Submission], count: u64, what: &str) ->
         for i in 0..count {
             let sub = zhibiao::generate::submission(rules, base, 20261201, i);
             agree(rules, &sub, &format!("{what} base {b} #{i}"));
+            what_if_agrees(rules, base, &sub, &format!("{what} base {b} #{i}"));
             for (k, v) in variants(&sub, &mut rng).iter().enumerate() {
                 agree(rules, v, &format!("{what} base {b} #{i} variant {k}"));
             }

@@ -200,6 +200,8 @@ pub struct Plan {
     input_order: Vec<(String, u32)>,
     /// Judgement keys in key order, with their slots.
     judged_order: Vec<(String, u32)>,
+    /// Judgement keys by slot.
+    judged_keys: Vec<String>,
     lets: Vec<C>,
     fns: Vec<CFn>,
     checks: Vec<C>,
@@ -565,6 +567,12 @@ struct Reads<'c> {
     fns: &'c [CFn],
     seen_lets: Vec<bool>,
     seen_fns: Vec<bool>,
+    /// The indicator's own `let`s, followed where a local names one (outside function and
+    /// top-level `let` bodies, which see no indicator locals).
+    locals: &'c [C],
+    seen_locals: Vec<bool>,
+    /// How deep in function or top-level `let` bodies the walk is.
+    in_body: usize,
     out: Vec<u32>,
 }
 
@@ -603,7 +611,19 @@ impl Reads<'_> {
 
     fn expr(&mut self, c: &C) {
         match c {
-            C::Num(_) | C::Bool(_) | C::Year | C::Local(_) | C::Fail => {}
+            C::Num(_) | C::Bool(_) | C::Year | C::Fail => {}
+            C::Local(i) => {
+                let i = *i as usize;
+                if self.in_body == 0
+                    && let Some(seen) = self.seen_locals.get_mut(i)
+                    && !*seen
+                {
+                    *seen = true;
+                    if let Some(body) = self.locals.get(i) {
+                        self.expr(body);
+                    }
+                }
+            }
             C::Input(i) => self.out.push(*i),
             C::Let(i) => {
                 let i = *i as usize;
@@ -612,7 +632,9 @@ impl Reads<'_> {
                 {
                     *seen = true;
                     if let Some(body) = self.lets.get(i) {
+                        self.in_body += 1;
                         self.expr(body);
+                        self.in_body -= 1;
                     }
                 }
             }
@@ -635,7 +657,9 @@ impl Reads<'_> {
                     {
                         *seen = true;
                         if let Some(body) = self.fns.get(f) {
+                            self.in_body += 1;
                             self.expr(&body.body);
+                            self.in_body -= 1;
                         }
                     }
                 }
@@ -740,6 +764,9 @@ impl Plan {
                 fns: &fns,
                 seen_lets: vec![false; lets.len()],
                 seen_fns: vec![false; fns.len()],
+                locals: &[],
+                seen_locals: Vec::new(),
+                in_body: 0,
                 out: Vec::new(),
             };
             for ind in &mut indicators {
@@ -795,6 +822,7 @@ impl Plan {
             .collect();
         judged_order.sort_unstable();
         Plan {
+            judged_keys: c.judged.clone(),
             inputs: rules.inputs.iter().map(|i| i.name.value.clone()).collect(),
             input_order,
             judged_order,
@@ -973,6 +1001,80 @@ impl Plan {
         })
     }
 
+    /// The inputs a [`Scoped`]'s expressions may read, by slot, ascending: directly, through the
+    /// indicator's `let`s they name, the lists their loop variables run over, top-level `let`s,
+    /// functions and scripts.
+    pub fn scoped_reads(&self, sc: &Scoped) -> Vec<u32> {
+        let Some(ind) = self.indicators.get(sc.ind) else {
+            return Vec::new();
+        };
+        let mut reads = Reads {
+            lets: &self.lets,
+            fns: &self.fns,
+            seen_lets: vec![false; self.lets.len()],
+            seen_fns: vec![false; self.fns.len()],
+            locals: &ind.lets,
+            seen_locals: vec![false; ind.lets.len()],
+            in_body: 0,
+            out: Vec::new(),
+        };
+        for b in &sc.binds {
+            if let ScopedBind::Elem(list, _) = b {
+                reads.expr(list);
+            }
+        }
+        for e in &sc.exprs {
+            reads.expr(e);
+        }
+        reads.out.sort_unstable();
+        reads.out.dedup();
+        reads.out
+    }
+
+    /// [`Plan::eval_scoped`] of several expressions compiled for the same indicator, its `let`s
+    /// computed once for all: `None` in the input gives an empty answer.
+    pub fn eval_scoped_many(
+        &self,
+        scs: &[Option<&Scoped>],
+        sub: &Submission,
+    ) -> Vec<Vec<Option<Num>>> {
+        let none = |sc: &Scoped| sc.exprs.iter().map(|_| None).collect::<Vec<_>>();
+        let Some(ind) = scs
+            .iter()
+            .flatten()
+            .next()
+            .and_then(|sc| self.indicators.get(sc.ind))
+        else {
+            return scs
+                .iter()
+                .map(|sc| sc.map(none).unwrap_or_default())
+                .collect();
+        };
+        let mut run = Run::sparse(self, sub);
+        for l in &ind.lets {
+            match run.eval(l) {
+                Ok(v) => run.locals.push(v),
+                Err(Bail) => {
+                    return scs
+                        .iter()
+                        .map(|sc| sc.map(none).unwrap_or_default())
+                        .collect();
+                }
+            }
+        }
+        let lets = run.locals.len();
+        scs.iter()
+            .map(|sc| {
+                let Some(sc) = sc else {
+                    return Vec::new();
+                };
+                run.locals.truncate(lets);
+                run.base = 0;
+                run.scoped(sc).unwrap_or_else(|| none(sc))
+            })
+            .collect()
+    }
+
     /// The values of a [`Scoped`]'s expressions on a submission: `None` for one that is not a
     /// number (missing data, a yes/no value) or cannot be computed, and all `None` when the
     /// indicator's `let`s or a loop variable's list cannot be.
@@ -988,28 +1090,7 @@ impl Plan {
                 Err(Bail) => return none(),
             }
         }
-        let mut bound = Vec::with_capacity(sc.binds.len());
-        for b in &sc.binds {
-            let v = match b {
-                ScopedBind::Year(y) => V::Num(Num::from(i64::from(*y))),
-                ScopedBind::Elem(list, i) => match run.eval(list) {
-                    Ok(V::List(items)) => match items.get(*i) {
-                        Some(d) => V::Num(Num::from(*d)),
-                        None => return none(),
-                    },
-                    _ => return none(),
-                },
-            };
-            bound.push(v);
-        }
-        run.locals.extend(bound);
-        sc.exprs
-            .iter()
-            .map(|e| match run.eval(e) {
-                Ok(V::Num(n)) => Some(n),
-                _ => None,
-            })
-            .collect()
+        run.scoped(sc).unwrap_or_else(none)
     }
 
     /// Whether every data check of the rule file holds for a submission (or lacks the data to
@@ -1210,9 +1291,11 @@ fn missing_of<'a>(v: &'a Result<impl Sized, V<'_>>) -> Option<&'a [Miss]> {
 struct Run<'p, 's> {
     plan: &'p Plan,
     sub: &'s Submission,
-    /// Each input's value, by slot; empty for a run that looks each value up when read (one
-    /// indicator's run reads a few inputs: a lookup each is cheaper than merging them all).
+    /// Each input's value, by slot.
     inputs: Vec<Option<&'s InputValue>>,
+    /// For a run that looks each value up when first read (one indicator's run reads a few
+    /// inputs: a lookup each is cheaper than merging them all), which slots are filled.
+    looked_up: Option<Vec<bool>>,
     /// Each judgement read, by slot; read on first use (data checks need none).
     judgements: Option<Vec<Option<&'s Judgement>>>,
     /// Top-level `let`s computed so far.
@@ -1248,6 +1331,7 @@ impl<'p, 's> Run<'p, 's> {
             plan,
             sub,
             inputs,
+            looked_up: None,
             judgements: None,
             lets: vec![None; plan.lets.len()],
             locals: Vec::new(),
@@ -1268,15 +1352,53 @@ impl<'p, 's> Run<'p, 's> {
         })
     }
 
-    /// A run for part of a submission: values are looked up as they are read.
+    /// A run for part of a submission: values are looked up as they are first read.
     fn sparse(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
-        Run::new_with(plan, sub, Vec::new())
+        let n = plan.inputs.len();
+        Run {
+            looked_up: Some(vec![false; n]),
+            ..Run::new_with(plan, sub, vec![None; n])
+        }
     }
 
-    fn value(&self, i: u32) -> Option<&'s InputValue> {
-        if self.inputs.is_empty() {
+    /// A [`Scoped`]'s expressions, the indicator's `let`s already in `locals`: `None` when a loop
+    /// variable's list cannot be computed or lacks the entry.
+    fn scoped(&mut self, sc: &Scoped) -> Option<Vec<Option<Num>>> {
+        let mut bound = Vec::with_capacity(sc.binds.len());
+        for b in &sc.binds {
+            let v = match b {
+                ScopedBind::Year(y) => V::Num(Num::from(i64::from(*y))),
+                ScopedBind::Elem(list, i) => match self.eval(list) {
+                    Ok(V::List(items)) => V::Num(Num::from(*items.get(*i)?)),
+                    _ => return None,
+                },
+            };
+            bound.push(v);
+        }
+        self.locals.extend(bound);
+        Some(
+            sc.exprs
+                .iter()
+                .map(|e| match self.eval(e) {
+                    Ok(V::Num(n)) => Some(n),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    fn value(&mut self, i: u32) -> Option<&'s InputValue> {
+        if let Some(looked) = &mut self.looked_up
+            && let Some(seen) = looked.get_mut(i as usize)
+            && !*seen
+        {
+            *seen = true;
             let key = self.plan.inputs.get(i as usize)?;
-            return self.sub.values.get(key.as_str());
+            let v = self.sub.values.get(key.as_str());
+            if let Some(slot) = self.inputs.get_mut(i as usize) {
+                *slot = v;
+            }
+            return v;
         }
         self.inputs.get(i as usize).copied().flatten()
     }
@@ -1688,10 +1810,18 @@ impl<'p, 's> Run<'p, 's> {
 
     fn judged(&mut self, key: u32, points: Decimal) -> ItemScore {
         let (plan, sub) = (self.plan, self.sub);
-        let judgements = self.judgements.get_or_insert_with(|| {
-            merged(&plan.judged_order, &sub.judgements, plan.judged_order.len())
-        });
-        match judgements.get(key as usize).copied().flatten() {
+        let judgement = if self.looked_up.is_some() {
+            // A run for part of a submission reads a few judgements: one lookup each.
+            plan.judged_keys
+                .get(key as usize)
+                .and_then(|k| sub.judgements.get(k.as_str()))
+        } else {
+            let judgements = self.judgements.get_or_insert_with(|| {
+                merged(&plan.judged_order, &sub.judgements, plan.judged_order.len())
+            });
+            judgements.get(key as usize).copied().flatten()
+        };
+        match judgement {
             None => ItemScore {
                 state: ItemState::NotSubmitted,
                 score: Decimal::ZERO,

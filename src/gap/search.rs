@@ -27,7 +27,7 @@ use crate::submission::{InputValue, Submission};
 use crate::syntax::ast::{Expr, Indicator, InputDecl, ScalarKind};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The most lattice steps a search moves from the current value (about 10^12).
 pub const MAX_STEPS: u64 = 1 << 40;
@@ -356,16 +356,23 @@ fn compile_instances(rules: &RuleSet, ind: usize, insts: &mut [Instance]) {
     }
 }
 
-/// How the site's subject compares with its target under the submission's values.
-fn compare(rules: &RuleSet, sub: &Submission, inst: &Instance) -> Option<Ordering> {
-    let compiled = inst.compiled.as_ref()?;
-    let mut vals = rules.plan().eval_scoped(compiled, sub).into_iter();
-    let a = vals.next()??;
-    let b = match &inst.site.target {
-        Target::Const(n) => n.clone(),
-        Target::Expr(_) => vals.next()??,
-    };
-    a.try_cmp(&b).ok()
+/// How each site's subject compares with its target under the submission's values.
+fn compare_all(rules: &RuleSet, sub: &Submission, insts: &[Instance]) -> Vec<Option<Ordering>> {
+    let compiled: Vec<Option<&Scoped>> = insts.iter().map(|i| i.compiled.as_ref()).collect();
+    let values = rules.plan().eval_scoped_many(&compiled, sub);
+    insts
+        .iter()
+        .zip(values)
+        .map(|(inst, vals)| {
+            let mut vals = vals.into_iter();
+            let a = vals.next()??;
+            let b = match &inst.site.target {
+                Target::Const(n) => n.clone(),
+                Target::Expr(_) => vals.next()??,
+            };
+            a.try_cmp(&b).ok()
+        })
+        .collect()
 }
 
 /// One search: an indicator, a slot, a working copy of the submission.
@@ -380,6 +387,9 @@ struct Probe<'a> {
     budget: &'a mut Budget,
     /// The cost of one evaluation, in budget units.
     cost: u64,
+    /// Every site's comparison at each step tried, by direction and step: the sites share one
+    /// evaluation of the indicator's `let`s, and the doubling steps of their searches coincide.
+    seen: BTreeMap<(i64, u64), Vec<Option<Ordering>>>,
 }
 
 impl Probe<'_> {
@@ -415,11 +425,22 @@ impl Probe<'_> {
         (r.status == Status::Scored).then_some(r.score)
     }
 
-    fn site(&mut self, inst: &Instance, dir: i64, k: u64) -> Option<Ordering> {
-        if !self.pay() || !self.set(dir, k) {
+    /// How site `i` of `insts` compares at step `k` in direction `dir`. Each call is paid for
+    /// as one evaluation, as if made alone, so the budget runs out where it always would.
+    fn site(&mut self, insts: &[Instance], i: usize, dir: i64, k: u64) -> Option<Ordering> {
+        if !self.pay() {
             return None;
         }
-        compare(self.rules, &self.work, inst)
+        if let Some(all) = self.seen.get(&(dir, k)) {
+            return all.get(i).copied().flatten();
+        }
+        if !self.set(dir, k) {
+            return None;
+        }
+        let all = compare_all(self.rules, &self.work, insts);
+        let out = all.get(i).copied().flatten();
+        self.seen.insert((dir, k), all);
+        out
     }
 
     fn checks_pass(&mut self, dir: i64, k: u64) -> bool {
@@ -433,13 +454,13 @@ impl Probe<'_> {
     /// The nearest improving step in one direction.
     fn search(&mut self, dir: i64, kmax: u64, insts: &[Instance], bounded: bool) -> Option<u64> {
         let mut cands = BTreeSet::new();
-        for inst in insts {
-            let Some(k1) = first_change(|k| self.site(inst, dir, k), 0, kmax) else {
+        for i in 0..insts.len() {
+            let Some(k1) = first_change(|k| self.site(insts, i, dir, k), 0, kmax) else {
                 continue;
             };
             cands.insert(k1);
-            if self.site(inst, dir, k1) == Some(Ordering::Equal)
-                && let Some(k2) = first_change(|k| self.site(inst, dir, k), k1, kmax)
+            if self.site(insts, i, dir, k1) == Some(Ordering::Equal)
+                && let Some(k2) = first_change(|k| self.site(insts, i, dir, k), k1, kmax)
             {
                 cands.insert(k2);
             }
@@ -548,6 +569,7 @@ fn search_slot_inner(
         f0,
         budget,
         cost,
+        seen: BTreeMap::new(),
     };
     let site_list = {
         let env = prepared(rules, &probe.work, ind);
@@ -569,6 +591,14 @@ fn search_slot_inner(
         .position(|(_, x)| x.no.value == ind.no.value)
     {
         compile_instances(rules, at, &mut insts);
+        // A comparison that reads nothing of the changed input never moves: not watched.
+        if let Some(input) = rules.plan().input_slot(&slot.key) {
+            insts.retain(|inst| {
+                inst.compiled
+                    .as_ref()
+                    .is_none_or(|c| rules.plan().scoped_reads(c).binary_search(&input).is_ok())
+            });
+        }
     }
     let steps_to = |room: Option<Decimal>| -> (u64, bool) {
         match room {
@@ -613,9 +643,9 @@ fn search_slot_inner(
     } else {
         let back = k - 1;
         let mut hit = None;
-        for inst in &insts {
-            if probe.site(inst, dir, back) == Some(Ordering::Equal)
-                && probe.site(inst, dir, k) != Some(Ordering::Equal)
+        for i in 0..insts.len() {
+            if probe.site(&insts, i, dir, back) == Some(Ordering::Equal)
+                && probe.site(&insts, i, dir, k) != Some(Ordering::Equal)
             {
                 hit = probe.value(dir, back);
                 break;

@@ -18,6 +18,9 @@
 //!   5,000 distinct ones made by `zhibiao::generate` (seeded), each scored 20 times; only the
 //!   5,000 are held, and each evaluation leaves only its ranking row behind.
 //!
+//! - `report/pass` and `report/generated-20`: the whole text report of one district (evaluation
+//!   with explanations, gap analysis, plan to pass), for the example and for 20 generated ones.
+//!
 //! Run with `cargo bench -p zhibiao-bench --bench engine`.
 
 // The bench only times the native scorer; `tests/native_agrees.rs` reads its fields.
@@ -39,7 +42,7 @@ const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 const RHAI_RULES: &str = include_str!("fixtures/sd-nmsz-rhai.zb");
 
 fn rules_from(name: &str, text: &str) -> RuleSet {
-    let (rules, diags) = zhibiao::model::load(&Arc::from(name), text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from(name), text);
     assert!(!zhibiao::diag::has_errors(&diags), "{name}: {diags:?}");
     rules.expect("rules")
 }
@@ -113,7 +116,7 @@ fn benches(c: &mut Criterion) {
     let file: Arc<str> = Arc::from("2023.zb");
     let mut g = c.benchmark_group("rules");
     g.bench_function("load", |b| {
-        b.iter(|| zhibiao::model::load(&file, black_box(official_text())))
+        b.iter(|| zhibiao::builtin::load(&file, black_box(official_text())))
     });
     g.bench_function("lint", |b| {
         b.iter(|| zhibiao::lint::lint(&file, black_box(official_text())))
@@ -174,5 +177,39 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(engine, benches, batch);
+/// A whole text report for one district: its evaluation with explanations, then the report
+/// with the gap analysis (next points, the plan to pass), what `--out-dir` writes for each.
+fn report(c: &mut Criterion) {
+    let official = rules_from("2023.zb", official_text());
+    let base = submission(&official);
+    let generated: Vec<Submission> = (0..20u64)
+        .map(|i| zhibiao::generate::submission(&official, &base, 20261201, i))
+        .collect();
+    let one = |sub: &Submission| {
+        let ev = eval::evaluate(&official, sub);
+        let sources = zhibiao::diag::SourceMap::new();
+        let ctx = zhibiao::report::Context {
+            rules: &official,
+            sub,
+            problems: &[],
+            sources: &sources,
+        };
+        zhibiao::report::to_text(&ctx, &ev)
+    };
+    let mut g = c.benchmark_group("report");
+    g.sample_size(20);
+    g.bench_function("pass", |b| b.iter(|| one(black_box(&base))));
+    g.throughput(Throughput::Elements(generated.len() as u64));
+    g.bench_function("generated-20", |b| {
+        b.iter(|| {
+            generated
+                .iter()
+                .map(|s| one(black_box(s)).len())
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(engine, benches, batch, report);
 criterion_main!(engine);

@@ -3,7 +3,7 @@
 //! They are every file under `rules/<set>/` at build time: `build.rs` lists them, so a new rule
 //! file is built in without a code change. `--rules` reads files from disk instead.
 
-use crate::versions::{self, Entry, RuleText};
+use crate::versions::{self, Entry, RuleRef, RuleText};
 use std::sync::{Arc, OnceLock};
 
 /// A built-in rule file: its path under `rules/` and its text.
@@ -82,4 +82,23 @@ pub fn default_file() -> &'static BuiltinFile {
     newest(DEFAULT_SET)
         .or_else(|| FILES.first())
         .unwrap_or(&NONE)
+}
+
+/// Looks up built-in versions: a `find` for [`versions::load`] that knows only the rule files
+/// built into the binary.
+pub fn find_builtin(r: &RuleRef) -> Option<RuleText> {
+    find(r.set, r.version).map(|f| RuleText {
+        name: Arc::from(display_name(f)),
+        text: Arc::from(f.text),
+    })
+}
+
+/// Parses and resolves one rule file. Returns the rule set (even with errors, if a header was
+/// found) and every diagnostic. A file that `extends` or `accepts` another version finds it
+/// among the built-in rule files; to look elsewhere too, use [`versions::load`].
+pub fn load(
+    file: &Arc<str>,
+    text: &str,
+) -> (Option<crate::model::RuleSet>, Vec<crate::diag::Diagnostic>) {
+    versions::load(file, text, &mut find_builtin)
 }

@@ -280,13 +280,6 @@ pub const MAX_INDICATORS: usize = 1_000;
 /// The most inputs one rule set may declare.
 pub const MAX_INPUTS: usize = 2_000;
 
-/// Parses and resolves one rule file. Returns the rule set (even with errors, if a header was
-/// found) and every diagnostic. A file that `extends` or `accepts` another version finds it
-/// among the built-in rule files; to look elsewhere too, use [`crate::versions::load`].
-pub fn load(file: &Arc<str>, text: &str) -> (Option<RuleSet>, Vec<Diagnostic>) {
-    crate::versions::load(file, text, &mut crate::versions::find_builtin)
-}
-
 /// Resolves a parsed file.
 pub fn resolve(
     file: &Arc<str>,

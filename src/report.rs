@@ -12,7 +12,6 @@ use crate::number::{grouped, plain};
 use crate::submission::Submission;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 mod charts;
@@ -282,50 +281,6 @@ pub fn rule_fault_lines(eval: &Evaluation) -> Vec<String> {
     lines
 }
 
-/// Points lost per responsible unit (责任单位): for each unit, the points its indicators and items
-/// did not earn. A unit shares the loss of every indicator it is named on.
-pub fn lost_by_owner(eval: &Evaluation) -> Vec<(String, Decimal, Vec<String>)> {
-    let mut map: BTreeMap<String, (Decimal, Vec<String>)> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    let mut add = |owner: &str, lost: Decimal, what: String| {
-        if lost <= Decimal::ZERO {
-            return;
-        }
-        let e = map.entry(owner.to_string()).or_insert_with(|| {
-            order.push(owner.to_string());
-            (Decimal::ZERO, Vec::new())
-        });
-        e.0 += lost;
-        if !e.1.contains(&what) {
-            e.1.push(what);
-        }
-    };
-    // An indicator the rules could not score is no unit's loss.
-    for ind in eval.indicators.iter().filter(|i| i.status != Status::Error) {
-        let lost = ind.points - ind.score;
-        let items_own = !ind.items.is_empty()
-            && ind.status == Status::Scored
-            && ind.items.iter().any(|it| it.owners != ind.owners);
-        if items_own {
-            for it in &ind.items {
-                for o in &it.owners {
-                    add(o, it.points - it.score, ind.no.to_string());
-                }
-            }
-        } else {
-            for o in &ind.owners {
-                add(o, lost, ind.no.to_string());
-            }
-        }
-    }
-    let mut out: Vec<(String, Decimal, Vec<String>)> = order
-        .into_iter()
-        .filter_map(|o| map.remove(&o).map(|(l, i)| (o, l, i)))
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out
-}
-
 fn missing_with_indicators(ctx: &Context, eval: &Evaluation) -> Vec<JsonMissing> {
     eval.missing()
         .into_iter()
@@ -446,7 +401,8 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
                 owners: &it.owners,
             })
             .collect(),
-        lost_by_owner: lost_by_owner(eval)
+        lost_by_owner: eval
+            .lost_by_owner()
             .into_iter()
             .map(|(owner, lost, indicators)| JsonOwner {
                 owner,
@@ -704,7 +660,7 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
             let _ = writeln!(o, "  - {} {}（{} 分）", it.key, it.text, d(it.points));
         }
     }
-    let lost = lost_by_owner(eval);
+    let lost = eval.lost_by_owner();
     if !lost.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(

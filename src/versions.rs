@@ -27,7 +27,6 @@
 //!
 //! The library reads no files: [`load`] asks a caller's `find` closure for each version it needs.
 
-use crate::builtin;
 use crate::codes;
 use crate::diag::{Diagnostic, Severity, Span, suggest};
 use crate::model::{self, Accepted, RulePart, RuleSet};
@@ -492,15 +491,6 @@ fn layout(e: &Entry, out: &mut Vec<Diagnostic>) {
 
 // ---------------------------------------------------------------------------------------------
 // Building a rule set from a revision and its bases
-
-/// Looks up built-in versions: a `find` for [`load`] that knows only the rule files built into
-/// the binary.
-pub fn find_builtin(r: &RuleRef) -> Option<RuleText> {
-    builtin::find(r.set, r.version).map(|f| RuleText {
-        name: Arc::from(builtin::display_name(f)),
-        text: Arc::from(f.text),
-    })
-}
 
 /// Parses and resolves a rule file with everything it `extends` and `accepts`, asking `find` for
 /// each version it needs. A file that names neither is resolved on its own, exactly as

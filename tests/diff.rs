@@ -12,7 +12,7 @@ fn load(name: &str) -> RuleSet {
         crate::common::root()
     );
     let text = std::fs::read_to_string(&path).expect("fixture");
-    let (rules, diags) = zhibiao::model::load(&Arc::from(format!("demo/{name}")), &text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from(format!("demo/{name}")), &text);
     assert!(!zhibiao::diag::has_errors(&diags), "{name}: {diags:?}");
     rules.expect("rules")
 }

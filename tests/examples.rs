@@ -11,7 +11,7 @@ const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
 fn official() -> zhibiao::model::RuleSet {
     let f = zhibiao::builtin::default_file();
-    let (rules, diags) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(
         !zhibiao::diag::has_errors(&diags),
         "the built-in rules must load cleanly"

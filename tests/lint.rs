@@ -353,7 +353,7 @@ fn date_findings_are_acknowledged_by_allow_like_the_checks() {
         zhibiao::lint::lint_with(
             &name,
             text,
-            &mut zhibiao::versions::find_builtin,
+            &mut zhibiao::builtin::find_builtin,
             dates.clone(),
         )
     };

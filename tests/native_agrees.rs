@@ -16,7 +16,7 @@ const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
 fn official() -> RuleSet {
     let f = zhibiao::builtin::default_file();
-    let (rules, _) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     rules.expect("rules")
 }
 

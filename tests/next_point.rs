@@ -291,7 +291,7 @@ fn past_figures_and_smaller_divisors_are_marked_and_never_planned() {
 #[test]
 fn a_long_list_is_searched_within_a_budget_and_says_what_was_left() {
     let f = zhibiao::builtin::default_file();
-    let (rules, _) = zhibiao::model::load(&std::sync::Arc::from(f.path), f.text);
+    let (rules, _) = zhibiao::builtin::load(&std::sync::Arc::from(f.path), f.text);
     let rules = rules.expect("official rules");
     let items: Vec<String> = (0..500)
         .map(|i| (1000 + (i * 37) % 4000).to_string())

@@ -11,7 +11,7 @@ const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
 fn official() -> zhibiao::model::RuleSet {
     let f = zhibiao::builtin::default_file();
-    zhibiao::model::load(&Arc::from(f.path), f.text)
+    zhibiao::builtin::load(&Arc::from(f.path), f.text)
         .0
         .expect("rules")
 }

@@ -204,7 +204,7 @@ fn example(rules: &RuleSet, name: &str) -> Submission {
 #[test]
 fn plan_agrees_with_the_interpreter_on_the_official_index() {
     let f = zhibiao::builtin::default_file();
-    let (rules, _) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     let rules = rules.expect("rules");
     let bases: Vec<Submission> = ["pass.toml", "category-fail.toml", "draft.toml"]
         .iter()
@@ -229,7 +229,7 @@ fn plan_agrees_with_the_interpreter_on_every_rule_file() {
             continue;
         };
         let name: Arc<str> = Arc::from(p.display().to_string());
-        let (rules, diags) = zhibiao::model::load(&name, &text);
+        let (rules, diags) = zhibiao::builtin::load(&name, &text);
         let Some(rules) = rules.filter(|_| !zhibiao::diag::has_errors(&diags)) else {
             skipped.push(p.clone());
             continue;
@@ -328,7 +328,7 @@ category "乙" points 10 {
 
 #[test]
 fn plan_agrees_on_the_corners() {
-    let (rules, diags) = zhibiao::model::load(&Arc::from("corners.zb"), CORNERS);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from("corners.zb"), CORNERS);
     assert!(!zhibiao::diag::has_errors(&diags), "{diags:#?}");
     let rules = rules.expect("rules");
     let base = Submission {

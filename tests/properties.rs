@@ -17,7 +17,7 @@ const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 fn official() -> &'static zhibiao::model::RuleSet {
     static RULES: std::sync::OnceLock<zhibiao::model::RuleSet> = std::sync::OnceLock::new();
     RULES.get_or_init(|| {
-        zhibiao::model::load(&Arc::from("2023.zb"), OFFICIAL)
+        zhibiao::builtin::load(&Arc::from("2023.zb"), OFFICIAL)
             .0
             .expect("rules")
     })
@@ -51,12 +51,12 @@ proptest! {
 
     #[test]
     fn the_parser_never_panics_on_any_text(text in "\\PC{0,300}") {
-        let _ = zhibiao::model::load(&Arc::from("x.zb"), &text);
+        let _ = zhibiao::builtin::load(&Arc::from("x.zb"), &text);
     }
 
     #[test]
     fn the_parser_never_panics_on_a_damaged_rule_file(text in mutated(OFFICIAL)) {
-        let (_, diags) = zhibiao::model::load(&Arc::from("x.zb"), &text);
+        let (_, diags) = zhibiao::builtin::load(&Arc::from("x.zb"), &text);
         // Whatever it says, it says it with a place or at least a file.
         for d in diags {
             prop_assert!(d.file.is_some());

@@ -7,7 +7,7 @@ use std::sync::Arc;
 fn crlf_line_endings_and_a_bom_are_accepted() {
     let f = zhibiao::builtin::default_file();
     let text = format!("\u{feff}{}", f.text.replace('\n', "\r\n"));
-    let (rules, diags) = zhibiao::model::load(&Arc::from("crlf.zb"), &text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from("crlf.zb"), &text);
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(rules.map(|r| r.indicators().count()), Some(42));
 }
@@ -15,7 +15,7 @@ fn crlf_line_endings_and_a_bom_are_accepted() {
 #[test]
 fn the_built_in_rules_load_without_any_diagnostic() {
     for f in zhibiao::builtin::FILES {
-        let (rules, diags) = zhibiao::model::load(&Arc::from(f.path), f.text);
+        let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
         assert!(diags.is_empty(), "{}: {diags:?}", f.path);
         assert!(rules.is_some());
     }
@@ -28,7 +28,7 @@ fn nesting_beyond_the_limit_is_refused_with_a_message() {
         "(".repeat(500),
         ")".repeat(500)
     );
-    let (_, diags) = zhibiao::model::load(&Arc::from("deep.zb"), &deep);
+    let (_, diags) = zhibiao::builtin::load(&Arc::from("deep.zb"), &deep);
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].code, "E004");
 }
@@ -56,7 +56,7 @@ fn a_missing_closing_brace_is_reported_at_the_brace_left_open() {
     let name: Arc<str> = Arc::from("t.zb");
     for (tail, message, line) in cases {
         let text = format!("{head}{tail}");
-        let (_, diags) = zhibiao::model::load(&name, &text);
+        let (_, diags) = zhibiao::builtin::load(&name, &text);
         let d = diags.first().expect("an error");
         assert!(
             d.message.contains(message),
@@ -83,7 +83,7 @@ fn full_width_punctuation_is_named_with_its_ascii_sign() {
     ];
     let name: Arc<str> = Arc::from("t.zb");
     for (tail, wide, ascii) in cases {
-        let (_, diags) = zhibiao::model::load(&name, &format!("{head}{tail}"));
+        let (_, diags) = zhibiao::builtin::load(&name, &format!("{head}{tail}"));
         let wanted = format!("这是中文全角符号“{wide}”，请改成英文半角“{ascii}”");
         assert!(
             diags.iter().any(|d| d.message.contains(&wanted)),
@@ -105,10 +105,10 @@ fn brackets_in_comments_do_not_count_as_nesting() {
         "// {open}\nruleset t \"t\" {{ version \"1\" effective 2024-01-01 pass total >= 1 }}\n\
          /* {open} [{{ */\nlet x = 1 // {open}\n/*/ {open} */\n"
     );
-    let (_, diags) = zhibiao::model::load(&Arc::from("t.zb"), &text);
+    let (_, diags) = zhibiao::builtin::load(&Arc::from("t.zb"), &text);
     assert!(diags.is_empty(), "{diags:?}");
     // Outside a comment the same brackets are still too deep.
-    let (_, diags) = zhibiao::model::load(&Arc::from("t.zb"), &format!("let x = {open}\n"));
+    let (_, diags) = zhibiao::builtin::load(&Arc::from("t.zb"), &format!("let x = {open}\n"));
     assert_eq!(diags.first().map(|d| d.code), Some("E004"), "{diags:?}");
 }
 
@@ -120,7 +120,7 @@ fn nesting_just_within_the_limit_parses_on_a_small_test_thread_stack() {
         "(".repeat(n),
         ")".repeat(n)
     );
-    let (_, diags) = zhibiao::model::load(&Arc::from("deep.zb"), &text);
+    let (_, diags) = zhibiao::builtin::load(&Arc::from("deep.zb"), &text);
     assert!(diags.is_empty(), "{diags:?}");
 }
 
@@ -130,14 +130,14 @@ fn an_overlong_chain_is_refused_with_a_message() {
     let text = format!(
         "ruleset t \"t\" {{ version \"1\" effective 2024-01-01 pass total >= 1 }}\nlet x = {chain}\n"
     );
-    let (_, diags) = zhibiao::model::load(&Arc::from("long.zb"), &text);
+    let (_, diags) = zhibiao::builtin::load(&Arc::from("long.zb"), &text);
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].code, "E004");
     let nots = format!(
         "ruleset t \"t\" {{ pass total >= 1 }}\nlet x = {}true\n",
         "not ".repeat(100_000)
     );
-    let (_, diags) = zhibiao::model::load(&Arc::from("nots.zb"), &nots);
+    let (_, diags) = zhibiao::builtin::load(&Arc::from("nots.zb"), &nots);
     assert!(diags.iter().any(|d| d.code == "E004"), "{diags:?}");
 }
 
@@ -153,7 +153,7 @@ fn too_many_indicators_are_refused_with_a_message() {
         ));
     }
     text.push_str("}\n");
-    let (rules, diags) = zhibiao::model::load(&Arc::from("many.zb"), &text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from("many.zb"), &text);
     assert!(rules.is_none());
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].code, "E004");
@@ -171,7 +171,7 @@ fn too_many_inputs_are_refused_with_a_message() {
     for i in 0..=zhibiao::model::MAX_INPUTS {
         text.push_str(&format!("input x{i} \"项\" count 户\n"));
     }
-    let (rules, diags) = zhibiao::model::load(&Arc::from("many.zb"), &text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from("many.zb"), &text);
     assert!(rules.is_none());
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].code, "E004");

@@ -454,7 +454,7 @@ fn every_command_that_takes_reference_uses_the_folders() {
 fn the_templates_tell_districts_about_the_rule_folder() {
     use calamine::{Data, Reader, Xlsx};
     let f = zhibiao::builtin::default_file();
-    let (rules, _) = zhibiao::model::load(&std::sync::Arc::from(f.path), f.text);
+    let (rules, _) = zhibiao::builtin::load(&std::sync::Arc::from(f.path), f.text);
     let rules = rules.expect("rules");
     let toml = zhibiao::template::to_toml(&rules, 2024);
     assert!(

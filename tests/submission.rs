@@ -12,7 +12,7 @@ use zhibiao::submission::{self, Format, InputValue, Submission};
 const RULES: &str = include_str!("bad_inputs/submission-rules.zb");
 
 fn rules() -> RuleSet {
-    let (rs, diags) = zhibiao::model::load(&Arc::from("rules.zb"), RULES);
+    let (rs, diags) = zhibiao::builtin::load(&Arc::from("rules.zb"), RULES);
     assert!(!diag::has_errors(&diags), "{diags:#?}");
     rs.expect("rules load")
 }
@@ -256,7 +256,7 @@ fn an_endless_csv_field_is_refused_at_the_row_limit() {
     use std::io::Read;
     use zhibiao::submission::table::{MAX_CSV_RECORD_BYTES, stream_csv, to_csv};
     let f = zhibiao::builtin::default_file();
-    let (rules, _) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     let rules = rules.expect("rules");
     let name: Arc<str> = Arc::from("t.csv");
     let past = MAX_CSV_RECORD_BYTES + 1024 * 1024;

@@ -11,7 +11,7 @@ use zhibiao::submission::{self, Format, Submission, load_cells};
 
 fn official() -> RuleSet {
     let f = zhibiao::builtin::default_file();
-    let (rules, _) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     rules.expect("rules")
 }
 

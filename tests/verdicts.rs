@@ -87,10 +87,7 @@ fn an_indicator_the_rules_cannot_score_leaves_no_verdict() {
     assert_eq!(scores.verdict, Verdict::Undetermined);
     assert!(!scores.passed);
     // The points the rules could not score are no unit's loss.
-    let owners: Vec<String> = zhibiao::report::lost_by_owner(&ev)
-        .into_iter()
-        .map(|(o, _, _)| o)
-        .collect();
+    let owners: Vec<String> = ev.lost_by_owner().into_iter().map(|(o, _, _)| o).collect();
     assert!(!owners.contains(&"商务局".to_string()), "{owners:?}");
     assert_eq!(
         ev.indicators.iter().find(|i| i.no == 2).map(|i| i.status),

@@ -29,7 +29,7 @@ fn load(files: &[(&str, &str)], root: &str) -> (Option<RuleSet>, Vec<Diagnostic>
     let mut find = |r: &RuleRef| {
         versions::find_entry(&entries, r.set, r.version)
             .and_then(|e| texts.iter().find(|t| t.name == e.name).cloned())
-            .or_else(|| versions::find_builtin(r))
+            .or_else(|| zhibiao::builtin::find_builtin(r))
     };
     let main = texts.iter().find(|t| &*t.name == root).expect("root file");
     let (rules, diags) = versions::load(&main.name, &main.text, &mut find);
@@ -526,7 +526,7 @@ fn the_built_in_rules_are_every_file_under_rules() {
     assert!(on_disk.len() >= 2);
     // Every built-in file loads cleanly, and the default is the official index.
     for f in builtin::FILES {
-        let (rules, diags) = zhibiao::model::load(&Arc::from(f.path), f.text);
+        let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
         assert!(!zhibiao::diag::has_errors(&diags), "{}", f.path);
         assert!(rules.is_some());
     }
@@ -539,7 +539,7 @@ fn the_built_in_rules_are_every_file_under_rules() {
 
 fn targets() -> RuleSet {
     let f = builtin::find("lingang-targets", "2025").expect("built in");
-    let (rules, diags) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(!zhibiao::diag::has_errors(&diags));
     rules.expect("rules")
 }

@@ -23,7 +23,7 @@ const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
 fn official() -> RuleSet {
     let f = zhibiao::builtin::default_file();
-    let (rules, diags) = zhibiao::model::load(&Arc::from(f.path), f.text);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(!zhibiao::diag::has_errors(&diags));
     rules.expect("rules")
 }
@@ -592,7 +592,7 @@ fn a_template_for_a_revised_rule_set_follows_the_rules() {
             "input online_operators ",
             "input new_thing \"新增的一项\" count 个\n  help \"修订版新增\"\ninput online_operators ",
         );
-    let (rules, diags) = zhibiao::model::load(&Arc::from("revised.zb"), &revised);
+    let (rules, diags) = zhibiao::builtin::load(&Arc::from("revised.zb"), &revised);
     assert!(!zhibiao::diag::has_errors(&diags));
     let rules = rules.expect("rules");
     let bytes = template::xlsx::to_xlsx(&rules, 2024, None).expect("template");

@@ -120,7 +120,7 @@ impl Disk {
                 }
             }
         }
-        versions::find_builtin(r)
+        zhibiao::builtin::find_builtin(r)
     }
 
     /// Notes a file on disk taken instead of the built-in version with the same set and version

@@ -14,7 +14,7 @@ use zhibiao::model::RuleSet;
 use zhibiao::submission::Format;
 use zhibiao::suite::coverage::Coverage;
 use zhibiao::suite::{self, CaseOutcome, CaseResult, SubmissionRef, Suite, Text};
-use zhibiao::{codes, model};
+use zhibiao::codes;
 
 /// A tests folder's settings, from its `config.toml`.
 #[derive(Default, Clone, Copy)]
@@ -172,7 +172,7 @@ pub fn run(args: TestArgs) -> u8 {
         let key = rule_source.name.to_string();
         if !under.contains_key(&key) {
             sources.add(&rule_source.name, &rule_source.text);
-            let (rules, diags) = model::load(&rule_source.name, &rule_source.text);
+            let (rules, diags) = zhibiao::builtin::load(&rule_source.name, &rule_source.text);
             match rules.filter(|_| !diag::has_errors(&diags)) {
                 Some(rules) => {
                     let coverage = Coverage::of(&rules);

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((rules_text, submission_text)) = text.split_once('\0') else {
         return;
     };
-    let (Some(rules), _) = zhibiao::model::load(&Arc::from("fuzz.zb"), rules_text) else {
+    let (Some(rules), _) = zhibiao::builtin::load(&Arc::from("fuzz.zb"), rules_text) else {
         return;
     };
     let name: Arc<str> = Arc::from("fuzz.toml");

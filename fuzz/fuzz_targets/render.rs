@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         data.get(data.len().saturating_sub(16)..).unwrap_or(&[]),
     );
 
-    let (rules, diags) = zhibiao::model::load(&rules_name, rules_text);
+    let (rules, diags) = zhibiao::builtin::load(&rules_name, rules_text);
     common::render_diags(&diags, &sources);
     let Some(rules) = rules else {
         return;

@@ -8,6 +8,6 @@ use std::sync::Arc;
 fuzz_target!(|data: &[u8]| {
     // The library takes text; the CLI refuses bytes that are not UTF-8 before it gets here.
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = zhibiao::model::load(&Arc::from("fuzz.zb"), text);
+        let _ = zhibiao::builtin::load(&Arc::from("fuzz.zb"), text);
     }
 });

@@ -12,7 +12,7 @@ fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
     RULES.get_or_init(|| {
         let f = zhibiao::builtin::default_file();
-        match zhibiao::model::load(&Arc::from(f.path), f.text) {
+        match zhibiao::builtin::load(&Arc::from(f.path), f.text) {
             (Some(rules), _) => rules,
             (None, diags) => panic!("the built-in rules do not load: {diags:?}"),
         }

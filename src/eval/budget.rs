@@ -262,7 +262,7 @@ mod tests {
     fn built_in_indicators_are_within_the_budget() {
         let mut most = 0;
         for f in crate::builtin::FILES {
-            let (rules, _) = crate::model::load(&Arc::from(f.path), f.text);
+            let (rules, _) = crate::builtin::load(&Arc::from(f.path), f.text);
             let Some(rules) = rules else {
                 continue;
             };

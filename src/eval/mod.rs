@@ -233,6 +233,51 @@ impl Verdict {
 }
 
 impl Evaluation {
+    /// Points lost per responsible unit (责任单位): for each unit, the points its indicators and items
+    /// did not earn. A unit shares the loss of every indicator it is named on.
+    pub fn lost_by_owner(&self) -> Vec<(String, Decimal, Vec<String>)> {
+        let mut map: std::collections::BTreeMap<String, (Decimal, Vec<String>)> =
+            std::collections::BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut add = |owner: &str, lost: Decimal, what: String| {
+            if lost <= Decimal::ZERO {
+                return;
+            }
+            let e = map.entry(owner.to_string()).or_insert_with(|| {
+                order.push(owner.to_string());
+                (Decimal::ZERO, Vec::new())
+            });
+            e.0 += lost;
+            if !e.1.contains(&what) {
+                e.1.push(what);
+            }
+        };
+        // An indicator the rules could not score is no unit's loss.
+        for ind in self.indicators.iter().filter(|i| i.status != Status::Error) {
+            let lost = ind.points - ind.score;
+            let items_own = !ind.items.is_empty()
+                && ind.status == Status::Scored
+                && ind.items.iter().any(|it| it.owners != ind.owners);
+            if items_own {
+                for it in &ind.items {
+                    for o in &it.owners {
+                        add(o, it.points - it.score, ind.no.to_string());
+                    }
+                }
+            } else {
+                for o in &ind.owners {
+                    add(o, lost, ind.no.to_string());
+                }
+            }
+        }
+        let mut out: Vec<(String, Decimal, Vec<String>)> = order
+            .into_iter()
+            .filter_map(|o| map.remove(&o).map(|(l, i)| (o, l, i)))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
     /// The indicators the rules could not score; while there is one, there is no verdict.
     pub fn rule_faults(&self) -> impl Iterator<Item = &IndicatorResult> {
         self.indicators.iter().filter(|i| i.status == Status::Error)

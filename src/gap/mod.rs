@@ -527,7 +527,8 @@ pub fn analyse(rules: &RuleSet, sub: &Submission, ev: &Evaluation) -> Gaps {
         conditions,
         categories,
         by_indicator: by_indicator(rules, ev),
-        by_owner: crate::report::lost_by_owner(ev)
+        by_owner: ev
+            .lost_by_owner()
             .into_iter()
             .map(|(owner, lost, indicators)| OwnerLoss {
                 owner,

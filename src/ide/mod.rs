@@ -268,7 +268,7 @@ impl Analysis {
 
     /// Analyses a file that builds only on built-in versions.
     pub fn standalone(name: &Arc<str>, text: &str) -> Analysis {
-        Analysis::new(name, text, &mut versions::find_builtin, Vec::new())
+        Analysis::new(name, text, &mut crate::builtin::find_builtin, Vec::new())
     }
 
     /// The byte offset of an editor position (clamped).

@@ -303,7 +303,7 @@ impl Report {
 /// rule set it resolves to, with the versions it builds on taken from the built-in rules (the
 /// CLI uses [`lint_with`] to find them on disk too).
 pub fn lint(file: &Arc<str>, text: &str) -> Report {
-    lint_with(file, text, &mut versions::find_builtin, Vec::new())
+    lint_with(file, text, &mut crate::builtin::find_builtin, Vec::new())
 }
 
 /// Lints one rule file as the rule set it resolves to: `find` supplies each version the file

@@ -2,7 +2,7 @@
 //! already formatted, exactly, the way the text report shows it.
 
 use super::sections::{EvidenceSummary, evidence_heading, evidence_summary, mark, plan_heading};
-use super::{Context, TOOL, lost_by_owner, pct};
+use super::{Context, TOOL, pct};
 use crate::eval::{Evaluation, ItemState, Status, missing_label};
 use crate::gap::{self, EvidenceItem, Gaps};
 use crate::number::plain;
@@ -310,7 +310,8 @@ pub(crate) fn build(ctx: &Context, eval: &Evaluation) -> (View, EvidenceSummary)
         evidence: evidence.iter().map(evidence_row).collect(),
         evidence_heading: evidence_heading(&summary),
         problems,
-        owners: lost_by_owner(eval)
+        owners: eval
+            .lost_by_owner()
             .into_iter()
             .map(|(owner, lost, inds)| OwnerRow {
                 owner,

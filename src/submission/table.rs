@@ -1121,7 +1121,7 @@ mod tests {
         let rules_text = "ruleset t \"t\" { version \"1\" points 1 pass total >= 1 }\n\
                           input n \"数量\" count\n\
                           category \"甲\" points 1 { indicator 1 \"一\" points 1 { score n } }\n";
-        let (rules, _) = crate::model::load(&Arc::from("t.zb"), rules_text);
+        let (rules, _) = crate::builtin::load(&Arc::from("t.zb"), rules_text);
         let rules = rules.expect("rules");
         let table = "地区（region）,year,n\n甲区,2024,1\n";
         let (gbk, _, _) = encoding_rs::GB18030.encode(table);

@@ -27,7 +27,7 @@ use zhibiao::submission::{Format, Submission};
 /// Loads a rule file that must have no errors.
 pub fn rules(text: &str) -> RuleSet {
     let name: Arc<str> = Arc::from("rules.zb");
-    let (rules, diags) = zhibiao::model::load(&name, text);
+    let (rules, diags) = zhibiao::builtin::load(&name, text);
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     assert!(
         errors.is_empty(),
@@ -40,7 +40,7 @@ pub fn rules(text: &str) -> RuleSet {
 /// The rendered diagnostics of a rule file (empty when it is clean).
 pub fn rendered_rules(text: &str) -> String {
     let name: Arc<str> = Arc::from("rules.zb");
-    let (_, diags) = zhibiao::model::load(&name, text);
+    let (_, diags) = zhibiao::builtin::load(&name, text);
     let mut sources = SourceMap::new();
     sources.add(&name, &Arc::from(text));
     render_all(&diags, &sources, RenderOptions::default())

@@ -27,7 +27,7 @@ pub fn builtin_rules() -> &'static [(&'static str, RuleSet)] {
         }
         files
             .into_iter()
-            .map(|f| match zhibiao::model::load(&Arc::from(f.path), f.text) {
+            .map(|f| match zhibiao::builtin::load(&Arc::from(f.path), f.text) {
                 (Some(rules), _) => (f.path, rules),
                 (None, diags) => panic!("the built-in rules {} do not load: {diags:?}", f.path),
             })

@@ -55,6 +55,23 @@ pub struct Change {
     pub new: Option<String>,
     /// Further lines: a word-level diff of a text, the rows of a tier table.
     pub detail: Vec<String>,
+    /// For a changed tier table (`分档`), the tiers themselves, for documents that word them
+    /// their own way (the revision's changes, [`crate::publish`]); `old`, `new` and `detail`
+    /// show them as the rule file writes them.
+    #[serde(skip)]
+    pub tiers: Option<TierChange>,
+}
+
+/// A changed tier table in typed form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierChange {
+    /// The old tiers, in file order.
+    pub old: Vec<ast::Tier>,
+    /// The new tiers, in file order.
+    pub new: Vec<ast::Tier>,
+    /// The rows that differ, by position (from 0): the old row and the new one, either missing
+    /// where a row was removed or added.
+    pub rows: Vec<(usize, Option<ast::Tier>, Option<ast::Tier>)>,
 }
 
 impl Change {
@@ -65,6 +82,7 @@ impl Change {
             old: Some(old.into()),
             new: Some(new.into()),
             detail: Vec::new(),
+            tiers: None,
         }
     }
 
@@ -75,6 +93,7 @@ impl Change {
             old: None,
             new: Some(new.into()),
             detail: Vec::new(),
+            tiers: None,
         }
     }
 
@@ -85,6 +104,7 @@ impl Change {
             old: Some(old.into()),
             new: None,
             detail: Vec::new(),
+            tiers: None,
         }
     }
 }
@@ -774,8 +794,17 @@ fn form_changes(o: &RuleSet, x: &ScoreForm, n: &RuleSet, y: &ScoreForm) -> Vec<C
                     t1.iter().map(tier_text).collect::<Vec<_>>().join("；"),
                     t2.iter().map(tier_text).collect::<Vec<_>>().join("；"),
                 );
+                let mut typed = TierChange {
+                    old: t1.clone(),
+                    new: t2.clone(),
+                    rows: Vec::new(),
+                };
                 for i in 0..t1.len().max(t2.len()) {
-                    match (t1.get(i), t2.get(i)) {
+                    let (a, b) = (t1.get(i), t2.get(i));
+                    if !matches!((a, b), (Some(a), Some(b)) if same(a, b)) {
+                        typed.rows.push((i, a.cloned(), b.cloned()));
+                    }
+                    match (a, b) {
                         (Some(a), Some(b)) if !same(a, b) => {
                             c.detail.push(format!(
                                 "第{}档：{} → {}",
@@ -795,6 +824,7 @@ fn form_changes(o: &RuleSet, x: &ScoreForm, n: &RuleSet, y: &ScoreForm) -> Vec<C
                         _ => {}
                     }
                 }
+                c.tiers = Some(typed);
                 out.push(c);
             }
         }

@@ -94,6 +94,9 @@ pub struct Accepted {
     pub version: String,
     /// Its resolved digest.
     pub digest: String,
+    /// The files it was built from (its own [`RuleSet::parts`], then the files of what it
+    /// accepts in turn): a change to any of them can change what this rule set reports.
+    pub files: Vec<Arc<str>>,
     /// Its data keys that this rule set does not declare: ignored when a submission has them.
     pub data_keys: std::collections::BTreeSet<String>,
     /// Its judgement keys that this rule set does not have: ignored likewise.
@@ -131,6 +134,16 @@ impl RuleSet {
         self.categories
             .iter()
             .flat_map(|c| c.indicators.iter().map(move |i| (c, i)))
+    }
+
+    /// Whether the file named `file` went into this rule set: one of its [`RuleSet::parts`], or
+    /// a file of the rule set it `accepts` (whose declarations it is checked against).
+    pub fn built_from(&self, file: &str) -> bool {
+        self.parts.iter().any(|p| &*p.name == file)
+            || self
+                .accepted
+                .as_ref()
+                .is_some_and(|a| a.files.iter().any(|f| &**f == file))
     }
 
     /// The rule set id.

@@ -818,6 +818,12 @@ fn accepted(
         id: other.id().to_string(),
         version: other.version().to_string(),
         digest: other.digest.clone(),
+        files: other
+            .parts
+            .iter()
+            .map(|p| p.name.clone())
+            .chain(other.accepted.iter().flat_map(|a| a.files.iter().cloned()))
+            .collect(),
         data_keys: other
             .inputs
             .iter()

@@ -102,6 +102,59 @@ fn every_help_page_is_chinese() {
     assert!(eval_help.contains("<申报文件>"), "{eval_help}");
 }
 
+/// Every example a help page gives is real: a path with a folder in it names a file or folder of
+/// the repository (a bare file name such as `修订稿.zb` stands for the user's own file), and a
+/// built-in rule set `set@version` is built in. The commands are read from `zhibiao --help`.
+#[test]
+fn every_example_in_the_help_pages_exists() {
+    // Where a command's output goes, not a file to read: shown, never looked for.
+    const DESTINATIONS: &[&str] = &["/etc/bash_completion.d/zhibiao", "./zhibiao.1"];
+    let (_, root_help, _) = run(&["--help"]);
+    let commands: Vec<String> = root_help
+        .lines()
+        .skip_while(|l| !l.starts_with("命令"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert!(commands.len() > 10, "{root_help}");
+    let mut checked = 0;
+    for sub in commands {
+        let (code, help, err) = run(&[&sub, "--help"]);
+        assert_eq!(code, 0, "{sub}: {err}");
+        // Runs of ASCII without spaces or brackets: `rules/sd-nmsz/2023.zb`, `sd-nmsz@2023`.
+        let tokens = help
+            .split(|c: char| !c.is_ascii() || c.is_whitespace() || "<>()[]|,;\"'`".contains(c))
+            .map(|t| t.trim_end_matches('.'));
+        for t in tokens {
+            if let Some((set, version)) = t.split_once('@') {
+                assert!(
+                    zhibiao::builtin::find(set, version).is_some(),
+                    "zhibiao {sub} --help: {t} is not built in"
+                );
+                checked += 1;
+                continue;
+            }
+            let Some((dir, file)) = t.rsplit_once('/') else {
+                continue;
+            };
+            // A path: a folder (`rules/`) or a file with an extension; `Excel/WPS` is neither.
+            if (dir.is_empty() && file.is_empty()) || !(file.is_empty() || file.contains('.')) {
+                continue;
+            }
+            if DESTINATIONS.contains(&t) {
+                continue;
+            }
+            assert!(
+                Path::new(crate::common::root()).join(t).exists(),
+                "zhibiao {sub} --help: {t} does not exist"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 5, "only {checked} examples found");
+}
+
 #[test]
 fn argument_errors_are_chinese_and_say_what_to_do() {
     let (code, out, err) = run(&["eval", "examples/pass.toml", "--refrence", "x.toml"]);

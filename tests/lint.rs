@@ -50,6 +50,51 @@ fn each_fixture_shows_its_check_firing() {
     });
 }
 
+/// The editor marks a finding's span and shows its message and help: the label, which captions
+/// the caret in a terminal, is not added to the message, where it would repeat what the message
+/// says (ZB405 “……（得分下降）（得分下降）”, ZB403, ZB201 and more did).
+#[test]
+fn the_editor_does_not_repeat_a_label() {
+    let dir = Path::new(crate::common::root()).join("tests/fixtures/lint");
+    let (mut seen, mut repeated) = (0, Vec::new());
+    for entry in std::fs::read_dir(&dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("zb") {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let problems = zhibiao::ide::Analysis::standalone(&Arc::from(name), &text).problems();
+        for f in lint_text(name, &text)
+            .iter()
+            .filter(|f| f.acknowledged.is_none())
+        {
+            let Some(label) = f.diag.label.as_deref().filter(|l| !l.is_empty()) else {
+                continue;
+            };
+            let shown = problems
+                .iter()
+                .find(|p| p.code == f.diag.code && p.span == f.diag.span)
+                .unwrap_or_else(|| panic!("{name}: {} not in the editor", f.diag.code));
+            assert!(
+                shown.message.starts_with(&f.diag.message),
+                "{name}: {shown:?}"
+            );
+            let own = f.diag.message.matches(label).count()
+                + f.diag
+                    .help
+                    .as_deref()
+                    .map_or(0, |h| h.matches(label).count());
+            if shown.message.matches(label).count() != own {
+                repeated.push(format!("{name}: {}: {}", f.diag.code, shown.message));
+            }
+            seen += 1;
+        }
+    }
+    assert!(repeated.is_empty(), "{}", repeated.join("\n"));
+    assert!(seen > 10, "only {seen} labelled findings");
+}
+
 #[test]
 fn every_check_has_a_fixture_named_after_it() {
     let dir = std::path::Path::new(crate::common::root()).join("tests/fixtures/lint");

@@ -847,6 +847,54 @@ fn a_rule_folder_session_symbols_renames_and_an_unsaved_base() {
 }
 
 #[test]
+fn a_document_that_accepts_another_version_is_checked_again_when_that_version_changes() {
+    let targets = include_str!("../rules/lingang-targets/2025.zb");
+    let dir = Folder::new(&[
+        ("sd-nmsz/2023.zb", OFFICIAL),
+        ("lingang-targets/2025.zb", targets),
+    ]);
+    let (base_uri, acc_uri) = (
+        dir.uri("sd-nmsz/2023.zb"),
+        dir.uri("lingang-targets/2025.zb"),
+    );
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": acc_uri, "languageId": "zhibiao", "version": 1, "text": targets}}),
+    );
+    let clean = c.diagnostics(&acc_uri);
+    assert!(
+        !clean.iter().any(|d| d["code"] == "ZB711"),
+        "the accepted version on disk agrees: {clean:?}"
+    );
+    // The accepted version, open and edited (not saved): an input both declare gets another
+    // unit, and the document that accepts it says so at once.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": base_uri, "languageId": "zhibiao", "version": 1, "text": OFFICIAL}}),
+    );
+    let from = "input market_entities \"市场主体数量\" count 户";
+    let at = OFFICIAL.find(from).unwrap() + from.len() - "户".len();
+    change(&mut c, &base_uri, 2, OFFICIAL, at, at + "户".len(), "家");
+    let diags = c.diagnostics(&acc_uri);
+    let mismatch = diags
+        .iter()
+        .find(|d| d["code"] == "ZB711")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(
+        range_text(targets, &mismatch["range"]).starts_with("input market_entities"),
+        "{mismatch}"
+    );
+    // Closed unsaved: the document is checked again against the file on disk.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": base_uri}}),
+    );
+    assert_eq!(c.diagnostics(&acc_uri), clean);
+    c.finish();
+}
+
+#[test]
 fn the_sample_setting_may_name_a_file_outside_tests_relative_to_the_rule_folder() {
     let root = crate::common::root();
     let sample = format!(

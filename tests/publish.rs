@@ -512,6 +512,67 @@ fn markdown_of_a_tier_indicator_and_an_items_indicator() {
     insta::assert_snapshot!("indicator_3", md(3));
     insta::assert_snapshot!("indicator_11", md(11));
     insta::assert_snapshot!("indicator_4", md(4));
+    insta::assert_snapshot!("indicator_35", md(35));
+}
+
+/// The scoring statements read as a policy officer writes: quotation marks are never nested
+/// (what is quoted says what it is without quoting again), and a count times points is said
+/// per unit, never as “a thing × 1”.
+#[test]
+fn scoring_statements_quote_once_and_count_per_unit() {
+    for (set, version) in [("sd-nmsz", "2023"), ("lingang-targets", "2025")] {
+        let f = zhibiao::builtin::find(set, version).expect("built-in");
+        let r = rules(f.text);
+        let idx = publish::index::index(&r);
+        for ind in idx.categories.iter().flat_map(|c| &c.indicators) {
+            for line in publish::index::scoring_lines(ind) {
+                let mut depth = 0i32;
+                for c in line.chars() {
+                    match c {
+                        '“' => depth += 1,
+                        '”' => depth -= 1,
+                        _ => {}
+                    }
+                    assert!(
+                        (0..=1).contains(&depth),
+                        "{set}@{version} 指标 {}：{line}",
+                        ind.no
+                    );
+                }
+            }
+            // A count input with a unit, times points: said per unit.
+            let Some(ast_ind) = r
+                .indicators()
+                .map(|(_, i)| i)
+                .find(|i| i.no.value == ind.no)
+            else {
+                continue;
+            };
+            let Some(ScoreForm::Expr(e)) = &ast_ind.score else {
+                continue;
+            };
+            let ExprKind::Arith(ArithOp::Mul, a, b) = &e.kind else {
+                continue;
+            };
+            let subject = match (&a.kind, &b.kind) {
+                (ExprKind::Name(n), ExprKind::Lit(_)) | (ExprKind::Lit(_), ExprKind::Name(n)) => n,
+                _ => continue,
+            };
+            let Some(input) = r
+                .input(subject)
+                .filter(|i| i.kind.value == ScalarKind::Count)
+            else {
+                continue;
+            };
+            let Some(unit) = &input.unit else { continue };
+            let lines = publish::index::scoring_lines(ind).join("\n");
+            assert!(
+                lines.contains(&format!("每{}得", unit.value)) && !lines.contains('×'),
+                "{set}@{version} 指标 {}：{lines}",
+                ind.no
+            );
+        }
+    }
 }
 
 #[test]
@@ -557,6 +618,20 @@ fn changes_document_lists_what_diff_finds() {
         md.contains("指标 3. 网络交易经营者数量占市场主体比重"),
         "{md}"
     );
+    // The tiers, old and new, read as the index states them, not in rule syntax.
+    let statements = |r: &RuleSet| -> Vec<String> {
+        let idx = publish::index::index(r);
+        match &doc_of(&idx, 3).scoring {
+            Some(Scoring::Tiers { rows, .. }) => rows.iter().map(|t| t.statement.clone()).collect(),
+            other => panic!("indicator 3 has tiers: {other:?}"),
+        }
+    };
+    let (was, now) = (statements(&old), statements(&new));
+    assert_ne!(was, now);
+    for s in was.iter().chain(&now) {
+        assert!(md.contains(s.as_str()), "“{s}” not in\n{md}");
+    }
+    assert!(!md.contains("=>"), "{md}");
 }
 
 /// `soffice` on the PATH, or `None` (the test is then skipped with a message, unless

@@ -299,7 +299,7 @@ pub struct DocArgs {
     /// 每个责任单位的任务清单单独成文件，写进这个目录（文件名为单位名称）。
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "changes"])]
     pub out_dir: Option<PathBuf>,
-    /// 生成两个规则版本之间的修订说明：原版本和新版本（规则文件、规则目录或内置规则编号，如 sd-nmsz@2023 rules/sd-nmsz/2025.zb）。
+    /// 生成两个规则版本之间的修订说明：原版本和新版本（规则文件、规则目录或内置规则编号，如 sd-nmsz@2023 修订稿.zb）。
     #[arg(long, num_args = 2, value_names = ["原版本", "新版本"], conflicts_with = "tasks")]
     pub changes: Option<Vec<String>>,
 }

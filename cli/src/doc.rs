@@ -48,9 +48,7 @@ pub fn run(args: DocArgs) -> u8 {
     let mut sources = SourceMap::new();
     if let Some(pair) = &args.changes {
         let [old, new] = pair.as_slice() else {
-            errln!(
-                "--changes 需要两个版本：原版本和新版本，如 --changes sd-nmsz@2023 rules/sd-nmsz/2025.zb"
-            );
+            errln!("--changes 需要两个版本：原版本和新版本，如 --changes sd-nmsz@2023 修订稿.zb");
             return EXIT_UNUSABLE;
         };
         let (a, b) = match (

@@ -3,7 +3,7 @@
 //! Built on `lsp-server` and `lsp-types`, the synchronous crates rust-analyzer uses: one thread
 //! reads messages, this loop answers them in order, no async runtime. Every answer comes from
 //! `zhibiao::ide` (pure functions over a file's text); this module only keeps the open documents,
-//! finds the versions a revision `extends` on disk (as every other command does, with
+//! finds the versions a revision `extends` or `accepts` on disk (as every other command does, with
 //! [`crate::rules::Disk`]) and converts between the library's values and the protocol's. A
 //! request whose handler fails in any way is answered with an error; the server keeps serving.
 
@@ -219,17 +219,15 @@ impl Server {
             .iter()
             .filter(|(u, d)| {
                 let a = &d.analysis;
-                let builds_on = a
-                    .file
-                    .header
-                    .as_ref()
-                    .is_some_and(|h| h.extends.is_some() || h.accepts.is_some());
-                let uses = a
-                    .report
-                    .rules
-                    .as_ref()
-                    .is_none_or(|rs| rs.parts.iter().any(|p| p.name == changed_name));
-                *u != changed && builds_on && uses
+                let header = a.file.header.as_ref();
+                let extends = header.is_some_and(|h| h.extends.is_some());
+                let accepts = header.is_some_and(|h| h.accepts.is_some());
+                // Built from `changed` (as a base or as the version it accepts), or could not
+                // be built, or accepts a version that could not be found: `changed` may be it.
+                let uses = a.report.rules.as_ref().is_none_or(|rs| {
+                    rs.built_from(&changed_name) || (accepts && rs.accepted.is_none())
+                });
+                *u != changed && (extends || accepts) && uses
             })
             .map(|(u, _)| u.clone())
             .collect();

@@ -49,7 +49,8 @@ pub struct Problem {
     pub code: &'static str,
     /// The severity.
     pub severity: Severity,
-    /// The message, with the label and help joined in.
+    /// The message, with the help joined in (the label captions a terminal's caret, which the
+    /// editor's mark of the span stands for).
     pub message: String,
     /// Other places that matter (in the same file), each with what it is.
     pub related: Vec<(Span, String)>,
@@ -289,10 +290,10 @@ impl Analysis {
             .filter(|f| f.acknowledged.is_none())
             .map(|f| {
                 let d = &f.diag;
+                // The label captions the caret under the span in a terminal; in the editor the
+                // span itself is marked, and the label (`得分下降`, `这里`, `没有用到`) would
+                // only repeat the message. The message with its help is the whole finding.
                 let mut message = d.message.clone();
-                if let Some(l) = &d.label {
-                    let _ = write!(message, "（{l}）");
-                }
                 if let Some(h) = &d.help {
                     let _ = write!(message, "\n帮助：{h}");
                 }

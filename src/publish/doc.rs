@@ -6,6 +6,7 @@ use super::index::{self, IndexDoc, IndicatorDoc, Scoring};
 use super::tasks::{InputTask, JudgedTask, OwnerIndicator, OwnerTasks, Unowned};
 use crate::diff::{Change, Kind, RuleDiff};
 use crate::number::plain;
+use crate::syntax::ast::Tier;
 
 /// A document: a title and blocks in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -478,17 +479,51 @@ fn kind_word(k: Kind) -> &'static str {
     }
 }
 
+/// Tiers in words, as the index states them, one a line.
+fn tiers_in_words(tiers: &[Tier]) -> String {
+    tiers
+        .iter()
+        .map(index::tier_statement)
+        .collect::<Vec<_>>()
+        .join("；\n")
+}
+
 fn change_row(place: &str, c: &Change) -> Vec<String> {
-    let mut new = c.new.clone().unwrap_or_else(|| "—".into());
-    if !c.detail.is_empty() {
+    // A tier table is worded as the index words it; other changes as `diff` shows them.
+    let (old, new, detail) = match &c.tiers {
+        Some(t) => (
+            Some(tiers_in_words(&t.old)),
+            Some(tiers_in_words(&t.new)),
+            t.rows
+                .iter()
+                .map(|(i, a, b)| {
+                    let n = i + 1;
+                    match (a, b) {
+                        (Some(a), Some(b)) => format!(
+                            "第 {n} 档：{} → {}",
+                            index::tier_statement(a),
+                            index::tier_statement(b)
+                        ),
+                        (Some(a), None) => format!("删除第 {n} 档：{}", index::tier_statement(a)),
+                        (None, Some(b)) => format!("新增第 {n} 档：{}", index::tier_statement(b)),
+                        (None, None) => String::new(),
+                    }
+                })
+                .filter(|l| !l.is_empty())
+                .collect(),
+        ),
+        None => (c.old.clone(), c.new.clone(), c.detail.clone()),
+    };
+    let mut new = new.unwrap_or_else(|| "—".into());
+    if !detail.is_empty() {
         new.push('\n');
-        new.push_str(&c.detail.join("\n"));
+        new.push_str(&detail.join("\n"));
     }
     vec![
         place.to_string(),
         kind_word(c.kind).into(),
         c.what.clone(),
-        c.old.clone().unwrap_or_else(|| "—".into()),
+        old.unwrap_or_else(|| "—".into()),
         new,
     ]
 }

@@ -138,7 +138,19 @@ pub enum Scoring {
         each: Option<Decimal>,
         /// When the subject counts the entries of a list that meet a comparison, that comparison.
         counts: Option<Comparison>,
+        /// For `subject × points` where the subject is a count input with a unit: the subject
+        /// and its unit, so that the statement reads `…，每项得 1 分`.
+        per_unit: Option<PerUnit>,
     },
+}
+
+/// A count input as what is counted, and its unit (`项`, `户`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerUnit {
+    /// What is counted, in words: the input's label.
+    pub subject: String,
+    /// The unit it is counted in.
+    pub unit: String,
 }
 
 /// One comparison a condition states, in typed form: `左边 op 右边`.
@@ -383,9 +395,32 @@ impl Words<'_> {
                     elem_var: Some(&var.value),
                     ..*self
                 };
-                format!("{}中满足“{}”的项数", self.expr(list), inner.expr(cond))
+                // `…的年度电子商务销售额，每家一项，其中超过 3亿元 的项数`: the condition as a
+                // qualifier of the entries, never a quotation inside the quoted subject.
+                format!("{}，其中{}的项数", self.expr(list), inner.qualifier(cond))
             }
             ExprKind::Script(_) => "（由规则文件中的脚本计算）".into(),
+        }
+    }
+
+    /// Whether `e` is the element variable of `count(s in list where …)`.
+    fn is_elem(&self, e: &ast::Expr) -> bool {
+        matches!(&e.kind, ExprKind::Name(n) if Some(n.as_str()) == self.elem_var)
+    }
+
+    /// A condition on the counted entry as a qualifier: `超过 3亿元`, `不低于 1亿元且低于 2亿元`.
+    fn qualifier(&self, e: &ast::Expr) -> String {
+        match &e.kind {
+            ExprKind::Cmp(op, a, b) if self.is_elem(a) => {
+                format!("{} {} ", cmp_words(*op), self.expr(b))
+            }
+            ExprKind::Cmp(op, a, b) if self.is_elem(b) => {
+                format!("{} {} ", cmp_words(flipped(*op)), self.expr(a))
+            }
+            ExprKind::And(a, b) => {
+                format!("{}且{}", self.qualifier(a), self.qualifier(b))
+            }
+            _ => format!("满足条件（{}）", self.expr(e)),
         }
     }
 
@@ -499,6 +534,30 @@ impl Words<'_> {
     }
 }
 
+/// A comparison with the thing compared left out, as a qualifier: `超过`, `不低于`.
+fn cmp_words(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Gt => "超过",
+        CmpOp::Ge => "不低于",
+        CmpOp::Lt => "低于",
+        CmpOp::Le => "不超过",
+        CmpOp::Eq => "等于",
+        CmpOp::Ne => "不等于",
+    }
+}
+
+/// The operator with its sides swapped: `a < b` is `b > a`.
+fn flipped(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Eq => CmpOp::Eq,
+        CmpOp::Ne => CmpOp::Ne,
+    }
+}
+
 fn form(w: &Words, ind: &ast::Indicator, f: &ScoreForm) -> Scoring {
     match f {
         ScoreForm::Tiers {
@@ -574,10 +633,25 @@ fn form(w: &Words, ind: &ast::Indicator, f: &ScoreForm) -> Scoring {
                 },
                 _ => None,
             };
+            // A count input with a unit (not a definition of the same name) is counted per unit.
+            let per_unit = per.and_then(|(_, s)| match &s.kind {
+                ExprKind::Name(n) if w.definition(n).is_none() => w
+                    .rules
+                    .input(n)
+                    .filter(|i| i.kind.value == ast::ScalarKind::Count)
+                    .and_then(|i| {
+                        i.unit.as_ref().map(|u| PerUnit {
+                            subject: w.expr(s),
+                            unit: u.value.clone(),
+                        })
+                    }),
+                _ => None,
+            });
             Scoring::Formula {
                 words: w.expr(e),
                 each: per.map(|(v, _)| v),
                 counts: per.and_then(|(_, s)| w.counted(s)),
+                per_unit,
             }
         }
     }
@@ -766,6 +840,16 @@ impl Scoring {
                     f.write(out, &format!("{ind}  "));
                 }
             }
+            Scoring::Formula {
+                per_unit: Some(p),
+                each: Some(e),
+                ..
+            } => out.push(format!(
+                "{ind}{}，每{}得 {} 分。",
+                p.subject,
+                p.unit,
+                plain(*e)
+            )),
             Scoring::Formula { words, .. } => out.push(format!("{ind}得分 = {words}。")),
         }
     }

@@ -60,6 +60,10 @@ pub struct Change {
     /// show them as the rule file writes them.
     #[serde(skip)]
     pub tiers: Option<TierChange>,
+    /// A text whose word-level diff (`detail`) says it all: shown by the diff alone, however
+    /// short (the official rule text).
+    #[serde(skip)]
+    pub diff_only: bool,
 }
 
 /// A changed tier table in typed form.
@@ -83,6 +87,7 @@ impl Change {
             new: Some(new.into()),
             detail: Vec::new(),
             tiers: None,
+            diff_only: false,
         }
     }
 
@@ -94,6 +99,7 @@ impl Change {
             new: Some(new.into()),
             detail: Vec::new(),
             tiers: None,
+            diff_only: false,
         }
     }
 
@@ -105,6 +111,7 @@ impl Change {
             new: None,
             detail: Vec::new(),
             tiers: None,
+            diff_only: false,
         }
     }
 }
@@ -683,6 +690,7 @@ fn indicator_changes(
     if ra != rb {
         let mut c = Change::changed("指标说明", ra.clone(), rb.clone());
         c.detail.push(word_diff(&ra, &rb));
+        c.diff_only = true;
         out.push(c);
     }
     text(
@@ -1185,7 +1193,7 @@ fn change_lines(o: &mut String, c: &Change, indent: &str) {
         // A text with a word-level diff below is shown by the diff alone.
         (Some(a), Some(b))
             if c.detail.is_empty()
-                || (c.what != "指标说明" && a.chars().count() + b.chars().count() < 60) =>
+                || (!c.diff_only && a.chars().count() + b.chars().count() < 60) =>
         {
             let _ = writeln!(o, "{indent}{}：{a} → {b}", c.what);
         }

@@ -78,6 +78,23 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text made literal in HTML or SVG, in element content and in quoted attribute values: `&`,
+/// `<`, `>`, `"` and `'` as entities.
+pub fn html(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 /// Text made literal inside a Markdown line: HTML (`<script>`) and entities as entities,
 /// Markdown's structure characters (`#`, `*`, `_`, `[`, `|`, backquotes …) escaped with a
 /// backslash, line breaks as `<br>` so no text starts a line of its own (a heading, a list, a

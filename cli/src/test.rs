@@ -9,12 +9,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unicode_width::UnicodeWidthStr;
+use zhibiao::codes;
 use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::Format;
 use zhibiao::suite::coverage::Coverage;
 use zhibiao::suite::{self, CaseOutcome, CaseResult, SubmissionRef, Suite, Text};
-use zhibiao::codes;
 
 /// A tests folder's settings, from its `config.toml`.
 #[derive(Default, Clone, Copy)]

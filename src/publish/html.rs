@@ -2,21 +2,9 @@
 
 use super::doc::{Block, Doc};
 
-/// Escapes text for HTML.
+/// Text made literal in HTML ([`crate::text::html`]), line breaks as `<br>`.
 pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            '\n' => o.push_str("<br>"),
-            _ => o.push(c),
-        }
-    }
-    o
+    crate::text::html(s).replace('\n', "<br>")
 }
 
 const STYLE: &str = "@page{size:A4;margin:20mm 18mm}\

@@ -16,20 +16,9 @@ const RED: &str = "#c62828";
 const AMBER: &str = "#b26a00";
 const TRACK: &str = "#e8e8e8";
 
-/// Escapes text for XML.
+/// Text made literal in SVG and HTML ([`crate::text::html`]).
 pub(crate) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::text::html(s)
 }
 
 /// `x` as an SVG coordinate: rounded to a tenth.

@@ -11,7 +11,6 @@
 //!
 //! Scripts are compiled once, when the rule set is resolved, and shared by every evaluation.
 
-use crate::submission::InputValue;
 use crate::syntax::ast::Script;
 use rhai::{
     AST, Array, Dynamic, Engine, EvalAltResult, INT, Map, NativeCallContext, Position, Scope,
@@ -520,25 +519,6 @@ impl ScriptEngine {
                 message: eval_error_text(&e),
                 offset: offset_of(&script.code, e.position()),
             })
-    }
-}
-
-/// An input's value as scripts see it: an exact decimal, a boolean, a map from the year (as
-/// text) for a yearly series, an array for a list.
-pub fn input_dynamic(v: &InputValue) -> Dynamic {
-    match v {
-        InputValue::Num(d) => Dynamic::from_decimal(*d),
-        InputValue::Bool(b) => Dynamic::from_bool(*b),
-        InputValue::Series(s) => {
-            let map: rhai::Map = s
-                .iter()
-                .map(|(y, v)| (y.to_string().into(), Dynamic::from_decimal(*v)))
-                .collect();
-            Dynamic::from_map(map)
-        }
-        InputValue::List(items) => {
-            Dynamic::from_array(items.iter().map(|d| Dynamic::from_decimal(*d)).collect())
-        }
     }
 }
 

@@ -58,7 +58,7 @@ fn mixed(root: &Path) {
     let subs: Vec<Submission> = (0..3)
         .map(|i| zhibiao::generate::submission(&rules, &base, 7, i))
         .collect();
-    let mut csv = submission::table::to_csv(&rules, 2024, &subs);
+    let mut csv = zhibiao::template::table::to_csv(&rules, 2024, &subs);
     // The second district's rate above 100%: that row alone fails.
     let lines: Vec<&str> = csv.lines().collect();
     let header: Vec<&str> = lines[0].split(',').collect();

@@ -254,7 +254,8 @@ fn too_large_file() {
 #[test]
 fn an_endless_csv_field_is_refused_at_the_row_limit() {
     use std::io::Read;
-    use zhibiao::submission::table::{MAX_CSV_RECORD_BYTES, stream_csv, to_csv};
+    use zhibiao::submission::table::{MAX_CSV_RECORD_BYTES, stream_csv};
+    use zhibiao::template::table::to_csv;
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     let rules = rules.expect("rules");

@@ -6,8 +6,9 @@
 
 use std::sync::Arc;
 use zhibiao::model::RuleSet;
-use zhibiao::submission::table::{stream_csv, to_csv};
+use zhibiao::submission::table::stream_csv;
 use zhibiao::submission::{self, Format, Submission, load_cells};
+use zhibiao::template::table::to_csv;
 
 fn official() -> RuleSet {
     let f = zhibiao::builtin::default_file();

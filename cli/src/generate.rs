@@ -84,7 +84,7 @@ pub fn run(args: GenerateArgs) -> u8 {
         // Written a chunk of districts at a time, so memory does not grow with the count.
         GenFormat::Csv => write_csv(&args.output, args.count, |range| {
             let subs: Vec<Submission> = range.map(one).collect();
-            submission::table::to_csv(&rules, base.year, &subs)
+            zhibiao::template::table::to_csv(&rules, base.year, &subs)
         }),
         GenFormat::Toml | GenFormat::Xlsx => std::fs::create_dir_all(&args.output)
             .map_err(|e| e.to_string())

@@ -81,7 +81,7 @@ pub fn run(args: TemplateArgs) -> u8 {
         TemplateFormat::Json => (pretty(&template::to_json(&rules, year)), false),
         TemplateFormat::Schema => (pretty(&template::to_schema(&rules, year)), false),
         TemplateFormat::Csv => {
-            let csv = submission::table::to_csv(&rules, year, &[]);
+            let csv = zhibiao::template::table::to_csv(&rules, year, &[]);
             (csv.into_bytes(), false)
         }
         TemplateFormat::Xlsx => match template::xlsx::to_xlsx(&rules, year, prefill.as_ref()) {

@@ -510,7 +510,7 @@ impl<'a> Env<'a> {
                 .sub
                 .values
                 .get(key)
-                .map_or(Dynamic::UNIT, crate::script::input_dynamic);
+                .map_or(Dynamic::UNIT, super::input_dynamic);
             vars.push((key.clone(), v));
         }
         for (name, v) in &self.locals {

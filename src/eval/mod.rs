@@ -1469,3 +1469,25 @@ fn judged_item(
         owners,
     }
 }
+
+/// An input's value as scripts see it: an exact decimal, a boolean, a map from the year (as
+/// text) for a yearly series, an array for a list.
+pub(crate) fn input_dynamic(v: &crate::submission::InputValue) -> rhai::Dynamic {
+    match v {
+        crate::submission::InputValue::Num(d) => rhai::Dynamic::from_decimal(*d),
+        crate::submission::InputValue::Bool(b) => rhai::Dynamic::from_bool(*b),
+        crate::submission::InputValue::Series(s) => {
+            let map: rhai::Map = s
+                .iter()
+                .map(|(y, v)| (y.to_string().into(), rhai::Dynamic::from_decimal(*v)))
+                .collect();
+            rhai::Dynamic::from_map(map)
+        }
+        crate::submission::InputValue::List(items) => rhai::Dynamic::from_array(
+            items
+                .iter()
+                .map(|d| rhai::Dynamic::from_decimal(*d))
+                .collect(),
+        ),
+    }
+}

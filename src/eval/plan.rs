@@ -19,7 +19,7 @@
 use super::{ItemState, MAX_DEPTH, Status};
 use crate::model::RuleSet;
 use crate::number::Num;
-use crate::script::{self, ScriptEngine};
+use crate::script::ScriptEngine;
 use crate::submission::{InputValue, Judgement, Submission};
 use crate::syntax::ast::{
     self, ArithOp, Basis, CmpOp, Expr, ExprKind, How, Metric, Overlap, PassSubject, ScoreForm,
@@ -1714,7 +1714,7 @@ impl<'p, 's> Run<'p, 's> {
                 .map(|key| {
                     sub.values
                         .get(key.as_str())
-                        .map_or(Dynamic::UNIT, script::input_dynamic)
+                        .map_or(Dynamic::UNIT, super::input_dynamic)
                 })
                 .collect()
         });

@@ -11,6 +11,7 @@
 //! Every template parses as a submission with nothing filled in: the tests hold the generators
 //! to that.
 
+pub mod table;
 pub mod xlsx;
 
 use crate::model::{JudgementSlot, RuleSet};

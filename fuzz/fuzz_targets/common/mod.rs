@@ -183,7 +183,7 @@ pub fn render_all(
     let _ = zhibiao::report::xlsx::to_xlsx(&ctx, evaluation);
     let _ = zhibiao::report::missing_reference_lines(rules, sub, evaluation);
     let _ = zhibiao::report::rule_fault_lines(evaluation);
-    let _ = zhibiao::report::lost_by_owner(evaluation);
+    let _ = evaluation.lost_by_owner();
 
     let mut explained = Vec::new();
     let mut next = Vec::new();

@@ -126,9 +126,11 @@ fn official_with_list(base: &str, n: usize) -> (zhibiao::model::RuleSet, Submiss
     }
 }
 
-/// What one unit of the search's budget may cost in the scorer's own count: indicator 4 reads
-/// its list four times (four `count`s), and a budget unit is one value read.
-const WORK_PER_UNIT: u64 = 4;
+/// What one unit of the search's budget may cost in the scorer's own count: a unit is one value
+/// read, and indicator 4 reads its list four times (four `count`s); the data checks a candidate
+/// must pass, and the comparisons the search watches, read some more. A search without its
+/// budget goes through about 10^10 items on 5,000 entries, far above this bound.
+const WORK_PER_UNIT: u64 = 6;
 
 /// The next-point search on the official rules with a long list for indicator 4 (issue 16
 /// item 2: 50 entries took 38 s, 500 never finished) does a bounded amount of work, counted by
@@ -161,7 +163,7 @@ fn the_next_point_search_is_bounded_by_its_budget_on_long_lists() {
         // A long list cannot be searched whole within the budget: what is left is said.
         assert_eq!(
             next.unsearched.is_some(),
-            n == 5000,
+            n >= 500,
             "{n}: {:?}",
             next.unsearched
         );

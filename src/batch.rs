@@ -15,6 +15,7 @@ use crate::submission::Submission;
 use crate::text::{csv_cell, printable};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// One ranked district.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,10 +60,10 @@ pub struct CategoryRate {
 /// A pass condition a district does not meet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unmet {
-    /// The condition as the rules state it: `总分 ≥ 85`.
-    pub condition: String,
+    /// The condition as the rules state it: `总分 ≥ 85` (shared by every row that misses it).
+    pub condition: Arc<str>,
     /// For a condition on every category, the categories that fail it.
-    pub failing: Vec<String>,
+    pub failing: Vec<Arc<str>>,
 }
 
 /// Points an indicator lost.
@@ -70,8 +71,8 @@ pub struct Unmet {
 pub struct Loss {
     /// The indicator's number.
     pub no: u32,
-    /// Its name.
-    pub name: String,
+    /// Its name (shared by every row that names it).
+    pub name: Arc<str>,
     /// Points lost.
     pub lost: Decimal,
     /// Why: scored low, data missing, or the rules could not score it.
@@ -116,7 +117,7 @@ impl RankRow {
                 let short: String = if l.name.chars().count() > 14 {
                     format!("{}…", l.name.chars().take(14).collect::<String>())
                 } else {
-                    l.name.clone()
+                    l.name.to_string()
                 };
                 format!("{} {short} −{}{why}", l.no, plain(l.lost))
             })
@@ -215,11 +216,11 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
             .iter()
             .filter(|c| !c.held)
             .map(|c| Unmet {
-                condition: c.text.clone(),
-                failing: c.failing.clone(),
+                condition: Arc::from(c.text.as_str()),
+                failing: c.failing.iter().map(|f| Arc::from(f.as_str())).collect(),
             })
             .collect(),
-        losses: largest(losses),
+        losses: largest(losses, Arc::from),
         missing: ev.missing().len(),
         not_submitted: ev.not_submitted().len(),
     }
@@ -228,19 +229,21 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
 /// The same row as [`row`] gives for the evaluation, from the compiled scorer's result
 /// ([`crate::eval::plan::Scores`]): what big batches use, without building an evaluation.
 pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &Scores) -> RankRow {
+    let plan = rules.plan();
     let losses = rules
         .indicators()
         .zip(&scores.indicators)
-        .map(|((_, ind), r)| {
+        .enumerate()
+        .map(|(i, ((_, ind), r))| {
             (
                 ind.points.value.saturating_sub(r.score),
                 ind.no.value,
-                ind.name.value.as_str(),
+                i,
                 r.status,
             )
         })
         .collect();
-    let failed = rules.plan().failed_conditions(scores);
+    let failed = plan.failed_conditions(scores);
     let mut missing: Vec<Miss> = Vec::new();
     for m in scores.indicators.iter().flat_map(|i| &i.missing) {
         if !missing.contains(m) {
@@ -266,12 +269,9 @@ pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &S
         verdict: scores.verdict,
         unmet: failed
             .into_iter()
-            .map(|(condition, failing)| Unmet {
-                condition: condition.to_string(),
-                failing: failing.into_iter().map(str::to_string).collect(),
-            })
+            .map(|(condition, failing)| Unmet { condition, failing })
             .collect(),
-        losses: largest(losses),
+        losses: largest(losses, |i| plan.indicator_name(i)),
         missing: missing.len(),
         not_submitted: scores
             .items
@@ -303,13 +303,19 @@ pub fn ranking(
         Order::Total => 0,
         Order::PassingFirst => usize::from(!r.passed),
     };
-    rows.sort_by(|a, b| {
-        group(a)
+    // A stable sort of the rows' positions, then the rows moved into that order: the same
+    // order as a stable sort of the rows, without its scratch copy of half the rows (a million
+    // rows need 4 MB of positions instead of some 90 MB).
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&i, &j| match (rows.get(i), rows.get(j)) {
+        (Some(a), Some(b)) => group(a)
             .cmp(&group(b))
             .then_with(|| b.total.cmp(&a.total))
             .then_with(|| a.region.cmp(&b.region))
-            .then_with(|| a.source.cmp(&b.source))
+            .then_with(|| a.source.cmp(&b.source)),
+        _ => std::cmp::Ordering::Equal,
     });
+    permute(&mut rows, order);
     let mut prev: Option<(usize, Decimal, usize)> = None;
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = match prev {
@@ -334,10 +340,27 @@ pub fn ranking(
     }
 }
 
+/// Moves `v`'s items so that position `i` holds the item that was at `order[i]` (`order` is a
+/// permutation of the positions), one cycle at a time, in place.
+fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        while let Some(slot) = order.get_mut(at) {
+            let from = std::mem::replace(slot, DONE);
+            if from == DONE || from == start || from >= v.len() {
+                break;
+            }
+            v.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// The indicators that lost the most points, at most [`LOSSES_SHOWN`], largest first (ties by
-/// number).
-fn largest(losses: Vec<(Decimal, u32, &str, Status)>) -> Vec<Loss> {
-    let mut losses: Vec<(Decimal, u32, &str, Status)> = losses
+/// number); `name` gives the name of the ones shown.
+fn largest<N>(losses: Vec<(Decimal, u32, N, Status)>, name: impl Fn(N) -> Arc<str>) -> Vec<Loss> {
+    let mut losses: Vec<(Decimal, u32, N, Status)> = losses
         .into_iter()
         .filter(|(lost, ..)| *lost > Decimal::ZERO)
         .collect();
@@ -345,9 +368,9 @@ fn largest(losses: Vec<(Decimal, u32, &str, Status)>) -> Vec<Loss> {
     losses
         .into_iter()
         .take(LOSSES_SHOWN)
-        .map(|(lost, no, name, status)| Loss {
+        .map(|(lost, no, n, status)| Loss {
             no,
-            name: name.to_string(),
+            name: name(n),
             lost,
             status,
         })
@@ -476,25 +499,51 @@ impl Ranking {
         }
         // District names and sources are the submitters' text: no control character of theirs
         // reaches a terminal.
-        printable(&out).into_owned()
+        match printable(&out) {
+            std::borrow::Cow::Owned(clean) => clean,
+            std::borrow::Cow::Borrowed(_) => out,
+        }
     }
 
     /// Districts named by more than one ranked submission: the name and where each came from.
     pub fn duplicate_regions(&self) -> Vec<(String, Vec<String>)> {
-        let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+        // Each region's rows by a map, in the order regions first appear: a linear search per
+        // row made a million-row ranking quadratic (hours).
+        let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut seen: Vec<(&str, Vec<&str>)> = Vec::new();
         for r in &self.rows {
-            match seen.iter_mut().find(|(region, _)| *region == r.region) {
-                Some((_, sources)) => sources.push(r.source.clone()),
-                None => seen.push((r.region.clone(), vec![r.source.clone()])),
+            match first.get(r.region.as_str()).and_then(|&i| seen.get_mut(i)) {
+                Some((_, sources)) => sources.push(&r.source),
+                None => {
+                    first.insert(&r.region, seen.len());
+                    seen.push((&r.region, vec![&r.source]));
+                }
             }
         }
-        seen.retain(|(_, sources)| sources.len() > 1);
-        seen
+        seen.into_iter()
+            .filter(|(_, sources)| sources.len() > 1)
+            .map(|(region, sources)| {
+                (
+                    region.to_string(),
+                    sources.into_iter().map(str::to_string).collect(),
+                )
+            })
+            .collect()
     }
 
     /// The ranking as CSV (UTF-8 with a byte order mark, so Excel shows the Chinese right).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let mut out = Vec::new();
+        // Writing to memory cannot fail, and every cell is text of ours, so it is UTF-8.
+        let _ = self.write_csv(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The same as [`Ranking::to_csv`], written as it is made: a big ranking is never held
+    /// whole a second time (`zhibiao eval … --format csv` writes a million rows this way).
+    pub fn write_csv<W: std::io::Write>(&self, mut out: W) -> std::io::Result<()> {
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut w = csv::WriterBuilder::new().from_writer(out);
         let mut head = vec![
             "排名".to_string(),
             "地区".into(),
@@ -504,17 +553,19 @@ impl Ranking {
         ];
         head.extend(self.categories.iter().map(|c| format!("{c}得分率")));
         head.extend(["结论", "缺少数据项", "未提交评审项", "主要失分"].map(String::from));
-        let _ = w.write_record(&head);
+        w.write_record(&head)?;
+        let mut rec: Vec<String> = Vec::new();
         for r in &self.rows {
             // Text cells (names, sources, explanations) are neutralised against formulas; the
             // numbers are written as they are, so a negative score stays a number.
-            let mut rec = vec![
+            rec.clear();
+            rec.extend([
                 r.rank.to_string(),
                 csv_cell(&r.region).into_owned(),
                 csv_cell(&r.source).into_owned(),
                 plain(r.total),
                 plain(r.max),
-            ];
+            ]);
             rec.extend(r.categories.iter().map(|c| percent(c.rate)));
             rec.extend([
                 crate::report::verdict_word(r.verdict).to_string(),
@@ -522,16 +573,17 @@ impl Ranking {
                 r.not_submitted.to_string(),
                 csv_cell(&r.shortfall()).into_owned(),
             ]);
-            let _ = w.write_record(&rec);
+            w.write_record(&rec)?;
         }
         for f in &self.failed {
-            let mut rec = vec![
+            rec.clear();
+            rec.extend([
                 String::new(),
                 String::new(),
                 csv_cell(&f.source).into_owned(),
                 String::new(),
                 String::new(),
-            ];
+            ]);
             rec.extend(self.categories.iter().map(|_| String::new()));
             rec.extend([
                 "无法评估".to_string(),
@@ -539,13 +591,9 @@ impl Ranking {
                 String::new(),
                 csv_cell(&first_problem(f)).into_owned(),
             ]);
-            let _ = w.write_record(&rec);
+            w.write_record(&rec)?;
         }
-        let body = w
-            .into_inner()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        format!("\u{feff}{body}")
+        w.flush()
     }
 
     /// The ranking as JSON: scores and rates as exact decimal strings.
@@ -681,5 +729,34 @@ impl Ranking {
             ws.set_column_width(2, 60)?;
         }
         wb.save_to_buffer()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    /// Moving items by a sorted list of positions gives what a stable sort gives, for every
+    /// shape of cycles (fixed points, swaps, long cycles, repeated keys).
+    #[test]
+    fn permute_matches_a_stable_sort() {
+        let mut seed = 7u64;
+        for len in [0usize, 1, 2, 3, 10, 257] {
+            let items: Vec<(u64, usize)> = (0..len)
+                .map(|i| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((seed >> 60) % 5, i)
+                })
+                .collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|x| x.0);
+            let mut order: Vec<usize> = (0..len).collect();
+            order.sort_by_key(|&i| items[i].0);
+            let mut got = items.clone();
+            permute(&mut got, order);
+            assert_eq!(got, expected, "{len} items");
+        }
     }
 }

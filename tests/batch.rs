@@ -422,3 +422,22 @@ fn hostile_district_names_stay_text_in_csv_and_on_a_terminal() {
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
     assert!(text.contains("甲\u{FFFD}"), "{text}");
 }
+
+/// A big ranking holds a row per district: the rule set's texts in it (the indicators that lost
+/// the most, the conditions missed) are shared with the compiled rules, not copied into every
+/// row (issue 16 item 11: a million rows took 1.2 GB).
+#[test]
+fn ranking_rows_share_the_rule_texts() {
+    let rules = crate::common::rules(include_str!("../rules/sd-nmsz/2023.zb"));
+    let (sub, _) = crate::common::scored(&rules, include_str!("../examples/category-fail.toml"));
+    let scores = rules.plan().score(&sub);
+    let a = zhibiao::batch::row_of_scores(&rules, "a.toml", &sub, &scores);
+    let b = zhibiao::batch::row_of_scores(&rules, "b.toml", &sub, &scores);
+    assert!(!a.losses.is_empty() && !a.unmet.is_empty(), "{a:?}");
+    for (x, y) in a.losses.iter().zip(&b.losses) {
+        assert!(std::sync::Arc::ptr_eq(&x.name, &y.name), "{}", x.name);
+    }
+    for (x, y) in a.unmet.iter().zip(&b.unmet) {
+        assert!(std::sync::Arc::ptr_eq(&x.condition, &y.condition));
+    }
+}

@@ -513,3 +513,33 @@ fn strict_messages_lead_with_the_label() {
         "{err}"
     );
 }
+
+/// A file name is the user's text too (issue 16 item 16): one with a control character or an
+/// escape sequence (a window title, "clear the screen") is shown with “�” in the command
+/// line's own messages, like the rest of what the user wrote, and never reaches the terminal.
+#[test]
+fn file_names_in_messages_are_made_printable() {
+    let s = Scratch::new("ctl-name");
+    let bad = "坏\u{1b}]0;假标题\u{7}\u{1b}[2J.toml";
+    s.write(bad, "region = \n");
+    let (code, _, err) = run_in(
+        &s.0,
+        &[
+            "eval",
+            "examples/pass.toml",
+            bad,
+            "--reference",
+            "examples/province-2024.toml",
+        ],
+    );
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("── 坏\u{fffd}\u{fffd}.toml：无法评估"),
+        "{err}"
+    );
+    assert!(
+        !err.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{err:?}"
+    );
+}

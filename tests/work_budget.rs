@@ -5,7 +5,8 @@
 //! than hangs.
 
 use crate::common;
-use zhibiao::eval::{Status, evaluate, evaluate_scores};
+use zhibiao::eval::{Evaluation, Status, evaluate, evaluate_scores};
+use zhibiao::submission::Submission;
 
 const HEAD: &str = r#"
 ruleset t "测试" {
@@ -95,4 +96,101 @@ fn shapes_within_the_budget_score() {
         assert_eq!(ev.indicators[0].status, Status::Scored);
         assert_eq!(ev.indicators[0].score.to_string(), "2");
     }
+}
+
+/// The official rules with `pass.toml` (or `category-fail.toml`) whose list for indicator 4
+/// has `n` entries, none above 5千万元, so that every entry is a place to search.
+fn official_with_list(base: &str, n: usize) -> (zhibiao::model::RuleSet, Submission, Evaluation) {
+    let rules = common::rules(include_str!("../rules/sd-nmsz/2023.zb"));
+    let list: Vec<String> = (0..n)
+        .map(|i| (1000 + (i * 37) % 3999).to_string())
+        .collect();
+    let toml: String = base
+        .lines()
+        .map(|l| {
+            if l.starts_with("new_large_operator_sales") {
+                format!("new_large_operator_sales = [{}]\n", list.join(", "))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let reference = include_str!("../examples/province-2024.toml");
+    match common::outcome(&rules, &toml, Some(reference), false) {
+        zhibiao::assess::Outcome::Scored {
+            submission,
+            evaluation,
+            ..
+        } => (rules, *submission, *evaluation),
+        zhibiao::assess::Outcome::Unusable(d) => panic!("unusable: {d:?}"),
+    }
+}
+
+/// What one unit of the search's budget may cost in the scorer's own count: a unit is one value
+/// read, and indicator 4 reads its list four times (four `count`s); the data checks a candidate
+/// must pass, and the comparisons the search watches, read some more. A search without its
+/// budget goes through about 10^10 items on 5,000 entries, far above this bound.
+const WORK_PER_UNIT: u64 = 6;
+
+/// The next-point search on the official rules with a long list for indicator 4 (issue 16
+/// item 2: 50 entries took 38 s, 500 never finished) does a bounded amount of work, counted by
+/// the scorer itself (`work_on_this_thread`, list items gone through), never timed: at most
+/// what its budget allows, whatever the list's length. Without the budget the search of 5,000
+/// entries would go through some 10^10 items; here a long list is partly left "not searched".
+#[test]
+fn the_next_point_search_is_bounded_by_its_budget_on_long_lists() {
+    use zhibiao::eval::plan::work_on_this_thread;
+    use zhibiao::gap::search::MAX_WORK;
+    let mut work_of = Vec::new();
+    for n in [50, 500, 5000] {
+        let (rules, sub, ev) = official_with_list(include_str!("../examples/pass.toml"), n);
+        let four = ev
+            .indicators
+            .iter()
+            .find(|r| r.no == 4)
+            .expect("indicator 4");
+        assert!(
+            four.score < four.points,
+            "{n}: indicator 4 has points to gain"
+        );
+        let before = work_on_this_thread();
+        let next = zhibiao::gap::next_point(&rules, &sub, &ev, four).expect("a next point");
+        let work = work_on_this_thread() - before;
+        assert!(
+            work <= WORK_PER_UNIT * MAX_WORK,
+            "{n} entries: {work} units of work, more than the budget allows"
+        );
+        // A long list cannot be searched whole within the budget: what is left is said.
+        assert_eq!(
+            next.unsearched.is_some(),
+            n >= 500,
+            "{n}: {:?}",
+            next.unsearched
+        );
+        work_of.push(work);
+    }
+    // The work does not grow with the list once the budget is what stops it.
+    assert!(work_of[2] <= WORK_PER_UNIT * MAX_WORK, "{work_of:?}");
+}
+
+/// The same for a district that fails, whose report also plans the changes that would make it
+/// pass (each step's searches share one more budget): the whole gap analysis stays within the
+/// budgets of its searches.
+#[test]
+fn the_gap_analysis_of_a_failing_district_is_bounded_on_long_lists() {
+    use zhibiao::eval::plan::work_on_this_thread;
+    use zhibiao::gap::search::MAX_WORK;
+    let (rules, sub, ev) = official_with_list(include_str!("../examples/category-fail.toml"), 5000);
+    assert!(!ev.passed);
+    let searched = ev.indicators.iter().filter(|r| r.score < r.points).count() as u64;
+    let before = work_on_this_thread();
+    let gaps = zhibiao::gap::analyse(&rules, &sub, &ev);
+    let work = work_on_this_thread() - before;
+    assert!(gaps.plan.is_some());
+    // One budget per indicator short of its points, one for the plan's searches, and the
+    // plan's own re-scoring of whole submissions (a few per step).
+    assert!(
+        work <= WORK_PER_UNIT * MAX_WORK * (searched + 2),
+        "{work} units of work for {searched} searches"
+    );
 }

@@ -500,31 +500,52 @@ fn rank_raw(
     }
 }
 
-/// Ranks the rows of a CSV table as they are read, a chunk at a time.
-fn rank_csv(rules: &RuleSet, path: &Path, reference: &Refs, bar: &ProgressBar) -> Vec<Done> {
+/// What a ranking keeps of its districts: the rows, and the others (those that could not be
+/// evaluated) in input order. Rows are kept apart from the first, never as [`Done`]s to be
+/// moved later: a million-row table's ranking holds each row once.
+#[derive(Default)]
+struct Kept {
+    rows: Vec<RankRow>,
+    others: Vec<Done>,
+}
+
+impl Kept {
+    fn push(&mut self, d: Done) {
+        match d {
+            Done::Ranked(r) => self.rows.push(r),
+            other => self.others.push(other),
+        }
+    }
+
+    fn extend(&mut self, done: impl IntoIterator<Item = Done>) {
+        for d in done {
+            self.push(d);
+        }
+    }
+}
+
+/// Ranks the rows of a CSV table as they are read, a chunk at a time, into `kept`.
+fn rank_csv(rules: &RuleSet, path: &Path, reference: &Refs, bar: &ProgressBar, kept: &mut Kept) {
     let name: Arc<str> = Arc::from(path.display().to_string());
-    let failed = |problems| {
-        vec![Done::Failed {
-            name: name.to_string(),
-            problems,
-            sources: SourceMap::new(),
-        }]
+    let failed = |problems| Done::Failed {
+        name: name.to_string(),
+        problems,
+        sources: SourceMap::new(),
     };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            return failed(vec![
+            return kept.push(failed(vec![
                 Diagnostic::error(codes::SUB_SYNTAX, format!("无法读取文件：{e}"))
                     .in_file(&name)
                     .help("检查文件是否存在、是否有读取权限"),
-            ]);
+            ]));
         }
     };
     let mut rows = match stream_csv(rules, &name, Box::new(std::io::BufReader::new(file))) {
         Ok(rows) => rows,
-        Err(problems) => return failed(problems),
+        Err(problems) => return kept.push(failed(problems)),
     };
-    let mut done = Vec::new();
     let mut any = false;
     let (records, parser) = rows.split();
     let (mut chunk, mut stop) = records.chunk(CHUNK);
@@ -556,21 +577,19 @@ fn rank_csv(rules: &RuleSet, path: &Path, reference: &Refs, bar: &ProgressBar) -
             },
         );
         any |= !scored.is_empty();
-        done.extend(scored);
+        kept.extend(scored);
         if let Some(problems) = stop.take() {
-            done.extend(failed(problems));
-            return done;
+            return kept.push(failed(problems));
         }
         (chunk, stop) = next;
     }
     if !any {
-        return failed(vec![
+        kept.push(failed(vec![
             Diagnostic::error(codes::SUB_SHEET, "表格只有表头，没有地区数据")
                 .in_file(&name)
                 .help("表头下面每个地区填一行"),
-        ]);
+        ]));
     }
-    done
 }
 
 /// A progress bar whose length grows as jobs are found (a streamed table's rows are counted as
@@ -680,13 +699,13 @@ pub fn run(args: EvalArgs) -> u8 {
             .iter()
             .any(|p| matches!(p, Ok(x) if matches!(ext(x).as_str(), "csv" | "xlsx")));
     let bar = progress(many);
-    let done: Vec<Done> = if args.out_dir.is_none() && !args.strict {
+    let (mut rows, done): (Vec<RankRow>, Vec<Done>) = if args.out_dir.is_none() && !args.strict {
         // A ranking only: tables streamed, scores from the compiled scorer, the reference read
         // once.
         let reference = &refs;
-        let mut done = Vec::new();
+        let mut done = Kept::default();
         let mut pending: Vec<Job> = Vec::new();
-        let flush = |pending: &mut Vec<Job>, done: &mut Vec<Done>| {
+        let flush = |pending: &mut Vec<Job>, done: &mut Kept| {
             bar.inc_length(pending.len() as u64);
             let scored: Vec<Done> = std::mem::take(pending)
                 .into_par_iter()
@@ -702,7 +721,7 @@ pub fn run(args: EvalArgs) -> u8 {
             match p {
                 Ok(path) if ext(&path) == "csv" => {
                     flush(&mut pending, &mut done);
-                    done.extend(rank_csv(&rules, &path, reference, &bar));
+                    rank_csv(&rules, &path, reference, &bar, &mut done);
                 }
                 Ok(path) => pending.extend(jobs_of(&rules, &path)),
                 Err(job) => pending.push(job),
@@ -712,7 +731,7 @@ pub fn run(args: EvalArgs) -> u8 {
             }
         }
         flush(&mut pending, &mut done);
-        done
+        (done.rows, done.others)
     } else {
         let jobs: Vec<Job> = paths
             .into_iter()
@@ -798,7 +817,7 @@ pub fn run(args: EvalArgs) -> u8 {
             bar.finish_and_clear();
             errln!("已把 {} 份评估报告写入 {}", r.written, r.dir.display());
         }
-        done
+        (Vec::new(), done)
     };
     bar.finish_and_clear();
 
@@ -813,11 +832,11 @@ pub fn run(args: EvalArgs) -> u8 {
         {
             let errors = problems.iter().filter(|p| p.is_error()).count();
             errln!("── {name}：无法评估（{errors} 处错误）");
-            errln!("{}", diag::render_all(problems, sources, opts));
+            diagln!("{}", diag::render_all(problems, sources, opts));
         }
     }
     // Ranking rows are moved out, not copied (a big batch holds little else).
-    let mut rows: Vec<RankRow> = Vec::with_capacity(done.len());
+    rows.reserve(done.len());
     let mut failed: Vec<FailedRow> = Vec::new();
     for d in done {
         match d {
@@ -882,7 +901,8 @@ pub fn run(args: EvalArgs) -> u8 {
     }
     let (bytes, binary) = match args.format {
         OutFormat::Text => (ranking.to_text().into_bytes(), false),
-        OutFormat::Csv => (ranking.to_csv().into_bytes(), false),
+        // Written as it is made: a big ranking is not held a second time as text.
+        OutFormat::Csv => (Vec::new(), false),
         OutFormat::Json => {
             let mut s = serde_json::to_string_pretty(&ranking.to_json()).unwrap_or_default();
             s.push('\n');
@@ -902,7 +922,13 @@ pub fn run(args: EvalArgs) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    if let Err(e) = crate::files::write_output(args.output.as_deref(), &bytes, binary) {
+    let written = match args.format {
+        OutFormat::Csv => {
+            crate::files::write_output_with(args.output.as_deref(), |w| ranking.write_csv(w))
+        }
+        _ => crate::files::write_output(args.output.as_deref(), &bytes, binary),
+    };
+    if let Err(e) = written {
         errln!("{e}");
         return EXIT_UNUSABLE;
     }

@@ -80,6 +80,36 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(
     }
 }
 
+/// The same as [`write_output`] for text made as it is written (a big ranking): `write` is
+/// given the file, or standard output, and what it writes is never held whole in memory.
+pub fn write_output_with(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    use std::io::Write;
+    match path {
+        Some(p) => {
+            let written = std::fs::File::create(p).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                write(&mut w)?;
+                w.flush()
+            });
+            written.map_err(|e| {
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "所在目录不存在".to_string(),
+                    _ => io_reason(&e),
+                };
+                format!(
+                    "无法写入文件 {}：{why}。请检查目录是否存在、是否有写入权限",
+                    p.display()
+                )
+            })
+        }
+        None if crate::term::write_stdout_with(write) => Ok(()),
+        None => Err(crate::OUTPUT_LOST.to_string()),
+    }
+}
+
 /// Why binary output is refused on a terminal.
 pub const BINARY_ON_TERMINAL: &str =
     "XLSX 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 评估报告.xlsx";

@@ -24,7 +24,7 @@ pub fn run(args: FmtArgs) -> u8 {
         let files = match rule_files(&p) {
             Ok(f) => f,
             Err(d) => {
-                errln!("{}", diag::render(&d, &sources, opts));
+                diagln!("{}", diag::render(&d, &sources, opts));
                 unusable += 1;
                 continue;
             }
@@ -35,7 +35,7 @@ pub fn run(args: FmtArgs) -> u8 {
             {
                 Ok(x) => x,
                 Err(d) => {
-                    errln!("{}", diag::render(&d, &sources, opts));
+                    diagln!("{}", diag::render(&d, &sources, opts));
                     unusable += 1;
                     continue;
                 }
@@ -44,7 +44,7 @@ pub fn run(args: FmtArgs) -> u8 {
             let formatted = match format(&name, &text) {
                 Ok(s) => s,
                 Err(FormatError::Syntax(diags)) => {
-                    errln!("{}", diag::render_all(&diags, &sources, opts));
+                    diagln!("{}", diag::render_all(&diags, &sources, opts));
                     errln!(
                         "{name}：有语法错误，未格式化。先按提示修正，或运行 zhibiao lint {name}"
                     );

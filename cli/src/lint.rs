@@ -162,7 +162,7 @@ fn print_text(
     deny_warnings: bool,
 ) {
     if !problems.is_empty() {
-        errln!("{}", diag::render_all(problems, sources, opts));
+        diagln!("{}", diag::render_all(problems, sources, opts));
     }
     let (mut errors, mut warnings, mut acked) = (0, 0, 0);
     for r in reports {

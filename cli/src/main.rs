@@ -104,7 +104,7 @@ fn render_opts() -> RenderOptions {
 /// Prints diagnostics on standard error.
 fn print_diags(diags: &[Diagnostic], sources: &SourceMap) {
     if !diags.is_empty() {
-        errln!("{}", diag::render_all(diags, sources, render_opts()));
+        diagln!("{}", diag::render_all(diags, sources, render_opts()));
     }
 }
 

@@ -26,6 +26,19 @@ pub fn write_stdout(bytes: &[u8]) -> bool {
     }
 }
 
+/// Standard output given to `write`, buffered, for output made as it is written; the same as
+/// [`write_stdout`] otherwise.
+pub fn write_stdout_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => true,
+        Err(_) => {
+            STDOUT_LOST.store(true, Ordering::SeqCst);
+            false
+        }
+    }
+}
+
 /// Writes `bytes` to standard error, ignoring a closed or broken stream.
 pub fn write_stderr(bytes: &[u8]) {
     let mut err = std::io::stderr().lock();
@@ -63,11 +76,25 @@ macro_rules! err {
     }};
 }
 
-/// `eprintln!` to standard error through [`write_stderr`].
+/// `eprintln!` to standard error through [`write_stderr`], made printable first
+/// ([`zhibiao::text::printable`]): the messages name files, districts and keys the user wrote,
+/// and a file name with a control character or an escape sequence must not reach the terminal.
+/// Rendered diagnostics, which colour themselves and clean their user text, use
+/// [`diagln!`].
 macro_rules! errln {
     () => {{
         $crate::term::write_stderr(b"\n");
     }};
+    ($($t:tt)*) => {{
+        let mut text = format!($($t)*);
+        text.push('\n');
+        $crate::term::write_stderr(zhibiao::text::printable(&text).as_bytes());
+    }};
+}
+
+/// A rendered diagnostic (with its own colours, its user text already cleaned by the renderer)
+/// to standard error, as it is.
+macro_rules! diagln {
     ($($t:tt)*) => {{
         let mut text = format!($($t)*);
         text.push('\n');

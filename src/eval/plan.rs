@@ -187,7 +187,7 @@ enum CPass {
     Total(CmpOp, Num),
     Every(Metric, CmpOp, Num),
     /// The category's position (`None`: no category has the name), its name as written, …
-    Category(Option<usize>, String, Metric, CmpOp, Num),
+    Category(Option<usize>, Arc<str>, Metric, CmpOp, Num),
 }
 
 /// A rule set compiled for scoring. Build it with [`Plan::compile`], or take the one a rule set
@@ -210,13 +210,32 @@ pub struct Plan {
     indicators: Vec<CIndicator>,
     categories: Vec<CCategory>,
     pass: Vec<CPass>,
-    /// Each pass condition as reports word it.
-    condition_texts: Vec<String>,
+    /// Each pass condition as reports word it (shared: a ranking's rows point at them).
+    condition_texts: Vec<Arc<str>>,
     /// Category names.
-    category_names: Vec<String>,
+    category_names: Vec<Arc<str>>,
+    /// Indicator names, in file order.
+    indicator_names: Vec<Arc<str>>,
     cap_basis: Basis,
     rate_basis: Basis,
     scripts: Arc<ScriptEngine>,
+}
+
+thread_local! {
+    /// Work the compiled scorer did on this thread: see [`work_on_this_thread`].
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn count_work(n: usize) {
+    WORK.with(|w| w.set(w.get().saturating_add(n as u64)));
+}
+
+/// The work the compiled scorer has done on this thread: one unit per run (a score, a data
+/// check, a comparison of the next-point search) and one per list item a `count` or `sum` went
+/// through. Counted, not timed, so tests can bound the work of a search (`gap::search`'s budget)
+/// on any machine.
+pub fn work_on_this_thread() -> u64 {
+    WORK.with(std::cell::Cell::get)
 }
 
 /// Some data check of the rule file does not hold: [`super::check_data`] says which and why.
@@ -800,7 +819,7 @@ impl Plan {
                             .categories
                             .iter()
                             .position(|c| c.name.value == name.value),
-                        name.value.clone(),
+                        Arc::from(name.value.as_str()),
                         *m,
                         p.op,
                         v,
@@ -837,12 +856,16 @@ impl Plan {
                 .header
                 .pass
                 .iter()
-                .map(super::condition_text)
+                .map(|c| Arc::from(super::condition_text(c)))
                 .collect(),
             category_names: rules
                 .categories
                 .iter()
-                .map(|c| c.name.value.clone())
+                .map(|c| Arc::from(c.name.value.as_str()))
+                .collect(),
+            indicator_names: rules
+                .indicators()
+                .map(|(_, i)| Arc::from(i.name.value.as_str()))
                 .collect(),
             cap_basis: rules.cap_basis(),
             rate_basis: rules.rate_basis(),
@@ -1127,7 +1150,7 @@ impl Plan {
 
     /// The pass conditions a result does not meet, each as reports word it with the categories
     /// that fail it (what [`super::ConditionResult`] says as `text` and `failing`).
-    pub fn failed_conditions<'a>(&'a self, scores: &Scores) -> Vec<(&'a str, Vec<&'a str>)> {
+    pub fn failed_conditions(&self, scores: &Scores) -> Vec<(Arc<str>, Vec<Arc<str>>)> {
         let mut out = Vec::new();
         for ((p, held), text) in self
             .pass
@@ -1138,7 +1161,12 @@ impl Plan {
             if *held {
                 continue;
             }
-            let name = |i: usize| self.category_names.get(i).map_or("", String::as_str);
+            let name = |i: usize| {
+                self.category_names
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| "".into())
+            };
             let failing = match p {
                 CPass::Total(..) => Vec::new(),
                 CPass::Every(m, op, v) => scores
@@ -1148,11 +1176,19 @@ impl Plan {
                     .filter(|(_, c)| !metric_holds(*m, c, *op, v))
                     .map(|(i, _)| name(i))
                     .collect(),
-                CPass::Category(_, written, ..) => vec![written.as_str()],
+                CPass::Category(_, written, ..) => vec![written.clone()],
             };
-            out.push((text.as_str(), failing));
+            out.push((text.clone(), failing));
         }
         out
+    }
+
+    /// Indicator `i`'s name (its position in file order), shared.
+    pub fn indicator_name(&self, i: usize) -> Arc<str> {
+        self.indicator_names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| "".into())
     }
 
     /// The key of the input a [`Miss`] refers to.
@@ -1315,6 +1351,7 @@ struct Run<'p, 's> {
 
 impl<'p, 's> Run<'p, 's> {
     fn new(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+        count_work(1);
         Run::new_with(
             plan,
             sub,
@@ -1354,6 +1391,7 @@ impl<'p, 's> Run<'p, 's> {
 
     /// A run for part of a submission: values are looked up as they are first read.
     fn sparse(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+        count_work(1);
         let n = plan.inputs.len();
         Run {
             looked_up: Some(vec![false; n]),
@@ -1609,6 +1647,7 @@ impl<'p, 's> Run<'p, 's> {
                     m @ V::Missing(_) => return Ok(m),
                     _ => return Err(Bail),
                 };
+                count_work(items.len());
                 let mut n = 0i64;
                 for item in items {
                     match self.bound(V::Num(Num::from(*item)), |run| run.bool_of(cond))? {
@@ -2032,6 +2071,7 @@ fn builtin<'s>(callee: Callee, vals: &[V<'s>]) -> P<V<'s>> {
             n.clone()
         })),
         (Callee::Sum, [V::List(items)]) => {
+            count_work(items.len());
             let mut acc = Num::ZERO;
             for n in items.iter() {
                 acc = acc.add(Num::from(*n)).map_err(|_| Bail)?;

@@ -1237,7 +1237,7 @@ fn deficit_of_scores(rules: &RuleSet, s: &Scores) -> (usize, Decimal) {
                 failing_subjects += failing.len().max(1);
                 for (decl, c) in rules.categories.iter().zip(&s.categories) {
                     let name = decl.name.value.as_str();
-                    if failing.contains(&name)
+                    if failing.iter().any(|f| **f == *name)
                         && let Some((need, strict)) = category_need(rules, name, c.rate_basis)
                     {
                         short += shortfall_of(c.score, need, strict).0;

@@ -684,3 +684,32 @@ fn a_workbook_that_unpacks_beyond_its_limits_is_refused_before_reading() {
     let (sub, _) = submission::load_xlsx(&rules, &name, &blank(&rules));
     assert!(sub.is_some());
 }
+
+/// A sheet whose range reference has more column letters or row digits than any sheet can (as a
+/// fuzzer wrote it) is refused with a message naming the sheet: the workbook reader would
+/// overflow on it (a panic in a build with overflow checks, a wrong number without).
+#[test]
+fn a_range_reference_beyond_any_sheet_is_refused_not_read() {
+    let rules = official();
+    let bytes = blank(&rules);
+    for range in [
+        "AAAAAAAAAAAAAAAAAAAAAAA1:B2",
+        "A1:B99999999999999",
+        "A1:ZZZZZZZZZZZZZZZZZZZZZZZZZZ9",
+    ] {
+        let bad = merge(&bytes, 1, range);
+        let err = score_xlsx(&rules, &bad).expect_err(range);
+        // The message as drawn may wrap: read it without the wrapping.
+        let flat: String = err
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '│')
+            .collect();
+        assert!(
+            flat.contains("无效的单元格范围") && flat.contains(range),
+            "{range}: {err}"
+        );
+    }
+    // A reference within the sheet's bounds is read as before.
+    let fine = score_xlsx(&rules, &merge(&bytes, 1, "AA100:AB101"));
+    assert!(fine.is_ok(), "{:?}", fine.err());
+}

@@ -167,7 +167,94 @@ fn check_unpacked(file: &Arc<str>, bytes: &[u8]) -> Result<(), Diagnostic> {
             )));
         }
     }
+    for i in 0..zip.len() {
+        // A part that cannot be opened here is left for the workbook reader to report.
+        let Ok(mut part) = zip.by_index(i) else {
+            continue;
+        };
+        let Some(name) = part.name().ok().map(|n| n.to_string()) else {
+            continue;
+        };
+        let scanned = (name.starts_with("xl/worksheets/") || name.starts_with("xl/tables/"))
+            && name.ends_with(".xml");
+        if !scanned {
+            continue;
+        }
+        // What could be read is scanned even when the rest cannot (a bad checksum shows only at
+        // the end): the workbook reader reads as far as it can too.
+        let mut xml = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut part, &mut xml);
+        if let Some(bad) = bad_reference(&xml) {
+            return Err(Diagnostic::error(
+                codes::SUB_SYNTAX,
+                format!(
+                    "工作簿中的“{name}”有无效的单元格范围“{bad}”（列最多 3 个字母，行最多 7 位数字）"
+                ),
+            )
+            .in_file(file)
+            .help("用 Excel 或 WPS 打开后另存为 .xlsx，再试一次"));
+        }
+    }
     Ok(())
+}
+
+/// The first cell or range reference (an `r`, `ref` or `sqref` attribute) in a sheet's XML that
+/// no sheet can hold: more than 3 column letters or 7 row digits in a part. The workbook reader
+/// computes such numbers without a bound, so they are refused before it reads them. Found by
+/// the bytes, not by parsing: the workbook reader reads on through XML a strict parser stops
+/// at, so this must too.
+fn bad_reference(xml: &[u8]) -> Option<String> {
+    let mut from = 0;
+    while let Some(eq) = xml
+        .get(from..)
+        .and_then(|rest| rest.windows(2).position(|w| w == b"=\""))
+        .map(|p| p + from)
+    {
+        let value_start = eq + 2;
+        let value_len = xml
+            .get(value_start..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'"'))
+            .unwrap_or(0);
+        from = value_start + value_len;
+        let before = xml.get(..eq).unwrap_or_default();
+        let name_len = before
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b':')
+            .count();
+        let name = before.get(before.len() - name_len..).unwrap_or_default();
+        let spaced = before
+            .len()
+            .checked_sub(name_len + 1)
+            .and_then(|k| before.get(k))
+            .is_some_and(u8::is_ascii_whitespace);
+        if !spaced || !matches!(name, b"r" | b"ref" | b"sqref") {
+            continue;
+        }
+        let value = String::from_utf8_lossy(
+            xml.get(value_start..value_start + value_len)
+                .unwrap_or_default(),
+        );
+        if !value
+            .split(|c: char| c == ':' || c.is_whitespace())
+            .all(reference_part_fits)
+        {
+            return Some(value.into_owned());
+        }
+    }
+    None
+}
+
+/// `$AB$12`, `AB`, `12`: at most 3 letters, then at most 7 digits.
+fn reference_part_fits(part: &str) -> bool {
+    let part = part.trim_start_matches('$');
+    let letters = part.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let rest = part
+        .get(letters..)
+        .unwrap_or_default()
+        .trim_start_matches('$');
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    letters <= 3 && digits <= 7
 }
 
 /// The most columns read from one sheet (`AMJ`).

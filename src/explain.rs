@@ -254,10 +254,10 @@ pub fn explain(rules: &RuleSet, sub: &Submission, ev: &Evaluation, no: u32) -> O
             plain(res.points)
         ),
         Status::Missing => res
-            .explanation
-            .last()
-            .cloned()
-            .unwrap_or_else(|| "缺少数据，按 0 分计".into()),
+            .reasons
+            .iter()
+            .rfind(|r| matches!(r, eval::Reason::MissingData { .. }))
+            .map_or_else(|| "缺少数据，按 0 分计".into(), crate::words::reason),
         Status::Error => format!(
             "无法计分：{}，本指标按 0 分计",
             res.error.as_deref().unwrap_or("")
@@ -391,7 +391,7 @@ fn form_step(
     res: &IndicatorResult,
     form: &ScoreForm,
 ) -> Step {
-    let lines = eval::form_score(env, ind, form).map(|x| x.1);
+    let lines = eval::form_score(env, ind, form).map(|x| crate::words::reasons(&x.1));
     let outcome = |children: &mut Vec<Step>| {
         if let Some(lines) = &lines {
             for l in lines {
@@ -639,7 +639,11 @@ fn form_step(
 
 /// A judgement's verdict without the evidence and note, which have lines of their own.
 fn verdict_of(r: &crate::eval::ItemResult) -> String {
-    r.detail.split('；').next().unwrap_or(&r.detail).to_string()
+    match &r.why {
+        Some(eval::ItemWhy::Judgement { verdict, .. }) => crate::words::judged_as(verdict),
+        Some(why) => crate::words::item_why(why, r.state),
+        None => r.detail.clone(),
+    }
 }
 
 fn cap_step(

@@ -56,3 +56,4 @@ pub mod syntax;
 pub mod template;
 pub mod text;
 pub mod versions;
+pub mod words;

@@ -135,6 +135,8 @@ struct JsonIndicator<'a> {
     partial: Option<String>,
     items: Vec<JsonItem<'a>>,
     explanation: &'a [String],
+    /// The steps of `explanation` as typed values, for programs.
+    reasons: &'a [crate::eval::Reason],
     missing: Vec<JsonMissing>,
     error: Option<&'a str>,
     owners: &'a [String],
@@ -153,6 +155,9 @@ struct JsonItem<'a> {
     state: ItemState,
     judged: bool,
     detail: &'a str,
+    /// `detail` as a typed value, for programs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<&'a crate::eval::ItemWhy>,
     evidence: &'a [String],
     note: Option<&'a str>,
     owners: &'a [String],
@@ -452,12 +457,14 @@ fn indicator_json<'a>(ctx: &Context, i: &'a IndicatorResult) -> JsonIndicator<'a
                 state: it.state,
                 judged: it.judged,
                 detail: &it.detail,
+                why: it.why.as_ref(),
                 evidence: &it.evidence,
                 note: it.note.as_deref(),
                 owners: &it.owners,
             })
             .collect(),
         explanation: &i.explanation,
+        reasons: &i.reasons,
         missing: i
             .missing
             .iter()

@@ -25,6 +25,7 @@ mod pass_plan;
 mod plan_agrees;
 mod properties;
 mod publish;
+mod reasons;
 mod report_formats;
 mod rule_errors;
 mod rule_folder;

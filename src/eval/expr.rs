@@ -4,6 +4,7 @@
 //! needed. Arithmetic and comparisons with a missing value are missing; `and`/`or` follow
 //! three-valued logic (`false and missing` is false); `a ?? b` takes `b` where `a` is missing.
 
+use super::reason::{Formula, FunctionBody, Operand, Relation, Said, ShortLabel, Shown};
 use super::value::{Dim, MissingRef, Val, join_missing};
 use crate::diag::Span;
 use crate::model::RuleSet;
@@ -65,9 +66,6 @@ pub(crate) struct Env<'a> {
     /// Told every comparison's outcome, for boundary coverage (`zhibiao test`); `None` costs
     /// nothing.
     pub probe: Option<&'a mut dyn super::Probe>,
-    /// Whether to write explanations; when false, the `describe` family returns empty text
-    /// without evaluating anything (scores only, for batches).
-    pub explain: bool,
 }
 
 impl<'a> Env<'a> {
@@ -81,7 +79,6 @@ impl<'a> Env<'a> {
             globals: HashMap::new(),
             depth: 0,
             probe: None,
-            explain: true,
         }
     }
 
@@ -552,43 +549,55 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Describes a condition with the values substituted, e.g.
-    /// `网络交易经营者数量 1,500户 ≤ 市场主体数量 12,000户`.
-    pub fn describe(&mut self, e: &Expr) -> String {
-        if !self.explain {
-            return String::new();
+    /// What an expression came to: its value, or the error that kept it from one.
+    fn shown(&mut self, e: &Expr) -> Shown {
+        match self.eval(e) {
+            Ok(value) => Shown::Value { value },
+            Err(err) => Shown::Failed {
+                message: err.message,
+            },
         }
+    }
+
+    /// A condition with the values substituted (worded by [`crate::words::said`]), e.g.
+    /// `网络交易经营者数量 1,500户 ≤ 市场主体数量 12,000户`.
+    pub fn said(&mut self, e: &Expr) -> Said {
         match &e.kind {
             ExprKind::Cmp(op, a, b) => {
                 // A condition that holds is shown with the rule's operator; one that fails with
                 // the relation that actually holds, so the line never states something false.
-                let symbol = match (self.eval(a), self.eval(b)) {
+                let relation = match (self.eval(a), self.eval(b)) {
                     (Ok(Val::Num(x, _)), Ok(Val::Num(y, _))) => match x.try_cmp(&y) {
-                        Ok(ord) if op.holds(ord) => op.symbol(),
-                        Ok(std::cmp::Ordering::Less) => "<",
-                        Ok(std::cmp::Ordering::Equal) => "=",
-                        Ok(std::cmp::Ordering::Greater) => ">",
-                        Err(_) => op.symbol(),
+                        Ok(ord) if !op.holds(ord) => Relation::Actual { ord },
+                        _ => Relation::Stated { op: *op },
                     },
-                    (Ok(Val::Missing(_)), _) | (_, Ok(Val::Missing(_))) => "?",
-                    _ => op.symbol(),
+                    (Ok(Val::Missing(_)), _) | (_, Ok(Val::Missing(_))) => Relation::Unknown,
+                    _ => Relation::Stated { op: *op },
                 };
-                format!(
-                    "{} {symbol} {}",
-                    self.describe_operand(a),
-                    self.describe_operand(b)
-                )
+                Said::Compare {
+                    left: Box::new(self.operand(a)),
+                    relation,
+                    right: Box::new(self.operand(b)),
+                }
             }
-            ExprKind::And(a, b) => format!("{}，且 {}", self.describe(a), self.describe(b)),
-            ExprKind::Or(a, b) => format!("{}，或 {}", self.describe(a), self.describe(b)),
-            ExprKind::Not(a) => self.describe_not(a),
-            _ => self.describe_operand(e),
+            ExprKind::And(a, b) => Said::And {
+                left: Box::new(self.said(a)),
+                right: Box::new(self.said(b)),
+            },
+            ExprKind::Or(a, b) => Said::Or {
+                left: Box::new(self.said(a)),
+                right: Box::new(self.said(b)),
+            },
+            ExprKind::Not(a) => self.said_not(a),
+            _ => Said::Value {
+                value: self.operand(e),
+            },
         }
     }
 
-    /// Describes `not e` as the statement it amounts to: `not (a < b)` is `a ≥ b`, and De Morgan's
-    /// laws for `and`/`or`, so the explanation never wraps a true comparison in a "not".
-    fn describe_not(&mut self, e: &Expr) -> String {
+    /// `not e` as the statement it amounts to: `not (a < b)` is `a ≥ b`, and De Morgan's laws
+    /// for `and`/`or`, so the explanation never wraps a true comparison in a "not".
+    fn said_not(&mut self, e: &Expr) -> Said {
         match &e.kind {
             ExprKind::Cmp(op, a, b) => {
                 let negated = match op {
@@ -603,36 +612,48 @@ impl<'a> Env<'a> {
                     kind: ExprKind::Cmp(negated, a.clone(), b.clone()),
                     span: e.span,
                 };
-                self.describe(&flipped)
+                self.said(&flipped)
             }
-            ExprKind::And(a, b) => format!("{}，或 {}", self.describe_not(a), self.describe_not(b)),
-            ExprKind::Or(a, b) => format!("{}，且 {}", self.describe_not(a), self.describe_not(b)),
-            ExprKind::Not(a) => self.describe(a),
-            _ => format!("并非 {}", self.describe_operand(e)),
+            ExprKind::And(a, b) => Said::Or {
+                left: Box::new(self.said_not(a)),
+                right: Box::new(self.said_not(b)),
+            },
+            ExprKind::Or(a, b) => Said::And {
+                left: Box::new(self.said_not(a)),
+                right: Box::new(self.said_not(b)),
+            },
+            ExprKind::Not(a) => self.said(a),
+            _ => Said::Not {
+                value: self.operand(e),
+            },
         }
     }
 
-    /// Describes a value with its label: `市场主体数量 12,000户`.
+    /// A condition with the values substituted, in words.
+    pub fn describe(&mut self, e: &Expr) -> String {
+        crate::words::said(&self.said(e))
+    }
+
+    /// A value with its label, in words: `市场主体数量 12,000户`.
     pub fn describe_operand(&mut self, e: &Expr) -> String {
-        if !self.explain {
-            return String::new();
-        }
-        let shown = match self.eval(e) {
-            Ok(v) => v.show(),
-            Err(err) => format!("（无法计算：{}）", err.message),
-        };
+        crate::words::operand(&self.operand(e))
+    }
+
+    /// A value with where it came from (worded by [`crate::words::operand`]).
+    pub fn operand(&mut self, e: &Expr) -> Operand {
+        let value = self.shown(e);
         match &e.kind {
-            ExprKind::Lit(l) => l.text.clone(),
-            ExprKind::Year => format!("{shown}年"),
-            ExprKind::Name(n) => match self.label_of(n) {
-                Some(label) => format!("{label} {shown}"),
-                None => shown,
+            ExprKind::Lit(l) => Operand::Literal {
+                text: l.text.clone(),
+            },
+            ExprKind::Year => Operand::Year { value },
+            ExprKind::Name(n) => Operand::Name {
+                name: n.clone(),
+                label: self.label_of(n),
+                value,
             },
             ExprKind::Index(base, idx) => {
-                let year = self
-                    .year_of(idx)
-                    .map(|y| format!("（{y}年）"))
-                    .unwrap_or_default();
+                let year = self.year_of(idx).ok();
                 match &base.kind {
                     ExprKind::Name(n) => {
                         let key = match self.lookup(n, base.span) {
@@ -643,81 +664,112 @@ impl<'a> Env<'a> {
                             .rules
                             .input(&key)
                             .map_or(key.clone(), |d| d.label.value.clone());
-                        format!("{label}{year} {shown}")
+                        Operand::Yearly {
+                            key,
+                            label,
+                            year,
+                            value,
+                        }
                     }
-                    _ => format!("{}{year} {shown}", self.describe_operand(base)),
+                    _ => Operand::AtYear {
+                        base: Box::new(self.operand(base)),
+                        year,
+                        value,
+                    },
                 }
             }
-            ExprKind::Call(name, args) => self.describe_call(&name.value, args, &shown),
-            ExprKind::Arith(..) => format!("{} = {shown}", self.formula(e)),
+            ExprKind::Call(name, args) => self.call_operand(&name.value, args, value),
+            ExprKind::Arith(..) => Operand::Arith {
+                formula: self.formula(e),
+                value,
+            },
             ExprKind::Coalesce(a, b) => {
                 let left = self.eval(a);
-                if matches!(left, Ok(Val::Missing(_))) {
-                    format!(
-                        "{shown}（{}未填报，按公式计算：{}）",
-                        self.short_label(a),
-                        self.describe_operand(b)
-                    )
+                let given = self.short_label(a);
+                let fallback = if matches!(left, Ok(Val::Missing(_))) {
+                    Some(Box::new(self.operand(b)))
                 } else {
-                    format!("{shown}（取{}）", self.short_label(a))
+                    None
+                };
+                Operand::Coalesce {
+                    given,
+                    fallback,
+                    value,
                 }
             }
-            ExprKind::CountWhere { list, .. } => {
-                format!("{}中符合条件的 {shown} 项", self.short_label(list))
-            }
-            _ => shown,
+            ExprKind::CountWhere { list, .. } => Operand::CountWhere {
+                list: self.short_label(list),
+                value,
+            },
+            _ => Operand::Other { value },
         }
     }
 
-    /// A formula with the values substituted and no intermediate results:
-    /// `网上零售额（2024年） 92,000万元 ÷ 网上零售额（2023年） 74,500万元 - 1`.
-    pub(crate) fn formula(&mut self, e: &Expr) -> String {
+    /// A formula with the values substituted and no intermediate results (worded by
+    /// [`crate::words::formula`]).
+    pub(crate) fn formula(&mut self, e: &Expr) -> Formula {
         match &e.kind {
             ExprKind::Arith(op, a, b) => {
-                let left = self.formula_operand(a, *op, false);
-                let right = self.formula_operand(b, *op, true);
-                format!("{left} {} {right}", op.symbol())
+                let (left, left_grouped) = self.formula_operand(a, *op, false);
+                let (right, right_grouped) = self.formula_operand(b, *op, true);
+                Formula::Op {
+                    op: *op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                    left_grouped,
+                    right_grouped,
+                }
             }
-            _ => self.describe_operand(e),
+            _ => Formula::Operand {
+                operand: Box::new(self.operand(e)),
+            },
         }
     }
 
-    fn formula_operand(&mut self, e: &Expr, parent: ArithOp, right: bool) -> String {
+    /// A side of an operation, and whether it needs brackets there.
+    fn formula_operand(&mut self, e: &Expr, parent: ArithOp, right: bool) -> (Formula, bool) {
         match &e.kind {
             ExprKind::Arith(op, ..) => {
                 let inner = self.formula(e);
                 let loose = matches!(op, ArithOp::Add | ArithOp::Sub);
                 let tight = matches!(parent, ArithOp::Mul | ArithOp::Div);
-                if (loose && tight) || (right && matches!(parent, ArithOp::Sub | ArithOp::Div)) {
-                    format!("（{inner}）")
-                } else {
-                    inner
+                let grouped =
+                    (loose && tight) || (right && matches!(parent, ArithOp::Sub | ArithOp::Div));
+                (inner, grouped)
+            }
+            _ => (
+                Formula::Operand {
+                    operand: Box::new(self.operand(e)),
+                },
+                false,
+            ),
+        }
+    }
+
+    fn short_label(&mut self, e: &Expr) -> ShortLabel {
+        match &e.kind {
+            ExprKind::Name(n) => ShortLabel::Name {
+                label: self.label_of(n).unwrap_or_else(|| n.clone()),
+            },
+            ExprKind::Index(base, idx) => {
+                let year = self.year_of(idx).ok();
+                ShortLabel::AtYear {
+                    base: Box::new(self.short_label(base)),
+                    year,
                 }
             }
-            _ => self.describe_operand(e),
+            _ => ShortLabel::It,
         }
     }
 
-    fn short_label(&mut self, e: &Expr) -> String {
-        match &e.kind {
-            ExprKind::Name(n) => self.label_of(n).unwrap_or_else(|| n.clone()),
-            ExprKind::Index(base, idx) => {
-                let year = self
-                    .year_of(idx)
-                    .map(|y| format!("（{y}年）"))
-                    .unwrap_or_default();
-                format!("{}{year}", self.short_label(base))
-            }
-            _ => "该值".into(),
-        }
-    }
-
-    fn describe_call(&mut self, name: &str, args: &[Expr], shown: &str) -> String {
-        let Some(f) = self.rules.fns.get(name).cloned() else {
-            let parts: Vec<String> = args.iter().map(|a| self.formula(a)).collect();
-            return match name {
-                "abs" => format!("｜{}｜ = {shown}", parts.join("，")),
-                _ => format!("{name}（{}） = {shown}", parts.join("，")),
+    fn call_operand(&mut self, name: &str, args: &[Expr], value: Shown) -> Operand {
+        let rules = self.rules;
+        let Some(f) = rules.fns.get(name) else {
+            let args = args.iter().map(|a| self.formula(a)).collect();
+            return Operand::Builtin {
+                name: name.to_string(),
+                args,
+                value,
             };
         };
         let label = f
@@ -725,12 +777,12 @@ impl<'a> Env<'a> {
             .as_ref()
             .map_or(name.to_string(), |l| l.value.clone());
         // A year argument is shown as （2024年）.
-        let mut year = String::new();
+        let mut year = None;
         let mut vals = Vec::new();
         for (p, a) in f.params.iter().zip(args) {
             let v = self.eval(a).unwrap_or(Val::Missing(Vec::new()));
             if let (Val::Num(n, Dim::Plain), true) = (&v, p.value == "y" || p.value == "year") {
-                year = format!("（{}年）", crate::number::plain(n.to_decimal()));
+                year = Some(n.to_decimal());
             }
             vals.push((p.value.clone(), v));
         }
@@ -738,14 +790,25 @@ impl<'a> Env<'a> {
         // or is itself a formula.
         let saved = std::mem::take(&mut self.locals);
         let detail = self.with(vals, |env| match &f.body.kind {
-            ExprKind::Coalesce(..) | ExprKind::Arith(..) => Some(env.describe_operand(&f.body)),
+            ExprKind::Coalesce(..) | ExprKind::Arith(..) => Some(env.operand(&f.body)),
             _ => None,
         });
         self.locals = saved;
-        match (&f.body.kind, detail) {
-            (ExprKind::Arith(..), Some(d)) => format!("{label}{year} = {d}"),
-            (_, Some(d)) => format!("{label}{year} {d}"),
-            (_, None) => format!("{label}{year} {shown}"),
+        let body = match (&f.body.kind, detail) {
+            (ExprKind::Arith(..), Some(d)) => FunctionBody::Formula {
+                formula: Box::new(d),
+            },
+            (_, Some(d)) => FunctionBody::Chosen {
+                choice: Box::new(d),
+            },
+            (_, None) => FunctionBody::Plain,
+        };
+        Operand::Function {
+            name: name.to_string(),
+            label,
+            year,
+            body,
+            value,
         }
     }
 }

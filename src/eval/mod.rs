@@ -7,11 +7,13 @@
 pub mod budget;
 mod expr;
 pub mod plan;
+pub mod reason;
 pub mod value;
 
 pub(crate) use expr::Env;
 use expr::R;
 pub use expr::{EvalError, MAX_DEPTH};
+pub use reason::{ItemWhy, JudgedAs, Needed, Reason};
 pub use value::{Dim, MissingRef, Val};
 
 use crate::diag::{Severity, Span};
@@ -50,14 +52,9 @@ pub enum ItemState {
 }
 
 impl ItemState {
-    /// The Chinese word for the state.
+    /// The Chinese word for the state ([`crate::words::item_state`]).
     pub fn word(self) -> &'static str {
-        match self {
-            ItemState::Met => "符合",
-            ItemState::NotMet => "不符合",
-            ItemState::NotSubmitted => "未提交",
-            ItemState::Missing => "缺少数据",
-        }
+        crate::words::item_state(self)
     }
 }
 
@@ -76,8 +73,12 @@ pub struct ItemResult {
     pub state: ItemState,
     /// Decided by a judgement (true) or by the data (false).
     pub judged: bool,
-    /// Why, with the numbers.
+    /// Why, with the numbers (the words of [`ItemResult::why`]; empty where scoring did not
+    /// explain).
     pub detail: String,
+    /// Why, as typed values (none where scoring did not explain).
+    #[serde(skip)]
+    pub why: Option<ItemWhy>,
     /// Evidence named in the judgement.
     pub evidence: Vec<String>,
     /// The judgement's note.
@@ -107,8 +108,11 @@ pub struct IndicatorResult {
     pub status: Status,
     /// Sub-items and judgements.
     pub items: Vec<ItemResult>,
-    /// The reasons, one line per step, in Chinese.
+    /// The reasons, one line per step, in Chinese: the words of [`IndicatorResult::reasons`].
     pub explanation: Vec<String>,
+    /// The reasons, one per step, as typed values.
+    #[serde(skip)]
+    pub reasons: Vec<Reason>,
     /// What data was missing.
     pub missing: Vec<MissingRef>,
     /// Limits that changed the sum (cap, declared points, zero), in the order applied.
@@ -440,6 +444,7 @@ pub fn evaluate_scores(rules: &RuleSet, sub: &Submission) -> Evaluation {
             let mut env = Env::new(rules, sub);
             let mut res = indicator(&mut env, &cat.name.value, ind);
             res.explanation.clear();
+            res.reasons.clear();
             indicators.push(res);
             continue;
         }
@@ -494,6 +499,7 @@ fn indicator_shell(category: &str, ind: &ast::Indicator) -> IndicatorResult {
         status: Status::Scored,
         items: Vec::new(),
         explanation: Vec::new(),
+        reasons: Vec::new(),
         missing: Vec::new(),
         adjustments: Vec::new(),
         years: Vec::new(),
@@ -536,6 +542,7 @@ fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemR
                     state: ItemState::NotMet,
                     judged: matches!(it.how, How::Judged(_)),
                     detail: String::new(),
+                    why: None,
                     evidence: Vec::new(),
                     note: None,
                     owners: if it.owners.is_empty() {
@@ -554,6 +561,7 @@ fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemR
             state: ItemState::NotMet,
             judged: true,
             detail: String::new(),
+            why: None,
             evidence: Vec::new(),
             note: None,
             owners: owners(),
@@ -810,7 +818,7 @@ fn pass_condition(
 struct Out {
     score: Num,
     missing: Vec<MissingRef>,
-    lines: Vec<String>,
+    reasons: Vec<Reason>,
     items: Vec<ItemResult>,
     years: Vec<YearOutcome>,
 }
@@ -820,7 +828,7 @@ impl Out {
         Out {
             score,
             missing: Vec::new(),
-            lines: Vec::new(),
+            reasons: Vec::new(),
             items: Vec::new(),
             years: Vec::new(),
         }
@@ -828,12 +836,13 @@ impl Out {
 }
 
 /// A limit that changed an indicator's sum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Limit {
     /// The indicator's `cap`: at most this many points.
-    Cap(Decimal),
+    Cap(#[serde(serialize_with = "reason::dec")] Decimal),
     /// The indicator's declared points.
-    Points(Decimal),
+    Points(#[serde(serialize_with = "reason::dec")] Decimal),
     /// No score below zero.
     Zero,
 }
@@ -848,23 +857,9 @@ pub struct Adjusted {
 }
 
 impl Adjusted {
-    /// The explanation's line for it.
+    /// The explanation's line for it ([`crate::words::limited`]).
     pub fn words(&self) -> String {
-        match self.limit {
-            Limit::Cap(cap) => format!(
-                "合计 {} 分，最高不超过 {} 分，按 {} 分计",
-                pts(&self.sum),
-                plain(cap),
-                plain(cap)
-            ),
-            Limit::Points(points) => format!(
-                "合计 {} 分，超过本指标分值 {} 分，按 {} 分计",
-                pts(&self.sum),
-                plain(points),
-                plain(points)
-            ),
-            Limit::Zero => format!("得分 {} 为负，按 0 分计", pts(&self.sum)),
-        }
+        crate::words::limited(self.limit, &self.sum)
     }
 }
 
@@ -887,10 +882,6 @@ pub struct YearOutcome {
     pub year: i32,
     /// How it was decided.
     pub verdict: YearVerdict,
-}
-
-fn pts(n: &Num) -> String {
-    crate::number::display(n, 4, Decimal::ONE, false)
 }
 
 fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorResult {
@@ -924,8 +915,10 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
             } else {
                 EvalError::placed(format!("{}（{line}）", e.message), e.span)
             };
-            res.explanation
-                .push(format!("无法计分：{}，本指标按 0 分计", e.message));
+            res.reasons.push(Reason::Failed {
+                message: e.message.clone(),
+            });
+            res.explanation = crate::words::reasons(&res.reasons);
             res.error = Some(e.message);
             res.error_span = Some(e.span);
             return res;
@@ -937,7 +930,10 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
             limit,
             sum: std::mem::replace(score, to),
         };
-        out.lines.push(adjusted.words());
+        out.reasons.push(Reason::Limited {
+            limit,
+            sum: adjusted.sum.clone(),
+        });
         res.adjustments.push(adjusted);
     };
     if let Some(cap) = &ind.cap {
@@ -957,25 +953,20 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         .exact_decimal()
         .unwrap_or_else(|| score.to_decimal().round_dp(4));
     res.items = out.items;
-    res.explanation = out.lines;
+    res.reasons = out.reasons;
     res.years = out.years;
     if out.missing.is_empty() {
         res.score = score;
     } else {
-        let names: Vec<String> = out
-            .missing
-            .iter()
-            .map(|m| missing_label(env.rules, m))
-            .collect();
         res.status = Status::Missing;
         res.partial = Some(score);
-        res.explanation.push(format!(
-            "缺少数据：{}。本指标按 0 分计（已有数据部分可得 {} 分，补齐后重新评估）",
-            names.join("、"),
-            plain(score)
-        ));
+        res.reasons.push(Reason::MissingData {
+            needed: out.missing.iter().map(|m| needed(env.rules, m)).collect(),
+            partial: score,
+        });
         res.missing = out.missing;
     }
+    res.explanation = crate::words::reasons(&res.reasons);
     res
 }
 
@@ -987,20 +978,6 @@ pub fn evaluate_indicator(rules: &RuleSet, sub: &Submission, no: u32) -> Option<
     Some(indicator(&mut env, &cat.name.value, ind))
 }
 
-/// Scores one indicator alone without writing its explanation: the same score, status, item
-/// states and missing data as [`evaluate_indicator`] (as [`evaluate_scores`] is to [`evaluate`]),
-/// for searches that only compare scores.
-pub fn evaluate_indicator_scores(
-    rules: &RuleSet,
-    sub: &Submission,
-    no: u32,
-) -> Option<IndicatorResult> {
-    let (cat, ind) = rules.indicators().find(|(_, i)| i.no.value == no)?;
-    let mut env = Env::new(rules, sub);
-    env.explain = false;
-    Some(indicator(&mut env, &cat.name.value, ind))
-}
-
 /// Indicator `no`'s score and status alone by the compiled plan: what
 /// [`evaluate_indicator_scores`] says of them, without items, texts or missing-data names. The
 /// cheapest way to ask "what would it score if…"; `None` when the rule set has no indicator `no`.
@@ -1009,34 +986,34 @@ pub fn indicator_score(rules: &RuleSet, sub: &Submission, no: u32) -> Option<pla
     rules.plan().score_indicator(i, sub)
 }
 
+/// A missing piece of data by the label people know it by.
+pub fn needed(rules: &RuleSet, m: &MissingRef) -> Needed {
+    Needed {
+        label: rules
+            .input(&m.key)
+            .map_or(m.key.clone(), |d| d.label.value.clone()),
+        year: m.year,
+    }
+}
+
 /// `网上零售额（2022年）`.
 pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
-    let label = rules
-        .input(&m.key)
-        .map_or(m.key.clone(), |d| d.label.value.clone());
-    match m.year {
-        Some(y) => format!("{label}（{y}年）"),
-        None => label,
+    crate::words::needed(&needed(rules, m))
+}
+
+/// A tier's interval as the rule file writes it.
+pub fn interval_of(t: &ast::Tier) -> reason::Interval {
+    reason::Interval {
+        lo: t.lo.as_ref().map(|l| l.text.clone()),
+        hi: t.hi.as_ref().map(|l| l.text.clone()),
+        lo_inclusive: t.lo_inclusive,
+        hi_inclusive: t.hi_inclusive,
     }
 }
 
 /// A tier's interval as written: `[8%, 15%]`, `[15%, +∞)`.
 pub(crate) fn interval(t: &ast::Tier) -> String {
-    let lo = t.lo.as_ref().map_or("-∞".to_string(), |l| l.text.clone());
-    let hi = t.hi.as_ref().map_or("+∞".to_string(), |l| l.text.clone());
-    format!(
-        "{}{lo}, {hi}{}",
-        if t.lo_inclusive && t.lo.is_some() {
-            "["
-        } else {
-            "("
-        },
-        if t.hi_inclusive && t.hi.is_some() {
-            "]"
-        } else {
-            ")"
-        }
-    )
+    crate::words::interval(&interval_of(t))
 }
 
 /// Whether a value lies in a tier, exactly.
@@ -1071,12 +1048,13 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
             span,
         } => {
             let v = env.eval(subject)?;
-            let desc = env.describe_operand(subject);
             let n = match v {
                 Val::Num(n, _) => n,
                 Val::Missing(m) => {
                     let mut o = Out::new(Num::ZERO);
-                    o.lines.push(format!("{desc}：缺少数据，无法分档"));
+                    o.reasons.push(Reason::TierSubjectMissing {
+                        subject: env.operand(subject),
+                    });
                     o.missing = m;
                     return Ok(o);
                 }
@@ -1103,22 +1081,20 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
             let mut o = Out::new(Num::ZERO);
             match hits.as_slice() {
                 [] => {
-                    let shown: Vec<String> = tiers.iter().map(interval).collect();
-                    o.lines.push(format!(
-                        "{desc}，未落入任何分档（{}），得 0 分",
-                        shown.join("、")
-                    ));
+                    o.reasons.push(Reason::NoTier {
+                        subject: env.operand(subject),
+                        tiers: tiers.iter().map(interval_of).collect(),
+                    });
                 }
                 [t] => {
                     o.score = Num::from(t.points.value);
-                    o.lines.push(format!(
-                        "{desc}，位于 {}，得 {} 分",
-                        interval(t),
-                        plain(t.points.value)
-                    ));
+                    o.reasons.push(Reason::Tier {
+                        subject: env.operand(subject),
+                        tier: interval_of(t),
+                        points: t.points.value,
+                    });
                 }
                 many => {
-                    let shown: Vec<String> = many.iter().map(|t| interval(t)).collect();
                     let policy = overlap.as_ref().map(|p| p.value);
                     let pick = match policy {
                         Some(Overlap::Higher) => many
@@ -1128,9 +1104,11 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                             .iter()
                             .min_by(|a, b| a.points.value.cmp(&b.points.value)),
                         None => {
+                            let shown: Vec<String> = many.iter().map(|t| interval(t)).collect();
                             return Err(EvalError::new(
                                 format!(
-                                    "{desc} 同时落在 {}，规则没有写明取哪一档（overlap higher 或 overlap lower）",
+                                    "{} 同时落在 {}，规则没有写明取哪一档（overlap higher 或 overlap lower）",
+                                    env.describe_operand(subject),
                                     shown.join(" 和 ")
                                 ),
                                 *span,
@@ -1139,16 +1117,12 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     };
                     if let Some(t) = pick {
                         o.score = Num::from(t.points.value);
-                        let word = if policy == Some(Overlap::Higher) {
-                            "较高"
-                        } else {
-                            "较低"
-                        };
-                        o.lines.push(format!(
-                            "{desc}，同时位于 {}，按{word}档计，得 {} 分",
-                            shown.join(" 和 "),
-                            plain(t.points.value)
-                        ));
+                        o.reasons.push(Reason::Overlap {
+                            subject: env.operand(subject),
+                            tiers: many.iter().map(|t| interval_of(t)).collect(),
+                            higher: policy == Some(Overlap::Higher),
+                            points: t.points.value,
+                        });
                     }
                 }
             }
@@ -1169,8 +1143,8 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     var.value.clone(),
                     Val::Num(Num::from(i64::from(y)), Dim::Plain),
                 )];
-                let (r, text) = env.with(bind, |env| -> R<_> {
-                    Ok((env.bool_of(cond)?, env.describe(cond)))
+                let (r, condition) = env.with(bind, |env| -> R<_> {
+                    Ok((env.bool_of(cond)?, env.said(cond)))
                 })?;
                 let verdict = match &r {
                     Ok(true) => Some(YearVerdict::Met),
@@ -1181,35 +1155,31 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 if let Some(verdict) = verdict {
                     o.years.push(YearOutcome { year: y, verdict });
                 }
-                match r {
+                let outcome = match r {
                     Ok(true) => {
                         o.score = o
                             .score
                             .add(award_n.clone())
                             .map_err(|e| EvalError::new(e.to_string(), cond.span))?;
-                        if env.explain {
-                            o.lines
-                                .push(format!("{y}年：{text}，符合，得 {} 分", plain(award.value)));
-                        }
+                        Some(reason::YearReason::Met {
+                            condition,
+                            award: award.value,
+                        })
                     }
-                    Ok(false) if env.explain => {
-                        o.lines.push(format!("{y}年：{text}，不符合，不得分"))
-                    }
-                    Ok(false) => {}
+                    Ok(false) => Some(reason::YearReason::NotMet { condition }),
                     Err(Val::Missing(m)) => {
-                        if env.explain {
-                            let names: Vec<String> =
-                                m.iter().map(|r| missing_label(env.rules, r)).collect();
-                            o.lines
-                                .push(format!("{y}年：缺少 {}，无法判断", names.join("、")));
-                        }
+                        let needed = m.iter().map(|r| needed(env.rules, r)).collect();
                         for r in m {
                             if !o.missing.contains(&r) {
                                 o.missing.push(r);
                             }
                         }
+                        Some(reason::YearReason::Missing { needed })
                     }
-                    Err(_) => {}
+                    Err(_) => None,
+                };
+                if let Some(outcome) = outcome {
+                    o.reasons.push(Reason::Year { year: y, outcome });
                 }
             }
             Ok(o)
@@ -1239,7 +1209,9 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     How::Judged(_) => judged_item(env, key, &it.text.value, points, item_owners),
                     How::When(cond) => {
                         let b = env.bool_of(cond)?;
-                        let text = env.describe(cond);
+                        let why = ItemWhy::Condition {
+                            condition: env.said(cond),
+                        };
                         let (state, score, refs) = match b {
                             Ok(true) => (ItemState::Met, points, Vec::new()),
                             Ok(false) => (ItemState::NotMet, Decimal::ZERO, Vec::new()),
@@ -1254,26 +1226,22 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                             score,
                             state,
                             judged: false,
-                            detail: text,
+                            detail: crate::words::item_why(&why, state),
+                            why: Some(why),
                             evidence: Vec::new(),
                             note: None,
                             owners: item_owners,
                         }
                     }
                 };
-                if env.explain {
-                    let value_part = if any_award.is_some() {
-                        String::new()
-                    } else {
-                        format!("（{}分）", plain(points))
-                    };
-                    o.lines.push(format!(
-                        "{}. {}{value_part}：{}——{}",
-                        it.no.value,
-                        it.text.value,
-                        r.state.word(),
-                        r.detail
-                    ));
+                if let Some(why) = &r.why {
+                    o.reasons.push(Reason::Item {
+                        no: it.no.value,
+                        text: it.text.value.clone(),
+                        points: any_award.is_none().then_some(points),
+                        state: r.state,
+                        why: why.clone(),
+                    });
                 }
                 if r.state == ItemState::Met {
                     met.push(it.no.value);
@@ -1289,13 +1257,13 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
             if let Some(award) = any_award {
                 if let Some(first) = met.first() {
                     o.score = Num::from(award);
-                    o.lines.push(format!(
-                        "符合第 {first} 项，符合一项即可得 {} 分",
-                        plain(award)
-                    ));
+                    o.reasons.push(Reason::AnyMet {
+                        first: *first,
+                        award,
+                    });
                     missing.clear();
                 } else {
-                    o.lines.push("各项均不符合，得 0 分".to_string());
+                    o.reasons.push(Reason::AnyNone);
                 }
             }
             let mut seen = Vec::new();
@@ -1316,12 +1284,13 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 owners.to_vec(),
             );
             let mut o = Out::new(Num::from(r.score));
-            o.lines.push(format!(
-                "专家评审：{}——{}，得 {} 分",
-                r.state.word(),
-                r.detail,
-                plain(r.score)
-            ));
+            if let Some(why) = &r.why {
+                o.reasons.push(Reason::Judged {
+                    state: r.state,
+                    why: why.clone(),
+                    score: r.score,
+                });
+            }
             o.items.push(r);
             Ok(o)
         }
@@ -1331,9 +1300,11 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
             let mut scores = Vec::new();
             for f in forms {
                 let sub = score_form(env, ind, f, owners)?;
-                for l in sub.lines {
-                    o.lines.push(format!("· {l}"));
-                }
+                o.reasons.extend(
+                    sub.reasons
+                        .into_iter()
+                        .map(|r| Reason::Part { step: Box::new(r) }),
+                );
                 o.items.extend(sub.items);
                 o.years.extend(sub.years);
                 for m in sub.missing {
@@ -1349,20 +1320,17 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 }
                 .map_err(|e| EvalError::new(e.to_string(), f.span()))?;
             }
-            let shown: Vec<String> = scores.iter().map(pts).collect();
-            if is_max {
-                o.lines.push(format!(
-                    "各项得分 {}，取最高 {} 分",
-                    shown.join("、"),
-                    pts(&o.score)
-                ));
+            o.reasons.push(if is_max {
+                Reason::Best {
+                    parts: scores,
+                    best: o.score.clone(),
+                }
             } else {
-                o.lines.push(format!(
-                    "各项得分 {} 合计 {} 分",
-                    shown.join(" + "),
-                    pts(&o.score)
-                ));
-            }
+                Reason::Total {
+                    parts: scores,
+                    total: o.score.clone(),
+                }
+            });
             Ok(o)
         }
         ScoreForm::Expr(e) => {
@@ -1371,19 +1339,26 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 Val::Num(n, _) => {
                     // A formula's result is the points themselves: `3项 × 1 = 3 分`, not
                     // `3项 × 1 = 3项，得 3 分`.
-                    let line = if matches!(e.kind, ExprKind::Arith(..)) && env.explain {
-                        format!("{} = {} 分", env.formula(e), pts(&n))
+                    let reason = if matches!(e.kind, ExprKind::Arith(..)) {
+                        Reason::Formula {
+                            formula: env.formula(e),
+                            score: n.clone(),
+                        }
                     } else {
-                        format!("{}，得 {} 分", env.describe_operand(e), pts(&n))
+                        Reason::Value {
+                            value: env.operand(e),
+                            score: n.clone(),
+                        }
                     };
                     let mut o = Out::new(n);
-                    o.lines.push(line);
+                    o.reasons.push(reason);
                     Ok(o)
                 }
                 Val::Missing(m) => {
                     let mut o = Out::new(Num::ZERO);
-                    let desc = env.describe_operand(e);
-                    o.lines.push(format!("{desc}：缺少数据"));
+                    o.reasons.push(Reason::ValueMissing {
+                        value: env.operand(e),
+                    });
                     o.missing = m;
                     Ok(o)
                 }
@@ -1396,17 +1371,17 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
     }
 }
 
-/// The score of one scoring form on its own, with the lines the evaluator writes for it; `None`
-/// where the form cannot be applied. Explanations show the parts of nested forms with it.
+/// The score of one scoring form on its own, with the reasons the evaluator gives for it;
+/// `None` where the form cannot be applied. Explanations show the parts of nested forms with it.
 pub(crate) fn form_score(
     env: &mut Env,
     ind: &ast::Indicator,
     form: &ScoreForm,
-) -> Option<(Num, Vec<String>)> {
+) -> Option<(Num, Vec<Reason>)> {
     let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
     score_form(env, ind, form, &owners)
         .ok()
-        .map(|o| (o.score, o.lines))
+        .map(|o| (o.score, o.reasons))
 }
 
 fn judged_item(
@@ -1417,11 +1392,11 @@ fn judged_item(
     owners: Vec<String>,
 ) -> ItemResult {
     let j = env.sub.judgements.get(&key);
-    let (state, score, detail) = match j {
+    let (state, score, verdict) = match j {
         None => (
             ItemState::NotSubmitted,
             Decimal::ZERO,
-            "未提交评审结论，按不符合计".to_string(),
+            JudgedAs::NotSubmitted,
         ),
         Some(j) => match (j.score, j.met) {
             (Some(s), _) => {
@@ -1434,28 +1409,23 @@ fn judged_item(
                 (
                     state,
                     s,
-                    format!("专家评分 {} 分（满分 {} 分）", plain(s), plain(points)),
+                    JudgedAs::Scored {
+                        score: s,
+                        of: points,
+                    },
                 )
             }
-            (None, Some(true)) => (ItemState::Met, points, "评审认定符合".to_string()),
-            (None, _) => (
-                ItemState::NotMet,
-                Decimal::ZERO,
-                "评审认定不符合".to_string(),
-            ),
+            (None, Some(true)) => (ItemState::Met, points, JudgedAs::Met),
+            (None, _) => (ItemState::NotMet, Decimal::ZERO, JudgedAs::NotMet),
         },
     };
-    let mut detail = if env.explain { detail } else { String::new() };
-    if let Some(j) = j.filter(|_| env.explain) {
-        if !j.evidence.is_empty() {
-            detail.push_str(&format!("；证据：{}", j.evidence.join("、")));
-        } else if state == ItemState::Met {
-            detail.push_str("；未列出证据材料");
-        }
-        if let Some(n) = &j.note {
-            detail.push_str(&format!("；备注：{n}"));
-        }
-    }
+    let evidence = j.map(|j| j.evidence.clone()).unwrap_or_default();
+    let note = j.and_then(|j| j.note.clone());
+    let why = ItemWhy::Judgement {
+        verdict,
+        evidence: evidence.clone(),
+        note: note.clone(),
+    };
     ItemResult {
         key,
         text: text.to_string(),
@@ -1463,9 +1433,10 @@ fn judged_item(
         score,
         state,
         judged: true,
-        detail,
-        evidence: j.map(|j| j.evidence.clone()).unwrap_or_default(),
-        note: j.and_then(|j| j.note.clone()),
+        detail: crate::words::item_why(&why, state),
+        why: Some(why),
+        evidence,
+        note,
         owners,
     }
 }

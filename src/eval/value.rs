@@ -88,7 +88,7 @@ pub struct MissingRef {
 }
 
 /// A value during evaluation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Val {
     /// A number.
     Num(Num, Dim),

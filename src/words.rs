@@ -1,0 +1,367 @@
+//! The words of an evaluation: the one place where what scoring found ([`crate::eval::reason`])
+//! becomes Chinese — the explanation lines of a report, an item's reasons, a condition with its
+//! values. Nothing here decides anything; everything here is made from typed values, so code that
+//! decides reads those values and a wording changes here alone.
+
+use crate::eval::reason::{
+    Formula, FunctionBody, Interval, ItemWhy, JudgedAs, Needed, Operand, Reason, Relation, Said,
+    ShortLabel, Shown, YearReason,
+};
+use crate::eval::{ItemState, Limit, Val};
+use crate::number::{Num, display, plain};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// A value as reports show it: `12,000户`, `8.50%`, `是`.
+pub fn value(v: &Val) -> String {
+    v.show()
+}
+
+/// Points as reports show them: up to four decimal places, `约` where rounded.
+pub fn points(n: &Num) -> String {
+    display(n, 4, Decimal::ONE, false)
+}
+
+/// A sub-item's state: `符合`, `不符合`, `未提交`, `缺少数据`.
+pub fn item_state(s: ItemState) -> &'static str {
+    match s {
+        ItemState::Met => "符合",
+        ItemState::NotMet => "不符合",
+        ItemState::NotSubmitted => "未提交",
+        ItemState::Missing => "缺少数据",
+    }
+}
+
+/// A missing piece of data: `网上零售额（2022年）`.
+pub fn needed(n: &Needed) -> String {
+    match n.year {
+        Some(y) => format!("{}（{y}年）", n.label),
+        None => n.label.clone(),
+    }
+}
+
+fn needed_list(ns: &[Needed]) -> String {
+    ns.iter().map(needed).collect::<Vec<_>>().join("、")
+}
+
+/// A tier's interval as written: `[8%, 15%]`, `[15%, +∞)`.
+pub fn interval(i: &Interval) -> String {
+    let lo = i.lo.as_deref().unwrap_or("-∞");
+    let hi = i.hi.as_deref().unwrap_or("+∞");
+    format!(
+        "{}{lo}, {hi}{}",
+        if i.lo_inclusive && i.lo.is_some() {
+            "["
+        } else {
+            "("
+        },
+        if i.hi_inclusive && i.hi.is_some() {
+            "]"
+        } else {
+            ")"
+        }
+    )
+}
+
+/// What an operand came to: its value, or why it has none.
+pub fn shown(s: &Shown) -> String {
+    match s {
+        Shown::Value { value: v } => value(v),
+        Shown::Failed { message } => format!("（无法计算：{message}）"),
+    }
+}
+
+/// A condition with its values: `网络交易经营者数量 1,500户 ≤ 市场主体数量 12,000户`.
+pub fn said(s: &Said) -> String {
+    match s {
+        Said::Compare {
+            left,
+            relation,
+            right,
+        } => {
+            let symbol = match relation {
+                Relation::Stated { op } => op.symbol(),
+                Relation::Actual { ord } => match ord {
+                    Ordering::Less => "<",
+                    Ordering::Equal => "=",
+                    Ordering::Greater => ">",
+                },
+                Relation::Unknown => "?",
+            };
+            format!("{} {symbol} {}", operand(left), operand(right))
+        }
+        Said::And { left, right } => format!("{}，且 {}", said(left), said(right)),
+        Said::Or { left, right } => format!("{}，或 {}", said(left), said(right)),
+        Said::Not { value } => format!("并非 {}", operand(value)),
+        Said::Value { value } => operand(value),
+    }
+}
+
+/// A value with its label or its formula: `市场主体数量 12,000户`.
+pub fn operand(o: &Operand) -> String {
+    match o {
+        Operand::Literal { text } => text.clone(),
+        Operand::Year { value } => format!("{}年", shown(value)),
+        Operand::Name { label, value, .. } => match label {
+            Some(label) => format!("{label} {}", shown(value)),
+            None => shown(value),
+        },
+        Operand::Yearly {
+            label, year, value, ..
+        } => {
+            format!("{label}{} {}", year_suffix(*year), shown(value))
+        }
+        Operand::AtYear { base, year, value } => {
+            format!("{}{} {}", operand(base), year_suffix(*year), shown(value))
+        }
+        Operand::Builtin { name, args, value } => {
+            let parts: Vec<String> = args.iter().map(formula).collect();
+            match name.as_str() {
+                "abs" => format!("｜{}｜ = {}", parts.join("，"), shown(value)),
+                _ => format!("{name}（{}） = {}", parts.join("，"), shown(value)),
+            }
+        }
+        Operand::Function {
+            label,
+            year,
+            body,
+            value,
+            ..
+        } => {
+            let year = year
+                .map(|y| format!("（{}年）", plain(y)))
+                .unwrap_or_default();
+            match body {
+                FunctionBody::Formula { formula } => {
+                    format!("{label}{year} = {}", operand(formula))
+                }
+                FunctionBody::Chosen { choice } => format!("{label}{year} {}", operand(choice)),
+                FunctionBody::Plain => format!("{label}{year} {}", shown(value)),
+            }
+        }
+        Operand::Arith { formula: f, value } => format!("{} = {}", formula(f), shown(value)),
+        Operand::Coalesce {
+            given,
+            fallback,
+            value,
+        } => match fallback {
+            Some(b) => format!(
+                "{}（{}未填报，按公式计算：{}）",
+                shown(value),
+                short_label(given),
+                operand(b)
+            ),
+            None => format!("{}（取{}）", shown(value), short_label(given)),
+        },
+        Operand::CountWhere { list, value } => {
+            format!("{}中符合条件的 {} 项", short_label(list), shown(value))
+        }
+        Operand::Other { value } => shown(value),
+    }
+}
+
+fn year_suffix(year: Option<i32>) -> String {
+    year.map(|y| format!("（{y}年）")).unwrap_or_default()
+}
+
+/// A formula with its values and no intermediate results:
+/// `网上零售额（2024年） 92,000万元 ÷ 网上零售额（2023年） 74,500万元 - 1`.
+pub fn formula(f: &Formula) -> String {
+    match f {
+        Formula::Op {
+            op,
+            left,
+            right,
+            left_grouped,
+            right_grouped,
+        } => {
+            let side = |f: &Formula, grouped: bool| {
+                if grouped {
+                    format!("（{}）", formula(f))
+                } else {
+                    formula(f)
+                }
+            };
+            format!(
+                "{} {} {}",
+                side(left, *left_grouped),
+                op.symbol(),
+                side(right, *right_grouped)
+            )
+        }
+        Formula::Operand { operand: o } => operand(o),
+    }
+}
+
+/// A value named briefly: `网上零售额（2023年）`, `该值`.
+pub fn short_label(l: &ShortLabel) -> String {
+    match l {
+        ShortLabel::Name { label } => label.clone(),
+        ShortLabel::AtYear { base, year } => format!("{}{}", short_label(base), year_suffix(*year)),
+        ShortLabel::It => "该值".into(),
+    }
+}
+
+/// What a judgement says, without its evidence and note: `评审认定符合`.
+pub fn judged_as(j: &JudgedAs) -> String {
+    match j {
+        JudgedAs::NotSubmitted => "未提交评审结论，按不符合计".to_string(),
+        JudgedAs::Scored { score, of } => {
+            format!("专家评分 {} 分（满分 {} 分）", plain(*score), plain(*of))
+        }
+        JudgedAs::Met => "评审认定符合".to_string(),
+        JudgedAs::NotMet => "评审认定不符合".to_string(),
+    }
+}
+
+/// Why an item came out as it did, with the numbers: its condition with values, or the
+/// judgement with its evidence and note.
+pub fn item_why(why: &ItemWhy, state: ItemState) -> String {
+    match why {
+        ItemWhy::Condition { condition } => said(condition),
+        ItemWhy::Judgement {
+            verdict,
+            evidence,
+            note,
+        } => {
+            let mut out = judged_as(verdict);
+            if *verdict != JudgedAs::NotSubmitted {
+                if !evidence.is_empty() {
+                    out.push_str(&format!("；证据：{}", evidence.join("、")));
+                } else if state == ItemState::Met {
+                    out.push_str("；未列出证据材料");
+                }
+                if let Some(n) = note {
+                    out.push_str(&format!("；备注：{n}"));
+                }
+            }
+            out
+        }
+    }
+}
+
+/// A limit that changed a sum: `合计 5 分，最高不超过 4 分，按 4 分计`.
+pub fn limited(limit: Limit, sum: &Num) -> String {
+    match limit {
+        Limit::Cap(cap) => format!(
+            "合计 {} 分，最高不超过 {} 分，按 {} 分计",
+            points(sum),
+            plain(cap),
+            plain(cap)
+        ),
+        Limit::Points(p) => format!(
+            "合计 {} 分，超过本指标分值 {} 分，按 {} 分计",
+            points(sum),
+            plain(p),
+            plain(p)
+        ),
+        Limit::Zero => format!("得分 {} 为负，按 0 分计", points(sum)),
+    }
+}
+
+/// One step of an indicator's scoring as the report's explanation line.
+pub fn reason(r: &Reason) -> String {
+    match r {
+        Reason::TierSubjectMissing { subject } => {
+            format!("{}：缺少数据，无法分档", operand(subject))
+        }
+        Reason::NoTier { subject, tiers } => {
+            let shown: Vec<String> = tiers.iter().map(interval).collect();
+            format!(
+                "{}，未落入任何分档（{}），得 0 分",
+                operand(subject),
+                shown.join("、")
+            )
+        }
+        Reason::Tier {
+            subject,
+            tier,
+            points,
+        } => format!(
+            "{}，位于 {}，得 {} 分",
+            operand(subject),
+            interval(tier),
+            plain(*points)
+        ),
+        Reason::Overlap {
+            subject,
+            tiers,
+            higher,
+            points,
+        } => {
+            let shown: Vec<String> = tiers.iter().map(interval).collect();
+            format!(
+                "{}，同时位于 {}，按{}档计，得 {} 分",
+                operand(subject),
+                shown.join(" 和 "),
+                if *higher { "较高" } else { "较低" },
+                plain(*points)
+            )
+        }
+        Reason::Year { year, outcome } => match outcome {
+            YearReason::Met { condition, award } => {
+                format!(
+                    "{year}年：{}，符合，得 {} 分",
+                    said(condition),
+                    plain(*award)
+                )
+            }
+            YearReason::NotMet { condition } => {
+                format!("{year}年：{}，不符合，不得分", said(condition))
+            }
+            YearReason::Missing { needed } => {
+                format!("{year}年：缺少 {}，无法判断", needed_list(needed))
+            }
+        },
+        Reason::Item {
+            no,
+            text,
+            points,
+            state,
+            why,
+        } => {
+            let worth = points
+                .map(|p| format!("（{}分）", plain(p)))
+                .unwrap_or_default();
+            format!(
+                "{no}. {text}{worth}：{}——{}",
+                item_state(*state),
+                item_why(why, *state)
+            )
+        }
+        Reason::AnyMet { first, award } => {
+            format!("符合第 {first} 项，符合一项即可得 {} 分", plain(*award))
+        }
+        Reason::AnyNone => "各项均不符合，得 0 分".to_string(),
+        Reason::Judged { state, why, score } => format!(
+            "专家评审：{}——{}，得 {} 分",
+            item_state(*state),
+            item_why(why, *state),
+            plain(*score)
+        ),
+        Reason::Part { step } => format!("· {}", reason(step)),
+        Reason::Best { parts, best } => {
+            let shown: Vec<String> = parts.iter().map(points).collect();
+            format!("各项得分 {}，取最高 {} 分", shown.join("、"), points(best))
+        }
+        Reason::Total { parts, total } => {
+            let shown: Vec<String> = parts.iter().map(points).collect();
+            format!("各项得分 {} 合计 {} 分", shown.join(" + "), points(total))
+        }
+        Reason::Formula { formula: f, score } => format!("{} = {} 分", formula(f), points(score)),
+        Reason::Value { value, score } => format!("{}，得 {} 分", operand(value), points(score)),
+        Reason::ValueMissing { value } => format!("{}：缺少数据", operand(value)),
+        Reason::Limited { limit, sum } => limited(*limit, sum),
+        Reason::MissingData { needed, partial } => format!(
+            "缺少数据：{}。本指标按 0 分计（已有数据部分可得 {} 分，补齐后重新评估）",
+            needed_list(needed),
+            plain(*partial)
+        ),
+        Reason::Failed { message } => format!("无法计分：{message}，本指标按 0 分计"),
+    }
+}
+
+/// The explanation lines of an indicator, one per step.
+pub fn reasons(rs: &[Reason]) -> Vec<String> {
+    rs.iter().map(reason).collect()
+}

@@ -136,9 +136,9 @@ fn check_errors(rules: &RuleSet, sub: &Submission) -> Result<(), Vec<Diagnostic>
     for c in eval::check_data(rules, sub) {
         if c.severity == Severity::Error {
             failed.push(
-                Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message))
+                Diagnostic::error(codes::SUB_CHECK, format!("数据校验未通过：{}", c.message()))
                     .in_file(&sub.file)
-                    .help(format!("{}。请核对这些数据", c.detail)),
+                    .help(format!("{}。请核对这些数据", c.detail())),
             );
         }
     }
@@ -196,7 +196,7 @@ fn assess_in(
                             Some(y) => format!("缺少数据：{label}（{}.{y}）", m.key),
                             None => format!("缺少数据：{label}（{}）", m.key),
                         },
-                        _ => format!("缺少数据：{}", eval::missing_label(rules, &m)),
+                        _ => format!("缺少数据：{}", crate::words::missing_label(rules, &m)),
                     },
                 )
                 .in_file(&sub.file)

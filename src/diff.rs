@@ -1445,8 +1445,8 @@ pub fn impact(
                 name: y.or(x).map(|i| i.name.clone()).unwrap_or_default(),
                 old: x.map(indicator_text),
                 new: y.map(indicator_text),
-                old_why: x.map(|x| x.explanation.clone()).unwrap_or_default(),
-                new_why: y.map(|y| y.explanation.clone()).unwrap_or_default(),
+                old_why: x.map(|x| x.explanation()).unwrap_or_default(),
+                new_why: y.map(|y| y.explanation()).unwrap_or_default(),
             });
         }
     }

@@ -260,7 +260,7 @@ pub fn explain(rules: &RuleSet, sub: &Submission, ev: &Evaluation, no: u32) -> O
             .map_or_else(|| "缺少数据，按 0 分计".into(), crate::words::reason),
         Status::Error => format!(
             "无法计分：{}，本指标按 0 分计",
-            res.error.as_deref().unwrap_or("")
+            res.error_message().unwrap_or_default()
         ),
     };
     let next = gap::next_point(rules, sub, ev, res);
@@ -285,7 +285,7 @@ pub fn explain(rules: &RuleSet, sub: &Submission, ev: &Evaluation, no: u32) -> O
         inputs,
         steps,
         result,
-        lines: res.explanation.clone(),
+        lines: res.explanation(),
         next,
         evidence,
     })
@@ -299,8 +299,9 @@ fn let_step(env: &mut Env, rules: &RuleSet, label: &str, l: &ast::LetDecl) -> St
             if let Ok(Val::List(items, d)) = items {
                 for (i, item) in items.iter().enumerate() {
                     let bind = vec![(var.value.clone(), Val::Num(item.clone(), d.clone()))];
-                    let (held, text) =
-                        env.with(bind, |env| (env.bool_of(cond), env.describe(cond)));
+                    let (held, text) = env.with(bind, |env| {
+                        (env.bool_of(cond), crate::words::said(&env.said(cond)))
+                    });
                     let verdict = match held {
                         Ok(Ok(true)) => "符合，计入",
                         Ok(Ok(false)) => "不符合，不计入",
@@ -312,7 +313,7 @@ fn let_step(env: &mut Env, rules: &RuleSet, label: &str, l: &ast::LetDecl) -> St
             let value = env
                 .eval(&l.value)
                 .map(|v| v.show())
-                .unwrap_or_else(|e| format!("（无法计算：{}）", e.message));
+                .unwrap_or_else(|e| format!("（无法计算：{}）", crate::words::fault(&e.fault)));
             Step {
                 text: format!(
                     "{label}：逐项检查{}，计数为 {value}",
@@ -322,7 +323,10 @@ fn let_step(env: &mut Env, rules: &RuleSet, label: &str, l: &ast::LetDecl) -> St
                 children,
             }
         }
-        _ => Step::leaf(format!("{label}：{}", env.describe_operand(&l.value))),
+        _ => Step::leaf(format!(
+            "{label}：{}",
+            crate::words::operand(&env.operand(&l.value))
+        )),
     };
     step = step.at(rules, l.span);
     step
@@ -347,7 +351,11 @@ fn bound_words(t: &ast::Tier, subject: &str) -> String {
     if let (Some(l), Some(h), true, true) = (&t.lo, &t.hi, t.lo_inclusive, t.hi_inclusive)
         && l.value == h.value
     {
-        return format!("{}（{subject} = {}）", eval::interval(t), l.text);
+        return format!(
+            "{}（{subject} = {}）",
+            crate::words::tier_interval(t),
+            l.text
+        );
     }
     let incl = match (&t.lo, &t.hi) {
         (Some(l), Some(h)) => format!(
@@ -371,7 +379,7 @@ fn bound_words(t: &ast::Tier, subject: &str) -> String {
     };
     format!(
         "{}（{}{subject}{}{incl}）",
-        eval::interval(t),
+        crate::words::tier_interval(t),
         lo.unwrap_or_default(),
         hi.unwrap_or_default()
     )
@@ -498,7 +506,7 @@ fn form_step(
                             .at(rules, e.span),
                         );
                         if let Some(r) = r {
-                            parts.push(Step::leaf(format!("代入数据：{}", r.detail)));
+                            parts.push(Step::leaf(format!("代入数据：{}", r.detail())));
                         }
                     }
                     How::Judged(sp) => {
@@ -619,13 +627,13 @@ fn form_step(
                 let shown = env
                     .eval(e)
                     .map(|v| v.show())
-                    .unwrap_or_else(|err| format!("（出错：{}）", err.message));
+                    .unwrap_or_else(|err| format!("（出错：{}）", crate::words::fault(&err.fault)));
                 children.push(Step::leaf(format!("脚本返回 {shown}")));
             }
             outcome(&mut children);
             let text = match &e.kind {
                 ExprKind::Script(_) => "由规则文件中的脚本计分".to_string(),
-                _ => format!("按公式计分：{}", env.describe_operand(e)),
+                _ => format!("按公式计分：{}", crate::words::operand(&env.operand(e))),
             };
             Step {
                 text,
@@ -642,7 +650,7 @@ fn verdict_of(r: &crate::eval::ItemResult) -> String {
     match &r.why {
         Some(eval::ItemWhy::Judgement { verdict, .. }) => crate::words::judged_as(verdict),
         Some(why) => crate::words::item_why(why, r.state),
-        None => r.detail.clone(),
+        None => r.detail(),
     }
 }
 

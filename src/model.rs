@@ -15,6 +15,15 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+/// A line of the rule files: which file (when the rules come from several) and which line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleLine {
+    /// The file's name, when the rules were built from several files (`extends`).
+    pub file: Option<String>,
+    /// The 1-based line.
+    pub line: usize,
+}
+
 /// Built-in functions and their arity (min, max).
 pub const BUILTINS: &[(&str, usize, usize)] = &[
     ("min", 2, 16),
@@ -180,15 +189,24 @@ impl RuleSet {
     /// Where a byte of [`RuleSet::text`] is, for messages: `规则文件第 7 行`, or for rules built
     /// from several files `规则文件 rules/x/2025.zb 第 7 行`.
     pub fn line_text(&self, offset: usize) -> String {
+        let at = self.rule_line(offset);
+        match at.file {
+            Some(file) => format!("规则文件 {file} 第 {} 行", at.line),
+            None => format!("规则文件第 {} 行", at.line),
+        }
+    }
+
+    /// The line an offset is on, and its file when the rules were built from several.
+    pub fn rule_line(&self, offset: usize) -> RuleLine {
         match part_at(&self.parts, offset) {
-            Some(p) if self.parts.len() > 1 => {
-                let (line, _) = crate::diag::line_col(&p.text, offset - p.offset);
-                format!("规则文件 {} 第 {line} 行", p.name)
-            }
-            _ => format!(
-                "规则文件第 {} 行",
-                crate::diag::line_col(&self.text, offset).0
-            ),
+            Some(p) if self.parts.len() > 1 => RuleLine {
+                file: Some(p.name.to_string()),
+                line: crate::diag::line_col(&p.text, offset - p.offset).0,
+            },
+            _ => RuleLine {
+                file: None,
+                line: crate::diag::line_col(&self.text, offset).0,
+            },
         }
     }
 

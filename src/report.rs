@@ -6,10 +6,11 @@
 //! give the same bytes: nothing here reads the clock or depends on hash order.
 
 use crate::diag::{Diagnostic, Severity, SourceMap, line_col};
-use crate::eval::{Evaluation, IndicatorResult, ItemState, Status, missing_label};
+use crate::eval::{Evaluation, IndicatorResult, ItemState, Status};
 use crate::model::RuleSet;
 use crate::number::{grouped, plain};
 use crate::submission::Submission;
+use crate::words::missing_label;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -134,11 +135,11 @@ struct JsonIndicator<'a> {
     status: Status,
     partial: Option<String>,
     items: Vec<JsonItem<'a>>,
-    explanation: &'a [String],
+    explanation: Vec<String>,
     /// The steps of `explanation` as typed values, for programs.
     reasons: &'a [crate::eval::Reason],
     missing: Vec<JsonMissing>,
-    error: Option<&'a str>,
+    error: Option<String>,
     owners: &'a [String],
     nature: Option<&'a str>,
     rule: Option<&'a str>,
@@ -154,7 +155,7 @@ struct JsonItem<'a> {
     max: String,
     state: ItemState,
     judged: bool,
-    detail: &'a str,
+    detail: String,
     /// `detail` as a typed value, for programs.
     #[serde(skip_serializing_if = "Option::is_none")]
     why: Option<&'a crate::eval::ItemWhy>,
@@ -280,7 +281,7 @@ pub fn rule_fault_lines(eval: &Evaluation) -> Vec<String> {
             "    指标 {} {}：{}",
             i.no,
             i.name,
-            i.error.as_deref().unwrap_or("无法计分")
+            i.error_message().unwrap_or_else(|| "无法计分".into())
         ));
     }
     lines
@@ -422,11 +423,11 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
             .chain(eval.checks.iter().map(|c| JsonProblem {
                 code: crate::codes::SUB_CHECK,
                 severity: c.severity,
-                message: c.message.clone(),
+                message: c.message(),
                 file: Some(ctx.sub.file.to_string()),
                 line: None,
                 column: None,
-                help: Some(c.detail.clone()),
+                help: Some(c.detail()),
             }))
             .collect(),
         gaps: crate::gap::analyse(ctx.rules, ctx.sub, eval),
@@ -456,14 +457,14 @@ fn indicator_json<'a>(ctx: &Context, i: &'a IndicatorResult) -> JsonIndicator<'a
                 max: d(it.points),
                 state: it.state,
                 judged: it.judged,
-                detail: &it.detail,
+                detail: it.detail(),
                 why: it.why.as_ref(),
                 evidence: &it.evidence,
                 note: it.note.as_deref(),
                 owners: &it.owners,
             })
             .collect(),
-        explanation: &i.explanation,
+        explanation: i.explanation(),
         reasons: &i.reasons,
         missing: i
             .missing
@@ -475,7 +476,7 @@ fn indicator_json<'a>(ctx: &Context, i: &'a IndicatorResult) -> JsonIndicator<'a
                 indicators: vec![i.no.to_string()],
             })
             .collect(),
-        error: i.error.as_deref(),
+        error: i.error_message(),
         owners: &i.owners,
         nature: i.nature.as_deref(),
         rule: i.rule.as_deref(),
@@ -605,7 +606,7 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
                 d(i.score),
                 d(i.points)
             );
-            for line in &i.explanation {
+            for line in &i.explanation() {
                 let _ = writeln!(o, "      {line}");
             }
         }
@@ -690,7 +691,7 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
         let _ = writeln!(o);
         let _ = writeln!(o, "提示：");
         for c in &eval.checks {
-            let _ = writeln!(o, "  - {}（{}）", c.message, c.detail);
+            let _ = writeln!(o, "  - {}（{}）", c.message(), c.detail());
         }
         for p in ctx.problems {
             let place = match (&p.file, p.span) {

@@ -3,14 +3,101 @@
 //! values. Nothing here decides anything; everything here is made from typed values, so code that
 //! decides reads those values and a wording changes here alone.
 
+use crate::eval::fault::{Fault, RuleLine, ValKind};
 use crate::eval::reason::{
     Formula, FunctionBody, Interval, ItemWhy, JudgedAs, Needed, Operand, Reason, Relation, Said,
     ShortLabel, Shown, YearReason,
 };
-use crate::eval::{ItemState, Limit, Val};
+use crate::eval::{
+    Adjusted, CheckFailure, CheckWhy, EvalError, IndicatorResult, ItemResult, ItemState, Limit,
+    MissingRef, Val,
+};
+use crate::model::RuleSet;
 use crate::number::{Num, display, plain};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
+
+impl IndicatorResult {
+    /// The reasons in Chinese, one line per step, as reports show them (empty where scoring
+    /// did not explain).
+    pub fn explanation(&self) -> Vec<String> {
+        reasons(&self.reasons)
+    }
+}
+
+impl IndicatorResult {
+    /// The rule problem, for status error: `除数为零：… 为 0（规则文件第 7 行）`.
+    pub fn error_message(&self) -> Option<String> {
+        self.error.as_ref().map(eval_error)
+    }
+}
+
+impl CheckFailure {
+    /// What failed: the rule file's message (with its values), or that the check could not be
+    /// computed.
+    pub fn message(&self) -> String {
+        match &self.why {
+            CheckWhy::Failed { message, .. } | CheckWhy::NotACondition { message } => {
+                message.clone()
+            }
+            CheckWhy::Uncomputable { at, error } => {
+                format!(
+                    "{}的数据校验无法计算：{}",
+                    rule_line(at),
+                    fault(&error.fault)
+                )
+            }
+        }
+    }
+
+    /// The numbers, or what to do.
+    pub fn detail(&self) -> String {
+        match &self.why {
+            CheckWhy::Failed {
+                year: Some(y),
+                condition,
+                ..
+            } => format!("{y}年：{}", said(condition)),
+            CheckWhy::Failed { condition, .. } => said(condition),
+            CheckWhy::NotACondition { .. } => "校验条件没有得出“是/否”".to_string(),
+            CheckWhy::Uncomputable { .. } => "这是规则文件的问题，请联系规则维护人员".to_string(),
+        }
+    }
+}
+
+impl ItemResult {
+    /// Why, with the numbers, in Chinese (empty where scoring did not explain).
+    pub fn detail(&self) -> String {
+        self.why
+            .as_ref()
+            .map(|w| item_why(w, self.state))
+            .unwrap_or_default()
+    }
+}
+
+impl ItemState {
+    /// The Chinese word for the state.
+    pub fn word(self) -> &'static str {
+        item_state(self)
+    }
+}
+
+impl Adjusted {
+    /// The explanation's line for it.
+    pub fn words(&self) -> String {
+        limited(self.limit, &self.sum)
+    }
+}
+
+/// A missing input by its label: `网上零售额（2022年）`.
+pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
+    needed(&crate::eval::needed(rules, m))
+}
+
+/// A tier's interval as the rule file writes it: `[8%, 15%]`, `[15%, +∞)`.
+pub fn tier_interval(t: &crate::syntax::ast::Tier) -> String {
+    interval(&crate::eval::interval_of(t))
+}
 
 /// A value as reports show it: `12,000户`, `8.50%`, `是`.
 pub fn value(v: &Val) -> String {
@@ -67,7 +154,7 @@ pub fn interval(i: &Interval) -> String {
 pub fn shown(s: &Shown) -> String {
     match s {
         Shown::Value { value: v } => value(v),
-        Shown::Failed { message } => format!("（无法计算：{message}）"),
+        Shown::Failed { fault: f } => format!("（无法计算：{}）", fault(f)),
     }
 }
 
@@ -357,11 +444,90 @@ pub fn reason(r: &Reason) -> String {
             needed_list(needed),
             plain(*partial)
         ),
-        Reason::Failed { message } => format!("无法计分：{message}，本指标按 0 分计"),
+        Reason::Failed { error } => format!("无法计分：{}，本指标按 0 分计", eval_error(error)),
     }
 }
 
 /// The explanation lines of an indicator, one per step.
 pub fn reasons(rs: &[Reason]) -> Vec<String> {
     rs.iter().map(reason).collect()
+}
+
+/// A value's kind: `数值`, `是/否`, `按年数据`, `列表`, `缺失值`.
+pub fn val_kind(k: ValKind) -> &'static str {
+    match k {
+        ValKind::Number => "数值",
+        ValKind::Bool => "是/否",
+        ValKind::Series => "按年数据",
+        ValKind::List => "列表",
+        ValKind::Missing => "缺失值",
+    }
+}
+
+/// A line of the rule files: `规则文件第 7 行`, or for rules built from several files
+/// `规则文件 rules/x/2025.zb 第 7 行`.
+pub fn rule_line(at: &RuleLine) -> String {
+    match &at.file {
+        Some(file) => format!("规则文件 {file} 第 {} 行", at.line),
+        None => format!("规则文件第 {} 行", at.line),
+    }
+}
+
+/// A rule problem found while evaluating, without the line it is on (unless it names its own).
+pub fn fault(f: &Fault) -> String {
+    let k = |k: &ValKind| val_kind(*k);
+    match f {
+        Fault::Undeclared { name } => format!("未声明的名称“{name}”"),
+        Fault::NotANumber { found } => format!("这里需要数值，得到的是{}", k(found)),
+        Fault::YearOutOfRange => "年份超出范围".to_string(),
+        Fault::YearNotInteger => "年份必须是整数".to_string(),
+        Fault::NotAYear => "这里需要年份".to_string(),
+        Fault::BadYearRange { from, to } => {
+            format!("年份范围 {from}..{to} 无效（起始年不能晚于结束年，最多 50 年）")
+        }
+        Fault::NotACondition { found } => {
+            format!("这里需要“是/否”的条件，得到的是{}", k(found))
+        }
+        Fault::NotYearly { found } => {
+            format!("只有按年填报的数据才能用 [年份] 取值，这里是{}", k(found))
+        }
+        Fault::DivisionByZero { divisor } => format!("除数为零：{} 为 0", operand(divisor)),
+        Fault::Arithmetic { error } => error.to_string(),
+        Fault::Incomparable { left, right } => format!("无法比较{}和{}", k(left), k(right)),
+        Fault::CountNeedsList { found } => format!("count 需要列表，这里是{}", k(found)),
+        Fault::TooDeep => format!("函数调用超过 {} 层", crate::eval::MAX_DEPTH),
+        Fault::Arity { name, params } => format!("函数“{name}”需要 {params} 个参数"),
+        Fault::BuiltinNeedsNumber { name, found } => {
+            format!("{name} 需要数值，得到的是{}", k(found))
+        }
+        Fault::BuiltinNeedsArgument { name } => format!("{name} 至少需要一个参数"),
+        Fault::BuiltinBadArguments { name } => format!("函数“{name}”的参数不对"),
+        Fault::ScriptReturned { at, type_name } => format!(
+            "脚本（{}）返回了{type_name}，应返回数值或是/否",
+            rule_line(at)
+        ),
+        Fault::Script { at, message } => format!("脚本出错（{}）：{message}", rule_line(at)),
+        Fault::NoScoringForm => "没有计分方式".to_string(),
+        Fault::OverBudget { estimate } => estimate.message(),
+        Fault::TierNeedsNumber { found } => format!("分档需要数值，这里是{}", k(found)),
+        Fault::Overlap { subject, tiers } => {
+            let shown: Vec<String> = tiers.iter().map(interval).collect();
+            format!(
+                "{} 同时落在 {}，规则没有写明取哪一档（overlap higher 或 overlap lower）",
+                operand(subject),
+                shown.join(" 和 ")
+            )
+        }
+        Fault::ScoreNotANumber { found } => {
+            format!("计分表达式应得出分数，这里得出{}", k(found))
+        }
+    }
+}
+
+/// A rule problem with the line of the rule file it is on: `除数为零：… 为 0（规则文件第 7 行）`.
+pub fn eval_error(e: &EvalError) -> String {
+    match &e.line {
+        Some(at) if !e.fault.placed() => format!("{}（{}）", fault(&e.fault), rule_line(at)),
+        _ => fault(&e.fault),
+    }
 }

@@ -68,7 +68,7 @@ fn same_scores(ev: &eval::Evaluation) -> String {
         out += &format!("{} {} {} {:?}\n", c.text, c.held, c.detail, c.failing);
     }
     for c in &ev.checks {
-        out += &format!("{} {}\n", c.message, c.detail);
+        out += &format!("{} {}\n", c.message(), c.detail());
     }
     out
 }
@@ -85,7 +85,7 @@ fn agree(rules: &RuleSet, sub: &Submission, what: &str) -> (bool, bool) {
             (score.normalize(), *st),
             "{what}: indicator {} ({:?})",
             e.no,
-            e.explanation
+            e.explanation()
         );
     }
     for (c, n) in ev.categories.iter().zip(nat.categories) {

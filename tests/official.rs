@@ -473,11 +473,11 @@ fn equal_growths_are_not_higher_every_time() {
                 ind.score.normalize().to_string(),
                 "1",
                 "{online} {retail} k={k}: {:?}",
-                ind.explanation
+                ind.explanation()
             );
             let line_2023 = ind
-                .explanation
-                .iter()
+                .explanation()
+                .into_iter()
                 .find(|l| l.starts_with("2023年"))
                 .expect("2023 line");
             assert!(
@@ -548,7 +548,7 @@ fn money_in_the_quadrillions_scores_exactly() {
             zhibiao::eval::Status::Scored,
             "indicator {}: {:?}",
             i.no,
-            i.explanation
+            i.explanation()
         );
     }
     for no in [1, 2, 4, 6, 8] {
@@ -556,7 +556,7 @@ fn money_in_the_quadrillions_scores_exactly() {
             indicator(&ev, no).score,
             indicator(&base, no).score,
             "indicator {no}: {:?}",
-            indicator(&ev, no).explanation
+            indicator(&ev, no).explanation()
         );
     }
     // The example's money figures times 10^k with odd decimals, up to about 5.6 × 10^18 元: every
@@ -595,7 +595,7 @@ fn money_in_the_quadrillions_scores_exactly() {
                 (zhibiao::eval::Status::Scored, b.score),
                 "10^{k}: indicator {}: {:?}",
                 i.no,
-                i.explanation
+                i.explanation()
             );
         }
     }

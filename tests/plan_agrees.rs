@@ -16,17 +16,17 @@ use zhibiao::eval::{self, Evaluation};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, InputValue, Submission};
 
-/// An evaluation as JSON without its explanation texts.
+/// An evaluation as JSON without its reasons (the compiled scorer records none).
 fn stripped(ev: &Evaluation) -> serde_json::Value {
     let mut v = serde_json::to_value(ev).expect("serializes");
     if let Some(inds) = v.get_mut("indicators").and_then(|i| i.as_array_mut()) {
         for ind in inds {
             if let Some(o) = ind.as_object_mut() {
-                o.remove("explanation");
+                o.remove("reasons");
                 if let Some(items) = o.get_mut("items").and_then(|i| i.as_array_mut()) {
                     for it in items {
                         if let Some(it) = it.as_object_mut() {
-                            it.remove("detail");
+                            it.remove("why");
                         }
                     }
                 }

@@ -333,7 +333,7 @@ fn workbook_reads_back() {
         assert_eq!(cell_decimal(&row[0]), Some(Decimal::from(r.no)));
         assert_eq!(cell_decimal(&row[5]), Some(r.points), "points of {}", r.no);
         assert_eq!(cell_decimal(&row[6]), Some(r.score), "score of {}", r.no);
-        assert_eq!(cell_text(&row[10]), r.explanation.join("\n"));
+        assert_eq!(cell_text(&row[10]), r.explanation().join("\n"));
     }
 
     let gaps = wb.worksheet_range("差距").expect("差距");

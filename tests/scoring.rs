@@ -144,7 +144,10 @@ fn overlapping_tiers_without_a_policy_fail_the_indicator_not_the_run() {
     assert_eq!(ind.status, Status::Error);
     assert_eq!(score_of(&ev, 1), "0");
     assert!(
-        ind.error.as_deref().unwrap_or("").contains("overlap"),
+        matches!(
+            ind.error.as_ref().map(|e| &e.fault),
+            Some(zhibiao::eval::fault::Fault::Overlap { .. })
+        ) && ind.error_message().unwrap_or_default().contains("overlap"),
         "{:?}",
         ind.error
     );
@@ -344,7 +347,7 @@ fn division_by_zero_fails_that_indicator_with_a_message() {
     let (_, ev) = scored(&r, &sub(&data, ""));
     let ind = &ev.indicators[0];
     assert_eq!(ind.status, Status::Error);
-    insta::assert_snapshot!(ind.error.clone().unwrap_or_default(), @"除数为零：市场主体数量 0户 为 0（规则文件第 25 行）");
+    insta::assert_snapshot!(ind.error_message().unwrap_or_default(), @"除数为零：市场主体数量 0户 为 0（规则文件第 25 行）");
 }
 
 #[test]
@@ -385,7 +388,7 @@ fn limits_and_year_verdicts_are_typed_facts() {
     assert_eq!(five[0].sum, Num::from(Decimal::from(5)));
     assert_eq!(ind(5).score, Decimal::TWO);
     // The explanation's line is worded from the fact.
-    assert_eq!(ind(5).explanation.last(), Some(&five[0].words()));
+    assert_eq!(ind(5).explanation().last(), Some(&five[0].words()));
     assert!(ind(1).adjustments.is_empty());
     // `explain` states the cap from the same fact.
     let (submission, evaluation) = scored(&r, &sub(&data, ""));

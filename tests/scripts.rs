@@ -130,7 +130,7 @@ fn runaway_scripts_fail_only_their_own_indicator() {
         .indicators
         .iter()
         .filter(|i| i.status == Status::Error)
-        .map(|i| format!("{}: {}", i.no, i.error.clone().unwrap_or_default()))
+        .map(|i| format!("{}: {}", i.no, i.error_message().unwrap_or_default()))
         .collect();
     insta::assert_snapshot!(errors.join("\n"));
     assert_eq!(

@@ -368,7 +368,7 @@ fn scripts_in_the_base_and_the_revision_both_run_and_errors_find_their_file() {
     let failing = rev.replace("if a > 5 { 2 } else { 1 }", "\"文字\"");
     let r = clean(&[("sc/1.zb", base), ("sc/2.zb", &failing)], "sc/2.zb");
     let (_, ev) = common::scored(&r, "year = 2024\n[data]\na = 3\n");
-    let err = ev.indicators[1].error.as_deref().unwrap_or("");
+    let err = ev.indicators[1].error_message().unwrap_or_default();
     assert!(err.contains("规则文件 sc/2.zb 第 7 行"), "{err}");
     // A script that does not compile, in the revision: reported at its line there.
     let broken = rev.replace("{ 1 }```", "{ 1 ```");
@@ -629,7 +629,7 @@ province_online_retail_share = { 2024 = "14%", 2025 = "15%" }
         "{:#?}",
         ev.indicators
             .iter()
-            .map(|i| &i.explanation)
+            .map(|i| i.explanation())
             .collect::<Vec<_>>()
     );
     assert!(ev.passed);

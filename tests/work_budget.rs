@@ -38,7 +38,7 @@ fn assert_refused(text: &str) {
     for ev in [evaluate(&rules, &sub), evaluate_scores(&rules, &sub)] {
         let one = &ev.indicators[0];
         assert_eq!(one.status, Status::Error, "{text}");
-        let message = one.error.as_deref().unwrap_or_default();
+        let message = one.error_message().unwrap_or_default();
         assert!(message.contains("计算量过大"), "{message}");
         let two = &ev.indicators[1];
         assert_eq!(two.status, Status::Scored);

@@ -4,6 +4,7 @@
 //! needed. Arithmetic and comparisons with a missing value are missing; `and`/`or` follow
 //! three-valued logic (`false and missing` is false); `a ?? b` takes `b` where `a` is missing.
 
+use super::fault::{Fault, RuleLine, ValKind};
 use super::reason::{Formula, FunctionBody, Operand, Relation, Said, ShortLabel, Shown};
 use super::value::{Dim, MissingRef, Val, join_missing};
 use crate::diag::Span;
@@ -18,40 +19,34 @@ use std::sync::Arc;
 /// The deepest nesting of function calls during evaluation.
 pub const MAX_DEPTH: usize = 64;
 
-/// Why an expression has no value: a rule problem for this indicator alone.
-#[derive(Debug, Clone, PartialEq)]
+/// Why an expression has no value: a rule problem for this indicator alone. Worded by
+/// [`crate::words::eval_error`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EvalError {
-    /// What went wrong, in Chinese.
-    pub message: String,
+    /// What went wrong.
+    pub fault: Fault,
     /// Where in the rule file.
+    #[serde(skip)]
     pub span: Span,
-    /// The message already names its line of the rule file (a script's own line), so no other
-    /// is added to it.
-    pub placed: bool,
+    /// The line of the rule file it is on, once the indicator's evaluation has placed it (a
+    /// fault that names its own line, a script's, has none).
+    pub line: Option<RuleLine>,
 }
 
 impl EvalError {
-    pub(crate) fn new(message: impl Into<String>, span: Span) -> EvalError {
+    pub(crate) fn new(fault: Fault, span: Span) -> EvalError {
         EvalError {
-            message: message.into(),
+            fault,
             span,
-            placed: false,
-        }
-    }
-
-    /// An error whose message names its line of the rule file already.
-    pub(crate) fn placed(message: impl Into<String>, span: Span) -> EvalError {
-        EvalError {
-            placed: true,
-            ..EvalError::new(message, span)
+            line: None,
         }
     }
 }
 
 pub(crate) type R<T> = Result<T, EvalError>;
 
-fn num_err(e: NumError, span: Span) -> EvalError {
-    EvalError::new(e.to_string(), span)
+fn num_err(error: NumError, span: Span) -> EvalError {
+    EvalError::new(Fault::Arithmetic { error }, span)
 }
 
 /// The evaluation context for one submission.
@@ -144,8 +139,14 @@ impl<'a> Env<'a> {
             self.globals.insert(name.to_string(), v.clone());
             return Ok(v);
         }
-        self.input(name)
-            .ok_or_else(|| EvalError::new(format!("未声明的名称“{name}”"), span))
+        self.input(name).ok_or_else(|| {
+            EvalError::new(
+                Fault::Undeclared {
+                    name: name.to_string(),
+                },
+                span,
+            )
+        })
     }
 
     /// The label people know a name by, if it has one.
@@ -171,7 +172,9 @@ impl<'a> Env<'a> {
             Val::Num(n, d) => Ok(Ok((n, d))),
             m @ Val::Missing(_) => Ok(Err(m)),
             other => Err(EvalError::new(
-                format!("这里需要数值，得到的是{}", kind_name(&other)),
+                Fault::NotANumber {
+                    found: ValKind::of(&other),
+                },
                 e.span,
             )),
         }
@@ -182,10 +185,10 @@ impl<'a> Env<'a> {
             Val::Num(n, _) if n.is_integer() => {
                 let d = n.to_decimal();
                 i32::try_from(d.mantissa() / 10i128.pow(d.scale()))
-                    .map_err(|_| EvalError::new("年份超出范围", e.span))
+                    .map_err(|_| EvalError::new(Fault::YearOutOfRange, e.span))
             }
-            Val::Num(..) => Err(EvalError::new("年份必须是整数", e.span)),
-            _ => Err(EvalError::new("这里需要年份", e.span)),
+            Val::Num(..) => Err(EvalError::new(Fault::YearNotInteger, e.span)),
+            _ => Err(EvalError::new(Fault::NotAYear, e.span)),
         }
     }
 
@@ -194,10 +197,7 @@ impl<'a> Env<'a> {
         let from = self.year_of(&r.from)?;
         let to = self.year_of(&r.to)?;
         if to < from || i64::from(to) - i64::from(from) > 50 {
-            return Err(EvalError::new(
-                format!("年份范围 {from}..{to} 无效（起始年不能晚于结束年，最多 50 年）"),
-                r.span,
-            ));
+            return Err(EvalError::new(Fault::BadYearRange { from, to }, r.span));
         }
         Ok((from..=to).collect())
     }
@@ -207,7 +207,9 @@ impl<'a> Env<'a> {
             Val::Bool(b) => Ok(Ok(b)),
             m @ Val::Missing(_) => Ok(Err(m)),
             other => Err(EvalError::new(
-                format!("这里需要“是/否”的条件，得到的是{}", kind_name(&other)),
+                Fault::NotACondition {
+                    found: ValKind::of(&other),
+                },
                 e.span,
             )),
         }
@@ -244,10 +246,9 @@ impl<'a> Env<'a> {
                             .collect(),
                     )),
                     other => Err(EvalError::new(
-                        format!(
-                            "只有按年填报的数据才能用 [年份] 取值，这里是{}",
-                            kind_name(&other)
-                        ),
+                        Fault::NotYearly {
+                            found: ValKind::of(&other),
+                        },
                         base.span,
                     )),
                 }
@@ -273,7 +274,9 @@ impl<'a> Env<'a> {
                         match r {
                             Ok(n) => Ok(Val::Num(n, Dim::combine(*op, &dx, &dy))),
                             Err(NumError::DivisionByZero) => Err(EvalError::new(
-                                format!("除数为零：{} 为 0", self.describe_operand(b)),
+                                Fault::DivisionByZero {
+                                    divisor: Box::new(self.operand(b)),
+                                },
                                 b.span,
                             )),
                             Err(err) => Err(num_err(err, e.span)),
@@ -302,7 +305,10 @@ impl<'a> Env<'a> {
                         Ok(Val::Missing(join_missing(&x, &y)))
                     }
                     _ => Err(EvalError::new(
-                        format!("无法比较{}和{}", kind_name(&x), kind_name(&y)),
+                        Fault::Incomparable {
+                            left: ValKind::of(&x),
+                            right: ValKind::of(&y),
+                        },
                         e.span,
                     )),
                 }
@@ -365,7 +371,9 @@ impl<'a> Env<'a> {
                     m @ Val::Missing(_) => return Ok(m),
                     other => {
                         return Err(EvalError::new(
-                            format!("count 需要列表，这里是{}", kind_name(&other)),
+                            Fault::CountNeedsList {
+                                found: ValKind::of(&other),
+                            },
                             list.span,
                         ));
                     }
@@ -390,7 +398,7 @@ impl<'a> Env<'a> {
 
     fn call(&mut self, name: &str, args: &[Expr], span: Span) -> R<Val> {
         if self.depth >= MAX_DEPTH {
-            return Err(EvalError::new(format!("函数调用超过 {MAX_DEPTH} 层"), span));
+            return Err(EvalError::new(Fault::TooDeep, span));
         }
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
@@ -401,7 +409,10 @@ impl<'a> Env<'a> {
         if let Some(f) = rules.fns.get(name) {
             if f.params.len() != vals.len() {
                 return Err(EvalError::new(
-                    format!("函数“{name}”需要 {} 个参数", f.params.len()),
+                    Fault::Arity {
+                        name: name.to_string(),
+                        params: f.params.len(),
+                    },
                     span,
                 ));
             }
@@ -422,7 +433,10 @@ impl<'a> Env<'a> {
                 .map(|v| match v {
                     Val::Num(n, d) => Ok((n.clone(), d.clone())),
                     other => Err(EvalError::new(
-                        format!("{name} 需要数值，得到的是{}", kind_name(other)),
+                        Fault::BuiltinNeedsNumber {
+                            name: name.to_string(),
+                            found: ValKind::of(other),
+                        },
                         span,
                     )),
                 })
@@ -433,7 +447,12 @@ impl<'a> Env<'a> {
                 let ns = nums(&vals)?;
                 let mut it = ns.into_iter();
                 let Some(mut best) = it.next() else {
-                    return Err(EvalError::new(format!("{name} 至少需要一个参数"), span));
+                    return Err(EvalError::new(
+                        Fault::BuiltinNeedsArgument {
+                            name: name.to_string(),
+                        },
+                        span,
+                    ));
                 };
                 for (n, d) in it {
                     let pick = if name == "min" {
@@ -466,7 +485,12 @@ impl<'a> Env<'a> {
             ("len", [Val::List(items, _)]) => {
                 Ok(Val::Num(Num::from(items.len() as i64), Dim::Plain))
             }
-            _ => Err(EvalError::new(format!("函数“{name}”的参数不对"), span)),
+            _ => Err(EvalError::new(
+                Fault::BuiltinBadArguments {
+                    name: name.to_string(),
+                },
+                span,
+            )),
         }
     }
 
@@ -519,7 +543,7 @@ impl<'a> Env<'a> {
             vars.push((name.clone(), d));
         }
         vars.push(("Y".into(), Dynamic::from_int(i64::from(self.year))));
-        let line = |offset: usize| self.rules.line_text(offset);
+        let line = |offset: usize| self.rules.rule_line(offset);
         match engine.run(s, vars) {
             Ok(d) => {
                 if let Some(b) = d.clone().try_cast::<bool>() {
@@ -529,20 +553,22 @@ impl<'a> Env<'a> {
                 } else if let Ok(i) = d.as_int() {
                     Ok(Val::Num(Num::from(i), Dim::Plain))
                 } else {
-                    Err(EvalError::placed(
-                        format!(
-                            "脚本（{}）返回了{}，应返回数值或是/否",
-                            line(s.code_offset),
-                            d.type_name()
-                        ),
+                    Err(EvalError::new(
+                        Fault::ScriptReturned {
+                            at: line(s.code_offset),
+                            type_name: d.type_name().to_string(),
+                        },
                         span,
                     ))
                 }
             }
             Err(err) => {
                 let at = s.code_offset + err.offset;
-                Err(EvalError::placed(
-                    format!("脚本出错（{}）：{}", line(at), err.message),
+                Err(EvalError::new(
+                    Fault::Script {
+                        at: line(at),
+                        message: err.message,
+                    },
                     Span::new(at, at + 1),
                 ))
             }
@@ -553,9 +579,7 @@ impl<'a> Env<'a> {
     fn shown(&mut self, e: &Expr) -> Shown {
         match self.eval(e) {
             Ok(value) => Shown::Value { value },
-            Err(err) => Shown::Failed {
-                message: err.message,
-            },
+            Err(err) => Shown::Failed { fault: err.fault },
         }
     }
 
@@ -627,16 +651,6 @@ impl<'a> Env<'a> {
                 value: self.operand(e),
             },
         }
-    }
-
-    /// A condition with the values substituted, in words.
-    pub fn describe(&mut self, e: &Expr) -> String {
-        crate::words::said(&self.said(e))
-    }
-
-    /// A value with its label, in words: `市场主体数量 12,000户`.
-    pub fn describe_operand(&mut self, e: &Expr) -> String {
-        crate::words::operand(&self.operand(e))
     }
 
     /// A value with where it came from (worded by [`crate::words::operand`]).
@@ -823,16 +837,5 @@ fn lit_dim(l: &crate::syntax::ast::Literal) -> Dim {
             unit: Arc::from("元"),
         },
         QuantityUnit::Other(u) => Dim::Unit(Arc::from(u.as_str())),
-    }
-}
-
-/// The Chinese name of a value's kind, for messages.
-pub fn kind_name(v: &Val) -> &'static str {
-    match v {
-        Val::Num(..) => "数值",
-        Val::Bool(_) => "是/否",
-        Val::Series(_) => "按年数据",
-        Val::List(..) => "列表",
-        Val::Missing(_) => "缺失值",
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod budget;
 mod expr;
+pub mod fault;
 pub mod plan;
 pub mod reason;
 pub mod value;
@@ -21,6 +22,7 @@ use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::Submission;
 use crate::syntax::ast::{self, ExprKind, How, Metric, Overlap, PassSubject, ScoreForm};
+use fault::{Fault, ValKind};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -51,12 +53,7 @@ pub enum ItemState {
     Missing,
 }
 
-impl ItemState {
-    /// The Chinese word for the state ([`crate::words::item_state`]).
-    pub fn word(self) -> &'static str {
-        crate::words::item_state(self)
-    }
-}
+impl ItemState {}
 
 /// One sub-item, or the judgement on a whole qualitative indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,11 +70,8 @@ pub struct ItemResult {
     pub state: ItemState,
     /// Decided by a judgement (true) or by the data (false).
     pub judged: bool,
-    /// Why, with the numbers (the words of [`ItemResult::why`]; empty where scoring did not
-    /// explain).
-    pub detail: String,
-    /// Why, as typed values (none where scoring did not explain).
-    #[serde(skip)]
+    /// Why, as typed values (none where scoring did not explain); worded by
+    /// [`ItemResult::detail`].
     pub why: Option<ItemWhy>,
     /// Evidence named in the judgement.
     pub evidence: Vec<String>,
@@ -108,10 +102,7 @@ pub struct IndicatorResult {
     pub status: Status,
     /// Sub-items and judgements.
     pub items: Vec<ItemResult>,
-    /// The reasons, one line per step, in Chinese: the words of [`IndicatorResult::reasons`].
-    pub explanation: Vec<String>,
-    /// The reasons, one per step, as typed values.
-    #[serde(skip)]
+    /// The reasons, one per step, as typed values; worded by [`IndicatorResult::explanation`].
     pub reasons: Vec<Reason>,
     /// What data was missing.
     pub missing: Vec<MissingRef>,
@@ -121,8 +112,8 @@ pub struct IndicatorResult {
     /// Per-year conditions, year by year, as decided.
     #[serde(skip)]
     pub years: Vec<YearOutcome>,
-    /// The rule problem, for status error.
-    pub error: Option<String>,
+    /// The rule problem, for status error; worded by [`IndicatorResult::error_message`].
+    pub error: Option<EvalError>,
     /// Where the rule problem is in the rule file.
     #[serde(skip)]
     pub error_span: Option<Span>,
@@ -174,18 +165,44 @@ pub struct ConditionResult {
     pub failing: Vec<String>,
 }
 
-/// A data check of the rule file that failed.
+/// A data check of the rule file that failed; worded by [`CheckFailure::message`] and
+/// [`CheckFailure::detail`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckFailure {
-    /// The rule file's message.
-    pub message: String,
-    /// The numbers.
-    pub detail: String,
+    /// Why it failed.
+    pub why: CheckWhy,
     /// Error or warning.
     pub severity: Severity,
     /// Where the check is in the rule file.
     #[serde(skip)]
     pub span: Span,
+}
+
+/// Why a data check failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CheckWhy {
+    /// The condition does not hold.
+    Failed {
+        /// The rule file's message, with the `{name}` values put in.
+        message: String,
+        /// For `all y in …`, the first year that fails.
+        year: Option<i32>,
+        /// The condition (for that year) with its values.
+        condition: reason::Said,
+    },
+    /// The condition gave something other than yes or no.
+    NotACondition {
+        /// The rule file's message, with the `{name}` values put in.
+        message: String,
+    },
+    /// The condition could not be computed: a problem of the rule file, never of the data.
+    Uncomputable {
+        /// Where the check is.
+        at: fault::RuleLine,
+        /// The problem.
+        error: EvalError,
+    },
 }
 
 /// The whole result.
@@ -323,27 +340,37 @@ pub fn interpreted_checks(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure
     let mut env = Env::new(rules, sub);
     let mut out = Vec::new();
     for c in &rules.checks {
-        let failure = match env.eval(&c.cond) {
-            Ok(Val::Bool(false)) => Some(failing_detail(&mut env, &c.cond)),
+        let why = match env.eval(&c.cond) {
+            Ok(Val::Bool(false)) => {
+                let message = interpolate(&mut env, &c.message.value);
+                let (year, condition) = failing_condition(&mut env, &c.cond);
+                Some(CheckWhy::Failed {
+                    message,
+                    year,
+                    condition,
+                })
+            }
             Ok(Val::Bool(true)) | Ok(Val::Missing(_)) => None,
-            Err(e) => {
+            Err(error) => {
                 // A check that cannot be computed is a problem of the rule file, not of the data:
                 // say so, and never block the submission over it.
-                let line = rules.line_text(e.span.start);
                 out.push(CheckFailure {
-                    message: format!("{line}的数据校验无法计算：{}", e.message),
-                    detail: "这是规则文件的问题，请联系规则维护人员".to_string(),
+                    why: CheckWhy::Uncomputable {
+                        at: rules.rule_line(error.span.start),
+                        error,
+                    },
                     severity: Severity::Warning,
                     span: c.span,
                 });
                 None
             }
-            Ok(_) => Some("校验条件没有得出“是/否”".to_string()),
-        };
-        if let Some(detail) = failure {
-            out.push(CheckFailure {
+            Ok(_) => Some(CheckWhy::NotACondition {
                 message: interpolate(&mut env, &c.message.value),
-                detail,
+            }),
+        };
+        if let Some(why) = why {
+            out.push(CheckFailure {
+                why,
                 severity: c.severity.value,
                 span: c.span,
             });
@@ -352,8 +379,9 @@ pub fn interpreted_checks(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure
     out
 }
 
-/// Describes why a check failed; for `all y in …` the first failing year.
-fn failing_detail(env: &mut Env, cond: &ast::Expr) -> String {
+/// Why a check failed: for `all y in …` the first failing year and its condition, else the
+/// whole condition.
+fn failing_condition(env: &mut Env, cond: &ast::Expr) -> (Option<i32>, reason::Said) {
     if let ExprKind::Quant {
         all: true,
         var,
@@ -367,13 +395,13 @@ fn failing_detail(env: &mut Env, cond: &ast::Expr) -> String {
                 var.value.clone(),
                 Val::Num(Num::from(i64::from(y)), Dim::Plain),
             )];
-            let (held, text) = env.with(bind, |env| (env.bool_of(body), env.describe(body)));
+            let (held, said) = env.with(bind, |env| (env.bool_of(body), env.said(body)));
             if matches!(held, Ok(Ok(false))) {
-                return format!("{y}年：{text}");
+                return (Some(y), said);
             }
         }
     }
-    env.describe(cond)
+    (None, env.said(cond))
 }
 
 /// Replaces `{name}` in a message with the value of `name`.
@@ -443,7 +471,6 @@ pub fn evaluate_scores(rules: &RuleSet, sub: &Submission) -> Evaluation {
             // The interpreter words the problem (with the values, as reports show it).
             let mut env = Env::new(rules, sub);
             let mut res = indicator(&mut env, &cat.name.value, ind);
-            res.explanation.clear();
             res.reasons.clear();
             indicators.push(res);
             continue;
@@ -498,7 +525,6 @@ fn indicator_shell(category: &str, ind: &ast::Indicator) -> IndicatorResult {
         partial: None,
         status: Status::Scored,
         items: Vec::new(),
-        explanation: Vec::new(),
         reasons: Vec::new(),
         missing: Vec::new(),
         adjustments: Vec::new(),
@@ -541,7 +567,6 @@ fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemR
                     score: Decimal::ZERO,
                     state: ItemState::NotMet,
                     judged: matches!(it.how, How::Judged(_)),
-                    detail: String::new(),
                     why: None,
                     evidence: Vec::new(),
                     note: None,
@@ -560,7 +585,6 @@ fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemR
             score: Decimal::ZERO,
             state: ItemState::NotMet,
             judged: true,
-            detail: String::new(),
             why: None,
             evidence: Vec::new(),
             note: None,
@@ -856,13 +880,6 @@ pub struct Adjusted {
     pub sum: Num,
 }
 
-impl Adjusted {
-    /// The explanation's line for it ([`crate::words::limited`]).
-    pub fn words(&self) -> String {
-        crate::words::limited(self.limit, &self.sum)
-    }
-}
-
 /// How a per-year condition (`each year`) was decided for one year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -890,7 +907,7 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
     let base = env.locals_len();
     let outcome = (|| -> R<Out> {
         budget::check_indicator(env.rules, ind)
-            .map_err(|o| EvalError::new(o.message(), ind.head_span))?;
+            .map_err(|estimate| EvalError::new(Fault::OverBudget { estimate }, ind.head_span))?;
         for l in &ind.lets {
             let v = env.eval(&l.value)?;
             env.push_local(l.name.value.clone(), v);
@@ -900,7 +917,7 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         }
         match &ind.score {
             Some(form) => score_form(env, ind, form, &owners),
-            None => Err(EvalError::new("没有计分方式", ind.head_span)),
+            None => Err(EvalError::new(Fault::NoScoringForm, ind.head_span)),
         }
     })();
     env.truncate_locals(base);
@@ -909,18 +926,13 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         Ok(o) => o,
         Err(e) => {
             res.status = Status::Error;
-            let line = env.rules.line_text(e.span.start);
-            let e = if e.placed {
-                e
-            } else {
-                EvalError::placed(format!("{}（{line}）", e.message), e.span)
-            };
-            res.reasons.push(Reason::Failed {
-                message: e.message.clone(),
-            });
-            res.explanation = crate::words::reasons(&res.reasons);
-            res.error = Some(e.message);
+            let mut e = e;
+            if !e.fault.placed() {
+                e.line = Some(env.rules.rule_line(e.span.start));
+            }
             res.error_span = Some(e.span);
+            res.reasons.push(Reason::Failed { error: e.clone() });
+            res.error = Some(e);
             return res;
         }
     };
@@ -966,7 +978,6 @@ fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorRe
         });
         res.missing = out.missing;
     }
-    res.explanation = crate::words::reasons(&res.reasons);
     res
 }
 
@@ -996,11 +1007,6 @@ pub fn needed(rules: &RuleSet, m: &MissingRef) -> Needed {
     }
 }
 
-/// `网上零售额（2022年）`.
-pub fn missing_label(rules: &RuleSet, m: &MissingRef) -> String {
-    crate::words::needed(&needed(rules, m))
-}
-
 /// A tier's interval as the rule file writes it.
 pub fn interval_of(t: &ast::Tier) -> reason::Interval {
     reason::Interval {
@@ -1011,16 +1017,11 @@ pub fn interval_of(t: &ast::Tier) -> reason::Interval {
     }
 }
 
-/// A tier's interval as written: `[8%, 15%]`, `[15%, +∞)`.
-pub(crate) fn interval(t: &ast::Tier) -> String {
-    crate::words::interval(&interval_of(t))
-}
-
 /// Whether a value lies in a tier, exactly.
 pub(crate) fn in_tier(n: &Num, t: &ast::Tier, span: Span) -> R<bool> {
     let cmp = |b: &ast::Literal| {
         n.try_cmp(&Num::from(b.value))
-            .map_err(|e| EvalError::new(e.to_string(), span))
+            .map_err(|error| EvalError::new(Fault::Arithmetic { error }, span))
     };
     if let Some(lo) = &t.lo {
         match cmp(lo)? {
@@ -1060,7 +1061,9 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 }
                 other => {
                     return Err(EvalError::new(
-                        format!("分档需要数值，这里是{}", expr::kind_name(&other)),
+                        Fault::TierNeedsNumber {
+                            found: ValKind::of(&other),
+                        },
                         subject.span,
                     ));
                 }
@@ -1104,13 +1107,11 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                             .iter()
                             .min_by(|a, b| a.points.value.cmp(&b.points.value)),
                         None => {
-                            let shown: Vec<String> = many.iter().map(|t| interval(t)).collect();
                             return Err(EvalError::new(
-                                format!(
-                                    "{} 同时落在 {}，规则没有写明取哪一档（overlap higher 或 overlap lower）",
-                                    env.describe_operand(subject),
-                                    shown.join(" 和 ")
-                                ),
+                                Fault::Overlap {
+                                    subject: Box::new(env.operand(subject)),
+                                    tiers: many.iter().map(|t| interval_of(t)).collect(),
+                                },
                                 *span,
                             ));
                         }
@@ -1157,10 +1158,9 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 }
                 let outcome = match r {
                     Ok(true) => {
-                        o.score = o
-                            .score
-                            .add(award_n.clone())
-                            .map_err(|e| EvalError::new(e.to_string(), cond.span))?;
+                        o.score = o.score.add(award_n.clone()).map_err(|error| {
+                            EvalError::new(Fault::Arithmetic { error }, cond.span)
+                        })?;
                         Some(reason::YearReason::Met {
                             condition,
                             award: award.value,
@@ -1226,7 +1226,6 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                             score,
                             state,
                             judged: false,
-                            detail: crate::words::item_why(&why, state),
                             why: Some(why),
                             evidence: Vec::new(),
                             note: None,
@@ -1250,7 +1249,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     o.score = o
                         .score
                         .add(Num::from(r.score))
-                        .map_err(|e| EvalError::new(e.to_string(), it.span))?;
+                        .map_err(|error| EvalError::new(Fault::Arithmetic { error }, it.span))?;
                 }
                 o.items.push(r);
             }
@@ -1318,7 +1317,7 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                 } else {
                     o.score.add(sub.score)
                 }
-                .map_err(|e| EvalError::new(e.to_string(), f.span()))?;
+                .map_err(|error| EvalError::new(Fault::Arithmetic { error }, f.span()))?;
             }
             o.reasons.push(if is_max {
                 Reason::Best {
@@ -1363,7 +1362,9 @@ fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[S
                     Ok(o)
                 }
                 other => Err(EvalError::new(
-                    format!("计分表达式应得出分数，这里得出{}", expr::kind_name(&other)),
+                    Fault::ScoreNotANumber {
+                        found: ValKind::of(&other),
+                    },
                     e.span,
                 )),
             }
@@ -1433,7 +1434,6 @@ fn judged_item(
         score,
         state,
         judged: true,
-        detail: crate::words::item_why(&why, state),
         why: Some(why),
         evidence,
         note,

@@ -4,6 +4,8 @@
 //! that turns them into Chinese, so code that needs to know what happened (gap analysis,
 //! `explain`, the JSON report) reads these types, never sentences.
 
+use super::EvalError;
+use super::fault::Fault;
 use super::value::Val;
 use super::{ItemState, Limit};
 use crate::number::Num;
@@ -153,8 +155,8 @@ pub enum Reason {
     },
     /// The rules could not score the indicator.
     Failed {
-        /// The rule problem, in Chinese (an evaluation error's message).
-        message: String,
+        /// The rule problem.
+        error: EvalError,
     },
 }
 
@@ -311,7 +313,7 @@ pub enum Relation {
 /// money — or rounded to 10 places where it has no exact one, with `"exact": false`; `true`/`false`;
 /// a list as an array of such strings; a yearly input by its key; missing data as the
 /// `{key, year}` needed) and `shown` is the value as the report words it; or
-/// `{"kind": "failed", "message": "…"}`.
+/// `{"kind": "failed", "fault": {…}, "message": "…"}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shown {
     /// Its value.
@@ -319,10 +321,10 @@ pub enum Shown {
         /// The value.
         value: Val,
     },
-    /// It could not be computed: the evaluation error's message.
+    /// It could not be computed: the rule problem that kept it from a value.
     Failed {
-        /// The message.
-        message: String,
+        /// The problem.
+        fault: Fault,
     },
 }
 
@@ -351,11 +353,11 @@ impl Serialize for Shown {
                     }
                     Val::Missing(needed) => m.serialize_entry("missing", needed)?,
                 }
-                m.serialize_entry("shown", &crate::words::value(value))?;
+                m.serialize_entry("shown", &value.show())?;
             }
-            Shown::Failed { message } => {
+            Shown::Failed { fault } => {
                 m.serialize_entry("kind", "failed")?;
-                m.serialize_entry("message", message)?;
+                m.serialize_entry("fault", fault)?;
             }
         }
         m.end()

@@ -16,11 +16,12 @@ pub mod deps;
 pub mod search;
 
 use crate::eval::plan::Scores;
-use crate::eval::{self, Evaluation, IndicatorResult, ItemState, Status, missing_label};
+use crate::eval::{self, Evaluation, IndicatorResult, ItemState, Status};
 use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::{InputValue, Submission};
 use crate::syntax::ast::{self, Basis, CmpOp, Metric, PassSubject, ScalarKind, ScoreForm};
+use crate::words::missing_label;
 use rust_decimal::Decimal;
 use search::{At, Found, Slot};
 use serde::{Serialize, Serializer};
@@ -763,7 +764,7 @@ fn reason(rules: &RuleSet, r: &IndicatorResult) -> String {
             let names: Vec<String> = r.missing.iter().map(|m| missing_label(rules, m)).collect();
             return format!("缺少数据：{}", names.join("、"));
         }
-        Status::Error => return format!("规则无法计算：{}", r.error.as_deref().unwrap_or("")),
+        Status::Error => return format!("规则无法计算：{}", r.error_message().unwrap_or_default()),
         Status::Scored => {}
     }
     if !r.items.is_empty() {
@@ -804,7 +805,10 @@ fn reason(rules: &RuleSet, r: &IndicatorResult) -> String {
     if !years.is_empty() {
         return format!("{}不符合", years.join("、"));
     }
-    r.explanation.last().cloned().unwrap_or_default()
+    r.reasons
+        .last()
+        .map(crate::words::reason)
+        .unwrap_or_default()
 }
 
 /// The change needed, as people read it.
@@ -1141,7 +1145,7 @@ fn no_change_reason(
         Status::Error => {
             return format!(
                 "规则无法计算（{}），请先修正规则文件或数据",
-                r.error.as_deref().unwrap_or("")
+                r.error_message().unwrap_or_default()
             );
         }
         Status::Scored => {}

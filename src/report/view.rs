@@ -3,9 +3,10 @@
 
 use super::sections::{EvidenceSummary, evidence_heading, evidence_summary, mark, plan_heading};
 use super::{Context, TOOL, pct};
-use crate::eval::{Evaluation, ItemState, Status, missing_label};
+use crate::eval::{Evaluation, ItemState, Status};
 use crate::gap::{self, EvidenceItem, Gaps};
 use crate::number::plain;
+use crate::words::missing_label;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -218,7 +219,7 @@ pub(crate) fn build(ctx: &Context, eval: &Evaluation) -> (View, EvidenceSummary)
                     status: status_word(i.status),
                     nature: i.nature.clone().unwrap_or_default(),
                     owners: i.owners.join("、"),
-                    lines: i.explanation.clone(),
+                    lines: i.explanation(),
                 })
                 .collect(),
         })
@@ -254,7 +255,7 @@ pub(crate) fn build(ctx: &Context, eval: &Evaluation) -> (View, EvidenceSummary)
     let mut problems: Vec<String> = eval
         .checks
         .iter()
-        .map(|c| format!("{}（{}）", c.message, c.detail))
+        .map(|c| format!("{}（{}）", c.message(), c.detail()))
         .collect();
     problems.extend(
         ctx.problems

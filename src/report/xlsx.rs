@@ -272,7 +272,7 @@ pub fn to_xlsx(ctx: &Context, eval: &Evaluation) -> Result<Vec<u8>, XlsxFailure>
             num(ws, row, 7, r.points - r.score, &s)?;
             text(ws, row, 8, status_word(r.status), &s)?;
             text(ws, row, 9, &r.owners.join("、"), &s)?;
-            text(ws, row, 10, &r.explanation.join("\n"), &s)?;
+            text(ws, row, 10, &r.explanation().join("\n"), &s)?;
         }
         ws.set_freeze_panes(1, 2)?;
         ws.autofilter(0, 0, u32::try_from(eval.indicators.len()).unwrap_or(0), 10)?;

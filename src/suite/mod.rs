@@ -591,7 +591,7 @@ pub fn compare(case: &Case, ev: &Evaluation) -> Vec<Mismatch> {
                     what: format!("指标 {} {}", i.no, i.name),
                     expected: points(*want),
                     actual: format!("{}{status}", points(i.score)),
-                    explanation: i.explanation.clone(),
+                    explanation: i.explanation(),
                 });
             }
             None => out.push(Mismatch {

@@ -102,5 +102,5 @@ pub fn explain(ev: &Evaluation, no: u32) -> String {
         .iter()
         .find(|i| i.no == no)
         .expect("indicator");
-    ind.explanation.join("\n")
+    ind.explanation().join("\n")
 }

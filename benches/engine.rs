@@ -4,7 +4,7 @@
 //! - `eval/engine`: score one validated submission against the official index, rules loaded;
 //! - `eval/engine-scores`: the same without explanations (`eval::evaluate_scores`, what batches
 //!   use);
-//! - `eval/plan`: the compiled scorer alone (`RuleSet::plan().score`): every score, status,
+//! - `eval/plan`: the compiled scorer alone (`Program::plan().score`): every score, status,
 //!   category and the verdict, no texts at all;
 //! - `eval/native`: the same with the hand-written Rust scorer in `common/native.rs`;
 //! - `eval/rhai`: the same with `fixtures/sd-nmsz-rhai.zb`, where every data-driven indicator
@@ -34,6 +34,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use zhibiao::assess::{Input, Request, assess};
 use zhibiao::eval;
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, Submission};
 
@@ -41,10 +42,10 @@ const PASS: &str = include_str!("../examples/pass.toml");
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 const RHAI_RULES: &str = include_str!("fixtures/sd-nmsz-rhai.zb");
 
-fn rules_from(name: &str, text: &str) -> RuleSet {
+fn rules_from(name: &str, text: &str) -> Program {
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(name), text);
     assert!(!zhibiao::diag::has_errors(&diags), "{name}: {diags:?}");
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn official_text() -> &'static str {

@@ -4,6 +4,7 @@
 
 use crate::codes;
 use crate::diag::{self, Diagnostic, Severity};
+use crate::eval::Program;
 use crate::eval::{self, Evaluation};
 use crate::model::RuleSet;
 use crate::submission::{self, Format, Submission};
@@ -48,7 +49,7 @@ pub enum Outcome {
 }
 
 /// Loads, validates, checks and scores a submission against a rule set.
-pub fn assess(rules: &RuleSet, req: Request) -> Outcome {
+pub fn assess(rules: &Program, req: Request) -> Outcome {
     let s = req.submission;
     let loaded = submission::load(rules, s.name, s.text, s.format);
     assess_loaded(rules, loaded, req.reference, req.strict)
@@ -57,7 +58,7 @@ pub fn assess(rules: &RuleSet, req: Request) -> Outcome {
 /// Like [`assess`], for a submission already read (from a spreadsheet, say): `loaded` is what
 /// a loader such as [`submission::load_xlsx`] returned.
 pub fn assess_loaded(
-    rules: &RuleSet,
+    rules: &Program,
     loaded: (Option<Submission>, Vec<Diagnostic>),
     reference: Option<Input>,
     strict: bool,
@@ -68,7 +69,7 @@ pub fn assess_loaded(
 /// Like [`assess_loaded`], scoring without explanations ([`eval::evaluate_scores`]): for batches
 /// that keep only a ranking. The outcome's evaluation has the same scores and verdict.
 pub fn assess_loaded_scores(
-    rules: &RuleSet,
+    rules: &Program,
     loaded: (Option<Submission>, Vec<Diagnostic>),
     reference: Option<Input>,
     strict: bool,
@@ -88,7 +89,7 @@ pub enum Reference<'a> {
 /// Validates a loaded submission: merges the reference, stops at errors and at failed data
 /// checks of severity error. Gives the submission and the warnings found on the way.
 fn prepare(
-    rules: &RuleSet,
+    rules: &Program,
     loaded: (Option<Submission>, Vec<Diagnostic>),
     reference: Option<Reference>,
 ) -> Result<(Submission, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -131,7 +132,7 @@ fn merged(
 
 /// Failed data checks of severity error stop a submission; warnings travel in the evaluation's
 /// `checks`.
-fn check_errors(rules: &RuleSet, sub: &Submission) -> Result<(), Vec<Diagnostic>> {
+fn check_errors(rules: &Program, sub: &Submission) -> Result<(), Vec<Diagnostic>> {
     let mut failed = Vec::new();
     for c in eval::check_data(rules, sub) {
         if c.severity == Severity::Error {
@@ -149,10 +150,10 @@ fn check_errors(rules: &RuleSet, sub: &Submission) -> Result<(), Vec<Diagnostic>
 }
 
 /// For batches that keep only a ranking: validates like [`assess_loaded`] (not `strict`) and
-/// scores with the compiled scorer alone ([`RuleSet::plan`]), building no evaluation. Gives the
+/// scores with the compiled scorer alone ([`Program::plan`](crate::eval::Program::plan)), building no evaluation. Gives the
 /// validated submission and its scores, or every problem that stops it.
 pub fn score_loaded(
-    rules: &RuleSet,
+    rules: &Program,
     loaded: (Option<Submission>, Vec<Diagnostic>),
     reference: Option<Reference>,
 ) -> Result<(Submission, eval::plan::Scores), Vec<Diagnostic>> {
@@ -169,7 +170,7 @@ pub fn score_loaded(
 }
 
 fn assess_in(
-    rules: &RuleSet,
+    rules: &Program,
     loaded: (Option<Submission>, Vec<Diagnostic>),
     reference: Option<Input>,
     strict: bool,

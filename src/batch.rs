@@ -7,6 +7,7 @@
 //! could not be evaluated are listed after the ranked ones with their first problem.
 
 use crate::diag::Diagnostic;
+use crate::eval::Program;
 use crate::eval::plan::{Miss, Scores};
 use crate::eval::{self, Evaluation, ItemState, Status, Verdict};
 use crate::model::RuleSet;
@@ -228,7 +229,7 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
 
 /// The same row as [`row`] gives for the evaluation, from the compiled scorer's result
 /// ([`crate::eval::plan::Scores`]): what big batches use, without building an evaluation.
-pub fn row_of_scores(rules: &RuleSet, source: &str, sub: &Submission, scores: &Scores) -> RankRow {
+pub fn row_of_scores(rules: &Program, source: &str, sub: &Submission, scores: &Scores) -> RankRow {
     let plan = rules.plan();
     let losses = rules
         .indicators()

@@ -9,6 +9,7 @@
 //! score never disagree.
 
 use crate::diag::{Span, line_col};
+use crate::eval::Program;
 use crate::eval::{self, Dim, Env, Evaluation, IndicatorResult, ItemState, Status, Val};
 use crate::gap::{self, EvidenceItem, NextPoint};
 use crate::model::RuleSet;
@@ -204,7 +205,7 @@ fn shown_input(rules: &RuleSet, sub: &Submission, key: &str) -> InputShown {
 }
 
 /// Explains one indicator. `None` when the rule set has no indicator `no`.
-pub fn explain(rules: &RuleSet, sub: &Submission, ev: &Evaluation, no: u32) -> Option<Explanation> {
+pub fn explain(rules: &Program, sub: &Submission, ev: &Evaluation, no: u32) -> Option<Explanation> {
     let (_, ind) = rules.indicators().find(|(_, i)| i.no.value == no)?;
     let res = ev.indicators.iter().find(|r| r.no == no)?;
     let inputs = gap::deps::inputs_read(rules, ind)

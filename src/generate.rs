@@ -12,6 +12,7 @@
 
 use crate::diag::Severity;
 use crate::eval;
+use crate::eval::Program;
 use crate::model::RuleSet;
 use crate::submission::{InputValue, Judgement, Submission};
 use crate::syntax::ast::{InputDecl, ScalarKind};
@@ -32,7 +33,7 @@ const P_TIE: f64 = 0.2;
 const ATTEMPTS: u64 = 20;
 
 /// The `index`-th made-up district for `seed`, a variation of `base`.
-pub fn submission(rules: &RuleSet, base: &Submission, seed: u64, index: u64) -> Submission {
+pub fn submission(rules: &Program, base: &Submission, seed: u64, index: u64) -> Submission {
     let mut last = None;
     for attempt in 0..ATTEMPTS {
         let mix = seed

@@ -70,8 +70,6 @@ pub struct RuleSet {
     pub parts: Vec<RulePart>,
     /// The rule set named by `accepts`, whose other keys a submission may carry.
     pub accepted: Option<Accepted>,
-    /// The rules compiled for scoring, built on first use ([`RuleSet::plan`]).
-    pub(crate) plan: std::sync::OnceLock<Arc<crate::eval::plan::Plan>>,
 }
 
 /// One file a rule set was built from.
@@ -126,13 +124,6 @@ pub struct JudgementSlot {
 }
 
 impl RuleSet {
-    /// The rules compiled for scoring: compiled on first use, then shared by every evaluation
-    /// (and by clones of this rule set).
-    pub fn plan(&self) -> &crate::eval::plan::Plan {
-        self.plan
-            .get_or_init(|| Arc::new(crate::eval::plan::Plan::compile(self)))
-    }
-
     /// The input declaration for a key.
     pub fn input(&self, key: &str) -> Option<&ast::InputDecl> {
         self.input_index.get(key).and_then(|i| self.inputs.get(*i))
@@ -458,7 +449,6 @@ pub fn resolve(
         text: shared,
         parts: vec![part],
         accepted: None,
-        plan: std::sync::OnceLock::new(),
     })
 }
 

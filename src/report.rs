@@ -6,7 +6,7 @@
 //! give the same bytes: nothing here reads the clock or depends on hash order.
 
 use crate::diag::{Diagnostic, Severity, SourceMap, line_col};
-use crate::eval::{Evaluation, IndicatorResult, ItemState, Status};
+use crate::eval::{Evaluation, IndicatorResult, ItemState, Program, Status};
 use crate::model::RuleSet;
 use crate::number::{grouped, plain};
 use crate::submission::Submission;
@@ -28,7 +28,7 @@ pub const TOOL: &str = concat!("zhibiao ", env!("CARGO_PKG_VERSION"));
 /// What a report is about, besides the evaluation itself.
 pub struct Context<'a> {
     /// The rules used.
-    pub rules: &'a RuleSet,
+    pub rules: &'a Program,
     /// The submission scored.
     pub sub: &'a Submission,
     /// Problems found in the submission that did not stop the evaluation (warnings).

@@ -6,15 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, Submission};
 
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn example(name: &str) -> String {

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 use zhibiao::diff::{self, Kind};
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 
-fn load(name: &str) -> RuleSet {
+fn load(name: &str) -> Program {
     let path = format!(
         "{}/tests/fixtures/versions/demo/{name}",
         crate::common::root()
@@ -14,7 +14,7 @@ fn load(name: &str) -> RuleSet {
     let text = std::fs::read_to_string(&path).expect("fixture");
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(format!("demo/{name}")), &text);
     assert!(!zhibiao::diag::has_errors(&diags), "{name}: {diags:?}");
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 #[test]

@@ -5,18 +5,19 @@ use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::diag::SourceMap;
+use zhibiao::eval::Program;
 use zhibiao::report::{Context, to_json, to_text};
 
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> zhibiao::model::RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(
         !zhibiao::diag::has_errors(&diags),
         "the built-in rules must load cleanly"
     );
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn assess(

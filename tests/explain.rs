@@ -5,20 +5,20 @@ use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::eval::Evaluation;
+use zhibiao::eval::Program;
 use zhibiao::explain::{Explanation, explain, to_text};
-use zhibiao::model::RuleSet;
 use zhibiao::submission::Submission;
 
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(!zhibiao::diag::has_errors(&diags));
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
-fn assess(rules: &RuleSet, name: &str) -> (Submission, Evaluation) {
+fn assess(rules: &Program, name: &str) -> (Submission, Evaluation) {
     let path = format!("{}/examples/{name}", crate::common::root());
     let text = std::fs::read_to_string(path).expect("example");
     match common::outcome(rules, &text, Some(REFERENCE), false) {
@@ -31,7 +31,7 @@ fn assess(rules: &RuleSet, name: &str) -> (Submission, Evaluation) {
     }
 }
 
-fn explained(rules: &RuleSet, name: &str, nos: &[u32]) -> Vec<Explanation> {
+fn explained(rules: &Program, name: &str, nos: &[u32]) -> Vec<Explanation> {
     let (sub, ev) = assess(rules, name);
     nos.iter()
         .map(|n| explain(rules, &sub, &ev, *n).expect("indicator"))

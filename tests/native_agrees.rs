@@ -8,16 +8,17 @@ mod native;
 
 use native::State;
 use std::sync::Arc;
+use zhibiao::eval::Program;
 use zhibiao::eval::{self, Status};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, Submission};
 
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn base(rules: &RuleSet, name: &str) -> Submission {
@@ -75,7 +76,7 @@ fn same_scores(ev: &eval::Evaluation) -> String {
 
 /// Compares one submission; returns whether it passed, had a missing indicator, and how many
 /// indicators scored above zero (to show the sample is varied).
-fn agree(rules: &RuleSet, sub: &Submission, what: &str) -> (bool, bool) {
+fn agree(rules: &Program, sub: &Submission, what: &str) -> (bool, bool) {
     let ev = eval::evaluate(rules, sub);
     let nat = native::score(sub);
     assert_eq!(ev.indicators.len(), nat.indicators.len(), "{what}: count");

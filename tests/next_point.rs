@@ -6,6 +6,7 @@ use crate::common;
 use common::{outcome, rules};
 use rust_decimal::Decimal;
 use zhibiao::assess::Outcome;
+use zhibiao::eval::Program;
 use zhibiao::eval::{self, Evaluation};
 use zhibiao::gap::{self, NextPoint};
 use zhibiao::model::RuleSet;
@@ -17,7 +18,7 @@ const SUBMISSION: &str = include_str!("fixtures/whatif/submission.toml");
 
 const REFERENCE: &str = include_str!("fixtures/whatif/reference.toml");
 
-fn assessed(rules: &RuleSet, sub: &str) -> (Submission, Evaluation) {
+fn assessed(rules: &Program, sub: &str) -> (Submission, Evaluation) {
     match outcome(rules, sub, Some(REFERENCE), false) {
         Outcome::Scored {
             submission,
@@ -28,7 +29,7 @@ fn assessed(rules: &RuleSet, sub: &str) -> (Submission, Evaluation) {
     }
 }
 
-fn next_points(rules: &RuleSet, sub: &Submission, ev: &Evaluation) -> Vec<NextPoint> {
+fn next_points(rules: &Program, sub: &Submission, ev: &Evaluation) -> Vec<NextPoint> {
     ev.indicators
         .iter()
         .filter_map(|r| gap::next_point(rules, sub, ev, r))
@@ -292,7 +293,7 @@ fn past_figures_and_smaller_divisors_are_marked_and_never_planned() {
 fn a_long_list_is_searched_within_a_budget_and_says_what_was_left() {
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&std::sync::Arc::from(f.path), f.text);
-    let rules = rules.expect("official rules");
+    let rules = Program::new(rules.expect("official rules"));
     let items: Vec<String> = (0..500)
         .map(|i| (1000 + (i * 37) % 4000).to_string())
         .collect();

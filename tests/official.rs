@@ -5,15 +5,18 @@
 
 use crate::common;
 use std::sync::Arc;
+use zhibiao::eval::Program;
 
 const PASS: &str = include_str!("../examples/pass.toml");
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> zhibiao::model::RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
-    zhibiao::builtin::load(&Arc::from(f.path), f.text)
-        .0
-        .expect("rules")
+    Program::new(
+        zhibiao::builtin::load(&Arc::from(f.path), f.text)
+            .0
+            .expect("rules"),
+    )
 }
 
 /// pass.toml with each `key = …` line of [data] or [judgements] replaced.
@@ -30,11 +33,7 @@ fn variant(changes: &[(&str, &str)]) -> String {
     lines.join("\n")
 }
 
-fn score(
-    rules: &zhibiao::model::RuleSet,
-    changes: &[(&str, &str)],
-    indicator: u32,
-) -> (String, String) {
+fn score(rules: &Program, changes: &[(&str, &str)], indicator: u32) -> (String, String) {
     let text = variant(changes);
     match common::outcome(rules, &text, Some(REFERENCE), false) {
         zhibiao::assess::Outcome::Scored { evaluation, .. } => (
@@ -400,10 +399,7 @@ fn the_declared_points_of_the_source_are_carried() {
 /// pass.toml (with the province's reference) loaded and scored three ways: the explaining
 /// interpreter, the lean scores, and the compiled scorer alone; they must agree on every
 /// indicator. Returns the explaining evaluation.
-fn scored_three_ways(
-    rules: &zhibiao::model::RuleSet,
-    changes: &[(&str, &str)],
-) -> zhibiao::eval::Evaluation {
+fn scored_three_ways(rules: &Program, changes: &[(&str, &str)]) -> zhibiao::eval::Evaluation {
     let text = variant(changes);
     let (submission, evaluation) = match common::outcome(rules, &text, Some(REFERENCE), false) {
         zhibiao::assess::Outcome::Scored {

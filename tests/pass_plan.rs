@@ -5,20 +5,20 @@
 use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
+use zhibiao::eval::Program;
 use zhibiao::gap::{self, Change, ChangeKind};
-use zhibiao::model::RuleSet;
 
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(!zhibiao::diag::has_errors(&diags));
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn scored(
-    rules: &RuleSet,
+    rules: &Program,
     text: &str,
     reference: &str,
 ) -> (zhibiao::submission::Submission, zhibiao::eval::Evaluation) {

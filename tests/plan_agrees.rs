@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use zhibiao::eval::Program;
 use zhibiao::eval::{self, Evaluation};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, InputValue, Submission};
@@ -36,7 +37,7 @@ fn stripped(ev: &Evaluation) -> serde_json::Value {
     v
 }
 
-fn agree(rules: &RuleSet, sub: &Submission, what: &str) -> Evaluation {
+fn agree(rules: &Program, sub: &Submission, what: &str) -> Evaluation {
     let full = eval::evaluate(rules, sub);
     let lean = eval::evaluate_scores(rules, sub);
     let (a, b) = (stripped(&full), stripped(&lean));
@@ -115,7 +116,7 @@ fn variants(sub: &Submission, rng: &mut fastrand::Rng) -> Vec<Submission> {
 /// scored alone, and a submission scored again from another's scores with only the indicators
 /// that read what differs between them (so [`zhibiao::eval::plan::Plan::reads`] misses nothing
 /// an indicator reads).
-fn what_if_agrees(rules: &RuleSet, from: &Submission, to: &Submission, what: &str) {
+fn what_if_agrees(rules: &Program, from: &Submission, to: &Submission, what: &str) {
     let plan = rules.plan();
     let full = plan.score(to);
     for (i, r) in full.indicators.iter().enumerate() {
@@ -165,7 +166,7 @@ fn what_if_agrees(rules: &RuleSet, from: &Submission, to: &Submission, what: &st
     );
 }
 
-fn check_rules(rules: &RuleSet, bases: &[Submission], count: u64, what: &str) -> usize {
+fn check_rules(rules: &Program, bases: &[Submission], count: u64, what: &str) -> usize {
     let mut rng = fastrand::Rng::with_seed(20261201);
     let mut n = 0;
     for (b, base) in bases.iter().enumerate() {
@@ -205,7 +206,7 @@ fn example(rules: &RuleSet, name: &str) -> Submission {
 fn plan_agrees_with_the_interpreter_on_the_official_index() {
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
-    let rules = rules.expect("rules");
+    let rules = Program::new(rules.expect("rules"));
     let bases: Vec<Submission> = ["pass.toml", "category-fail.toml", "draft.toml"]
         .iter()
         .map(|n| example(&rules, n))
@@ -234,6 +235,7 @@ fn plan_agrees_with_the_interpreter_on_every_rule_file() {
             skipped.push(p.clone());
             continue;
         };
+        let rules = Program::new(rules);
         let base = Submission {
             year: 2024,
             ..Submission::default()
@@ -330,7 +332,7 @@ category "乙" points 10 {
 fn plan_agrees_on_the_corners() {
     let (rules, diags) = zhibiao::builtin::load(&Arc::from("corners.zb"), CORNERS);
     assert!(!zhibiao::diag::has_errors(&diags), "{diags:#?}");
-    let rules = rules.expect("rules");
+    let rules = Program::new(rules.expect("rules"));
     let base = Submission {
         year: 2024,
         ..Submission::default()

@@ -8,18 +8,21 @@ use proptest::strategy::ValueTree;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
+use zhibiao::eval::Program;
 use zhibiao::number::Num;
 
 const OFFICIAL: &str = include_str!("../rules/sd-nmsz/2023.zb");
 const PASS: &str = include_str!("../examples/pass.toml");
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> &'static zhibiao::model::RuleSet {
-    static RULES: std::sync::OnceLock<zhibiao::model::RuleSet> = std::sync::OnceLock::new();
+fn official() -> &'static Program {
+    static RULES: std::sync::OnceLock<Program> = std::sync::OnceLock::new();
     RULES.get_or_init(|| {
-        zhibiao::builtin::load(&Arc::from("2023.zb"), OFFICIAL)
-            .0
-            .expect("rules")
+        Program::new(
+            zhibiao::builtin::load(&Arc::from("2023.zb"), OFFICIAL)
+                .0
+                .expect("rules"),
+        )
     })
 }
 

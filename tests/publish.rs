@@ -8,11 +8,12 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::io::Read;
 use zhibiao::eval::Evaluation;
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::publish::{self, Format, index::Scoring};
 use zhibiao::syntax::ast::{ArithOp, CmpOp, ExprKind, How, Overlap, ScalarKind, ScoreForm};
 
-fn builtin() -> RuleSet {
+fn builtin() -> Program {
     let f = zhibiao::builtin::find("sd-nmsz", "2023").expect("built-in sd-nmsz@2023");
     rules(f.text)
 }
@@ -133,7 +134,7 @@ fn set_data(toml: &str, key: &str, value: i128) -> String {
     doc.to_string()
 }
 
-fn scored(r: &RuleSet, toml: &str) -> Evaluation {
+fn scored(r: &Program, toml: &str) -> Evaluation {
     let reference = file("examples/province-2024.toml");
     match outcome(r, toml, Some(&reference), false) {
         zhibiao::assess::Outcome::Scored { evaluation, .. } => *evaluation,
@@ -184,7 +185,7 @@ fn doc_of(idx: &publish::index::IndexDoc, no: u32) -> &publish::index::Indicator
 /// just below and just above: the document says which tier (or tiers) a value lies in, and the
 /// scorer must award what the document's rows and overlap rule say. Returns the cases checked
 /// and the indicators they cover.
-fn bounds_agree(r: &RuleSet, base: &str) -> (usize, BTreeSet<u32>) {
+fn bounds_agree(r: &Program, base: &str) -> (usize, BTreeSet<u32>) {
     let idx = publish::index::index(r);
     let mut checked = 0;
     let mut covered = BTreeSet::new();
@@ -794,7 +795,7 @@ impl Case {
         self.sub["judgements"][key] = toml_edit::value(met);
     }
 
-    fn score(&self, r: &RuleSet) -> Evaluation {
+    fn score(&self, r: &Program) -> Evaluation {
         let sub = self.sub.to_string();
         match outcome(r, &sub, Some(&self.reference.to_string()), false) {
             zhibiao::assess::Outcome::Scored { evaluation, .. } => *evaluation,
@@ -887,7 +888,7 @@ fn meeting(op: CmpOp, r: Decimal, s: Decimal) -> Decimal {
 /// Sub-items decided by data: each comparison of the condition at and beside its right side,
 /// the others met; the item is awarded its points exactly when the document's comparisons all
 /// hold.
-fn data_items_agree(r: &RuleSet) -> (usize, BTreeSet<u32>) {
+fn data_items_agree(r: &Program) -> (usize, BTreeSet<u32>) {
     let idx = publish::index::index(r);
     let (mut checked, mut covered) = (0, BTreeSet::new());
     for (_, ind) in r.indicators() {
@@ -998,7 +999,7 @@ fn set_side(
 
 /// Per-year comparisons: every combination of below, at and above for the years the document
 /// names; the scorer awards the document's points for each year the comparison holds.
-fn each_year_agrees(r: &RuleSet) -> (usize, BTreeSet<u32>) {
+fn each_year_agrees(r: &Program) -> (usize, BTreeSet<u32>) {
     let idx = publish::index::index(r);
     let (mut checked, mut covered) = (0, BTreeSet::new());
     for (_, ind) in r.indicators() {
@@ -1170,7 +1171,7 @@ fn counts_anything(s: &Scoring) -> bool {
 /// Ladders over a list (indicator 4): lists of entries at and beside each threshold the
 /// document names, as many as each count bound and the cap call for, and mixed lists; the
 /// scorer awards what the document's best-of, tiers, per-entry formula and cap say.
-fn ladders_agree(r: &RuleSet) -> (usize, BTreeSet<u32>) {
+fn ladders_agree(r: &Program) -> (usize, BTreeSet<u32>) {
     let idx = publish::index::index(r);
     let (mut checked, mut covered) = (0, BTreeSet::new());
     for (_, ind) in r.indicators() {
@@ -1225,7 +1226,7 @@ fn ladders_agree(r: &RuleSet) -> (usize, BTreeSet<u32>) {
 }
 
 /// `input × points` capped: the number at and beside the one that reaches the cap.
-fn per_unit_caps_agree(r: &RuleSet) -> (usize, BTreeSet<u32>) {
+fn per_unit_caps_agree(r: &Program) -> (usize, BTreeSet<u32>) {
     let idx = publish::index::index(r);
     let (mut checked, mut covered) = (0, BTreeSet::new());
     for (_, ind) in r.indicators() {
@@ -1273,7 +1274,7 @@ fn per_unit_caps_agree(r: &RuleSet) -> (usize, BTreeSet<u32>) {
 
 /// Any-of: every combination of the judged items met or not; the award once, whatever the
 /// number met.
-fn any_of_agrees(r: &RuleSet) -> (usize, BTreeSet<u32>) {
+fn any_of_agrees(r: &Program) -> (usize, BTreeSet<u32>) {
     let idx = publish::index::index(r);
     let (mut checked, mut covered) = (0, BTreeSet::new());
     for (_, ind) in r.indicators() {
@@ -1308,7 +1309,7 @@ fn any_of_agrees(r: &RuleSet) -> (usize, BTreeSet<u32>) {
 /// The category cap: in a category whose indicators add up to more than its declared points,
 /// judged items are turned down one by one from the example's score, through the cap; the
 /// scorer caps the category as the document's basis says.
-fn category_cap_agrees(r: &RuleSet) -> usize {
+fn category_cap_agrees(r: &Program) -> usize {
     let idx = publish::index::index(r);
     let mut checked = 0;
     for cat in idx

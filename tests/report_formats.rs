@@ -14,20 +14,20 @@ use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::diag::SourceMap;
 use zhibiao::eval::Evaluation;
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 use zhibiao::report::{Context, html, markdown, xlsx};
 use zhibiao::submission::Submission;
 
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(!zhibiao::diag::has_errors(&diags));
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
-fn assess(rules: &RuleSet, name: &str) -> (Submission, Evaluation) {
+fn assess(rules: &Program, name: &str) -> (Submission, Evaluation) {
     let path = format!("{}/examples/{name}", crate::common::root());
     let text = std::fs::read_to_string(path).expect("example");
     match common::outcome(rules, &text, Some(REFERENCE), false) {

@@ -8,6 +8,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use zhibiao::eval::Program;
 
 const FOLDER: &str = "tests/fixtures/rule-folder/sd-nmsz";
 const FOLDER_REFERENCE: &str = "tests/fixtures/rule-folder/sd-nmsz/参照数据-2024.toml";
@@ -455,7 +456,7 @@ fn the_templates_tell_districts_about_the_rule_folder() {
     use calamine::{Data, Reader, Xlsx};
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&std::sync::Arc::from(f.path), f.text);
-    let rules = rules.expect("rules");
+    let rules = Program::new(rules.expect("rules"));
     let toml = zhibiao::template::to_toml(&rules, 2024);
     assert!(
         toml.contains("zhibiao eval 本文件 --rules 规则目录"),

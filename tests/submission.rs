@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, InputValue, Submission};
 
@@ -258,7 +259,7 @@ fn an_endless_csv_field_is_refused_at_the_row_limit() {
     use zhibiao::template::table::to_csv;
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
-    let rules = rules.expect("rules");
+    let rules = Program::new(rules.expect("rules"));
     let name: Arc<str> = Arc::from("t.csv");
     let past = MAX_CSV_RECORD_BYTES + 1024 * 1024;
     let header = to_csv(&rules, 2024, &[]);

@@ -5,15 +5,16 @@
 //! every kind of thing people type (and mistype) into a cell.
 
 use std::sync::Arc;
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::table::stream_csv;
 use zhibiao::submission::{self, Format, Submission, load_cells};
 use zhibiao::template::table::to_csv;
 
-fn official() -> RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn base(rules: &RuleSet) -> Submission {

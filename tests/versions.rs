@@ -6,6 +6,7 @@ use crate::common;
 use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::diag::{Diagnostic, RenderOptions, SourceMap, render_all};
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::syntax::ast::ScoreForm;
 use zhibiao::versions::{self, Day, RuleRef, RuleText};
@@ -44,10 +45,10 @@ fn load(files: &[(&str, &str)], root: &str) -> (Option<RuleSet>, Vec<Diagnostic>
     (rules, diags, shown)
 }
 
-fn clean(files: &[(&str, &str)], root: &str) -> RuleSet {
+fn clean(files: &[(&str, &str)], root: &str) -> Program {
     let (rules, diags, shown) = load(files, root);
     assert!(!zhibiao::diag::has_errors(&diags), "{shown}");
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn indicator_numbers(r: &RuleSet) -> Vec<(String, u32)> {
@@ -96,7 +97,9 @@ fn the_revision_states_only_what_changes() {
 fn the_resolved_digest_changes_with_any_file_it_was_built_from() {
     let base = builtin::find("sd-nmsz", "2023").expect("2023").text;
     let digest = |base: &str, rev: &str| {
-        clean(&[("b/2023.zb", base), ("b/2025.zb", rev)], "b/2025.zb").digest
+        clean(&[("b/2023.zb", base), ("b/2025.zb", rev)], "b/2025.zb")
+            .digest
+            .clone()
     };
     let d0 = digest(base, REVISION);
     assert_eq!(
@@ -537,11 +540,11 @@ fn the_built_in_rules_are_every_file_under_rules() {
 // ---------------------------------------------------------------------------------------------
 // accepts, and the second rule set
 
-fn targets() -> RuleSet {
+fn targets() -> Program {
     let f = builtin::find("lingang-targets", "2025").expect("built in");
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(!zhibiao::diag::has_errors(&diags));
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 #[test]

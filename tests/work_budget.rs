@@ -5,6 +5,7 @@
 //! than hangs.
 
 use crate::common;
+use zhibiao::eval::Program;
 use zhibiao::eval::{Evaluation, Status, evaluate, evaluate_scores};
 use zhibiao::submission::Submission;
 
@@ -100,7 +101,7 @@ fn shapes_within_the_budget_score() {
 
 /// The official rules with `pass.toml` (or `category-fail.toml`) whose list for indicator 4
 /// has `n` entries, none above 5千万元, so that every entry is a place to search.
-fn official_with_list(base: &str, n: usize) -> (zhibiao::model::RuleSet, Submission, Evaluation) {
+fn official_with_list(base: &str, n: usize) -> (Program, Submission, Evaluation) {
     let rules = common::rules(include_str!("../rules/sd-nmsz/2023.zb"));
     let list: Vec<String> = (0..n)
         .map(|i| (1000 + (i * 37) % 3999).to_string())

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use zhibiao::assess::{Input, Outcome, assess_loaded};
 use zhibiao::diag::{RenderOptions, SourceMap, render_all};
 use zhibiao::eval::Evaluation;
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::number::money_unit_factor;
 use zhibiao::submission::{self, Format, InputValue, Submission};
@@ -21,11 +22,11 @@ use zhibiao::template;
 const PASS: &str = include_str!("../examples/pass.toml");
 const REFERENCE: &str = include_str!("../examples/province-2024.toml");
 
-fn official() -> RuleSet {
+fn official() -> Program {
     let f = zhibiao::builtin::default_file();
     let (rules, diags) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     assert!(!zhibiao::diag::has_errors(&diags));
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 fn reference_input(name: &Arc<str>) -> Input<'_> {
@@ -37,7 +38,7 @@ fn reference_input(name: &Arc<str>) -> Input<'_> {
 }
 
 /// The TOML example scored, and its submission.
-fn pass_toml(rules: &RuleSet) -> (Submission, Evaluation) {
+fn pass_toml(rules: &Program) -> (Submission, Evaluation) {
     match common::outcome(rules, PASS, Some(REFERENCE), false) {
         Outcome::Scored {
             submission,
@@ -49,7 +50,7 @@ fn pass_toml(rules: &RuleSet) -> (Submission, Evaluation) {
 }
 
 /// An XLSX submission scored (with the province reference), or its rendered problems.
-fn score_xlsx(rules: &RuleSet, bytes: &[u8]) -> Result<(Submission, Evaluation, String), String> {
+fn score_xlsx(rules: &Program, bytes: &[u8]) -> Result<(Submission, Evaluation, String), String> {
     let name: Arc<str> = Arc::from("填报.xlsx");
     let rname: Arc<str> = Arc::from("province-2024.toml");
     let loaded = submission::load_xlsx(rules, &name, bytes);
@@ -594,7 +595,7 @@ fn a_template_for_a_revised_rule_set_follows_the_rules() {
         );
     let (rules, diags) = zhibiao::builtin::load(&Arc::from("revised.zb"), &revised);
     assert!(!zhibiao::diag::has_errors(&diags));
-    let rules = rules.expect("rules");
+    let rules = Program::new(rules.expect("rules"));
     let bytes = template::xlsx::to_xlsx(&rules, 2024, None).expect("template");
     let l = layout(&bytes);
     assert!(l.data_rows.contains_key("new_thing"));

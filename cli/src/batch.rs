@@ -24,6 +24,7 @@ use zhibiao::assess::{
 use zhibiao::batch::{self, FailedRow, RankRow};
 use zhibiao::diag::{self, Diagnostic, SourceMap};
 use zhibiao::eval::Evaluation;
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::table::{
     RawRow, RowParser, TableRow, read_csv, read_xlsx_table, row_label, stream_csv,
@@ -281,7 +282,7 @@ fn load_job(rules: &RuleSet, job: Job) -> Result<(Loaded, SourceMap), Done> {
 }
 
 /// Scores one job; without `explain` the evaluation carries scores only.
-fn score(rules: &RuleSet, job: Job, refs: &Refs, strict: bool, explain: bool) -> Done {
+fn score(rules: &Program, job: Job, refs: &Refs, strict: bool, explain: bool) -> Done {
     let name = job.name();
     let (loaded, mut sources) = match load_job(rules, job) {
         Ok(x) => x,
@@ -332,7 +333,7 @@ fn score(rules: &RuleSet, job: Job, refs: &Refs, strict: bool, explain: bool) ->
 
 /// Scores one job for a ranking only, with the compiled scorer: the same row [`score`] and
 /// [`batch::row`] give, without building an evaluation.
-fn rank(rules: &RuleSet, job: Job, refs: &Refs) -> Done {
+fn rank(rules: &Program, job: Job, refs: &Refs) -> Done {
     let name = job.name();
     match load_job(rules, job) {
         Ok((loaded, sources)) => rank_loaded(rules, name, loaded, sources, refs),
@@ -341,7 +342,7 @@ fn rank(rules: &RuleSet, job: Job, refs: &Refs) -> Done {
 }
 
 fn rank_loaded(
-    rules: &RuleSet,
+    rules: &Program,
     name: String,
     loaded: Loaded,
     sources: SourceMap,
@@ -462,7 +463,7 @@ const CHUNK: usize = 4096;
 
 /// Scores one record of a table for a ranking; `None` for an empty row.
 fn rank_raw(
-    rules: &RuleSet,
+    rules: &Program,
     name: &Arc<str>,
     parser: &RowParser,
     raw: &RawRow,
@@ -525,7 +526,7 @@ impl Kept {
 }
 
 /// Ranks the rows of a CSV table as they are read, a chunk at a time, into `kept`.
-fn rank_csv(rules: &RuleSet, path: &Path, reference: &Refs, bar: &ProgressBar, kept: &mut Kept) {
+fn rank_csv(rules: &Program, path: &Path, reference: &Refs, bar: &ProgressBar, kept: &mut Kept) {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let failed = |problems| Done::Failed {
         name: name.to_string(),

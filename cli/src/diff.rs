@@ -10,7 +10,7 @@ use zhibiao::assess::Outcome;
 use zhibiao::codes;
 use zhibiao::diag::{Diagnostic, SourceMap};
 use zhibiao::diff::{self, Impact, RuleDiff};
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 
 /// What `diff` was given.
 pub struct Args {
@@ -32,7 +32,7 @@ struct JsonDiff<'a> {
     submissions: &'a [Impact],
 }
 
-fn load(spec: &str, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diagnostic>> {
+fn load(spec: &str, sources: &mut SourceMap) -> Result<Program, Vec<Diagnostic>> {
     let text = rules::choose(Some(spec), None, true).map_err(|d| vec![d])?;
     rules::load(text, sources)
 }
@@ -131,7 +131,7 @@ pub fn run(args: Args) -> u8 {
                 return EXIT_UNUSABLE;
             }
         };
-        let mut side = |rules: &RuleSet, reference: Option<&References>| match assess_files(
+        let mut side = |rules: &Program, reference: Option<&References>| match assess_files(
             rules,
             &sub,
             reference,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use zhibiao::assess::Outcome;
 use zhibiao::codes;
 use zhibiao::diag::{Diagnostic, SourceMap};
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 use zhibiao::report;
 use zhibiao::submission::{self, Submission};
 
@@ -19,7 +19,7 @@ pub fn load_rules(
     as_of: Option<&str>,
     spec_from_cli: bool,
     sources: &mut SourceMap,
-) -> Result<RuleSet, Vec<Diagnostic>> {
+) -> Result<Program, Vec<Diagnostic>> {
     let day = as_of
         .map(rules::parse_as_of)
         .transpose()
@@ -30,7 +30,7 @@ pub fn load_rules(
 
 /// A submission assessed against its rules, with what the reports need.
 struct Assessed {
-    rules: RuleSet,
+    rules: Program,
     sub: Box<Submission>,
     evaluation: Box<zhibiao::eval::Evaluation>,
     warnings: Vec<Diagnostic>,
@@ -217,7 +217,7 @@ pub fn load_references(
 /// Renders one district's report in the chosen format and writes it to `output` or the screen.
 pub fn print_report(
     format: OutFormat,
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     evaluation: &zhibiao::eval::Evaluation,
     warnings: &[Diagnostic],

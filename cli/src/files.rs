@@ -7,6 +7,7 @@ use std::sync::Arc;
 use zhibiao::assess::{Input, Outcome, assess_loaded};
 use zhibiao::codes;
 use zhibiao::diag::{Diagnostic, SourceMap};
+use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, Submission};
 
@@ -347,7 +348,7 @@ fn read_text_data(path: &Path, what: &str, formats: &str) -> Result<TextFile, Di
 /// submission's evaluation year ([`References::for_year`]); two candidates for it make the
 /// submission unusable with a question, never a guess.
 pub fn assess_files(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &DataFile,
     references: Option<&References>,
     strict: bool,

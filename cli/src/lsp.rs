@@ -685,6 +685,8 @@ fn live(a: &Analysis, sample: Option<&std::path::Path>) -> Live {
     if a.report.fails(false) {
         return out;
     }
+    let program = zhibiao::eval::Program::new(rules.clone());
+    let rules = &program;
     let Some(dir) = std::path::Path::new(&*a.name).parent() else {
         return out;
     };

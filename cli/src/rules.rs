@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use zhibiao::diag::{self, Diagnostic, SourceMap};
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 use zhibiao::versions::{self, Day, Entry, RuleRef, RuleText};
 use zhibiao::{builtin, codes};
 
@@ -163,7 +163,7 @@ impl Disk {
 /// Rules that `lint` finds errors in are refused too, with those errors: a rule file that cannot
 /// score every indicator as written must not decide anyone's verdict. (Warnings do not stop it;
 /// an `allow` in the file acknowledges a finding here as it does for `lint`.)
-pub fn load(text: RuleText, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diagnostic>> {
+pub fn load(text: RuleText, sources: &mut SourceMap) -> Result<Program, Vec<Diagnostic>> {
     let mut disk = Disk::default();
     let (rules, diags) = versions::load(&text.name, &text.text, &mut |r| disk.find(r));
     sources.add(&text.name, &text.text);
@@ -190,7 +190,7 @@ pub fn load(text: RuleText, sources: &mut SourceMap) -> Result<RuleSet, Vec<Diag
         return Err(lint_errors);
     }
     print_diags(&diags, sources);
-    rules.ok_or(diags)
+    rules.map(Program::new).ok_or(diags)
 }
 
 /// Reads `--as-of`.

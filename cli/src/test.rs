@@ -11,7 +11,7 @@ use std::sync::Arc;
 use unicode_width::UnicodeWidthStr;
 use zhibiao::codes;
 use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap};
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 use zhibiao::submission::Format;
 use zhibiao::suite::coverage::Coverage;
 use zhibiao::suite::{self, CaseOutcome, CaseResult, SubmissionRef, Suite, Text};
@@ -89,7 +89,7 @@ fn format_of(path: &str) -> Option<Format> {
 
 /// A rule set under test, with the coverage its cases reach.
 struct Under {
-    rules: RuleSet,
+    rules: Program,
     coverage: Coverage,
     require: bool,
 }
@@ -179,7 +179,7 @@ pub fn run(args: TestArgs) -> u8 {
                     under.insert(
                         key.clone(),
                         Under {
-                            rules,
+                            rules: Program::new(rules),
                             coverage,
                             require: false,
                         },

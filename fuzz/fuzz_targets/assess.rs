@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let (Some(rules), _) = zhibiao::builtin::load(&Arc::from("fuzz.zb"), rules_text) else {
         return;
     };
+    let rules = zhibiao::eval::Program::new(rules);
     let name: Arc<str> = Arc::from("fuzz.toml");
     let request = Request {
         submission: Input {

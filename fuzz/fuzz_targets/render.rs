@@ -33,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(rules) = rules else {
         return;
     };
+    let rules = zhibiao::eval::Program::new(rules);
     let request = Request {
         submission: Input {
             name: &sub_name,

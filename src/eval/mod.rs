@@ -8,12 +8,14 @@ pub mod budget;
 mod expr;
 pub mod fault;
 pub mod plan;
+mod program;
 pub mod reason;
 pub mod value;
 
 pub(crate) use expr::Env;
 use expr::R;
 pub use expr::{EvalError, MAX_DEPTH};
+pub use program::Program;
 pub use reason::{ItemWhy, JudgedAs, Needed, Reason};
 pub use value::{Dim, MissingRef, Val};
 
@@ -326,7 +328,7 @@ impl Evaluation {
 }
 
 /// Runs the rule file's data checks against a submission.
-pub fn check_data(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure> {
+pub fn check_data(rules: &Program, sub: &Submission) -> Vec<CheckFailure> {
     if rules.plan().checks_hold(sub) {
         return Vec::new();
     }
@@ -443,26 +445,26 @@ pub trait Probe {
 }
 
 /// Scores a submission.
-pub fn evaluate(rules: &RuleSet, sub: &Submission) -> Evaluation {
+pub fn evaluate(rules: &Program, sub: &Submission) -> Evaluation {
     evaluate_probed(rules, sub, None)
 }
 
 /// Scores a submission, telling `probe` every comparison made while scoring the indicators.
 pub fn evaluate_probed<'a>(
-    rules: &'a RuleSet,
+    rules: &'a Program,
     sub: &'a Submission,
     probe: Option<&'a mut dyn Probe>,
 ) -> Evaluation {
     let mut env = Env::new(rules, sub);
     env.probe = probe;
-    evaluate_in(env)
+    evaluate_in(rules, env)
 }
 
 /// Scores a submission without writing explanations: the same scores, statuses, item states,
 /// missing data, categories, pass conditions and verdict as [`evaluate`], but every indicator's
 /// `explanation` is empty and items' `detail` texts are left out. For batches that keep only a
 /// ranking, and for benchmarks; reports need [`evaluate`].
-pub fn evaluate_scores(rules: &RuleSet, sub: &Submission) -> Evaluation {
+pub fn evaluate_scores(rules: &Program, sub: &Submission) -> Evaluation {
     let plan = rules.plan();
     let scores = plan.score(sub);
     let mut indicators = Vec::with_capacity(scores.indicators.len());
@@ -599,13 +601,13 @@ fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemR
     }
 }
 
-fn evaluate_in(mut env: Env) -> Evaluation {
+fn evaluate_in(program: &Program, mut env: Env) -> Evaluation {
     let (rules, sub) = (env.rules, env.sub);
     let mut indicators = Vec::new();
     for (cat, ind) in rules.indicators() {
         indicators.push(indicator(&mut env, &cat.name.value, ind));
     }
-    let checks = check_data(rules, sub);
+    let checks = check_data(program, sub);
     finish(rules, sub, indicators, checks)
 }
 
@@ -992,7 +994,7 @@ pub fn evaluate_indicator(rules: &RuleSet, sub: &Submission, no: u32) -> Option<
 /// Indicator `no`'s score and status alone by the compiled plan: what
 /// [`evaluate_indicator_scores`] says of them, without items, texts or missing-data names. The
 /// cheapest way to ask "what would it score if…"; `None` when the rule set has no indicator `no`.
-pub fn indicator_score(rules: &RuleSet, sub: &Submission, no: u32) -> Option<plan::IndicatorScore> {
+pub fn indicator_score(rules: &Program, sub: &Submission, no: u32) -> Option<plan::IndicatorScore> {
     let i = rules.indicators().position(|(_, ind)| ind.no.value == no)?;
     rules.plan().score_indicator(i, sub)
 }

@@ -191,7 +191,7 @@ enum CPass {
 }
 
 /// A rule set compiled for scoring. Build it with [`Plan::compile`], or take the one a rule set
-/// keeps with [`RuleSet::plan`].
+/// keeps with [`Program::plan`](super::Program::plan).
 #[derive(Debug)]
 pub struct Plan {
     inputs: Vec<String>,

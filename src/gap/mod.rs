@@ -15,6 +15,7 @@
 pub mod deps;
 pub mod search;
 
+use crate::eval::Program;
 use crate::eval::plan::Scores;
 use crate::eval::{self, Evaluation, IndicatorResult, ItemState, Status};
 use crate::model::RuleSet;
@@ -510,7 +511,7 @@ impl Change {
 }
 
 /// The whole gap analysis of an evaluation.
-pub fn analyse(rules: &RuleSet, sub: &Submission, ev: &Evaluation) -> Gaps {
+pub fn analyse(rules: &Program, sub: &Submission, ev: &Evaluation) -> Gaps {
     let categories = category_gaps(rules, ev);
     let conditions = condition_gaps(rules, ev, &categories);
     let base = rules.plan().score(sub);
@@ -846,7 +847,7 @@ fn label_of(rules: &RuleSet, key: &str) -> String {
 
 /// The suggestion for one found change: its text and its effect on the whole evaluation.
 fn suggestion(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     ev: &Evaluation,
     base: &Scores,
@@ -997,7 +998,7 @@ fn change_of(rules: &RuleSet, no: u32, f: &Found, gain: Decimal) -> Change {
 /// The smallest change to one input that earns indicator `r` more points, for every input that
 /// can; `None` for indicators that read no data or have all their points.
 pub fn next_point(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     ev: &Evaluation,
     r: &IndicatorResult,
@@ -1014,7 +1015,7 @@ pub fn next_point(
 
 /// [`next_point`] within a work budget shared with other searches.
 fn next_point_within(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     ev: &Evaluation,
     base: &Scores,
@@ -1221,7 +1222,7 @@ fn deficit(rules: &RuleSet, ev: &Evaluation) -> (usize, Decimal) {
 
 /// [`deficit`] of scores from the compiled plan: the same measure, without building an
 /// [`Evaluation`].
-fn deficit_of_scores(rules: &RuleSet, s: &Scores) -> (usize, Decimal) {
+fn deficit_of_scores(rules: &Program, s: &Scores) -> (usize, Decimal) {
     let mut failed = rules.plan().failed_conditions(s).into_iter();
     let mut failing_subjects = 0;
     let mut short = Decimal::ZERO;
@@ -1340,7 +1341,7 @@ fn data_change(no: u32, s: &Suggestion) -> Change {
 
 /// The scores of `work`, where `base` scores it before `change`: only the indicators the change
 /// can move are scored again (those that read its input, or the one its judgement belongs to).
-fn rescored(rules: &RuleSet, base: &Scores, work: &Submission, change: &Change) -> Scores {
+fn rescored(rules: &Program, base: &Scores, work: &Submission, change: &Change) -> Scores {
     let dirty = moved_by(rules, change);
     rules
         .plan()
@@ -1349,7 +1350,7 @@ fn rescored(rules: &RuleSet, base: &Scores, work: &Submission, change: &Change) 
 
 /// For each indicator (by position), whether a change can move it: it reads the change's input,
 /// or the change's judgement belongs to it.
-fn moved_by(rules: &RuleSet, change: &Change) -> Vec<bool> {
+fn moved_by(rules: &Program, change: &Change) -> Vec<bool> {
     let plan = rules.plan();
     let input = match &change.kind {
         ChangeKind::Data { key, .. } => plan.input_slot(key),
@@ -1365,7 +1366,7 @@ fn moved_by(rules: &RuleSet, change: &Change) -> Vec<bool> {
         .collect()
 }
 
-fn has_check_errors(rules: &RuleSet, sub: &Submission) -> bool {
+fn has_check_errors(rules: &Program, sub: &Submission) -> bool {
     !rules.plan().no_check_errors(sub)
 }
 
@@ -1392,7 +1393,7 @@ struct Candidate {
 /// Scores a change against the current state: its rank and the evaluation with it, or `None`
 /// when it closes nothing or breaks a data check.
 fn score_change(
-    rules: &RuleSet,
+    rules: &Program,
     work: &mut Submission,
     scores: &Scores,
     base: (usize, Decimal),
@@ -1423,7 +1424,7 @@ fn score_change(
 /// every other candidate's stale rank; when nothing lazy is found, every candidate is scored
 /// again before giving up.
 fn pick(
-    rules: &RuleSet,
+    rules: &Program,
     work: &mut Submission,
     scores: &Scores,
     base: (usize, Decimal),
@@ -1478,13 +1479,13 @@ fn pick(
 /// A set of changes that makes the submission pass: at each step the change that closes the most
 /// of the gap (fewest failing subjects, then fewest points short; on a tie the smaller gain, then
 /// data before judgements, then file order), verified by re-evaluating the whole submission.
-pub fn plan(rules: &RuleSet, sub: &Submission, ev: &Evaluation, next: &[NextPoint]) -> Plan {
+pub fn plan(rules: &Program, sub: &Submission, ev: &Evaluation, next: &[NextPoint]) -> Plan {
     plan_from(rules, sub, ev, rules.plan().score(sub), next)
 }
 
 /// [`plan`], given the compiled plan's scores of `sub`.
 fn plan_from(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     ev: &Evaluation,
     mut scores: Scores,

@@ -19,6 +19,7 @@
 //! are never changed; absent values are not invented (the indicator is then missing, not short).
 
 use super::deps::{Bind, Site, Target, inputs_read, sites};
+use crate::eval::Program;
 use crate::eval::plan::{ScopeBind, Scoped};
 use crate::eval::{self, Env, Status, Val};
 use crate::model::RuleSet;
@@ -337,7 +338,7 @@ fn clone_bind<'a>(b: &(String, BindAt<'a>)) -> (String, BindAt<'a>) {
 
 /// Compiles each instance's subject and target, with its loop variables bound, in the scope of
 /// indicator `ind` (its position in file order).
-fn compile_instances(rules: &RuleSet, ind: usize, insts: &mut [Instance]) {
+fn compile_instances(rules: &Program, ind: usize, insts: &mut [Instance]) {
     let plan = rules.plan();
     for inst in insts {
         let binds: Vec<ScopeBind> = inst
@@ -357,7 +358,7 @@ fn compile_instances(rules: &RuleSet, ind: usize, insts: &mut [Instance]) {
 }
 
 /// How each site's subject compares with its target under the submission's values.
-fn compare_all(rules: &RuleSet, sub: &Submission, insts: &[Instance]) -> Vec<Option<Ordering>> {
+fn compare_all(rules: &Program, sub: &Submission, insts: &[Instance]) -> Vec<Option<Ordering>> {
     let compiled: Vec<Option<&Scoped>> = insts.iter().map(|i| i.compiled.as_ref()).collect();
     let values = rules.plan().eval_scoped_many(&compiled, sub);
     insts
@@ -377,7 +378,7 @@ fn compare_all(rules: &RuleSet, sub: &Submission, insts: &[Instance]) -> Vec<Opt
 
 /// One search: an indicator, a slot, a working copy of the submission.
 struct Probe<'a> {
-    rules: &'a RuleSet,
+    rules: &'a Program,
     ind: &'a Indicator,
     work: Submission,
     slot: Slot,
@@ -498,7 +499,7 @@ pub fn evaluation_cost(rules: &RuleSet, sub: &Submission, ind: &Indicator) -> u6
 /// The smallest change to `slot` that earns indicator `ind` more than `f0` points, if any,
 /// within `budget`; `Err` when the budget ran out before the search finished.
 pub fn search_slot(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     ind: &Indicator,
     f0: Decimal,
@@ -513,7 +514,7 @@ pub fn search_slot(
 }
 
 fn search_slot_inner(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     ind: &Indicator,
     f0: Decimal,

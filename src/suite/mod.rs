@@ -28,8 +28,8 @@ pub mod coverage;
 use crate::assess::{Input, Outcome, Request, assess};
 use crate::codes;
 use crate::diag::{Diagnostic, Span, suggest};
+use crate::eval::Program;
 use crate::eval::{Evaluation, Status};
-use crate::model::RuleSet;
 use crate::number::plain;
 use crate::submission::Format;
 use rust_decimal::Decimal;
@@ -512,7 +512,7 @@ pub struct Text<'a> {
 /// Scores a case's submission and compares the results with its expectations. `probe` records
 /// boundary coverage.
 pub fn run_case(
-    rules: &RuleSet,
+    rules: &Program,
     case: &Case,
     submission: Text,
     reference: Option<Text>,

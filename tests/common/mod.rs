@@ -21,11 +21,11 @@ use std::sync::Arc;
 use zhibiao::assess::{Input, Outcome, Request, assess};
 use zhibiao::diag::{RenderOptions, SourceMap, render_all};
 use zhibiao::eval::Evaluation;
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 use zhibiao::submission::{Format, Submission};
 
-/// Loads a rule file that must have no errors.
-pub fn rules(text: &str) -> RuleSet {
+/// Loads a rule file that must have no errors, compiled for scoring.
+pub fn rules(text: &str) -> Program {
     let name: Arc<str> = Arc::from("rules.zb");
     let (rules, diags) = zhibiao::builtin::load(&name, text);
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
@@ -34,7 +34,7 @@ pub fn rules(text: &str) -> RuleSet {
         "rule file has errors: {}",
         rendered_rules(text)
     );
-    rules.expect("rules")
+    Program::new(rules.expect("rules"))
 }
 
 /// The rendered diagnostics of a rule file (empty when it is clean).
@@ -47,7 +47,7 @@ pub fn rendered_rules(text: &str) -> String {
 }
 
 /// Assesses a TOML submission; panics with the rendered diagnostics if it is unusable.
-pub fn scored(rules: &RuleSet, toml: &str) -> (Submission, Evaluation) {
+pub fn scored(rules: &Program, toml: &str) -> (Submission, Evaluation) {
     match outcome(rules, toml, None, false) {
         Outcome::Scored {
             submission,
@@ -66,7 +66,7 @@ pub fn scored(rules: &RuleSet, toml: &str) -> (Submission, Evaluation) {
 }
 
 /// Assesses a TOML submission with an optional reference file.
-pub fn outcome(rules: &RuleSet, toml: &str, reference: Option<&str>, strict: bool) -> Outcome {
+pub fn outcome(rules: &Program, toml: &str, reference: Option<&str>, strict: bool) -> Outcome {
     let name: Arc<str> = Arc::from("submission.toml");
     let rname: Arc<str> = Arc::from("reference.toml");
     let req = Request {

@@ -8,12 +8,12 @@ use zhibiao::assess::{self, Outcome};
 use zhibiao::batch::{self, FailedRow, Order};
 use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap, Span};
 use zhibiao::eval::Evaluation;
-use zhibiao::model::RuleSet;
+use zhibiao::eval::Program;
 use zhibiao::submission::Submission;
 
 /// Every built-in rule file, loaded once (they must load: a failure is a bug).
-pub fn builtin_rules() -> &'static [(&'static str, RuleSet)] {
-    static RULES: OnceLock<Vec<(&'static str, RuleSet)>> = OnceLock::new();
+pub fn builtin_rules() -> &'static [(&'static str, Program)] {
+    static RULES: OnceLock<Vec<(&'static str, Program)>> = OnceLock::new();
     RULES.get_or_init(|| {
         let mut files: Vec<&'static zhibiao::builtin::BuiltinFile> = Vec::new();
         for e in zhibiao::builtin::catalog() {
@@ -28,7 +28,7 @@ pub fn builtin_rules() -> &'static [(&'static str, RuleSet)] {
         files
             .into_iter()
             .map(|f| match zhibiao::builtin::load(&Arc::from(f.path), f.text) {
-                (Some(rules), _) => (f.path, rules),
+                (Some(rules), _) => (f.path, Program::new(rules)),
                 (None, diags) => panic!("the built-in rules {} do not load: {diags:?}", f.path),
             })
             .collect()
@@ -36,7 +36,7 @@ pub fn builtin_rules() -> &'static [(&'static str, RuleSet)] {
 }
 
 /// The default built-in rules (the official index).
-pub fn default_rules() -> &'static RuleSet {
+pub fn default_rules() -> &'static Program {
     let default = zhibiao::builtin::default_file().path;
     let all = builtin_rules();
     match all.iter().find(|(p, _)| *p == default).or(all.first()) {
@@ -47,7 +47,7 @@ pub fn default_rules() -> &'static RuleSet {
 
 /// The built-in rules a submission asks for (`sd-nmsz@2023`, `sd-nmsz`), as the command line
 /// picks them; the default when it names none or one that is not built in.
-pub fn rules_for(requested: Option<&str>) -> &'static RuleSet {
+pub fn rules_for(requested: Option<&str>) -> &'static Program {
     let Some(spec) = requested else {
         return default_rules();
     };
@@ -162,7 +162,7 @@ pub fn render_spans(text: &str, seed: &[u8]) {
 /// Everything the library renders for one scored district: the report in every format, the
 /// explanation of every indicator, the gap analysis and plan, and its ranking row.
 pub fn render_all(
-    rules: &RuleSet,
+    rules: &Program,
     sub: &Submission,
     evaluation: &Evaluation,
     warnings: &[Diagnostic],
@@ -204,7 +204,7 @@ pub fn render_all(
 }
 
 /// Ranks rows (both orders) and renders the ranking in every format.
-pub fn rank_and_render(rules: &RuleSet, rows: Vec<batch::RankRow>, failed: Vec<FailedRow>) {
+pub fn rank_and_render(rules: &Program, rows: Vec<batch::RankRow>, failed: Vec<FailedRow>) {
     for order in [Order::Total, Order::PassingFirst] {
         let ranking = batch::ranking(rules, rows.clone(), failed.clone(), order);
         let mut prev = 0;
@@ -230,7 +230,7 @@ pub fn rank_and_render(rules: &RuleSet, rows: Vec<batch::RankRow>, failed: Vec<F
 /// Assesses a loaded submission as `eval` does and renders everything, or renders why it
 /// cannot be used.
 pub fn assess_and_render(
-    rules: &RuleSet,
+    rules: &Program,
     loaded: (Option<Submission>, Vec<Diagnostic>),
     sources: &SourceMap,
 ) {

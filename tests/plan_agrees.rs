@@ -164,6 +164,40 @@ fn what_if_agrees(rules: &Program, from: &Submission, to: &Submission, what: &st
         again, full,
         "{what}: scored again from another submission's scores"
     );
+    // A year of a yearly input that scoring an indicator does not read can take any value
+    // without moving that indicator (the next-point search skips it).
+    for (i, r) in full.indicators.iter().enumerate() {
+        let Some(read) = plan.years_read(i, to) else {
+            continue;
+        };
+        for d in &rules.inputs {
+            let Some(InputValue::Series(series)) = to.values.get(&d.name.value) else {
+                continue;
+            };
+            let Some(input) = plan.input_slot(&d.name.value) else {
+                continue;
+            };
+            for (y, v) in series {
+                if read.binary_search(&(input, *y)).is_ok() {
+                    continue;
+                }
+                let mut moved = to.clone();
+                if let Some(InputValue::Series(s)) = moved.values.get_mut(&d.name.value) {
+                    s.insert(
+                        *y,
+                        *v * rust_decimal::Decimal::from(3) + rust_decimal::Decimal::ONE,
+                    );
+                }
+                let again = plan.score_indicator(i, &moved).expect("indicator");
+                assert_eq!(
+                    (again.score, again.status),
+                    (r.score, r.status),
+                    "{what}: indicator {i} moved with {}[{y}], a year it does not read",
+                    d.name.value
+                );
+            }
+        }
+    }
 }
 
 fn check_rules(rules: &Program, bases: &[Submission], count: u64, what: &str) -> usize {

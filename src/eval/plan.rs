@@ -990,6 +990,24 @@ impl Plan {
         Some(Run::sparse(self, sub).indicator(ind, &mut items))
     }
 
+    /// The years of yearly inputs that scoring indicator `i` (its position in file order) reads
+    /// from `sub`, by input slot and year, sorted; `None` when it runs a script (which sees every
+    /// value) or there is no indicator `i`. Scoring reads nothing else of a yearly input, so a
+    /// year not listed can take any value without changing the indicator's score.
+    pub fn years_read(&self, i: usize, sub: &Submission) -> Option<Vec<(u32, i32)>> {
+        let ind = self.indicators.get(i)?;
+        let mut run = Run::sparse(self, sub);
+        run.years_read = Some(Vec::new());
+        run.indicator(ind, &mut Vec::new());
+        if run.ran_script {
+            return None;
+        }
+        let mut read = run.years_read.take()?;
+        read.sort_unstable();
+        read.dedup();
+        Some(read)
+    }
+
     /// Compiles `exprs`, written in indicator `ind`'s rule (its position in file order), in that
     /// indicator's scope: its `let`s, then the loop variables `binds` (outermost first). `rules`
     /// must be the rule set this plan was compiled from. `None` when there is no indicator `ind`.
@@ -1096,6 +1114,32 @@ impl Plan {
                 run.scoped(sc).unwrap_or_else(|| none(sc))
             })
             .collect()
+    }
+
+    /// The years of yearly inputs that evaluating a [`Scoped`] (its indicator's `let`s, then its
+    /// expressions) reads from `sub`, by input slot and year, sorted; `None` when a script runs
+    /// or the indicator is not there. As [`Plan::years_read`], for one comparison.
+    pub fn scoped_years_read(&self, sc: &Scoped, sub: &Submission) -> Option<Vec<(u32, i32)>> {
+        let ind = self.indicators.get(sc.ind)?;
+        let mut run = Run::sparse(self, sub);
+        run.years_read = Some(Vec::new());
+        for l in &ind.lets {
+            if let Ok(v) = run.eval(l) {
+                run.locals.push(v);
+            } else {
+                break;
+            }
+        }
+        if run.locals.len() == ind.lets.len() {
+            run.scoped(sc);
+        }
+        if run.ran_script {
+            return None;
+        }
+        let mut read = run.years_read.take()?;
+        read.sort_unstable();
+        read.dedup();
+        Some(read)
     }
 
     /// The values of a [`Scoped`]'s expressions on a submission: `None` for one that is not a
@@ -1347,6 +1391,10 @@ struct Run<'p, 's> {
     /// The inputs as Rhai values, built for the first script. Each script gets a fresh copy:
     /// Rhai lets a script write into a constant map (`m.x = 1`), which must not reach the next.
     rhai_inputs: Option<Vec<Dynamic>>,
+    /// When recording: every year of a yearly input read, by input slot and year.
+    years_read: Option<Vec<(u32, i32)>>,
+    /// Whether a script ran (it sees every input, so what it read is not known).
+    ran_script: bool,
 }
 
 impl<'p, 's> Run<'p, 's> {
@@ -1377,6 +1425,8 @@ impl<'p, 's> Run<'p, 's> {
             args: Vec::new(),
             memo: Vec::new(),
             rhai_inputs: None,
+            years_read: None,
+            ran_script: false,
         }
     }
 
@@ -1544,6 +1594,12 @@ impl<'p, 's> Run<'p, 's> {
                 let y = self.year_of(idx)?;
                 match b {
                     V::Series(input, s) => Ok(match s.get(&y) {
+                        Some(v) if self.years_read.is_some() => {
+                            if let Some(read) = &mut self.years_read {
+                                read.push((input, y));
+                            }
+                            V::Num(Num::from(*v))
+                        }
                         Some(v) => V::Num(Num::from(*v)),
                         None => V::Missing(vec![Miss {
                             input,
@@ -1721,6 +1777,7 @@ impl<'p, 's> Run<'p, 's> {
     }
 
     fn script(&mut self, s: &CScript) -> P<V<'s>> {
+        self.ran_script = true;
         let mut missing = Vec::new();
         for (i, years) in &s.reads {
             match (self.value(*i), years) {

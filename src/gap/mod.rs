@@ -1030,7 +1030,23 @@ fn next_point_within(
     let mut skipped: Vec<Slot> = Vec::new();
     if r.status == Status::Scored {
         let mut found: Vec<Found> = Vec::new();
+        // A year of a yearly input that scoring does not read cannot change the score: not
+        // searched (unknown when the indicator runs a script).
+        let years_read = rules
+            .indicators()
+            .position(|(_, i)| i.no.value == r.no)
+            .and_then(|i| rules.plan().years_read(i, sub));
+        let unread = |slot: &Slot| match (&slot.at, &years_read) {
+            (search::At::Year(y), Some(read)) => rules
+                .plan()
+                .input_slot(&slot.key)
+                .is_some_and(|input| read.binary_search(&(input, *y)).is_err()),
+            _ => false,
+        };
         for slot in search::slots(rules, sub, ind) {
+            if unread(&slot) {
+                continue;
+            }
             if budget.exhausted() {
                 skipped.push(slot);
                 continue;

@@ -592,12 +592,20 @@ fn search_slot_inner(
         .position(|(_, x)| x.no.value == ind.no.value)
     {
         compile_instances(rules, at, &mut insts);
-        // A comparison that reads nothing of the changed input never moves: not watched.
+        // A comparison that reads nothing of the changed input never moves: not watched. Nor
+        // does one that reads other years of it than the one changed.
         if let Some(input) = rules.plan().input_slot(&slot.key) {
             insts.retain(|inst| {
-                inst.compiled
-                    .as_ref()
-                    .is_none_or(|c| rules.plan().scoped_reads(c).binary_search(&input).is_ok())
+                inst.compiled.as_ref().is_none_or(|c| {
+                    rules.plan().scoped_reads(c).binary_search(&input).is_ok()
+                        && match probe.slot.at {
+                            At::Year(y) => rules
+                                .plan()
+                                .scoped_years_read(c, &probe.work)
+                                .is_none_or(|read| read.binary_search(&(input, y)).is_ok()),
+                            _ => true,
+                        }
+                })
             });
         }
     }

@@ -893,6 +893,19 @@ mod tests {
             ("\"ab\" + \"c\"", "abc"),
             ("a + 1", "4"),
             ("[a, 1].map(|x| x * 2)", "[6, 2]"),
+            // Script functions called by a built-in divide exactly (`5 / 4` is 1.25).
+            (
+                "fn keep(x) { x / 4 > 1 } let x = [4, 5, 8]; x.retain(\"keep\"); x",
+                "[5, 8]",
+            ),
+            (
+                "fn keep(x) { x / 4 > 1 } let x = [4, 5, 8]; x.drain(\"keep\")",
+                "[5, 8]",
+            ),
+            (
+                "fn cmp(a, b) { if b / 4 > a / 4 { 1 } else { -1 } } let x = [4, 5]; x.sort(\"cmp\"); x",
+                "[5, 4]",
+            ),
         ] {
             assert_eq!(run(code).unwrap().to_string(), want, "{code}");
         }

@@ -25,9 +25,9 @@ use rhai::{
 use std::any::TypeId;
 
 /// The built-ins whose work grows with the arrays or maps they are given or make. Every
-/// overload that takes an array, a map or any value is charged (those taking a closure only
-/// for the items: the closure's operations count on their own); the others (`+` of numbers or
-/// strings) are left as they are.
+/// overload that takes an array, a map or any value is charged; left as they are: the others
+/// (`+` of numbers or strings), and those that call a closure or a function named by a text
+/// (`sort(|a, b| …)`, `retain("keep")`), whose calls count on their own.
 pub(super) const COPYING: &[&str] = &[
     // Joining and copying.
     "+",
@@ -111,8 +111,13 @@ pub(super) fn charging_module() -> Module {
         |f| {
             let name = f.metadata.name.as_str();
             let types = &f.metadata.param_types;
+            // A closure, or a text naming a script function (`xs.retain("keep")`), would run
+            // in the plain engine, without the exact arithmetic and the counting of this one.
+            let calls_script = types.contains(&TypeId::of::<FnPtr>())
+                || (types.first() == Some(&TypeId::of::<Array>())
+                    && types.contains(&TypeId::of::<rhai::ImmutableString>()));
             let wanted = COPYING.contains(&name)
-                && !types.contains(&TypeId::of::<FnPtr>())
+                && !calls_script
                 && (FROM_STRING.contains(&name) || types.iter().any(|t| holds_items(*t)));
             wanted.then(|| (name.to_string(), types.to_vec()))
         },

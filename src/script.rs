@@ -1037,4 +1037,62 @@ mod tests {
             vec!["a".to_string()]
         );
     }
+
+    /// Not a test: how long each built-in takes when a script loops it to the limit (the
+    /// seconds in docs/limits.md). Run with
+    /// `cargo test --release --lib script::tests::seconds_to_the_limit -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a test"]
+    fn seconds_to_the_limit() {
+        let xs = "let xs = []; for i in 0..10000 { xs.push(to_decimal(i)) }";
+        let h = "let h = xs.extract(0, 5000);";
+        let p = "let p = xs.extract(0, 1500);";
+        let s = "let s = \"\"; s.pad(10000, 'x');";
+        let u = "let u = \"x\"; for i in 0..4999 { u += \",x\" }";
+        let m = "let m = #{}; for i in 0..1000 { m[`k${i}`] = to_decimal(i) }";
+        for (setup, step) in [
+            ("", "x += 1"),
+            (xs, "let ys = xs"),
+            (xs, "f(xs)"),
+            (xs, "g.call(xs)"),
+            (h, "let ys = h + h"),
+            (xs, "let ys = []; ys += xs"),
+            (xs, "let ys = []; ys.append(xs)"),
+            (xs, "let ys = xs.extract(0)"),
+            ("", "let ys = []; ys.pad(10000, 0)"),
+            (xs, "xs.reverse()"),
+            (xs, "xs.sort()"),
+            (xs, "xs.sort_desc()"),
+            (xs, "let ys = xs.order()"),
+            (xs, "let v = xs.remove(0); xs.push(v)"),
+            (p, "let t = p.to_string()"),
+            (p, "let t = \"\" + p"),
+            (xs, "let ys = xs.filter(|x| true)"),
+            (xs, "let ys = xs.map(|x| x)"),
+            (s, "let n = s.len()"),
+            (s, "s.index_of(\"y\")"),
+            (u, "let parts = u.split(',')"),
+            (s, "let c = s.to_chars()"),
+            (m, "let k = m.keys()"),
+            (m, "let k = m.values()"),
+            (m, "let k = m"),
+            (m, "let k = m + m"),
+        ] {
+            // `h` and `p` are parts of `xs`.
+            let setup = if setup == h || setup == p {
+                format!("{xs} {setup}")
+            } else {
+                setup.to_string()
+            };
+            let code =
+                format!("fn f(a) {{ 0 }} let g = Fn(\"f\"); let x = 0; {setup} loop {{ {step}; }}");
+            let started = std::time::Instant::now();
+            let e = run(&code).unwrap_err();
+            eprintln!(
+                "{step:40} {:7.3} s  {}",
+                started.elapsed().as_secs_f64(),
+                e.message
+            );
+        }
+    }
 }

@@ -35,6 +35,15 @@ const SUB: &str = "region = \"甲区\"\nyear = 2024\n[data]\nsales = [\"2万元\
 /// scorer; indicator 2 (one `count`) scores in both.
 fn assert_refused(text: &str) {
     let rules = common::rules(text);
+    // `zhibiao lint` (and the editor) says so at indicator 1's head, and only there.
+    let head = rules.indicators().next().map(|(_, i)| i.head_span);
+    let found: Vec<_> = zhibiao::lint::lint(&std::sync::Arc::from("t.zb"), text)
+        .findings
+        .into_iter()
+        .filter(|f| f.diag.code == "ZB109")
+        .map(|f| f.diag.span)
+        .collect();
+    assert_eq!(found, vec![head], "{text}");
     let (sub, _) = common::scored(&rules, SUB);
     for ev in [evaluate(&rules, &sub), evaluate_scores(&rules, &sub)] {
         let one = &ev.indicators[0];
@@ -88,10 +97,16 @@ fn chains_of_functions_that_double_are_refused() {
 
 #[test]
 fn shapes_within_the_budget_score() {
-    let rules = common::rules(&rules_with(
+    let text = rules_with(
         "fn g(y) = retail[y] / retail[y - 1]\n",
         "items { item 1 \"甲\" points 2 when all y in Y-1..Y: g(y) > 1 and count(s in sales where s > 1万元) > 1 }",
-    ));
+    );
+    let rules = common::rules(&text);
+    let findings = zhibiao::lint::lint(&std::sync::Arc::from("t.zb"), &text).findings;
+    assert!(
+        findings.iter().all(|f| f.diag.code != "ZB109"),
+        "{findings:#?}"
+    );
     let (sub, _) = common::scored(&rules, SUB);
     for ev in [evaluate(&rules, &sub), evaluate_scores(&rules, &sub)] {
         assert_eq!(ev.indicators[0].status, Status::Scored);

@@ -109,6 +109,7 @@ registry! {
     ZB106 year_not_declared Warning;
     ZB107 year_never_read Warning;
     ZB108 message_placeholder Warning;
+    ZB109 work_over_budget Error;
     ZB201 kind_mismatch Error;
     ZB202 unit_mismatch Warning;
     ZB203 wrong_type Error;

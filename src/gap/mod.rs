@@ -1043,6 +1043,8 @@ fn next_point_within(
                 .is_some_and(|input| read.binary_search(&(input, *y)).is_err()),
             _ => false,
         };
+        // One copy of the submission for every slot's search, each giving it back unchanged.
+        let mut work = sub.clone();
         for slot in search::slots(rules, sub, ind) {
             if unread(&slot) {
                 continue;
@@ -1051,7 +1053,7 @@ fn next_point_within(
                 skipped.push(slot);
                 continue;
             }
-            match search::search_slot(rules, sub, ind, r.score, &slot, budget) {
+            match search::search_slot(rules, &mut work, ind, r.score, &slot, budget) {
                 Ok(Some(f)) => found.push(f),
                 Ok(None) => {}
                 Err(search::NotSearched) => skipped.push(slot),

@@ -380,7 +380,7 @@ fn compare_all(rules: &Program, sub: &Submission, insts: &[Instance]) -> Vec<Opt
 struct Probe<'a> {
     rules: &'a Program,
     ind: &'a Indicator,
-    work: Submission,
+    work: &'a mut Submission,
     slot: Slot,
     v0: Decimal,
     step: Decimal,
@@ -411,7 +411,7 @@ impl Probe<'_> {
     fn set(&mut self, dir: i64, k: u64) -> bool {
         match self.value(dir, k) {
             Some(v) => {
-                set_value(&mut self.work, &self.slot, v);
+                set_value(self.work, &self.slot, v);
                 true
             }
             None => false,
@@ -422,7 +422,7 @@ impl Probe<'_> {
         if !self.pay() || !self.set(dir, k) {
             return None;
         }
-        let r = eval::indicator_score(self.rules, &self.work, self.ind.no.value)?;
+        let r = eval::indicator_score(self.rules, self.work, self.ind.no.value)?;
         (r.status == Status::Scored).then_some(r.score)
     }
 
@@ -438,14 +438,14 @@ impl Probe<'_> {
         if !self.set(dir, k) {
             return None;
         }
-        let all = compare_all(self.rules, &self.work, insts);
+        let all = compare_all(self.rules, self.work, insts);
         let out = all.get(i).copied().flatten();
         self.seen.insert((dir, k), all);
         out
     }
 
     fn checks_pass(&mut self, dir: i64, k: u64) -> bool {
-        self.pay() && self.set(dir, k) && self.rules.plan().no_check_errors(&self.work)
+        self.pay() && self.set(dir, k) && self.rules.plan().no_check_errors(self.work)
     }
 
     fn improves(&mut self, dir: i64, k: u64) -> bool {
@@ -497,40 +497,68 @@ pub fn evaluation_cost(rules: &RuleSet, sub: &Submission, ind: &Indicator) -> u6
 }
 
 /// The smallest change to `slot` that earns indicator `ind` more than `f0` points, if any,
-/// within `budget`; `Err` when the budget ran out before the search finished.
+/// within `budget`; `Err` when the budget ran out before the search finished. `work` is the
+/// submission, changed while searching and given back as it was (one copy serves every slot).
 pub fn search_slot(
     rules: &Program,
-    sub: &Submission,
+    work: &mut Submission,
     ind: &Indicator,
     f0: Decimal,
     slot: &Slot,
     budget: &mut Budget,
 ) -> Result<Option<Found>, NotSearched> {
-    let found = search_slot_inner(rules, sub, ind, f0, slot, budget);
+    let before = work.values.get(&slot.key).map(|v| match (v, &slot.at) {
+        (InputValue::List(items), At::Append) => Saved::Len(items.len()),
+        (InputValue::Bool(b), _) => Saved::Bool(*b),
+        _ => Saved::Value(value_of(work, slot)),
+    });
+    let found = search_slot_inner(rules, work, ind, f0, slot, budget);
+    match before {
+        Some(Saved::Len(n)) => {
+            if let Some(InputValue::List(items)) = work.values.get_mut(&slot.key) {
+                items.truncate(n);
+            }
+        }
+        Some(Saved::Bool(b)) => {
+            work.values.insert(slot.key.clone(), InputValue::Bool(b));
+        }
+        Some(Saved::Value(Some(v))) => set_value(work, slot, v),
+        Some(Saved::Value(None)) | None => {}
+    }
     if budget.exhausted() {
         return Err(NotSearched);
     }
     Ok(found)
 }
 
+/// A slot's value before a search, to give it back.
+enum Saved {
+    /// A list's length (a new entry was appended).
+    Len(usize),
+    /// A yes/no value.
+    Bool(bool),
+    /// A number.
+    Value(Option<Decimal>),
+}
+
 fn search_slot_inner(
     rules: &Program,
-    sub: &Submission,
+    work: &mut Submission,
     ind: &Indicator,
     f0: Decimal,
     slot: &Slot,
     budget: &mut Budget,
 ) -> Option<Found> {
-    let cost = evaluation_cost(rules, sub, ind);
+    let cost = evaluation_cost(rules, work, ind);
     let decl = rules.input(&slot.key)?;
-    if let Some(InputValue::Bool(b)) = sub.values.get(&slot.key) {
+    if let Some(InputValue::Bool(b)) = work.values.get(&slot.key) {
+        let b = *b;
         if !budget.spend(cost.saturating_mul(2)) {
             return None;
         }
-        let mut work = sub.clone();
         work.values.insert(slot.key.clone(), InputValue::Bool(!b));
-        let r = eval::indicator_score(rules, &work, ind.no.value)?;
-        let ok = r.status == Status::Scored && r.score > f0 && rules.plan().no_check_errors(&work);
+        let r = eval::indicator_score(rules, work, ind.no.value)?;
+        let ok = r.status == Status::Scored && r.score > f0 && rules.plan().no_check_errors(work);
         return ok.then(|| Found {
             slot: slot.clone(),
             from: None,
@@ -541,15 +569,14 @@ fn search_slot_inner(
         });
     }
     let (step, lo, hi) = lattice(decl);
-    let mut work = sub.clone();
     let (v0, probe_slot) = match &slot.at {
         At::Append => {
-            let n = match sub.values.get(&slot.key) {
+            let n = match work.values.get(&slot.key) {
                 Some(InputValue::List(items)) => items.len(),
                 _ => return None,
             };
             let start = lo.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
-            set_value(&mut work, slot, start);
+            set_value(work, slot, start);
             (
                 start,
                 Slot {
@@ -558,7 +585,7 @@ fn search_slot_inner(
                 },
             )
         }
-        _ => (value_of(sub, slot)?, slot.clone()),
+        _ => (value_of(work, slot)?, slot.clone()),
     };
     let mut probe = Probe {
         rules,
@@ -573,13 +600,13 @@ fn search_slot_inner(
         seen: BTreeMap::new(),
     };
     let site_list = {
-        let env = prepared(rules, &probe.work, ind);
+        let env = prepared(rules, probe.work, ind);
         match env {
             Some(mut env) => sites(&mut env, rules, ind),
             None => Vec::new(),
         }
     };
-    let mut insts = match prepared(rules, &probe.work, ind) {
+    let mut insts = match prepared(rules, probe.work, ind) {
         Some(mut env) => instances(&mut env, &site_list),
         None => Vec::new(),
     };
@@ -601,7 +628,7 @@ fn search_slot_inner(
                         && match probe.slot.at {
                             At::Year(y) => rules
                                 .plan()
-                                .scoped_years_read(c, &probe.work)
+                                .scoped_years_read(c, probe.work)
                                 .is_none_or(|read| read.binary_search(&(input, y)).is_ok()),
                             _ => true,
                         }

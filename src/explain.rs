@@ -89,6 +89,9 @@ pub struct Step {
     pub source: Option<SourceRef>,
     /// Its parts.
     pub children: Vec<Step>,
+    /// Whether `text` already quotes the source line, which is then not shown again.
+    #[serde(skip)]
+    pub quotes_source: bool,
 }
 
 /// A place in the rule file and the text written there.
@@ -108,12 +111,30 @@ impl Step {
             text: text.into(),
             source: None,
             children: Vec::new(),
+            quotes_source: false,
         }
     }
 
     fn at(mut self, rules: &RuleSet, span: Span) -> Step {
         self.source = Some(source_ref(rules, span));
         self
+    }
+
+    /// Marks the step's text as saying all its source line holds, which is then not shown.
+    fn states_source(mut self) -> Step {
+        self.quotes_source = true;
+        self
+    }
+
+    /// A step that quotes the rule text at `span`: `{what}（规则原文）：…`.
+    fn quoting(rules: &RuleSet, what: &str, span: Span) -> Step {
+        let source = source_ref(rules, span);
+        Step {
+            text: format!("{what}（规则原文）：{}", source.text),
+            source: Some(source),
+            children: Vec::new(),
+            quotes_source: true,
+        }
     }
 }
 
@@ -322,6 +343,7 @@ fn let_step(env: &mut Env, rules: &RuleSet, label: &str, l: &ast::LetDecl) -> St
                 ),
                 source: None,
                 children,
+                quotes_source: false,
             }
         }
         _ => Step::leaf(format!(
@@ -446,6 +468,7 @@ fn form_step(
                 text: format!("按“{label}”分档计分（共 {} 档{policy}）", tiers.len()),
                 source: None,
                 children,
+                quotes_source: false,
             }
             .at(rules, *span)
         }
@@ -462,13 +485,7 @@ fn form_step(
                 (Some(a), _) => format!("{a}年"),
                 _ => "（年份无效）".into(),
             };
-            let mut children = vec![
-                Step::leaf(format!(
-                    "条件（规则原文）：{}",
-                    source_ref(rules, cond.span).text
-                ))
-                .at(rules, cond.span),
-            ];
+            let mut children = vec![Step::quoting(rules, "条件", cond.span)];
             outcome(&mut children);
             Step {
                 text: format!(
@@ -478,6 +495,7 @@ fn form_step(
                 ),
                 source: None,
                 children,
+                quotes_source: false,
             }
             .at(rules, *span)
         }
@@ -499,13 +517,7 @@ fn form_step(
                 let mut parts = Vec::new();
                 match &it.how {
                     How::When(e) => {
-                        parts.push(
-                            Step::leaf(format!(
-                                "按数据判断，条件（规则原文）：{}",
-                                source_ref(rules, e.span).text
-                            ))
-                            .at(rules, e.span),
-                        );
+                        parts.push(Step::quoting(rules, "按数据判断，条件", e.span));
                         if let Some(r) = r {
                             parts.push(Step::leaf(format!("代入数据：{}", r.detail())));
                         }
@@ -547,6 +559,7 @@ fn form_step(
                         text: format!("{key} {}{worth}", it.text.value),
                         source: None,
                         children: parts,
+                        quotes_source: false,
                     }
                     .at(rules, it.span),
                 );
@@ -568,6 +581,7 @@ fn form_step(
                 text,
                 source: None,
                 children,
+                quotes_source: false,
             }
             .at(rules, *span)
         }
@@ -592,6 +606,7 @@ fn form_step(
                 ),
                 source: None,
                 children,
+                quotes_source: false,
             }
             .at(rules, *span)
         }
@@ -612,6 +627,7 @@ fn form_step(
                 },
                 source: None,
                 children,
+                quotes_source: false,
             }
             .at(rules, *span)
         }
@@ -640,6 +656,7 @@ fn form_step(
                 text,
                 source: None,
                 children,
+                quotes_source: false,
             }
             .at(rules, e.span)
         }
@@ -681,7 +698,8 @@ fn cap_step(
         ),
         (None, None) => format!("封顶：最高不超过 {} 分", plain(cap.value)),
     };
-    Step::leaf(text).at(rules, cap.span)
+    // The text states all the rule text holds here (the cap's number).
+    Step::leaf(text).at(rules, cap.span).states_source()
 }
 
 /// Explanations as Chinese text.
@@ -781,7 +799,7 @@ fn write_step(
     let _ = writeln!(o, "{indent}{head}{}", s.text);
     let line = s.source.as_ref().map(|src| src.line);
     if let Some(src) = s.source.as_ref().filter(|src| Some(src.line) != parent)
-        && !s.text.contains(&src.text)
+        && !s.quotes_source
     {
         let _ = writeln!(o, "{indent}   〔规则第 {} 行：{}〕", src.line, src.text);
     }

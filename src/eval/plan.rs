@@ -996,16 +996,9 @@ impl Plan {
     /// year not listed can take any value without changing the indicator's score.
     pub fn years_read(&self, i: usize, sub: &Submission) -> Option<Vec<(u32, i32)>> {
         let ind = self.indicators.get(i)?;
-        let mut run = Run::sparse(self, sub);
-        run.years_read = Some(Vec::new());
+        let mut run = Run::recording(self, sub);
         run.indicator(ind, &mut Vec::new());
-        if run.ran_script {
-            return None;
-        }
-        let mut read = run.years_read.take()?;
-        read.sort_unstable();
-        read.dedup();
-        Some(read)
+        run.recorded_years()
     }
 
     /// Compiles `exprs`, written in indicator `ind`'s rule (its position in file order), in that
@@ -1121,8 +1114,7 @@ impl Plan {
     /// or the indicator is not there. As [`Plan::years_read`], for one comparison.
     pub fn scoped_years_read(&self, sc: &Scoped, sub: &Submission) -> Option<Vec<(u32, i32)>> {
         let ind = self.indicators.get(sc.ind)?;
-        let mut run = Run::sparse(self, sub);
-        run.years_read = Some(Vec::new());
+        let mut run = Run::recording(self, sub);
         for l in &ind.lets {
             if let Ok(v) = run.eval(l) {
                 run.locals.push(v);
@@ -1133,13 +1125,7 @@ impl Plan {
         if run.locals.len() == ind.lets.len() {
             run.scoped(sc);
         }
-        if run.ran_script {
-            return None;
-        }
-        let mut read = run.years_read.take()?;
-        read.sort_unstable();
-        read.dedup();
-        Some(read)
+        run.recorded_years()
     }
 
     /// The values of a [`Scoped`]'s expressions on a submission: `None` for one that is not a
@@ -1447,6 +1433,26 @@ impl<'p, 's> Run<'p, 's> {
             looked_up: Some(vec![false; n]),
             ..Run::new_with(plan, sub, vec![None; n])
         }
+    }
+
+    /// A sparse run that records the years of yearly inputs it reads.
+    fn recording(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+        Run {
+            years_read: Some(Vec::new()),
+            ..Run::sparse(plan, sub)
+        }
+    }
+
+    /// The years a recording run read, sorted, each once; `None` when a script ran (it sees
+    /// every value, so what it read is not known).
+    fn recorded_years(mut self) -> Option<Vec<(u32, i32)>> {
+        if self.ran_script {
+            return None;
+        }
+        let mut read = self.years_read.take()?;
+        read.sort_unstable();
+        read.dedup();
+        Some(read)
     }
 
     /// A [`Scoped`]'s expressions, the indicator's `let`s already in `locals`: `None` when a loop

@@ -57,6 +57,8 @@ pub struct Explanation {
     pub result: String,
     /// The evaluator's own explanation lines (as in the report).
     pub lines: Vec<String>,
+    /// The same steps as typed values (as the JSON report's `reasons`).
+    pub reasons: Vec<eval::Reason>,
     /// What would earn the next point, for an indicator short of its points that reads data.
     pub next: Option<NextPoint>,
     /// The judged items of this indicator with their evidence.
@@ -308,6 +310,7 @@ pub fn explain(rules: &Program, sub: &Submission, ev: &Evaluation, no: u32) -> O
         steps,
         result,
         lines: res.explanation(),
+        reasons: res.reasons.clone(),
         next,
         evidence,
     })

@@ -714,3 +714,52 @@ fn a_range_reference_beyond_any_sheet_is_refused_not_read() {
     let fine = score_xlsx(&rules, &merge(&bytes, 1, "AA100:AB101"));
     assert!(fine.is_ok(), "{:?}", fine.err());
 }
+
+/// Found by fuzzing: the workbook reader also overflowed on a range whose end is before its
+/// start, on a reference written right after another attribute's closing quote or in single
+/// quotes, and on a bad reference in a sheet when another part of the workbook is damaged (the
+/// check used to stop at the first part it could not open).
+#[test]
+fn a_reversed_range_a_loose_attribute_or_a_damaged_part_cannot_slip_a_bad_reference_through() {
+    let rules = official();
+    let bytes = blank(&rules);
+    let refused = |bad: &[u8], what: &str, words: &str| {
+        let err = score_xlsx(&rules, bad).expect_err(what);
+        let flat: String = err
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '│')
+            .collect();
+        assert!(
+            flat.contains("无效的单元格范围") && flat.contains(words),
+            "{what}: {err}"
+        );
+    };
+    refused(
+        &merge(&bytes, 1, "K1:I18"),
+        "reversed columns",
+        "范围的终点在起点之前",
+    );
+    refused(
+        &merge(&bytes, 1, "A9:B2"),
+        "reversed rows",
+        "范围的终点在起点之前",
+    );
+    // `<mergeCell ref="A1:B2"/><mergeCell x="1"ref='ZZZZZZZZZZ1:B2'/>`: no space before the name,
+    // single quotes.
+    refused(
+        &merge(&bytes, 1, "A1:B2\"/><mergeCell x=\"1\"ref='ZZZZZZZZZZ1:B2'"),
+        "attribute after a quote",
+        "ZZZZZZZZZZ1:B2",
+    );
+    // The first part's local header damaged: the sheets are still checked.
+    let mut damaged = merge(&bytes, 1, "AAAAAAAAAAAAAAAAAAAAAAA1:B2");
+    let at = damaged
+        .windows(4)
+        .position(|w| w == b"PK\x03\x04")
+        .expect("a local header");
+    damaged[at + 2] = b'X';
+    refused(&damaged, "a damaged part", "AAAAAAAAAAAAAAAAAAAAAAA1:B2");
+    // Ranges in order are read as before.
+    let fine = score_xlsx(&rules, &merge(&bytes, 1, "I1:K18"));
+    assert!(fine.is_ok(), "{:?}", fine.err());
+}

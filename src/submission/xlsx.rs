@@ -148,8 +148,10 @@ fn check_unpacked(file: &Arc<str>, bytes: &[u8]) -> Result<(), Diagnostic> {
     };
     let mut total: u64 = 0;
     for i in 0..zip.len() {
+        // A damaged part is left for the workbook reader to report; the others are still
+        // checked (one damaged part must not let another through unchecked).
         let Ok(part) = zip.by_index_raw(i) else {
-            return Ok(());
+            continue;
         };
         let name = part
             .name()
@@ -184,12 +186,14 @@ fn check_unpacked(file: &Arc<str>, bytes: &[u8]) -> Result<(), Diagnostic> {
         // the end): the workbook reader reads as far as it can too.
         let mut xml = Vec::new();
         let _ = std::io::Read::read_to_end(&mut part, &mut xml);
-        if let Some(bad) = bad_reference(&xml) {
+        if let Some((bad, why)) = bad_reference(&xml) {
+            let why = match why {
+                BadRef::TooLong => "列最多 3 个字母，行最多 7 位数字",
+                BadRef::Reversed => "范围的终点在起点之前",
+            };
             return Err(Diagnostic::error(
                 codes::SUB_SYNTAX,
-                format!(
-                    "工作簿中的“{name}”有无效的单元格范围“{bad}”（列最多 3 个字母，行最多 7 位数字）"
-                ),
+                format!("工作簿中的“{name}”有无效的单元格范围“{bad}”（{why}）"),
             )
             .in_file(file)
             .help("用 Excel 或 WPS 打开后另存为 .xlsx，再试一次"));
@@ -198,48 +202,59 @@ fn check_unpacked(file: &Arc<str>, bytes: &[u8]) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// What is wrong with a cell or range reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BadRef {
+    /// More than 3 column letters or 7 row digits in a part.
+    TooLong,
+    /// A range whose end is above or left of its start.
+    Reversed,
+}
+
 /// The first cell or range reference (an `r`, `ref` or `sqref` attribute) in a sheet's XML that
-/// no sheet can hold: more than 3 column letters or 7 row digits in a part. The workbook reader
-/// computes such numbers without a bound, so they are refused before it reads them. Found by
-/// the bytes, not by parsing: the workbook reader reads on through XML a strict parser stops
-/// at, so this must too.
-fn bad_reference(xml: &[u8]) -> Option<String> {
-    let mut from = 0;
-    while let Some(eq) = xml
-        .get(from..)
-        .and_then(|rest| rest.windows(2).position(|w| w == b"=\""))
-        .map(|p| p + from)
-    {
-        let value_start = eq + 2;
-        let value_len = xml
-            .get(value_start..)
-            .and_then(|rest| rest.iter().position(|b| *b == b'"'))
-            .unwrap_or(0);
-        from = value_start + value_len;
+/// no sheet can hold: more than 3 column letters or 7 row digits in a part, or a range that ends
+/// before it starts. The workbook reader computes such numbers without a bound, so they are
+/// refused before it reads them. Found by the bytes, not by parsing: the workbook reader reads
+/// on through XML a strict parser stops at (an attribute right after a quote, spaces around
+/// `=`, single quotes, a damaged part), so this must find every attribute it would.
+fn bad_reference(xml: &[u8]) -> Option<(String, BadRef)> {
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.');
+    for (eq, _) in xml.iter().enumerate().filter(|(_, b)| **b == b'=') {
         let before = xml.get(..eq).unwrap_or_default();
-        let name_len = before
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b':')
-            .count();
-        let name = before.get(before.len() - name_len..).unwrap_or_default();
-        let spaced = before
-            .len()
-            .checked_sub(name_len + 1)
-            .and_then(|k| before.get(k))
-            .is_some_and(u8::is_ascii_whitespace);
-        if !spaced || !matches!(name, b"r" | b"ref" | b"sqref") {
+        let name_end = before.len()
+            - before
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        let named = before.get(..name_end).unwrap_or_default();
+        let name_len = named.iter().rev().take_while(|b| is_name(**b)).count();
+        let name = named.get(named.len() - name_len..).unwrap_or_default();
+        if !matches!(name, b"r" | b"ref" | b"sqref") {
             continue;
         }
-        let value = String::from_utf8_lossy(
-            xml.get(value_start..value_start + value_len)
-                .unwrap_or_default(),
-        );
-        if !value
+        let after = xml.get(eq + 1..).unwrap_or_default();
+        let skip = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let Some(&quote) = after.get(skip).filter(|q| matches!(q, b'"' | b'\'')) else {
+            continue;
+        };
+        let value = after.get(skip + 1..).unwrap_or_default();
+        let len = value
+            .iter()
+            .position(|b| *b == quote)
+            .unwrap_or(value.len());
+        let value = String::from_utf8_lossy(value.get(..len).unwrap_or_default());
+        let parts: Vec<&str> = value
             .split(|c: char| c == ':' || c.is_whitespace())
-            .all(reference_part_fits)
+            .collect();
+        if !parts.iter().all(|p| reference_part_fits(p)) {
+            return Some((value.into_owned(), BadRef::TooLong));
+        }
+        if let [from, to] = value.split(':').collect::<Vec<_>>()[..]
+            && let (Some(a), Some(b)) = (cell_of(from), cell_of(to))
+            && (a.0 > b.0 || a.1 > b.1)
         {
-            return Some(value.into_owned());
+            return Some((value.into_owned(), BadRef::Reversed));
         }
     }
     None
@@ -255,6 +270,21 @@ fn reference_part_fits(part: &str) -> bool {
         .trim_start_matches('$');
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     letters <= 3 && digits <= 7
+}
+
+/// A whole cell reference (`AB12`, letters then digits and nothing else) as (row, column); `None`
+/// for anything else, which the workbook reader refuses by itself.
+fn cell_of(part: &str) -> Option<(u32, u32)> {
+    let letters = part.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (col, row) = (part.get(..letters)?, part.get(letters..)?);
+    if col.is_empty() || row.is_empty() || !row.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let col = col.bytes().try_fold(0u32, |n, c| {
+        n.checked_mul(26)?
+            .checked_add(u32::from(c.to_ascii_uppercase() - b'A') + 1)
+    })?;
+    Some((row.parse().ok()?, col))
 }
 
 /// The most columns read from one sheet (`AMJ`).

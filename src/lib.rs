@@ -9,8 +9,10 @@
 //! 1. [`syntax`]: rule-file text → syntax tree with spans (pest grammar in `grammar/`).
 //! 2. [`model`]: syntax trees → a resolved, checked rule set.
 //! 3. [`submission`]: a district's TOML or JSON → typed values, validated against the inputs.
-//! 4. [`eval`]: rule set × submission → scores with explanations (Rhai scripts in a sandbox).
-//! 5. [`report`]: the result as JSON or as a Chinese text report.
+//! 4. [`eval`]: a rule set compiled into an [`eval::Program`] × submission → scores with their
+//!    reasons as typed values (Rhai scripts in a sandbox).
+//! 5. [`report`]: the result as JSON or as a Chinese text report; [`words`] makes the Chinese of
+//!    every reason and rule problem.
 //!
 //! Around them: [`template`] makes fill-in templates (TOML, JSON, XLSX) from a rule set;
 //! [`batch`] ranks many evaluated districts; [`generate`] makes up realistic submissions for

@@ -992,7 +992,7 @@ pub fn evaluate_indicator(rules: &RuleSet, sub: &Submission, no: u32) -> Option<
 }
 
 /// Indicator `no`'s score and status alone by the compiled plan: what
-/// [`evaluate_indicator_scores`] says of them, without items, texts or missing-data names. The
+/// [`evaluate_indicator`] says of them, without items, texts or missing-data names. The
 /// cheapest way to ask "what would it score if…"; `None` when the rule set has no indicator `no`.
 pub fn indicator_score(rules: &Program, sub: &Submission, no: u32) -> Option<plan::IndicatorScore> {
     let i = rules.indicators().position(|(_, ind)| ind.no.value == no)?;

@@ -177,16 +177,6 @@ impl RuleSet {
         localize(&self.parts, &self.file, d)
     }
 
-    /// Where a byte of [`RuleSet::text`] is, for messages: `规则文件第 7 行`, or for rules built
-    /// from several files `规则文件 rules/x/2025.zb 第 7 行`.
-    pub fn line_text(&self, offset: usize) -> String {
-        let at = self.rule_line(offset);
-        match at.file {
-            Some(file) => format!("规则文件 {file} 第 {} 行", at.line),
-            None => format!("规则文件第 {} 行", at.line),
-        }
-    }
-
     /// The line an offset is on, and its file when the rules were built from several.
     pub fn rule_line(&self, offset: usize) -> RuleLine {
         match part_at(&self.parts, offset) {

@@ -3,6 +3,7 @@
 //! values. Nothing here decides anything; everything here is made from typed values, so code that
 //! decides reads those values and a wording changes here alone.
 
+use crate::eval::budget::{MAX_WORK, MAX_YEARS, OverBudget, SCRIPT_WORK};
 use crate::eval::fault::{Fault, RuleLine, ValKind};
 use crate::eval::reason::{
     Formula, FunctionBody, Interval, ItemWhy, JudgedAs, Needed, Operand, Reason, Relation, Said,
@@ -530,4 +531,51 @@ pub fn eval_error(e: &EvalError) -> String {
         Some(at) if !e.fault.placed() => format!("{}（{}）", fault(&e.fault), rule_line(at)),
         _ => fault(&e.fault),
     }
+}
+
+/// The words of an indicator over the work budget (`zhibiao lint` ZB109 and the scoring error).
+impl OverBudget {
+    /// What to tell the user, in Chinese.
+    pub fn message(&self) -> String {
+        format!(
+            "这个指标的计算量过大：按最坏情况（{}）估计需要{}，超过上限 {} 步，未予计算。{}",
+            Self::assumptions(),
+            self.estimate(),
+            Self::limit(),
+            Self::advice()
+        )
+    }
+
+    /// The estimate in words: `约 N 步`, or `无法估量` when it has no bound.
+    pub fn estimate(&self) -> String {
+        if self.work == u64::MAX {
+            "无法估量".to_string()
+        } else {
+            format!("约 {} 步", grouped(self.work))
+        }
+    }
+
+    /// The limit, [`MAX_WORK`], as written for people (`1,000,000`).
+    pub fn limit() -> String {
+        grouped(MAX_WORK)
+    }
+
+    /// What the estimate assumes, in words.
+    pub fn assumptions() -> String {
+        format!(
+            "列表 {} 项、年份范围 {} 年、每个脚本 {} 步",
+            grouped(crate::submission::MAX_LIST_LEN as u64),
+            MAX_YEARS,
+            grouped(SCRIPT_WORK)
+        )
+    }
+
+    /// How to bring an indicator under the bound, in words.
+    pub fn advice() -> &'static str {
+        "多层嵌套的 count、all/any 和层层调用的函数会成倍增加计算量，请减少嵌套或把中间结果写成 let"
+    }
+}
+
+fn grouped(n: u64) -> String {
+    crate::number::grouped(Decimal::from(n))
 }

@@ -24,58 +24,13 @@ pub const MAX_WORK: u64 = 1_000_000;
 /// [`MAX_OPERATIONS`](crate::script::MAX_OPERATIONS) operations).
 pub const SCRIPT_WORK: u64 = 10_000;
 /// The most years a year range may span.
-const MAX_YEARS: u64 = 51;
+pub const MAX_YEARS: u64 = 51;
 
 /// An indicator whose work may exceed [`MAX_WORK`], with its estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OverBudget {
     /// The estimated work (saturating at `u64::MAX`).
     pub work: u64,
-}
-
-impl OverBudget {
-    /// What to tell the user, in Chinese.
-    pub fn message(&self) -> String {
-        format!(
-            "这个指标的计算量过大：按最坏情况（{}）估计需要{}，超过上限 {} 步，未予计算。{}",
-            Self::assumptions(),
-            self.estimate(),
-            Self::limit(),
-            Self::advice()
-        )
-    }
-
-    /// The estimate in words: `约 N 步`, or `无法估量` when it has no bound.
-    pub fn estimate(&self) -> String {
-        if self.work == u64::MAX {
-            "无法估量".to_string()
-        } else {
-            format!("约 {} 步", grouped(self.work))
-        }
-    }
-
-    /// The limit, [`MAX_WORK`], as written for people (`1,000,000`).
-    pub fn limit() -> String {
-        grouped(MAX_WORK)
-    }
-
-    /// What the estimate assumes, in words.
-    pub fn assumptions() -> String {
-        format!(
-            "列表 {} 项、年份范围 {MAX_YEARS} 年、每个脚本 {} 步",
-            grouped(crate::submission::MAX_LIST_LEN as u64),
-            grouped(SCRIPT_WORK)
-        )
-    }
-
-    /// How to bring an indicator under the bound, in words.
-    pub fn advice() -> &'static str {
-        "多层嵌套的 count、all/any 和层层调用的函数会成倍增加计算量，请减少嵌套或把中间结果写成 let"
-    }
-}
-
-fn grouped(n: u64) -> String {
-    crate::number::grouped(rust_decimal::Decimal::from(n))
 }
 
 /// `Err` when the indicator's work may exceed [`MAX_WORK`].

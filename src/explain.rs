@@ -202,17 +202,17 @@ fn shown_input(rules: &RuleSet, sub: &Submission, key: &str) -> InputShown {
     let dim = decl.map_or(Dim::Plain, Dim::of_input);
     let value = match sub.values.get(key) {
         None => "未填报".to_string(),
-        Some(InputValue::Num(d)) => eval::value::show_num(&Num::from(*d), &dim),
+        Some(InputValue::Num(d)) => crate::words::number(&Num::from(*d), &dim),
         Some(InputValue::Bool(b)) => if *b { "是" } else { "否" }.to_string(),
         Some(InputValue::Series(s)) => s
             .iter()
-            .map(|(y, v)| format!("{y}年 {}", eval::value::show_num(&Num::from(*v), &dim)))
+            .map(|(y, v)| format!("{y}年 {}", crate::words::number(&Num::from(*v), &dim)))
             .collect::<Vec<_>>()
             .join("；"),
         Some(InputValue::List(items)) => {
             let shown: Vec<String> = items
                 .iter()
-                .map(|v| eval::value::show_num(&Num::from(*v), &dim))
+                .map(|v| crate::words::number(&Num::from(*v), &dim))
                 .collect();
             format!("共 {} 项：{}", items.len(), shown.join("、"))
         }
@@ -451,8 +451,8 @@ fn form_step(
             for t in tiers {
                 let hit = match &value {
                     Some(Val::Num(n, d)) => match eval::in_tier(n, t, *span) {
-                        Ok(true) => format!("✓ {} 在此档", eval::value::show_num(n, d)),
-                        Ok(false) => format!("{} 不在此档", eval::value::show_num(n, d)),
+                        Ok(true) => format!("✓ {} 在此档", crate::words::number(n, d)),
+                        Ok(false) => format!("{} 不在此档", crate::words::number(n, d)),
                         Err(_) => String::new(),
                     },
                     _ => String::new(),

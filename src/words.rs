@@ -10,12 +10,13 @@ use crate::eval::reason::{
     ShortLabel, Shown, YearReason,
 };
 use crate::eval::{
-    Adjusted, CheckFailure, CheckWhy, EvalError, IndicatorResult, ItemResult, ItemState, Limit,
-    MissingRef, Val,
+    Adjusted, CheckFailure, CheckWhy, Dim, EvalError, IndicatorResult, ItemResult, ItemState,
+    Limit, MissingRef, Piece, Val,
 };
 use crate::model::RuleSet;
 use crate::number::{Num, display, plain};
 use rust_decimal::Decimal;
+use serde::Serialize;
 use std::cmp::Ordering;
 
 impl IndicatorResult {
@@ -38,9 +39,13 @@ impl CheckFailure {
     /// computed.
     pub fn message(&self) -> String {
         match &self.why {
-            CheckWhy::Failed { message, .. } | CheckWhy::NotACondition { message } => {
-                message.clone()
-            }
+            CheckWhy::Failed { message, .. } | CheckWhy::NotACondition { message } => message
+                .iter()
+                .map(|p| match p {
+                    Piece::Text { text } => text.clone(),
+                    Piece::Value { value } => shown(value),
+                })
+                .collect(),
             CheckWhy::Uncomputable { at, error } => {
                 format!(
                     "{}的数据校验无法计算：{}",
@@ -103,6 +108,44 @@ pub fn tier_interval(t: &crate::syntax::ast::Tier) -> String {
 /// A value as reports show it: `12,000户`, `8.50%`, `是`.
 pub fn value(v: &Val) -> String {
     v.show()
+}
+
+/// Shows a number in its dimension: `12.5%`, `92,000万元`, `1,500户`.
+pub fn number(n: &Num, dim: &Dim) -> String {
+    match dim {
+        Dim::Percent => format!("{}%", display(n, 2, Decimal::ONE_HUNDRED, false)),
+        Dim::Money { factor, unit } => {
+            let in_unit = n
+                .clone()
+                .div(Num::from(*factor))
+                .unwrap_or_else(|_| n.clone());
+            format!("{}{unit}", display(&in_unit, 4, Decimal::ONE, true))
+        }
+        Dim::Unit(u) => format!("{}{u}", display(n, 4, Decimal::ONE, true)),
+        Dim::Plain => display(n, 4, Decimal::ONE, true),
+    }
+}
+
+impl Val {
+    /// The value shown for people.
+    pub fn show(&self) -> String {
+        match self {
+            Val::Num(n, d) => number(n, d),
+            Val::Bool(true) => "是".into(),
+            Val::Bool(false) => "否".into(),
+            Val::Series(_) => "（按年数据）".into(),
+            Val::List(items, d) => {
+                let shown: Vec<String> = items.iter().take(8).map(|n| number(n, d)).collect();
+                let more = if items.len() > 8 {
+                    format!(" 等共 {} 项", items.len())
+                } else {
+                    String::new()
+                };
+                format!("[{}]{more}", shown.join("、"))
+            }
+            Val::Missing(_) => "未填报".into(),
+        }
+    }
 }
 
 /// Points as reports show them: up to four decimal places, `约` where rounded.
@@ -578,4 +621,45 @@ impl OverBudget {
 
 fn grouped(n: u64) -> String {
     crate::number::grouped(Decimal::from(n))
+}
+
+/// `Shown` in JSON: the value for programs next to the value as reports word it (see
+/// [`Shown`]).
+impl Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        match self {
+            Shown::Value { value } => {
+                m.serialize_entry("kind", "value")?;
+                match value {
+                    Val::Num(n, _) => {
+                        m.serialize_entry(
+                            "value",
+                            &crate::eval::reason::exact_or_rounded(n).to_string(),
+                        )?;
+                        if n.exact_decimal().is_none() {
+                            m.serialize_entry("exact", &false)?;
+                        }
+                    }
+                    Val::Bool(b) => m.serialize_entry("value", b)?,
+                    Val::Series(key) => m.serialize_entry("series", &**key)?,
+                    Val::List(items, _) => {
+                        let items: Vec<String> = items
+                            .iter()
+                            .map(|n| crate::eval::reason::exact_or_rounded(n).to_string())
+                            .collect();
+                        m.serialize_entry("value", &items)?;
+                    }
+                    Val::Missing(needed) => m.serialize_entry("missing", needed)?,
+                }
+                m.serialize_entry("shown", &value.show())?;
+            }
+            Shown::Failed { fault } => {
+                m.serialize_entry("kind", "failed")?;
+                m.serialize_entry("fault", fault)?;
+            }
+        }
+        m.end()
+    }
 }

@@ -187,7 +187,7 @@ pub enum CheckWhy {
     /// The condition does not hold.
     Failed {
         /// The rule file's message, with the `{name}` values put in.
-        message: String,
+        message: Vec<Piece>,
         /// For `all y in …`, the first year that fails.
         year: Option<i32>,
         /// The condition (for that year) with its values.
@@ -196,7 +196,7 @@ pub enum CheckWhy {
     /// The condition gave something other than yes or no.
     NotACondition {
         /// The rule file's message, with the `{name}` values put in.
-        message: String,
+        message: Vec<Piece>,
     },
     /// The condition could not be computed: a problem of the rule file, never of the data.
     Uncomputable {
@@ -204,6 +204,22 @@ pub enum CheckWhy {
         at: fault::RuleLine,
         /// The problem.
         error: EvalError,
+    },
+}
+
+/// A piece of a data check's message: the rule file's own text, or the value of a `{name}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Piece {
+    /// Text as the rule file writes it.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// The value of a name written `{name}` in the message.
+    Value {
+        /// The value.
+        value: reason::Shown,
     },
 }
 
@@ -406,32 +422,43 @@ fn failing_condition(env: &mut Env, cond: &ast::Expr) -> (Option<i32>, reason::S
     (None, env.said(cond))
 }
 
-/// Replaces `{name}` in a message with the value of `name`.
-fn interpolate(env: &mut Env, msg: &str) -> String {
-    let mut out = String::new();
+/// A message with each `{name}` taken apart from the text around it and given the value of
+/// `name` (a name without a value, or a yearly input, stays as written).
+fn interpolate(env: &mut Env, msg: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut text = String::new();
     let mut rest = msg;
     while let Some((before, after)) = rest.split_once('{') {
-        out.push_str(before);
+        text.push_str(before);
         match after.split_once('}') {
             Some((name, tail)) => {
                 match env.lookup(name, Span::default()) {
-                    Ok(v) if !matches!(v, Val::Series(_)) => out.push_str(&v.show()),
+                    Ok(v) if !matches!(v, Val::Series(_)) => {
+                        out.push(Piece::Text {
+                            text: std::mem::take(&mut text),
+                        });
+                        out.push(Piece::Value {
+                            value: reason::Shown::Value { value: v },
+                        });
+                    }
                     _ => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
+                        text.push('{');
+                        text.push_str(name);
+                        text.push('}');
                     }
                 }
                 rest = tail;
             }
             None => {
-                out.push('{');
-                out.push_str(after);
+                text.push('{');
+                text.push_str(after);
                 rest = "";
             }
         }
     }
-    out.push_str(rest);
+    text.push_str(rest);
+    out.push(Piece::Text { text });
+    out.retain(|p| !matches!(p, Piece::Text { text } if text.is_empty()));
     out
 }
 

@@ -328,42 +328,6 @@ pub enum Shown {
     },
 }
 
-impl Serialize for Shown {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        match self {
-            Shown::Value { value } => {
-                m.serialize_entry("kind", "value")?;
-                match value {
-                    Val::Num(n, _) => {
-                        m.serialize_entry("value", &exact_or_rounded(n).to_string())?;
-                        if n.exact_decimal().is_none() {
-                            m.serialize_entry("exact", &false)?;
-                        }
-                    }
-                    Val::Bool(b) => m.serialize_entry("value", b)?,
-                    Val::Series(key) => m.serialize_entry("series", &**key)?,
-                    Val::List(items, _) => {
-                        let items: Vec<String> = items
-                            .iter()
-                            .map(|n| exact_or_rounded(n).to_string())
-                            .collect();
-                        m.serialize_entry("value", &items)?;
-                    }
-                    Val::Missing(needed) => m.serialize_entry("missing", needed)?,
-                }
-                m.serialize_entry("shown", &value.show())?;
-            }
-            Shown::Failed { fault } => {
-                m.serialize_entry("kind", "failed")?;
-                m.serialize_entry("fault", fault)?;
-            }
-        }
-        m.end()
-    }
-}
-
 /// A decimal in JSON: a string, exact, as every score in the report.
 pub(crate) fn dec<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::number::plain(*d))
@@ -381,7 +345,8 @@ fn num<S: serde::Serializer>(n: &Num, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&exact_or_rounded(n).to_string())
 }
 
-fn exact_or_rounded(n: &Num) -> Decimal {
+/// A number for programs: its exact decimal, or rounded to 10 places where it has none.
+pub(crate) fn exact_or_rounded(n: &Num) -> Decimal {
     n.exact_decimal()
         .unwrap_or_else(|| n.to_decimal().round_dp(10))
 }

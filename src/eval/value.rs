@@ -1,6 +1,6 @@
 //! Values during evaluation, and how they are shown to people.
 
-use crate::number::{Num, display};
+use crate::number::Num;
 use crate::syntax::ast::{InputDecl, ScalarKind};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -62,22 +62,6 @@ impl Dim {
     }
 }
 
-/// Shows a number in its dimension: `12.5%`, `92,000万元`, `1,500户`.
-pub fn show_num(n: &Num, dim: &Dim) -> String {
-    match dim {
-        Dim::Percent => format!("{}%", display(n, 2, Decimal::ONE_HUNDRED, false)),
-        Dim::Money { factor, unit } => {
-            let in_unit = n
-                .clone()
-                .div(Num::from(*factor))
-                .unwrap_or_else(|_| n.clone());
-            format!("{}{unit}", display(&in_unit, 4, Decimal::ONE, true))
-        }
-        Dim::Unit(u) => format!("{}{u}", display(n, 4, Decimal::ONE, true)),
-        Dim::Plain => display(n, 4, Decimal::ONE, true),
-    }
-}
-
 /// An input (and a year) that a computation needed but the submission did not give.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct MissingRef {
@@ -103,26 +87,6 @@ pub enum Val {
 }
 
 impl Val {
-    /// The value shown for people.
-    pub fn show(&self) -> String {
-        match self {
-            Val::Num(n, d) => show_num(n, d),
-            Val::Bool(true) => "是".into(),
-            Val::Bool(false) => "否".into(),
-            Val::Series(_) => "（按年数据）".into(),
-            Val::List(items, d) => {
-                let shown: Vec<String> = items.iter().take(8).map(|n| show_num(n, d)).collect();
-                let more = if items.len() > 8 {
-                    format!(" 等共 {} 项", items.len())
-                } else {
-                    String::new()
-                };
-                format!("[{}]{more}", shown.join("、"))
-            }
-            Val::Missing(_) => "未填报".into(),
-        }
-    }
-
     /// A missing value that needs one input.
     pub fn missing(key: &str, year: Option<i32>) -> Val {
         Val::Missing(vec![MissingRef {

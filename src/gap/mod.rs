@@ -815,7 +815,7 @@ fn reason(rules: &RuleSet, r: &IndicatorResult) -> String {
 /// The change needed, as people read it.
 fn show_input(rules: &RuleSet, key: &str, v: Decimal) -> String {
     match rules.input(key) {
-        Some(d) => crate::eval::value::show_num(&Num::from(v), &crate::eval::Dim::of_input(d)),
+        Some(d) => crate::words::number(&Num::from(v), &crate::eval::Dim::of_input(d)),
         None => plain(v),
     }
 }

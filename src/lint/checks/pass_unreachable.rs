@@ -74,7 +74,7 @@ pub(crate) fn run(cx: &Context, out: &mut Sink) {
             Num::ratio(most, basis).ok()
         };
         let show = |n: &Num, metric: Metric| match metric {
-            Metric::Rate => crate::eval::value::show_num(n, &crate::eval::Dim::Percent),
+            Metric::Rate => crate::words::number(n, &crate::eval::Dim::Percent),
             Metric::Score => format!("{} 分", plain(n.to_decimal())),
         };
         let mut bad: Vec<String> = Vec::new();

@@ -65,20 +65,23 @@ pub fn default_paths(paths: Vec<PathBuf>) -> Option<Vec<PathBuf>> {
 /// is refused on a terminal, where it would show as garbage. The error is the message to show.
 pub fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, bytes).map_err(|e| {
-            let why = match e.kind() {
-                std::io::ErrorKind::NotFound => "所在目录不存在".to_string(),
-                _ => io_reason(&e),
-            };
-            format!(
-                "无法写入文件 {}：{why}。请检查目录是否存在、是否有写入权限",
-                p.display()
-            )
-        }),
+        Some(p) => std::fs::write(p, bytes).map_err(|e| cannot_write(p, &e)),
         None if binary && std::io::stdout().is_terminal() => Err(BINARY_ON_TERMINAL.to_string()),
         None if crate::term::write_stdout(bytes) => Ok(()),
         None => Err(crate::OUTPUT_LOST.to_string()),
     }
+}
+
+/// Why a file could not be written, and what to check.
+fn cannot_write(p: &Path, e: &std::io::Error) -> String {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "所在目录不存在".to_string(),
+        _ => io_reason(e),
+    };
+    format!(
+        "无法写入文件 {}：{why}。请检查目录是否存在、是否有写入权限",
+        p.display()
+    )
 }
 
 /// The same as [`write_output`] for text made as it is written (a big ranking): `write` is
@@ -95,16 +98,7 @@ pub fn write_output_with(
                 write(&mut w)?;
                 w.flush()
             });
-            written.map_err(|e| {
-                let why = match e.kind() {
-                    std::io::ErrorKind::NotFound => "所在目录不存在".to_string(),
-                    _ => io_reason(&e),
-                };
-                format!(
-                    "无法写入文件 {}：{why}。请检查目录是否存在、是否有写入权限",
-                    p.display()
-                )
-            })
+            written.map_err(|e| cannot_write(p, &e))
         }
         None if crate::term::write_stdout_with(write) => Ok(()),
         None => Err(crate::OUTPUT_LOST.to_string()),

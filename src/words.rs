@@ -105,11 +105,6 @@ pub fn tier_interval(t: &crate::syntax::ast::Tier) -> String {
     interval(&crate::eval::interval_of(t))
 }
 
-/// A value as reports show it: `12,000户`, `8.50%`, `是`.
-pub fn value(v: &Val) -> String {
-    v.show()
-}
-
 /// Shows a number in its dimension: `12.5%`, `92,000万元`, `1,500户`.
 pub fn number(n: &Num, dim: &Dim) -> String {
     match dim {
@@ -197,7 +192,7 @@ pub fn interval(i: &Interval) -> String {
 /// What an operand came to: its value, or why it has none.
 pub fn shown(s: &Shown) -> String {
     match s {
-        Shown::Value { value: v } => value(v),
+        Shown::Value { value } => value.show(),
         Shown::Failed { fault: f } => format!("（无法计算：{}）", fault(f)),
     }
 }

@@ -1,26 +1,11 @@
 //! The rule author's commands as staff run them: `zhibiao lint`, `zhibiao test` and
 //! `zhibiao fmt`, their output and their exit codes (0 clean, 1 findings, 2 unusable input).
 
+use crate::common::run_in;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(crate::common::root())
-}
-
-/// Runs zhibiao in `dir`; returns (exit code, stdout, stderr).
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run zhibiao");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {

@@ -1,20 +1,7 @@
 //! The `explain` command and the report formats from the command line: exit codes, files
 //! written with `-o`, and messages that say what to do.
 
-use std::process::Command;
-
-fn zhibiao(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-        .args(args)
-        .current_dir(crate::common::root())
-        .output()
-        .expect("run zhibiao");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::common::run as zhibiao;
 
 const SUB: &str = "examples/category-fail.toml";
 const REF: &str = "examples/province-2024.toml";

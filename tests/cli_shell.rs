@@ -2,23 +2,8 @@
 //! only where they are real, every command reading every submission format `eval` reads, shell
 //! completions and the man page, and input read within its size limit.
 
+use crate::common::run;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// Runs zhibiao in the repository root; returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-        .args(args)
-        .current_dir(crate::common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run zhibiao");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// A scratch folder, removed when dropped.
 struct Scratch(PathBuf);

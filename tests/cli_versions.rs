@@ -2,8 +2,8 @@
 //! path; byte-identical reports; `verify` on a saved report (and on edited ones); the `rules`
 //! listing; `diff` with the impact on the example submissions.
 
+use crate::common::{Run, zhibiao};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const REVISION: &str = "tests/fixtures/versions/sd-nmsz/2025.zb";
 const REFERENCE: &str = "examples/province-2024.toml";
@@ -12,27 +12,6 @@ const EXAMPLES: [&str; 3] = [
     "examples/category-fail.toml",
     "examples/draft.toml",
 ];
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary from the crate root, so paths in its output are the relative ones above.
-fn zhibiao(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-        .args(args)
-        .current_dir(crate::common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run zhibiao");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
-}
 
 fn tmp(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_versions");

@@ -5,38 +5,13 @@
 //! question. The fixture is `tests/fixtures/rule-folder/sd-nmsz` (a revision of the official
 //! rules that changes nothing but its version, and the example province data for 2024).
 
+use crate::common::{Run, zhibiao, zhibiao_in};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use zhibiao::eval::Program;
 
 const FOLDER: &str = "tests/fixtures/rule-folder/sd-nmsz";
 const FOLDER_REFERENCE: &str = "tests/fixtures/rule-folder/sd-nmsz/参照数据-2024.toml";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn zhibiao_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run zhibiao");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
-}
-
-/// Runs the binary from the repository root, so paths are the relative ones above.
-fn zhibiao(args: &[&str]) -> Run {
-    zhibiao_in(Path::new(crate::common::root()), args)
-}
 
 /// Whether `hay` says `needle`, however the renderer wrapped the lines.
 fn says(hay: &str, needle: &str) -> bool {

@@ -2,25 +2,9 @@
 //! are refused before scoring, and an indicator that cannot be scored as written (a script that
 //! never ends, say) leaves the evaluation without a verdict — in every report and in the exit code.
 
-use crate::common::{self, rules, scored};
+use crate::common::{self, rules, run, scored};
 use std::path::PathBuf;
-use std::process::Command;
 use zhibiao::eval::{Status, Verdict};
-
-/// Runs zhibiao in the repository root; returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run zhibiao");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// A file in a scratch folder of its own.
 fn scratch_file(tag: &str, name: &str, text: &str) -> PathBuf {

@@ -3,6 +3,47 @@
 
 pub mod xlsx_edit;
 
+/// What a run of the `zhibiao` binary gave.
+pub struct Run {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs the `zhibiao` binary in `dir`, colour off.
+pub fn zhibiao_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run zhibiao");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 on stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 on stderr"),
+    }
+}
+
+/// Runs the `zhibiao` binary in the repository root, so paths are relative to it.
+pub fn zhibiao(args: &[&str]) -> Run {
+    zhibiao_in(std::path::Path::new(root()), args)
+}
+
+/// [`zhibiao_in`] as (exit code, stdout, stderr).
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let r = zhibiao_in(dir, args);
+    (r.code, r.stdout, r.stderr)
+}
+
+/// [`zhibiao`] as (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    run_in(std::path::Path::new(root()), args)
+}
+
 /// The repository root, as a canonical path. The tests are built by the command-line package in
 /// `cli/`, one level below it.
 pub fn root() -> &'static str {

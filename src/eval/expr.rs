@@ -97,18 +97,6 @@ impl<'a> Env<'a> {
         self.labels.push((name, label));
     }
 
-    /// Drops locals (and their labels) back to `len`.
-    pub fn truncate_locals(&mut self, len: usize) {
-        self.locals.truncate(len);
-        if len == 0 {
-            self.labels.clear();
-        }
-    }
-
-    pub fn locals_len(&self) -> usize {
-        self.locals.len()
-    }
-
     fn input(&self, key: &str) -> Option<Val> {
         let decl = self.rules.input(key)?;
         let dim = Dim::of_input(decl);

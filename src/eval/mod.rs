@@ -471,7 +471,7 @@ pub trait Probe {
     fn compared(&mut self, at: Span, ord: Ordering);
 }
 
-/// Scores a submission.
+/// Scores a submission, with the reasons for every score.
 pub fn evaluate(rules: &Program, sub: &Submission) -> Evaluation {
     evaluate_probed(rules, sub, None)
 }
@@ -482,57 +482,46 @@ pub fn evaluate_probed<'a>(
     sub: &'a Submission,
     probe: Option<&'a mut dyn Probe>,
 ) -> Evaluation {
-    let mut env = Env::new(rules, sub);
-    env.probe = probe;
-    evaluate_in(rules, env)
+    let (scores, records) = rules.plan().score_recorded(sub, probe);
+    let mut indicators = Vec::with_capacity(scores.indicators.len());
+    for (i, (((cat, ind), r), rec)) in rules
+        .indicators()
+        .zip(&scores.indicators)
+        .zip(records)
+        .enumerate()
+    {
+        indicators.push(indicator_result(
+            rules,
+            sub,
+            &cat.name.value,
+            ind,
+            r,
+            scores.items_of(i),
+            Some(rec),
+        ));
+    }
+    let checks = check_data(rules, sub);
+    finish(rules, sub, indicators, checks)
 }
 
-/// Scores a submission without writing explanations: the same scores, statuses, item states,
-/// missing data, categories, pass conditions and verdict as [`evaluate`], but every indicator's
-/// `explanation` is empty and items' `detail` texts are left out. For batches that keep only a
-/// ranking, and for benchmarks; reports need [`evaluate`].
+/// Scores a submission without its reasons: the same scores, statuses, item states, missing
+/// data, rule problems, categories, pass conditions and verdict as [`evaluate`], but no
+/// indicator has `reasons` and no item a `why`. For batches that keep only a ranking, and for
+/// benchmarks; reports need [`evaluate`].
 pub fn evaluate_scores(rules: &Program, sub: &Submission) -> Evaluation {
     let plan = rules.plan();
     let scores = plan.score(sub);
     let mut indicators = Vec::with_capacity(scores.indicators.len());
     for (i, ((cat, ind), r)) in rules.indicators().zip(&scores.indicators).enumerate() {
-        if r.status == Status::Error {
-            // The interpreter words the problem (with the values, as reports show it).
-            let mut env = Env::new(rules, sub);
-            let mut res = indicator(&mut env, &cat.name.value, ind);
-            res.reasons.clear();
-            indicators.push(res);
-            continue;
-        }
-        let mut res = indicator_shell(&cat.name.value, ind);
-        res.score = r.score;
-        res.partial = r.partial;
-        res.status = r.status;
-        res.missing = r
-            .missing
-            .iter()
-            .map(|m| MissingRef {
-                key: plan.input_key(m).to_string(),
-                year: m.year,
-            })
-            .collect();
-        let mut states = scores.items_of(i).iter();
-        if let Some(form) = &ind.score {
-            item_shells(ind, form, &mut |mut item| {
-                if let Some(s) = states.next() {
-                    item.state = s.state;
-                    item.score = s.score;
-                }
-                if item.judged
-                    && let Some(j) = sub.judgements.get(&item.key)
-                {
-                    item.evidence = j.evidence.clone();
-                    item.note = j.note.clone();
-                }
-                res.items.push(item);
-            });
-        }
-        indicators.push(res);
+        indicators.push(indicator_result(
+            rules,
+            sub,
+            &cat.name.value,
+            ind,
+            r,
+            scores.items_of(i),
+            None,
+        ));
     }
     let checks = if plan.checks_hold(sub) {
         Vec::new()
@@ -540,6 +529,57 @@ pub fn evaluate_scores(rules: &Program, sub: &Submission) -> Evaluation {
         interpreted_checks(rules, sub)
     };
     finish(rules, sub, indicators, checks)
+}
+
+/// An indicator's result from its compiled score, its sub-items' and, when recorded, what its
+/// scoring did.
+fn indicator_result(
+    rules: &Program,
+    sub: &Submission,
+    category: &str,
+    ind: &ast::Indicator,
+    r: &plan::IndicatorScore,
+    items: &[plan::ItemScore],
+    record: Option<plan::Record>,
+) -> IndicatorResult {
+    let mut res = indicator_shell(category, ind);
+    res.score = r.score;
+    res.partial = r.partial;
+    res.status = r.status;
+    res.missing = r
+        .missing
+        .iter()
+        .map(|m| rules.plan().missing_ref(m))
+        .collect();
+    let mut record = record.unwrap_or_default();
+    if let Some(e) = &r.error {
+        res.error_span = Some(e.span);
+        res.error = Some((**e).clone());
+        res.reasons = record.reasons;
+        return res;
+    }
+    res.reasons = std::mem::take(&mut record.reasons);
+    res.years = std::mem::take(&mut record.years);
+    res.adjustments = std::mem::take(&mut record.adjustments);
+    let mut states = items.iter();
+    let mut whys = record.whys.into_iter();
+    if let Some(form) = &ind.score {
+        item_shells(ind, form, &mut |mut item| {
+            if let Some(s) = states.next() {
+                item.state = s.state;
+                item.score = s.score;
+            }
+            item.why = whys.next();
+            if item.judged
+                && let Some(j) = sub.judgements.get(&item.key)
+            {
+                item.evidence = j.evidence.clone();
+                item.note = j.note.clone();
+            }
+            res.items.push(item);
+        });
+    }
+    res
 }
 
 /// An indicator's result before it is scored: what the rule file says of it.
@@ -626,16 +666,6 @@ fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemR
         }
         ScoreForm::Tiers { .. } | ScoreForm::EachYear { .. } | ScoreForm::Expr(_) => {}
     }
-}
-
-fn evaluate_in(program: &Program, mut env: Env) -> Evaluation {
-    let (rules, sub) = (env.rules, env.sub);
-    let mut indicators = Vec::new();
-    for (cat, ind) in rules.indicators() {
-        indicators.push(indicator(&mut env, &cat.name.value, ind));
-    }
-    let checks = check_data(program, sub);
-    finish(rules, sub, indicators, checks)
 }
 
 /// Categories, total and pass conditions from the indicators' results.
@@ -930,92 +960,27 @@ pub struct YearOutcome {
     pub verdict: YearVerdict,
 }
 
-fn indicator(env: &mut Env, category: &str, ind: &ast::Indicator) -> IndicatorResult {
-    let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
-    let mut res = indicator_shell(category, ind);
-    let base = env.locals_len();
-    let outcome = (|| -> R<Out> {
-        budget::check_indicator(env.rules, ind)
-            .map_err(|estimate| EvalError::new(Fault::OverBudget { estimate }, ind.head_span))?;
-        for l in &ind.lets {
-            let v = env.eval(&l.value)?;
-            env.push_local(l.name.value.clone(), v);
-            if let Some(label) = &l.label {
-                env.push_label(l.name.value.clone(), label.value.clone());
-            }
-        }
-        match &ind.score {
-            Some(form) => score_form(env, ind, form, &owners),
-            None => Err(EvalError::new(Fault::NoScoringForm, ind.head_span)),
-        }
-    })();
-    env.truncate_locals(base);
-
-    let mut out = match outcome {
-        Ok(o) => o,
-        Err(e) => {
-            res.status = Status::Error;
-            let mut e = e;
-            if !e.fault.placed() {
-                e.line = Some(env.rules.rule_line(e.span.start));
-            }
-            res.error_span = Some(e.span);
-            res.reasons.push(Reason::Failed { error: e.clone() });
-            res.error = Some(e);
-            return res;
-        }
-    };
-    let mut score = out.score;
-    let mut adjust = |score: &mut Num, limit: Limit, to: Num| {
-        let adjusted = Adjusted {
-            limit,
-            sum: std::mem::replace(score, to),
-        };
-        out.reasons.push(Reason::Limited {
-            limit,
-            sum: adjusted.sum.clone(),
-        });
-        res.adjustments.push(adjusted);
-    };
-    if let Some(cap) = &ind.cap {
-        let cap_n = Num::from(cap.value);
-        if score.try_cmp(&cap_n) == Ok(Ordering::Greater) {
-            adjust(&mut score, Limit::Cap(cap.value), cap_n);
-        }
-    }
-    let points = Num::from(ind.points.value);
-    if score.try_cmp(&points) == Ok(Ordering::Greater) {
-        adjust(&mut score, Limit::Points(ind.points.value), points);
-    }
-    if score.is_negative() {
-        adjust(&mut score, Limit::Zero, Num::ZERO);
-    }
-    let score = score
-        .exact_decimal()
-        .unwrap_or_else(|| score.to_decimal().round_dp(4));
-    res.items = out.items;
-    res.reasons = out.reasons;
-    res.years = out.years;
-    if out.missing.is_empty() {
-        res.score = score;
-    } else {
-        res.status = Status::Missing;
-        res.partial = Some(score);
-        res.reasons.push(Reason::MissingData {
-            needed: out.missing.iter().map(|m| needed(env.rules, m)).collect(),
-            partial: score,
-        });
-        res.missing = out.missing;
-    }
-    res
-}
-
 /// Scores one indicator alone, as [`evaluate`] would. What-if analysis re-scores one indicator
 /// many times with one input changed; `None` when the rule set has no indicator `no`.
-pub fn evaluate_indicator(rules: &RuleSet, sub: &Submission, no: u32) -> Option<IndicatorResult> {
-    let (cat, ind) = rules.indicators().find(|(_, i)| i.no.value == no)?;
-    let mut env = Env::new(rules, sub);
-    Some(indicator(&mut env, &cat.name.value, ind))
+pub fn evaluate_indicator(rules: &Program, sub: &Submission, no: u32) -> Option<IndicatorResult> {
+    let (i, (cat, ind)) = rules
+        .indicators()
+        .enumerate()
+        .find(|(_, (_, i))| i.no.value == no)?;
+    let (score, items, record) = rules.plan().record_indicator(i, sub)?;
+    let r = plan::IndicatorScore {
+        items_from: 0,
+        ..score
+    };
+    Some(indicator_result(
+        rules,
+        sub,
+        &cat.name.value,
+        ind,
+        &r,
+        &items,
+        Some(record),
+    ))
 }
 
 /// Indicator `no`'s score and status alone by the compiled plan: what

@@ -16,9 +16,18 @@
 //! indicator is in error ([`Status::Error`]); [`super::evaluate_scores`] then asks the
 //! interpreter for the message, so a rule problem is worded in one place only.
 
-use super::{ItemState, MAX_DEPTH, Status};
+use super::EvalError;
+use super::budget::OverBudget;
+use super::fault::{Fault, ValKind};
+use super::reason::{
+    self, Formula, FunctionBody, ItemWhy, JudgedAs, Needed, Operand, Reason, Relation, Said,
+    ShortLabel, Shown, YearReason,
+};
+use super::value::{Dim, MissingRef, Val};
+use super::{ItemState, Limit, MAX_DEPTH, Status};
+use crate::diag::Span;
 use crate::model::RuleSet;
-use crate::number::Num;
+use crate::number::{Num, NumError};
 use crate::script::ScriptEngine;
 use crate::submission::{InputValue, Judgement, Submission};
 use crate::syntax::ast::{
@@ -30,11 +39,20 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// The interpreter would stop here with an error; it words it (see the module docs).
-#[derive(Debug, Clone, Copy)]
-struct Bail;
+/// Why a compiled expression has no value: the rule problem, typed, with its place (the same
+/// the interpreter in [`super::expr`] gives).
+#[derive(Debug, Clone)]
+pub(crate) struct Bail(pub(crate) Box<EvalError>);
 
 type P<T> = Result<T, Bail>;
+
+fn fail<T>(fault: Fault, span: Span) -> P<T> {
+    Err(Bail(Box::new(EvalError::new(fault, span))))
+}
+
+fn num_err(error: NumError, span: Span) -> Bail {
+    Bail(Box::new(EvalError::new(Fault::Arithmetic { error }, span)))
+}
 
 /// A datum a computation needed but the submission did not give: an input (by its position in
 /// [`RuleSet::inputs`]) and, for a yearly input, the year.
@@ -46,18 +64,67 @@ pub struct Miss {
     pub year: Option<i32>,
 }
 
-/// A compiled expression.
+/// What a number measures, by its position in the plan's table of dimensions ([`Plan::dims`]):
+/// every dimension a run can make is one of the literals', the inputs', plain or percent, so
+/// they are all known when the rules are compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct D(u16);
+
+impl D {
+    const PLAIN: D = D(0);
+    const PERCENT: D = D(1);
+
+    /// The dimension of `a op b` ([`Dim::combine`] on positions).
+    fn combine(op: ArithOp, a: D, b: D) -> D {
+        match op {
+            ArithOp::Add | ArithOp::Sub => {
+                if a == D::PLAIN {
+                    b
+                } else {
+                    a
+                }
+            }
+            ArithOp::Mul => {
+                if (a == D::PERCENT || a == D::PLAIN) && b != D::PLAIN {
+                    b
+                } else {
+                    a
+                }
+            }
+            ArithOp::Div => {
+                if b == D::PLAIN {
+                    a
+                } else if a == D::PLAIN {
+                    D::PLAIN
+                } else {
+                    D::PERCENT
+                }
+            }
+        }
+    }
+}
+
+/// A compiled expression, with its place in the rule file.
 #[derive(Debug)]
-enum C {
-    Num(Num),
+struct C {
+    k: K,
+    span: Span,
+}
+
+/// What a compiled expression does.
+#[derive(Debug)]
+enum K {
+    /// A literal: its value, dimension and text as written.
+    Num(Num, D, Arc<str>),
     Bool(bool),
     Year,
     Input(u32),
     Let(u32),
-    /// A local, counted from the bottom of the current frame.
-    Local(u32),
-    /// A name nothing declares: the interpreter reports it.
-    Fail,
+    /// A local, counted from the bottom of the current frame: with its name, and its label
+    /// when it is an indicator's `let` that has one.
+    Local(u32, Arc<str>, Option<Arc<str>>),
+    /// A name nothing declares.
+    Fail(Arc<str>),
     Index(Box<C>, Box<C>),
     Neg(Box<C>),
     Not(Box<C>),
@@ -66,10 +133,11 @@ enum C {
     And(Box<C>, Box<C>),
     Or(Box<C>, Box<C>),
     Coalesce(Box<C>, Box<C>),
-    Call(Callee, Vec<C>),
+    /// A call: whom, by the name written, with the arguments.
+    Call(Callee, Arc<str>, Vec<C>),
     Quant {
         all: bool,
-        range: Box<(C, C)>,
+        range: Box<CRange>,
         body: Box<C>,
     },
     Count {
@@ -79,7 +147,15 @@ enum C {
     Script(Box<CScript>),
 }
 
-#[derive(Debug, Clone, Copy)]
+/// A compiled year range.
+#[derive(Debug)]
+struct CRange {
+    from: C,
+    to: C,
+    span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Callee {
     User(u32),
     Min,
@@ -95,7 +171,7 @@ struct CScript {
     script: ast::Script,
     /// Non-optional inputs the script mentions, with the input's declared years compiled in
     /// the script's scope.
-    reads: Vec<(u32, Option<(C, C)>)>,
+    reads: Vec<(u32, Option<CRange>)>,
     /// The locals in scope, bottom first, by name.
     locals: Vec<String>,
     /// Every input the script mentions, optional ones too.
@@ -110,16 +186,22 @@ struct CFn {
 
 #[derive(Debug)]
 struct CTier {
-    lo: Option<(Num, bool)>,
-    hi: Option<(Num, bool)>,
+    /// A bound: its value, whether it is in the tier, and its place.
+    lo: Option<(Num, bool, Span)>,
+    hi: Option<(Num, bool, Span)>,
     points: Decimal,
+    /// The interval as written, for explanations.
+    interval: reason::Interval,
 }
 
 /// A compiled sub-item.
 #[derive(Debug)]
 struct CItem {
+    no: u32,
+    text: Arc<str>,
     points: Decimal,
     how: CHow,
+    span: Span,
 }
 
 /// How a compiled sub-item is decided.
@@ -137,9 +219,10 @@ enum CForm {
         subject: C,
         overlap: Option<Overlap>,
         tiers: Vec<CTier>,
+        span: Span,
     },
     EachYear {
-        range: (C, C),
+        range: CRange,
         award: Num,
         cond: C,
     },
@@ -152,8 +235,8 @@ enum CForm {
         key: u32,
         points: Decimal,
     },
-    Max(Vec<CForm>),
-    Sum(Vec<CForm>),
+    Max(Vec<CForm>, Vec<Span>),
+    Sum(Vec<CForm>, Vec<Span>),
     Expr(C),
 }
 
@@ -162,15 +245,19 @@ struct CIndicator {
     category: usize,
     lets: Vec<C>,
     form: Option<CForm>,
-    cap: Option<Num>,
+    /// The cap, exact and as written.
+    cap: Option<(Num, Decimal)>,
     points: Num,
+    points_written: Decimal,
     /// How many sub-item results scoring writes (judged whole indicators count one).
     items: usize,
     /// Its work may exceed the budget ([`super::budget`]): it is not evaluated.
-    over_budget: bool,
+    over_budget: Option<OverBudget>,
     /// The inputs it may read (through its `let`s, top-level `let`s, functions and scripts),
     /// by slot, ascending.
     reads: Vec<u32>,
+    /// The indicator's heading in the rule file.
+    head_span: Span,
 }
 
 #[derive(Debug)]
@@ -219,6 +306,15 @@ pub struct Plan {
     cap_basis: Basis,
     rate_basis: Basis,
     scripts: Arc<ScriptEngine>,
+    /// Every dimension a value can have, by [`D`]: plain, percent, then the literals' and the
+    /// inputs'.
+    dims: Vec<Dim>,
+    /// Each input's dimension, by slot.
+    input_dims: Vec<D>,
+    /// Top-level `let` names, by slot.
+    let_names: Vec<Arc<str>>,
+    /// The rules compiled: their labels, texts and lines, for explanations and rule problems.
+    rules: Arc<RuleSet>,
 }
 
 thread_local! {
@@ -255,6 +351,8 @@ pub struct IndicatorScore {
     pub missing: Vec<Miss>,
     /// Where this indicator's sub-items start in [`Scores::items`].
     pub items_from: usize,
+    /// For [`Status::Error`], the rule problem.
+    pub error: Option<Box<EvalError>>,
 }
 
 /// One sub-item's result (a judged whole indicator has one).
@@ -355,16 +453,35 @@ struct Compiler<'r> {
     judged: Vec<String>,
     lets: HashMap<&'r str, u32>,
     fns: HashMap<&'r str, u32>,
-    scope: Vec<String>,
+    /// Locals in scope, bottom first: name, and label for an indicator's `let` that has one.
+    scope: Vec<(Arc<str>, Option<Arc<str>>)>,
+    /// The dimensions met so far, by [`D`].
+    dims: Vec<Dim>,
+    /// Each input's dimension, by slot.
+    input_dims: Vec<D>,
 }
 
 fn bx(c: C) -> Box<C> {
     Box::new(c)
 }
 
+/// A literal's dimension.
+fn lit_dim(l: &ast::Literal) -> Dim {
+    use crate::number::QuantityUnit;
+    match &l.unit {
+        QuantityUnit::None => Dim::Plain,
+        QuantityUnit::Percent => Dim::Percent,
+        QuantityUnit::Money => Dim::Money {
+            factor: Decimal::ONE,
+            unit: Arc::from("元"),
+        },
+        QuantityUnit::Other(u) => Dim::Unit(Arc::from(u.as_str())),
+    }
+}
+
 impl<'r> Compiler<'r> {
     fn new(rules: &'r RuleSet, let_names: &[&'r str], fn_names: &[&'r str]) -> Compiler<'r> {
-        Compiler {
+        let mut c = Compiler {
             rules,
             lets: let_names
                 .iter()
@@ -378,6 +495,27 @@ impl<'r> Compiler<'r> {
                 .collect(),
             scope: Vec::new(),
             judged: Vec::new(),
+            dims: vec![Dim::Plain, Dim::Percent],
+            input_dims: Vec::new(),
+        };
+        c.input_dims = rules
+            .inputs
+            .iter()
+            .map(|decl| c.dim(Dim::of_input(decl)))
+            .collect();
+        c
+    }
+
+    /// The position of a dimension in the table, added if new.
+    fn dim(&mut self, d: Dim) -> D {
+        match self.dims.iter().position(|x| *x == d) {
+            Some(i) => D(u16::try_from(i).unwrap_or(0)),
+            // Past the table's reach (65,535 units), numbers are shown plain.
+            None if self.dims.len() >= usize::from(u16::MAX) => D::PLAIN,
+            None => {
+                self.dims.push(d);
+                D((self.dims.len() - 1) as u16)
+            }
         }
     }
 
@@ -391,62 +529,70 @@ impl<'r> Compiler<'r> {
         }
     }
 
-    fn name(&self, n: &str) -> C {
-        if let Some(i) = self.scope.iter().rposition(|s| s == n) {
-            return C::Local(i as u32);
+    fn name(&self, n: &str) -> K {
+        if let Some(i) = self.scope.iter().rposition(|(s, _)| &**s == n) {
+            let label = self.scope.get(i).and_then(|(_, l)| l.clone());
+            return K::Local(i as u32, Arc::from(n), label);
         }
         if let Some(i) = self.lets.get(n) {
-            return C::Let(*i);
+            return K::Let(*i);
         }
         match self.rules.input_index.get(n) {
-            Some(i) => C::Input(*i as u32),
-            None => C::Fail,
+            Some(i) => K::Input(*i as u32),
+            None => K::Fail(Arc::from(n)),
         }
     }
 
     fn with_local<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> T) -> T {
-        self.scope.push(name.to_string());
+        self.scope.push((Arc::from(name), None));
         let out = f(self);
         self.scope.pop();
         out
     }
 
-    fn range(&mut self, r: &ast::YearRange) -> (C, C) {
-        (self.expr(&r.from), self.expr(&r.to))
+    fn range(&mut self, r: &ast::YearRange) -> CRange {
+        CRange {
+            from: self.expr(&r.from),
+            to: self.expr(&r.to),
+            span: r.span,
+        }
     }
 
     fn expr(&mut self, e: &Expr) -> C {
         let two = |c: &mut Self, a: &Expr, b: &Expr| (bx(c.expr(a)), bx(c.expr(b)));
-        match &e.kind {
-            ExprKind::Lit(l) => C::Num(Num::from(l.value)),
-            ExprKind::Bool(b) => C::Bool(*b),
-            ExprKind::Year => C::Year,
+        let k = match &e.kind {
+            ExprKind::Lit(l) => {
+                let d = self.dim(lit_dim(l));
+                K::Num(Num::from(l.value), d, Arc::from(l.text.as_str()))
+            }
+            ExprKind::Bool(b) => K::Bool(*b),
+            ExprKind::Year => K::Year,
             ExprKind::Name(n) => self.name(n),
             ExprKind::Index(a, b) => {
                 let (a, b) = two(self, a, b);
-                C::Index(a, b)
+                K::Index(a, b)
             }
-            ExprKind::Neg(a) => C::Neg(bx(self.expr(a))),
-            ExprKind::Not(a) => C::Not(bx(self.expr(a))),
+            ExprKind::Neg(a) => K::Neg(bx(self.expr(a))),
+            ExprKind::Not(a) => K::Not(bx(self.expr(a))),
             ExprKind::Arith(op, a, b) => {
                 let (a, b) = two(self, a, b);
-                C::Arith(*op, a, b)
+                K::Arith(*op, a, b)
             }
             ExprKind::Cmp(op, a, b) => {
                 let (a, b) = two(self, a, b);
-                C::Cmp(*op, a, b)
+                K::Cmp(*op, a, b)
             }
             ExprKind::And(a, b) => {
                 let (a, b) = two(self, a, b);
-                C::And(a, b)
+                K::And(a, b)
             }
             ExprKind::Or(a, b) => {
                 let (a, b) = two(self, a, b);
-                C::Or(a, b)
+                K::Or(a, b)
             }
             ExprKind::Coalesce(a, b) => {
                 let (a, b) = two(self, a, b);
-                C::Coalesce(a, b)
+                K::Coalesce(a, b)
             }
             ExprKind::Call(name, args) => {
                 let args = args.iter().map(|a| self.expr(a)).collect();
@@ -459,7 +605,7 @@ impl<'r> Compiler<'r> {
                     (None, "len") => Callee::Len,
                     (None, _) => Callee::Unknown,
                 };
-                C::Call(callee, args)
+                K::Call(callee, Arc::from(name.value.as_str()), args)
             }
             ExprKind::Quant {
                 all,
@@ -469,7 +615,7 @@ impl<'r> Compiler<'r> {
             } => {
                 let range = self.range(range);
                 let body = self.with_local(&var.value, |c| c.expr(body));
-                C::Quant {
+                K::Quant {
                     all: *all,
                     range: Box::new(range),
                     body: bx(body),
@@ -478,7 +624,7 @@ impl<'r> Compiler<'r> {
             ExprKind::CountWhere { var, list, cond } => {
                 let list = self.expr(list);
                 let cond = self.with_local(&var.value, |c| c.expr(cond));
-                C::Count {
+                K::Count {
                     list: bx(list),
                     cond: bx(cond),
                 }
@@ -500,14 +646,15 @@ impl<'r> Compiler<'r> {
                     let years = decl.years.as_ref().map(|r| self.range(r));
                     reads.push((*i as u32, years));
                 }
-                C::Script(Box::new(CScript {
+                K::Script(Box::new(CScript {
                     script: s.clone(),
                     reads,
-                    locals: self.scope.clone(),
+                    locals: self.scope.iter().map(|(n, _)| n.to_string()).collect(),
                     mentions,
                 }))
             }
-        }
+        };
+        C { k, span: e.span }
     }
 
     fn form(&mut self, ind: &ast::Indicator, form: &ScoreForm) -> CForm {
@@ -516,18 +663,26 @@ impl<'r> Compiler<'r> {
                 subject,
                 overlap,
                 tiers,
-                ..
+                span,
             } => CForm::Tiers {
                 subject: self.expr(subject),
                 overlap: overlap.as_ref().map(|o| o.value),
                 tiers: tiers
                     .iter()
                     .map(|t| CTier {
-                        lo: t.lo.as_ref().map(|l| (Num::from(l.value), t.lo_inclusive)),
-                        hi: t.hi.as_ref().map(|h| (Num::from(h.value), t.hi_inclusive)),
+                        lo: t
+                            .lo
+                            .as_ref()
+                            .map(|l| (Num::from(l.value), t.lo_inclusive, l.span)),
+                        hi: t
+                            .hi
+                            .as_ref()
+                            .map(|h| (Num::from(h.value), t.hi_inclusive, h.span)),
                         points: t.points.value,
+                        interval: super::interval_of(t),
                     })
                     .collect(),
+                span: *span,
             },
             ScoreForm::EachYear {
                 var,
@@ -548,6 +703,8 @@ impl<'r> Compiler<'r> {
                 let items = items
                     .iter()
                     .map(|it| CItem {
+                        no: it.no.value,
+                        text: Arc::from(it.text.value.as_str()),
                         points: it
                             .points
                             .as_ref()
@@ -560,6 +717,7 @@ impl<'r> Compiler<'r> {
                             ),
                             How::When(cond) => CHow::When(self.expr(cond)),
                         },
+                        span: it.span,
                     })
                     .collect();
                 CForm::Items { any, items }
@@ -568,12 +726,14 @@ impl<'r> Compiler<'r> {
                 key: self.judgement(ind.no.value.to_string()),
                 points: ind.points.value,
             },
-            ScoreForm::Max { forms, .. } => {
-                CForm::Max(forms.iter().map(|f| self.form(ind, f)).collect())
-            }
-            ScoreForm::Sum { forms, .. } => {
-                CForm::Sum(forms.iter().map(|f| self.form(ind, f)).collect())
-            }
+            ScoreForm::Max { forms, .. } => CForm::Max(
+                forms.iter().map(|f| self.form(ind, f)).collect(),
+                forms.iter().map(ScoreForm::span).collect(),
+            ),
+            ScoreForm::Sum { forms, .. } => CForm::Sum(
+                forms.iter().map(|f| self.form(ind, f)).collect(),
+                forms.iter().map(ScoreForm::span).collect(),
+            ),
             ScoreForm::Expr(e) => CForm::Expr(self.expr(e)),
         }
     }
@@ -611,8 +771,7 @@ impl Reads<'_> {
         match f {
             CForm::Tiers { subject, .. } => self.expr(subject),
             CForm::EachYear { range, cond, .. } => {
-                self.expr(&range.0);
-                self.expr(&range.1);
+                self.range(range);
                 self.expr(cond);
             }
             CForm::Items { items, .. } => {
@@ -623,15 +782,20 @@ impl Reads<'_> {
                 }
             }
             CForm::Judged { .. } => {}
-            CForm::Max(fs) | CForm::Sum(fs) => fs.iter().for_each(|f| self.form(f)),
+            CForm::Max(fs, _) | CForm::Sum(fs, _) => fs.iter().for_each(|f| self.form(f)),
             CForm::Expr(c) => self.expr(c),
         }
     }
 
+    fn range(&mut self, r: &CRange) {
+        self.expr(&r.from);
+        self.expr(&r.to);
+    }
+
     fn expr(&mut self, c: &C) {
-        match c {
-            C::Num(_) | C::Bool(_) | C::Year | C::Fail => {}
-            C::Local(i) => {
+        match &c.k {
+            K::Num(..) | K::Bool(_) | K::Year | K::Fail(_) => {}
+            K::Local(i, ..) => {
                 let i = *i as usize;
                 if self.in_body == 0
                     && let Some(seen) = self.seen_locals.get_mut(i)
@@ -643,8 +807,8 @@ impl Reads<'_> {
                     }
                 }
             }
-            C::Input(i) => self.out.push(*i),
-            C::Let(i) => {
+            K::Input(i) => self.out.push(*i),
+            K::Let(i) => {
                 let i = *i as usize;
                 if let Some(seen) = self.seen_lets.get_mut(i)
                     && !*seen
@@ -657,17 +821,17 @@ impl Reads<'_> {
                     }
                 }
             }
-            C::Index(a, b)
-            | C::Arith(_, a, b)
-            | C::Cmp(_, a, b)
-            | C::And(a, b)
-            | C::Or(a, b)
-            | C::Coalesce(a, b) => {
+            K::Index(a, b)
+            | K::Arith(_, a, b)
+            | K::Cmp(_, a, b)
+            | K::And(a, b)
+            | K::Or(a, b)
+            | K::Coalesce(a, b) => {
                 self.expr(a);
                 self.expr(b);
             }
-            C::Neg(a) | C::Not(a) => self.expr(a),
-            C::Call(callee, args) => {
+            K::Neg(a) | K::Not(a) => self.expr(a),
+            K::Call(callee, _, args) => {
                 args.iter().for_each(|a| self.expr(a));
                 if let Callee::User(f) = callee {
                     let f = *f as usize;
@@ -683,21 +847,19 @@ impl Reads<'_> {
                     }
                 }
             }
-            C::Quant { range, body, .. } => {
-                self.expr(&range.0);
-                self.expr(&range.1);
+            K::Quant { range, body, .. } => {
+                self.range(range);
                 self.expr(body);
             }
-            C::Count { list, cond } => {
+            K::Count { list, cond } => {
                 self.expr(list);
                 self.expr(cond);
             }
-            C::Script(s) => {
+            K::Script(s) => {
                 self.out.extend_from_slice(&s.mentions);
                 for (_, years) in &s.reads {
-                    if let Some((a, b)) = years {
-                        self.expr(a);
-                        self.expr(b);
+                    if let Some(r) = years {
+                        self.range(r);
                     }
                 }
             }
@@ -709,7 +871,7 @@ fn count_items(f: &CForm) -> usize {
     match f {
         CForm::Items { items, .. } => items.len(),
         CForm::Judged { .. } => 1,
-        CForm::Max(fs) | CForm::Sum(fs) => fs.iter().map(count_items).sum(),
+        CForm::Max(fs, _) | CForm::Sum(fs, _) => fs.iter().map(count_items).sum(),
         CForm::Tiers { .. } | CForm::EachYear { .. } | CForm::Expr(_) => 0,
     }
 }
@@ -720,7 +882,8 @@ fn sum_points(it: impl Iterator<Item = Decimal>) -> Decimal {
 
 impl Plan {
     /// Compiles a resolved rule set.
-    pub fn compile(rules: &RuleSet) -> Plan {
+    pub fn compile(shared: Arc<RuleSet>) -> Plan {
+        let rules: &RuleSet = &shared;
         let (let_names, fn_names) = global_names(rules);
         let mut c = Compiler::new(rules, &let_names, &fn_names);
         let lets: Vec<C> = let_names
@@ -732,7 +895,11 @@ impl Plan {
             .iter()
             .filter_map(|n| rules.fns.get(*n))
             .map(|f| {
-                c.scope = f.params.iter().map(|p| p.value.clone()).collect();
+                c.scope = f
+                    .params
+                    .iter()
+                    .map(|p| (Arc::from(p.value.as_str()), None))
+                    .collect();
                 let body = c.expr(&f.body);
                 c.scope.clear();
                 CFn {
@@ -761,7 +928,10 @@ impl Plan {
                 let mut lets = Vec::new();
                 for l in &ind.lets {
                     lets.push(c.expr(&l.value));
-                    c.scope.push(l.name.value.clone());
+                    c.scope.push((
+                        Arc::from(l.name.value.as_str()),
+                        l.label.as_ref().map(|l| Arc::from(l.value.as_str())),
+                    ));
                 }
                 let form = ind.score.as_ref().map(|f| c.form(ind, f));
                 c.scope.clear();
@@ -771,9 +941,11 @@ impl Plan {
                     lets,
                     items: form.as_ref().map_or(0, count_items),
                     form,
-                    cap: ind.cap.as_ref().map(|x| Num::from(x.value)),
+                    cap: ind.cap.as_ref().map(|x| (Num::from(x.value), x.value)),
                     points: Num::from(ind.points.value),
-                    over_budget: super::budget::check_indicator(rules, ind).is_err(),
+                    points_written: ind.points.value,
+                    over_budget: super::budget::check_indicator(rules, ind).err(),
+                    head_span: ind.head_span,
                 });
             }
         }
@@ -870,6 +1042,10 @@ impl Plan {
             cap_basis: rules.cap_basis(),
             rate_basis: rules.rate_basis(),
             scripts: rules.scripts.clone(),
+            input_dims: c.input_dims,
+            dims: c.dims,
+            let_names: let_names.iter().map(|n| Arc::from(*n)).collect(),
+            rules: shared.clone(),
         }
     }
 
@@ -887,6 +1063,41 @@ impl Plan {
             indicators.push(run.indicator(ind, &mut items));
         }
         self.finish(indicators, items)
+    }
+
+    /// [`Plan::score`], recording for each indicator what its scoring did (for explanations),
+    /// and telling `probe` every comparison made while scoring the indicators.
+    pub(crate) fn score_recorded<'s>(
+        &self,
+        sub: &'s Submission,
+        probe: Option<&'s mut dyn super::Probe>,
+    ) -> (Scores, Vec<Record>) {
+        let mut run = Run::new(self, sub);
+        run.probe = probe;
+        let mut indicators = Vec::with_capacity(self.indicators.len());
+        let mut records = Vec::with_capacity(self.indicators.len());
+        let mut items = Vec::with_capacity(self.indicators.iter().map(|i| i.items).sum());
+        for ind in &self.indicators {
+            run.record = Some(Record::default());
+            indicators.push(run.indicator(ind, &mut items));
+            records.push(run.record.take().unwrap_or_default());
+        }
+        (self.finish(indicators, items), records)
+    }
+
+    /// Indicator `i` (its position in file order) scored alone, with its sub-items and what its
+    /// scoring did.
+    pub(crate) fn record_indicator(
+        &self,
+        i: usize,
+        sub: &Submission,
+    ) -> Option<(IndicatorScore, Vec<ItemScore>, Record)> {
+        let ind = self.indicators.get(i)?;
+        let mut run = Run::sparse(self, sub);
+        run.record = Some(Record::default());
+        let mut items = Vec::new();
+        let score = run.indicator(ind, &mut items);
+        Some((score, items, run.record.take().unwrap_or_default()))
     }
 
     /// The inputs indicator `i` (its position in file order) may read, by their position in the
@@ -1014,7 +1225,16 @@ impl Plan {
         let decl = rules.indicators().nth(ind)?.1;
         let (let_names, fn_names) = global_names(rules);
         let mut c = Compiler::new(rules, &let_names, &fn_names);
-        c.scope = decl.lets.iter().map(|l| l.name.value.clone()).collect();
+        c.scope = decl
+            .lets
+            .iter()
+            .map(|l| {
+                (
+                    Arc::from(l.name.value.as_str()),
+                    l.label.as_ref().map(|l| Arc::from(l.value.as_str())),
+                )
+            })
+            .collect();
         // A list a loop variable runs over is read in the indicator's scope alone.
         let compiled_binds = binds
             .iter()
@@ -1025,7 +1245,7 @@ impl Plan {
             .collect();
         for b in binds {
             let (ScopeBind::Year(name, _) | ScopeBind::Elem(name, ..)) = b;
-            c.scope.push((*name).to_string());
+            c.scope.push((Arc::from(*name), None));
         }
         let exprs = exprs.iter().map(|e| c.expr(e)).collect();
         Some(Scoped {
@@ -1088,7 +1308,7 @@ impl Plan {
         for l in &ind.lets {
             match run.eval(l) {
                 Ok(v) => run.locals.push(v),
-                Err(Bail) => {
+                Err(_) => {
                     return scs
                         .iter()
                         .map(|sc| sc.map(none).unwrap_or_default())
@@ -1140,7 +1360,7 @@ impl Plan {
         for l in &ind.lets {
             match run.eval(l) {
                 Ok(v) => run.locals.push(v),
-                Err(Bail) => return none(),
+                Err(_) => return none(),
             }
         }
         run.scoped(sc).unwrap_or_else(none)
@@ -1164,7 +1384,7 @@ impl Plan {
             .all(|(k, _)| {
                 run.base = 0;
                 run.locals.clear();
-                matches!(run.eval(k), Ok(V::Bool(true) | V::Missing(_)) | Err(Bail))
+                matches!(run.eval(k), Ok(V::Bool(true) | V::Missing(_)) | Err(_))
             })
     }
 
@@ -1221,9 +1441,104 @@ impl Plan {
             .unwrap_or_else(|| "".into())
     }
 
+    /// The rules this plan was compiled from.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The rules, given up.
+    pub(crate) fn into_rules(self) -> Arc<RuleSet> {
+        self.rules
+    }
+
+    /// The rules, shared.
+    pub(crate) fn rules_shared(&self) -> Arc<RuleSet> {
+        self.rules.clone()
+    }
+
     /// The key of the input a [`Miss`] refers to.
     pub fn input_key(&self, m: &Miss) -> &str {
-        self.inputs.get(m.input as usize).map_or("", String::as_str)
+        self.input_key_of(m.input)
+    }
+
+    fn input_key_of(&self, slot: u32) -> &str {
+        self.inputs.get(slot as usize).map_or("", String::as_str)
+    }
+
+    fn input_dim(&self, slot: u32) -> D {
+        self.input_dims
+            .get(slot as usize)
+            .copied()
+            .unwrap_or(D::PLAIN)
+    }
+
+    /// A missing piece of data by the label people know it by.
+    fn needed(&self, m: &Miss) -> Needed {
+        let key = self.input_key_of(m.input);
+        Needed {
+            label: self
+                .rules
+                .input(key)
+                .map_or(key.to_string(), |d| d.label.value.clone()),
+            year: m.year,
+        }
+    }
+
+    /// A missing reference by input key.
+    pub fn missing_ref(&self, m: &Miss) -> MissingRef {
+        MissingRef {
+            key: self.input_key(m).to_string(),
+            year: m.year,
+        }
+    }
+
+    /// A run's value as explanations show it.
+    fn val(&self, v: &V) -> Val {
+        let dim = |d: &D| {
+            self.dims
+                .get(usize::from(d.0))
+                .cloned()
+                .unwrap_or(Dim::Plain)
+        };
+        match v {
+            V::Num(n, d) => Val::Num(n.clone(), dim(d)),
+            V::Bool(b) => Val::Bool(*b),
+            V::Series(i, _) => Val::Series(Arc::from(self.input_key_of(*i))),
+            V::List(items, d) => Val::List(
+                Arc::new(items.iter().map(|x| Num::from(*x)).collect()),
+                dim(d),
+            ),
+            V::Missing(m) => Val::Missing(m.iter().map(|m| self.missing_ref(m)).collect()),
+        }
+    }
+
+    /// The name a compiled name was written as.
+    fn written_name(&self, c: &C) -> Option<String> {
+        match &c.k {
+            K::Input(i) => Some(self.input_key_of(*i).to_string()),
+            K::Let(i) => self.let_names.get(*i as usize).map(|n| n.to_string()),
+            K::Local(_, name, _) | K::Fail(name) => Some(name.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The label people know a compiled name by, if it has one.
+    fn label_of(&self, c: &C) -> Option<String> {
+        match &c.k {
+            K::Input(i) => self
+                .rules
+                .inputs
+                .get(*i as usize)
+                .map(|d| d.label.value.clone()),
+            K::Let(i) => self
+                .let_names
+                .get(*i as usize)
+                .and_then(|n| self.rules.lets.get(&**n))
+                .and_then(|l| l.label.as_ref())
+                .map(|l| l.value.clone()),
+            K::Local(_, _, label) => label.as_ref().map(|l| l.to_string()),
+            _ => None,
+        }
     }
 }
 
@@ -1289,14 +1604,14 @@ fn merged<'s, T>(
     out
 }
 
-/// An argument value as a memo key: numbers by their exact representation, series and lists by
-/// identity.
+/// An argument value as a memo key: numbers by their exact representation and dimension, series
+/// and lists by identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ArgKey {
-    Num(i128, i128),
+    Num(i128, i128, D),
     Bool(bool),
     Series(u32),
-    List(usize, usize),
+    List(usize, usize, D),
 }
 
 /// The memo key of up to two arguments; `None` for more, or for a missing one.
@@ -1307,14 +1622,14 @@ fn memo_key(args: &[V]) -> Option<[Option<ArgKey>; 2]> {
     let mut key = [None, None];
     for (slot, a) in key.iter_mut().zip(args) {
         *slot = Some(match a {
-            V::Num(n) => {
+            V::Num(n, d) => {
                 // A number too large for the key is not remembered.
-                let (n, d) = n.representation()?;
-                ArgKey::Num(n, d)
+                let (n, q) = n.representation()?;
+                ArgKey::Num(n, q, *d)
             }
             V::Bool(b) => ArgKey::Bool(*b),
             V::Series(i, _) => ArgKey::Series(*i),
-            V::List(items) => ArgKey::List(items.as_ptr() as usize, items.len()),
+            V::List(items, d) => ArgKey::List(items.as_ptr() as usize, items.len(), *d),
             V::Missing(_) => return None,
         });
     }
@@ -1324,16 +1639,27 @@ fn memo_key(args: &[V]) -> Option<[Option<ArgKey>; 2]> {
 /// A value while scoring.
 #[derive(Debug, Clone)]
 enum V<'s> {
-    Num(Num),
+    Num(Num, D),
     Bool(bool),
     /// A yearly input: its position and its values.
     Series(u32, &'s BTreeMap<i32, Decimal>),
-    List(&'s [Decimal]),
+    List(&'s [Decimal], D),
     Missing(Vec<Miss>),
 }
 
-/// The missing references of two values, each once, in order (the interpreter's
-/// `join_missing`).
+impl V<'_> {
+    fn kind(&self) -> ValKind {
+        match self {
+            V::Num(..) => ValKind::Number,
+            V::Bool(_) => ValKind::Bool,
+            V::Series(..) => ValKind::Series,
+            V::List(..) => ValKind::List,
+            V::Missing(_) => ValKind::Missing,
+        }
+    }
+}
+
+/// The missing references of two values, each once, in order.
 fn join(a: Option<&[Miss]>, b: Option<&[Miss]>) -> Vec<Miss> {
     let mut out: Vec<Miss> = Vec::new();
     for m in [a, b].into_iter().flatten() {
@@ -1351,6 +1677,17 @@ fn missing_of<'a>(v: &'a Result<impl Sized, V<'_>>) -> Option<&'a [Miss]> {
         Err(V::Missing(m)) => Some(m),
         _ => None,
     }
+}
+
+/// What a recording run keeps of one indicator besides its score: the steps of its scoring,
+/// the years of a per-year condition, the limits applied, why each sub-item came out as it did
+/// and, for an indicator in error, the rule problem.
+#[derive(Debug, Default)]
+pub(crate) struct Record {
+    pub(crate) reasons: Vec<Reason>,
+    pub(crate) years: Vec<super::YearOutcome>,
+    pub(crate) adjustments: Vec<super::Adjusted>,
+    pub(crate) whys: Vec<ItemWhy>,
 }
 
 /// One scoring run.
@@ -1381,6 +1718,10 @@ struct Run<'p, 's> {
     years_read: Option<Vec<(u32, i32)>>,
     /// Whether a script ran (it sees every input, so what it read is not known).
     ran_script: bool,
+    /// When explaining: what the current indicator's scoring did.
+    record: Option<Record>,
+    /// Told every comparison's outcome.
+    probe: Option<&'s mut dyn super::Probe>,
 }
 
 impl<'p, 's> Run<'p, 's> {
@@ -1413,6 +1754,8 @@ impl<'p, 's> Run<'p, 's> {
             rhai_inputs: None,
             years_read: None,
             ran_script: false,
+            record: None,
+            probe: None,
         }
     }
 
@@ -1461,9 +1804,9 @@ impl<'p, 's> Run<'p, 's> {
         let mut bound = Vec::with_capacity(sc.binds.len());
         for b in &sc.binds {
             let v = match b {
-                ScopedBind::Year(y) => V::Num(Num::from(i64::from(*y))),
+                ScopedBind::Year(y) => V::Num(Num::from(i64::from(*y)), D::PLAIN),
                 ScopedBind::Elem(list, i) => match self.eval(list) {
-                    Ok(V::List(items)) => V::Num(Num::from(*items.get(*i)?)),
+                    Ok(V::List(items, d)) => V::Num(Num::from(*items.get(*i)?), d),
                     _ => return None,
                 },
             };
@@ -1474,7 +1817,7 @@ impl<'p, 's> Run<'p, 's> {
             sc.exprs
                 .iter()
                 .map(|e| match self.eval(e) {
-                    Ok(V::Num(n)) => Some(n),
+                    Ok(V::Num(n, _)) => Some(n),
                     _ => None,
                 })
                 .collect(),
@@ -1498,26 +1841,29 @@ impl<'p, 's> Run<'p, 's> {
     }
 
     fn input(&mut self, i: u32) -> V<'s> {
+        let d = self.plan.input_dim(i);
         match self.value(i) {
             None => V::Missing(vec![Miss {
                 input: i,
                 year: None,
             }]),
-            Some(InputValue::Num(d)) => V::Num(Num::from(*d)),
+            Some(InputValue::Num(x)) => V::Num(Num::from(*x), d),
             Some(InputValue::Bool(b)) => V::Bool(*b),
             Some(InputValue::Series(s)) => V::Series(i, s),
-            Some(InputValue::List(items)) => V::List(items),
+            Some(InputValue::List(items)) => V::List(items, d),
         }
     }
 
-    fn eval_let(&mut self, i: u32) -> P<V<'s>> {
+    fn eval_let(&mut self, i: u32, span: Span) -> P<V<'s>> {
         if let Some(Some(v)) = self.lets.get(i as usize) {
             return Ok(v.clone());
         }
         let plan = self.plan;
-        let body = plan.lets.get(i as usize).ok_or(Bail)?;
+        let Some(body) = plan.lets.get(i as usize) else {
+            return fail(Fault::TooDeep, span);
+        };
         if self.depth >= MAX_DEPTH {
-            return Err(Bail);
+            return fail(Fault::TooDeep, span);
         }
         // A top-level `let` sees no locals.
         let (saved_base, saved_len) = (self.base, self.locals.len());
@@ -1534,15 +1880,28 @@ impl<'p, 's> Run<'p, 's> {
         Ok(v)
     }
 
-    fn local(&self, i: u32) -> P<V<'s>> {
-        self.locals.get(self.base + i as usize).cloned().ok_or(Bail)
+    fn local(&self, i: u32, name: &Arc<str>, span: Span) -> P<V<'s>> {
+        match self.locals.get(self.base + i as usize) {
+            Some(v) => Ok(v.clone()),
+            None => fail(
+                Fault::Undeclared {
+                    name: name.to_string(),
+                },
+                span,
+            ),
+        }
     }
 
-    fn num(&mut self, c: &C) -> P<Result<Num, V<'s>>> {
+    fn num(&mut self, c: &C) -> P<Result<(Num, D), V<'s>>> {
         match self.eval(c)? {
-            V::Num(n) => Ok(Ok(n)),
+            V::Num(n, d) => Ok(Ok((n, d))),
             m @ V::Missing(_) => Ok(Err(m)),
-            _ => Err(Bail),
+            other => fail(
+                Fault::NotANumber {
+                    found: other.kind(),
+                },
+                c.span,
+            ),
         }
     }
 
@@ -1550,29 +1909,38 @@ impl<'p, 's> Run<'p, 's> {
         match self.eval(c)? {
             V::Bool(b) => Ok(Ok(b)),
             m @ V::Missing(_) => Ok(Err(m)),
-            _ => Err(Bail),
+            other => fail(
+                Fault::NotACondition {
+                    found: other.kind(),
+                },
+                c.span,
+            ),
         }
     }
 
     fn year_of(&mut self, c: &C) -> P<i32> {
-        if let C::Year = c {
+        if let K::Year = c.k {
             return Ok(self.sub.year);
         }
         match self.eval(c)? {
-            V::Num(n) if let Some(w) = n.small_whole() => i32::try_from(w).map_err(|_| Bail),
-            V::Num(n) if n.is_integer() => {
-                let d = n.to_decimal();
-                i32::try_from(d.mantissa() / 10i128.pow(d.scale())).map_err(|_| Bail)
+            V::Num(n, _) if let Some(w) = n.small_whole() => {
+                i32::try_from(w).or_else(|_| fail(Fault::YearOutOfRange, c.span))
             }
-            _ => Err(Bail),
+            V::Num(n, _) if n.is_integer() => {
+                let d = n.to_decimal();
+                i32::try_from(d.mantissa() / 10i128.pow(d.scale()))
+                    .or_else(|_| fail(Fault::YearOutOfRange, c.span))
+            }
+            V::Num(..) => fail(Fault::YearNotInteger, c.span),
+            _ => fail(Fault::NotAYear, c.span),
         }
     }
 
-    fn years(&mut self, r: &(C, C)) -> P<std::ops::RangeInclusive<i32>> {
-        let from = self.year_of(&r.0)?;
-        let to = self.year_of(&r.1)?;
+    fn years(&mut self, r: &CRange) -> P<std::ops::RangeInclusive<i32>> {
+        let from = self.year_of(&r.from)?;
+        let to = self.year_of(&r.to)?;
         if to < from || i64::from(to) - i64::from(from) > 50 {
-            return Err(Bail);
+            return fail(Fault::BadYearRange { from, to }, r.span);
         }
         Ok(from..=to)
     }
@@ -1586,27 +1954,37 @@ impl<'p, 's> Run<'p, 's> {
         out
     }
 
+    fn compared(&mut self, at: Span, ord: Ordering) {
+        if let Some(p) = self.probe.as_deref_mut() {
+            p.compared(at, ord);
+        }
+    }
+
     fn eval(&mut self, c: &C) -> P<V<'s>> {
-        match c {
-            C::Num(n) => Ok(V::Num(n.clone())),
-            C::Bool(b) => Ok(V::Bool(*b)),
-            C::Year => Ok(V::Num(Num::from(i64::from(self.sub.year)))),
-            C::Input(i) => Ok(self.input(*i)),
-            C::Let(i) => self.eval_let(*i),
-            C::Local(i) => self.local(*i),
-            C::Fail => Err(Bail),
-            C::Index(base, idx) => {
+        match &c.k {
+            K::Num(n, d, _) => Ok(V::Num(n.clone(), *d)),
+            K::Bool(b) => Ok(V::Bool(*b)),
+            K::Year => Ok(V::Num(Num::from(i64::from(self.sub.year)), D::PLAIN)),
+            K::Input(i) => Ok(self.input(*i)),
+            K::Let(i) => self.eval_let(*i, c.span),
+            K::Local(i, name, _) => self.local(*i, name, c.span),
+            K::Fail(name) => fail(
+                Fault::Undeclared {
+                    name: name.to_string(),
+                },
+                c.span,
+            ),
+            K::Index(base, idx) => {
                 let b = self.eval(base)?;
                 let y = self.year_of(idx)?;
                 match b {
                     V::Series(input, s) => Ok(match s.get(&y) {
-                        Some(v) if self.years_read.is_some() => {
+                        Some(v) => {
                             if let Some(read) = &mut self.years_read {
                                 read.push((input, y));
                             }
-                            V::Num(Num::from(*v))
+                            V::Num(Num::from(*v), self.plan.input_dim(input))
                         }
-                        Some(v) => V::Num(Num::from(*v)),
                         None => V::Missing(vec![Miss {
                             input,
                             year: Some(y),
@@ -1620,37 +1998,50 @@ impl<'p, 's> Run<'p, 's> {
                             })
                             .collect(),
                     )),
-                    _ => Err(Bail),
+                    other => fail(
+                        Fault::NotYearly {
+                            found: other.kind(),
+                        },
+                        base.span,
+                    ),
                 }
             }
-            C::Neg(a) => Ok(match self.num(a)? {
-                Ok(n) => V::Num(n.neg()),
+            K::Neg(a) => Ok(match self.num(a)? {
+                Ok((n, d)) => V::Num(n.neg(), d),
                 Err(m) => m,
             }),
-            C::Not(a) => Ok(match self.bool_of(a)? {
+            K::Not(a) => Ok(match self.bool_of(a)? {
                 Ok(b) => V::Bool(!b),
                 Err(m) => m,
             }),
-            C::Arith(op, a, b) => {
+            K::Arith(op, a, b) => {
                 let (x, y) = (self.num(a)?, self.num(b)?);
                 match (x, y) {
-                    (Ok(x), Ok(y)) => {
+                    (Ok((x, dx)), Ok((y, dy))) => {
                         let r = match op {
                             ArithOp::Add => x.add(y),
                             ArithOp::Sub => x.sub(y),
                             ArithOp::Mul => x.mul(y),
                             ArithOp::Div => x.div(y),
                         };
-                        r.map(V::Num).map_err(|_| Bail)
+                        match r {
+                            Ok(n) => Ok(V::Num(n, D::combine(*op, dx, dy))),
+                            Err(NumError::DivisionByZero) => {
+                                let divisor = Box::new(self.operand(b));
+                                fail(Fault::DivisionByZero { divisor }, b.span)
+                            }
+                            Err(error) => Err(num_err(error, c.span)),
+                        }
                     }
                     (x, y) => Ok(V::Missing(join(missing_of(&x), missing_of(&y)))),
                 }
             }
-            C::Cmp(op, a, b) => {
+            K::Cmp(op, a, b) => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
                 match (&x, &y) {
-                    (V::Num(x), V::Num(y)) => {
-                        let ord = x.try_cmp(y).map_err(|_| Bail)?;
+                    (V::Num(x, _), V::Num(y, _)) => {
+                        let ord = x.try_cmp(y).map_err(|e| num_err(e, c.span))?;
+                        self.compared(c.span, ord);
                         Ok(V::Bool(op.holds(ord)))
                     }
                     (V::Bool(x), V::Bool(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
@@ -1663,11 +2054,17 @@ impl<'p, 's> Run<'p, 's> {
                         };
                         Ok(V::Missing(join(m(&x).as_deref(), m(&y).as_deref())))
                     }
-                    _ => Err(Bail),
+                    _ => fail(
+                        Fault::Incomparable {
+                            left: x.kind(),
+                            right: y.kind(),
+                        },
+                        c.span,
+                    ),
                 }
             }
-            C::And(a, b) | C::Or(a, b) => {
-                let decisive = matches!(c, C::Or(..));
+            K::And(a, b) | K::Or(a, b) => {
+                let decisive = matches!(c.k, K::Or(..));
                 let x = self.bool_of(a)?;
                 let y = self.bool_of(b)?;
                 Ok(match (&x, &y) {
@@ -1677,7 +2074,7 @@ impl<'p, 's> Run<'p, 's> {
                     _ => V::Missing(join(missing_of(&x), missing_of(&y))),
                 })
             }
-            C::Coalesce(a, b) => {
+            K::Coalesce(a, b) => {
                 let x = self.eval(a)?;
                 if matches!(x, V::Missing(_)) {
                     self.eval(b)
@@ -1685,11 +2082,13 @@ impl<'p, 's> Run<'p, 's> {
                     Ok(x)
                 }
             }
-            C::Call(callee, args) => self.call(*callee, args),
-            C::Quant { all, range, body } => {
+            K::Call(callee, name, args) => self.call(*callee, name, args, c.span),
+            K::Quant { all, range, body } => {
                 let mut missing = Vec::new();
                 for y in self.years(range)? {
-                    let r = self.bound(V::Num(Num::from(i64::from(y))), |run| run.bool_of(body))?;
+                    let r = self.bound(V::Num(Num::from(i64::from(y)), D::PLAIN), |run| {
+                        run.bool_of(body)
+                    })?;
                     match r {
                         Ok(b) if b != *all => return Ok(V::Bool(b)),
                         Ok(_) => {}
@@ -1703,30 +2102,37 @@ impl<'p, 's> Run<'p, 's> {
                     V::Missing(missing)
                 })
             }
-            C::Count { list, cond } => {
-                let items = match self.eval(list)? {
-                    V::List(items) => items,
+            K::Count { list, cond } => {
+                let (items, d) = match self.eval(list)? {
+                    V::List(items, d) => (items, d),
                     m @ V::Missing(_) => return Ok(m),
-                    _ => return Err(Bail),
+                    other => {
+                        return fail(
+                            Fault::CountNeedsList {
+                                found: other.kind(),
+                            },
+                            list.span,
+                        );
+                    }
                 };
                 count_work(items.len());
                 let mut n = 0i64;
                 for item in items {
-                    match self.bound(V::Num(Num::from(*item)), |run| run.bool_of(cond))? {
+                    match self.bound(V::Num(Num::from(*item), d), |run| run.bool_of(cond))? {
                         Ok(true) => n += 1,
                         Ok(false) => {}
                         Err(m) => return Ok(m),
                     }
                 }
-                Ok(V::Num(Num::from(n)))
+                Ok(V::Num(Num::from(n), D::PLAIN))
             }
-            C::Script(s) => self.script(s),
+            K::Script(s) => self.script(s, c.span),
         }
     }
 
-    fn call(&mut self, callee: Callee, args: &[C]) -> P<V<'s>> {
+    fn call(&mut self, callee: Callee, name: &Arc<str>, args: &[C], span: Span) -> P<V<'s>> {
         if self.depth >= MAX_DEPTH {
-            return Err(Bail);
+            return fail(Fault::TooDeep, span);
         }
         // Arguments go on a scratch stack (nested calls push and pop above them), not into a
         // fresh vector per call.
@@ -1744,7 +2150,14 @@ impl<'p, 's> Run<'p, 's> {
             let plan = self.plan;
             let Some(f) = plan.fns.get(i as usize).filter(|f| f.params == args.len()) else {
                 self.args.truncate(start);
-                return Err(Bail);
+                let params = plan.fns.get(i as usize).map_or(0, |f| f.params);
+                return fail(
+                    Fault::Arity {
+                        name: name.to_string(),
+                        params,
+                    },
+                    span,
+                );
             };
             // A function's value depends on its arguments alone (it sees its parameters and the
             // submission, nothing else, and scripts have no state): calls repeated with the same
@@ -1777,12 +2190,12 @@ impl<'p, 's> Run<'p, 's> {
             }
             return r;
         }
-        let r = builtin(callee, self.args.get(start..).unwrap_or(&[]));
+        let r = builtin(callee, name, self.args.get(start..).unwrap_or(&[]), span);
         self.args.truncate(start);
         r
     }
 
-    fn script(&mut self, s: &CScript) -> P<V<'s>> {
+    fn script(&mut self, s: &CScript, span: Span) -> P<V<'s>> {
         self.ran_script = true;
         let mut missing = Vec::new();
         for (i, years) in &s.reads {
@@ -1827,23 +2240,43 @@ impl<'p, 's> Run<'p, 's> {
         let locals = self.locals.get(self.base..).unwrap_or(&[]);
         for (name, v) in s.locals.iter().zip(locals) {
             let d = match v {
-                V::Num(n) => Dynamic::from_decimal(n.to_decimal()),
+                V::Num(n, _) => Dynamic::from_decimal(n.to_decimal()),
                 V::Bool(b) => Dynamic::from_bool(*b),
                 _ => Dynamic::UNIT,
             };
             scope.push_constant_dynamic(name.clone(), d);
         }
         scope.push_constant_dynamic("Y", Dynamic::from_int(i64::from(self.sub.year)));
-        let r = self.plan.scripts.run_in(&s.script, &mut scope);
-        let d = r.map_err(|_| Bail)?;
+        let line = |offset: usize| plan.rules.rule_line(offset);
+        let d = match self.plan.scripts.run_in(&s.script, &mut scope) {
+            Ok(d) => d,
+            Err(err) => {
+                return fail(
+                    Fault::Script {
+                        at: line(s.script.code_offset + err.offset),
+                        message: err.message,
+                    },
+                    Span::new(
+                        s.script.code_offset + err.offset,
+                        s.script.code_offset + err.offset + 1,
+                    ),
+                );
+            }
+        };
         if let Some(b) = d.clone().try_cast::<bool>() {
             Ok(V::Bool(b))
         } else if let Ok(x) = d.as_decimal() {
-            Ok(V::Num(Num::from(x)))
+            Ok(V::Num(Num::from(x), D::PLAIN))
         } else if let Ok(i) = d.as_int() {
-            Ok(V::Num(Num::from(i)))
+            Ok(V::Num(Num::from(i), D::PLAIN))
         } else {
-            Err(Bail)
+            fail(
+                Fault::ScriptReturned {
+                    at: line(s.script.code_offset),
+                    type_name: d.type_name().to_string(),
+                },
+                span,
+            )
         }
     }
 
@@ -1852,8 +2285,8 @@ impl<'p, 's> Run<'p, 's> {
         self.locals.clear();
         self.base = 0;
         let outcome = (|| -> P<Out> {
-            if ind.over_budget {
-                return Err(Bail);
+            if let Some(estimate) = ind.over_budget {
+                return fail(Fault::OverBudget { estimate }, ind.head_span);
             }
             for l in &ind.lets {
                 let v = self.eval(l)?;
@@ -1861,32 +2294,63 @@ impl<'p, 's> Run<'p, 's> {
             }
             match &ind.form {
                 Some(f) => self.form(f, items),
-                None => Err(Bail),
+                None => fail(Fault::NoScoringForm, ind.head_span),
             }
         })();
+        let out = match outcome {
+            Ok(out) => out,
+            Err(Bail(mut e)) => {
+                self.locals.clear();
+                items.truncate(items_from);
+                if !e.fault.placed() {
+                    e.line = Some(self.plan.rules.rule_line(e.span.start));
+                }
+                if let Some(r) = &mut self.record {
+                    r.reasons.push(Reason::Failed {
+                        error: (*e).clone(),
+                    });
+                    r.whys.clear();
+                    r.years.clear();
+                }
+                return IndicatorScore {
+                    score: Decimal::ZERO,
+                    partial: None,
+                    status: Status::Error,
+                    missing: Vec::new(),
+                    items_from,
+                    error: Some(e),
+                };
+            }
+        };
         self.locals.clear();
-        let failed = IndicatorScore {
-            score: Decimal::ZERO,
-            partial: None,
-            status: Status::Error,
-            missing: Vec::new(),
-            items_from,
-        };
-        let Ok(out) = outcome else {
-            items.truncate(items_from);
-            return failed;
-        };
         let mut score = out.score;
-        if let Some(cap) = &ind.cap
+        let adjust = |run: &mut Self, score: &mut Num, limit: Limit, to: Num| {
+            if let Some(r) = &mut run.record {
+                let sum = std::mem::replace(score, to);
+                r.reasons.push(Reason::Limited {
+                    limit,
+                    sum: sum.clone(),
+                });
+                r.adjustments.push(super::Adjusted { limit, sum });
+            } else {
+                *score = to;
+            }
+        };
+        if let Some((cap, written)) = &ind.cap
             && score.try_cmp(cap) == Ok(Ordering::Greater)
         {
-            score = cap.clone();
+            adjust(self, &mut score, Limit::Cap(*written), cap.clone());
         }
         if score.try_cmp(&ind.points) == Ok(Ordering::Greater) {
-            score = ind.points.clone();
+            adjust(
+                self,
+                &mut score,
+                Limit::Points(ind.points_written),
+                ind.points.clone(),
+            );
         }
         if score.is_negative() {
-            score = Num::ZERO;
+            adjust(self, &mut score, Limit::Zero, Num::ZERO);
         }
         let score = score
             .exact_decimal()
@@ -1898,21 +2362,32 @@ impl<'p, 's> Run<'p, 's> {
                 status: Status::Scored,
                 missing: Vec::new(),
                 items_from,
+                error: None,
             }
         } else {
+            if self.record.is_some() {
+                let needed = out.missing.iter().map(|m| self.plan.needed(m)).collect();
+                if let Some(r) = &mut self.record {
+                    r.reasons.push(Reason::MissingData {
+                        needed,
+                        partial: score,
+                    });
+                }
+            }
             IndicatorScore {
                 score: Decimal::ZERO,
                 partial: Some(score),
                 status: Status::Missing,
                 missing: out.missing,
                 items_from,
+                error: None,
             }
         }
     }
 
-    fn judged(&mut self, key: u32, points: Decimal) -> ItemScore {
+    fn judgement(&mut self, key: u32) -> Option<&'s Judgement> {
         let (plan, sub) = (self.plan, self.sub);
-        let judgement = if self.looked_up.is_some() {
+        if self.looked_up.is_some() {
             // A run for part of a submission reads a few judgements: one lookup each.
             plan.judged_keys
                 .get(key as usize)
@@ -1922,76 +2397,185 @@ impl<'p, 's> Run<'p, 's> {
                 merged(&plan.judged_order, &sub.judgements, plan.judged_order.len())
             });
             judgements.get(key as usize).copied().flatten()
-        };
-        match judgement {
-            None => ItemScore {
-                state: ItemState::NotSubmitted,
-                score: Decimal::ZERO,
-            },
+        }
+    }
+
+    /// A judged item's result, with why when recording.
+    fn judged(&mut self, key: u32, points: Decimal) -> (ItemScore, Option<ItemWhy>) {
+        let j = self.judgement(key);
+        let (state, score, verdict) = match j {
+            None => (
+                ItemState::NotSubmitted,
+                Decimal::ZERO,
+                JudgedAs::NotSubmitted,
+            ),
             Some(j) => match (j.score, j.met) {
                 (Some(s), _) => {
                     let s = s.min(points).max(Decimal::ZERO);
-                    ItemScore {
-                        state: if s > Decimal::ZERO {
-                            ItemState::Met
-                        } else {
-                            ItemState::NotMet
+                    let state = if s > Decimal::ZERO {
+                        ItemState::Met
+                    } else {
+                        ItemState::NotMet
+                    };
+                    (
+                        state,
+                        s,
+                        JudgedAs::Scored {
+                            score: s,
+                            of: points,
                         },
-                        score: s,
-                    }
+                    )
                 }
-                (None, Some(true)) => ItemScore {
-                    state: ItemState::Met,
-                    score: points,
-                },
-                (None, _) => ItemScore {
-                    state: ItemState::NotMet,
-                    score: Decimal::ZERO,
-                },
+                (None, Some(true)) => (ItemState::Met, points, JudgedAs::Met),
+                (None, _) => (ItemState::NotMet, Decimal::ZERO, JudgedAs::NotMet),
             },
+        };
+        let why = self.record.is_some().then(|| ItemWhy::Judgement {
+            verdict,
+            evidence: j.map(|j| j.evidence.clone()).unwrap_or_default(),
+            note: j.and_then(|j| j.note.clone()),
+        });
+        (ItemScore { state, score }, why)
+    }
+
+    fn push_reason(&mut self, r: Reason) {
+        if let Some(rec) = &mut self.record {
+            rec.reasons.push(r);
         }
     }
 
     fn form(&mut self, f: &CForm, items: &mut Vec<ItemScore>) -> P<Out> {
+        let recording = self.record.is_some();
         match f {
             CForm::Tiers {
                 subject,
                 overlap,
                 tiers,
+                span,
             } => {
                 let n = match self.eval(subject)? {
-                    V::Num(n) => n,
-                    V::Missing(m) => return Ok(Out::missing(m)),
-                    _ => return Err(Bail),
+                    V::Num(n, _) => n,
+                    V::Missing(m) => {
+                        if recording {
+                            let subject = self.operand(subject);
+                            self.push_reason(Reason::TierSubjectMissing { subject });
+                        }
+                        return Ok(Out::missing(m));
+                    }
+                    other => {
+                        return fail(
+                            Fault::TierNeedsNumber {
+                                found: other.kind(),
+                            },
+                            subject.span,
+                        );
+                    }
                 };
-                let mut pick: Option<Decimal> = None;
-                for t in tiers {
-                    if in_tier(&n, t)? {
-                        pick = Some(match (pick, overlap) {
-                            (None, _) => t.points,
-                            (Some(p), Some(Overlap::Higher)) => p.max(t.points),
-                            (Some(p), Some(Overlap::Lower)) => p.min(t.points),
-                            (Some(_), None) => return Err(Bail),
-                        });
+                if self.probe.is_some() {
+                    for (b, _, at) in tiers.iter().flat_map(|t| [&t.lo, &t.hi]).flatten() {
+                        if let Ok(ord) = n.try_cmp(b) {
+                            self.compared(*at, ord);
+                        }
                     }
                 }
-                Ok(Out::scored(pick.map_or(Num::ZERO, Num::from)))
+                let mut hits: Vec<&CTier> = Vec::new();
+                for t in tiers {
+                    if in_tier(&n, t, *span)? {
+                        hits.push(t);
+                    }
+                }
+                let pick = match hits.as_slice() {
+                    [] => None,
+                    [t] => Some(*t),
+                    many => {
+                        let pick = match overlap {
+                            Some(Overlap::Higher) => {
+                                many.iter().max_by(|a, b| a.points.cmp(&b.points))
+                            }
+                            Some(Overlap::Lower) => {
+                                many.iter().min_by(|a, b| a.points.cmp(&b.points))
+                            }
+                            None => {
+                                let subject = Box::new(self.operand(subject));
+                                let tiers = many.iter().map(|t| t.interval.clone()).collect();
+                                return fail(Fault::Overlap { subject, tiers }, *span);
+                            }
+                        };
+                        pick.copied()
+                    }
+                };
+                if recording {
+                    let operand = self.operand(subject);
+                    let reason = match (hits.as_slice(), pick) {
+                        ([], _) | (_, None) => Reason::NoTier {
+                            subject: operand,
+                            tiers: tiers.iter().map(|t| t.interval.clone()).collect(),
+                        },
+                        ([_], Some(t)) => Reason::Tier {
+                            subject: operand,
+                            tier: t.interval.clone(),
+                            points: t.points,
+                        },
+                        (many, Some(t)) => Reason::Overlap {
+                            subject: operand,
+                            tiers: many.iter().map(|t| t.interval.clone()).collect(),
+                            higher: *overlap == Some(Overlap::Higher),
+                            points: t.points,
+                        },
+                    };
+                    self.push_reason(reason);
+                }
+                Ok(Out::scored(pick.map_or(Num::ZERO, |t| Num::from(t.points))))
             }
             CForm::EachYear { range, award, cond } => {
                 let mut o = Out::scored(Num::ZERO);
+                let award_dec = award.to_decimal();
                 for y in self.years(range)? {
-                    let r = self.bound(V::Num(Num::from(i64::from(y))), |run| run.bool_of(cond))?;
-                    match r {
-                        Ok(true) => o.score = o.score.add(award.clone()).map_err(|_| Bail)?,
-                        Ok(false) => {}
+                    let (r, condition) =
+                        self.bound(V::Num(Num::from(i64::from(y)), D::PLAIN), |run| {
+                            let r = run.bool_of(cond)?;
+                            let said = if run.record.is_some() {
+                                Some(run.said(cond))
+                            } else {
+                                None
+                            };
+                            Ok::<_, Bail>((r, said))
+                        })?;
+                    let verdict = match &r {
+                        Ok(true) => Some(super::YearVerdict::Met),
+                        Ok(false) => Some(super::YearVerdict::NotMet),
+                        Err(V::Missing(_)) => Some(super::YearVerdict::Missing),
+                        Err(_) => None,
+                    };
+                    if let (Some(rec), Some(verdict)) = (&mut self.record, verdict) {
+                        rec.years.push(super::YearOutcome { year: y, verdict });
+                    }
+                    let outcome = match r {
+                        Ok(true) => {
+                            o.score = o
+                                .score
+                                .add(award.clone())
+                                .map_err(|e| num_err(e, cond.span))?;
+                            condition.map(|condition| YearReason::Met {
+                                condition,
+                                award: award_dec,
+                            })
+                        }
+                        Ok(false) => condition.map(|condition| YearReason::NotMet { condition }),
                         Err(V::Missing(m)) => {
+                            let needed =
+                                recording.then(|| m.iter().map(|r| self.plan.needed(r)).collect());
                             for r in m {
                                 if !o.missing.contains(&r) {
                                     o.missing.push(r);
                                 }
                             }
+                            needed.map(|needed| YearReason::Missing { needed })
                         }
-                        Err(_) => {}
+                        Err(_) => None,
+                    };
+                    if let Some(outcome) = outcome {
+                        self.push_reason(Reason::Year { year: y, outcome });
                     }
                 }
                 Ok(o)
@@ -1999,46 +2583,74 @@ impl<'p, 's> Run<'p, 's> {
             CForm::Items { any, items: list } => {
                 let mut o = Out::scored(Num::ZERO);
                 let mut missing = Vec::new();
-                let mut met = false;
+                let mut first_met = None;
                 let mut sum = Decimal::ZERO;
                 for it in list {
-                    let r = match &it.how {
+                    let (r, why) = match &it.how {
                         CHow::Judged(key) => self.judged(*key, it.points),
-                        CHow::When(cond) => match self.bool_of(cond)? {
-                            Ok(true) => ItemScore {
-                                state: ItemState::Met,
-                                score: it.points,
-                            },
-                            Ok(false) => ItemScore {
-                                state: ItemState::NotMet,
-                                score: Decimal::ZERO,
-                            },
-                            Err(V::Missing(m)) => {
-                                missing.extend(m);
-                                ItemScore {
+                        CHow::When(cond) => {
+                            let b = self.bool_of(cond)?;
+                            let why = recording.then(|| ItemWhy::Condition {
+                                condition: self.said(cond),
+                            });
+                            let r = match b {
+                                Ok(true) => ItemScore {
+                                    state: ItemState::Met,
+                                    score: it.points,
+                                },
+                                Ok(false) => ItemScore {
+                                    state: ItemState::NotMet,
+                                    score: Decimal::ZERO,
+                                },
+                                Err(V::Missing(m)) => {
+                                    missing.extend(m);
+                                    ItemScore {
+                                        state: ItemState::Missing,
+                                        score: Decimal::ZERO,
+                                    }
+                                }
+                                Err(_) => ItemScore {
                                     state: ItemState::Missing,
                                     score: Decimal::ZERO,
-                                }
-                            }
-                            Err(_) => ItemScore {
-                                state: ItemState::Missing,
-                                score: Decimal::ZERO,
-                            },
-                        },
+                                },
+                            };
+                            (r, why)
+                        }
                     };
-                    met |= r.state == ItemState::Met;
+                    if let (Some(rec), Some(why)) = (&mut self.record, why) {
+                        rec.reasons.push(Reason::Item {
+                            no: it.no,
+                            text: it.text.to_string(),
+                            points: any.is_none().then_some(it.points),
+                            state: r.state,
+                            why: why.clone(),
+                        });
+                        rec.whys.push(why);
+                    }
+                    if r.state == ItemState::Met && first_met.is_none() {
+                        first_met = Some(it.no);
+                    }
                     if any.is_none() {
-                        // Whole decimals: the same sum the interpreter makes with `Num`.
-                        sum = sum.checked_add(r.score).ok_or(Bail)?;
+                        // Whole decimals: the same sum as with `Num`.
+                        sum = sum
+                            .checked_add(r.score)
+                            .ok_or_else(|| num_err(NumError::Overflow, it.span))?;
                     }
                     items.push(r);
                 }
                 o.score = Num::from(sum);
-                if let Some(award) = any
-                    && met
-                {
-                    o.score = Num::from(*award);
-                    missing.clear();
+                if let Some(award) = any {
+                    match first_met {
+                        Some(first) => {
+                            o.score = Num::from(*award);
+                            missing.clear();
+                            self.push_reason(Reason::AnyMet {
+                                first,
+                                award: *award,
+                            });
+                        }
+                        None => self.push_reason(Reason::AnyNone),
+                    }
                 }
                 for m in missing {
                     if !o.missing.contains(&m) {
@@ -2048,15 +2660,34 @@ impl<'p, 's> Run<'p, 's> {
                 Ok(o)
             }
             CForm::Judged { key, points } => {
-                let r = self.judged(*key, *points);
+                let (r, why) = self.judged(*key, *points);
+                if let (Some(rec), Some(why)) = (&mut self.record, why) {
+                    rec.reasons.push(Reason::Judged {
+                        state: r.state,
+                        why: why.clone(),
+                        score: r.score,
+                    });
+                    rec.whys.push(why);
+                }
                 items.push(r);
                 Ok(Out::scored(Num::from(r.score)))
             }
-            CForm::Max(forms) | CForm::Sum(forms) => {
-                let is_max = matches!(f, CForm::Max(_));
+            CForm::Max(forms, spans) | CForm::Sum(forms, spans) => {
+                let is_max = matches!(f, CForm::Max(..));
                 let mut o = Out::scored(Num::ZERO);
-                for f in forms {
+                let mut parts = Vec::new();
+                for (f, span) in forms.iter().zip(spans) {
+                    let before = self.record.as_ref().map_or(0, |r| r.reasons.len());
                     let sub = self.form(f, items)?;
+                    if let Some(rec) = &mut self.record {
+                        let steps = rec.reasons.split_off(before);
+                        rec.reasons.extend(
+                            steps
+                                .into_iter()
+                                .map(|r| Reason::Part { step: Box::new(r) }),
+                        );
+                        parts.push(sub.score.clone());
+                    }
                     for m in sub.missing {
                         if !o.missing.contains(&m) {
                             o.missing.push(m);
@@ -2067,14 +2698,56 @@ impl<'p, 's> Run<'p, 's> {
                     } else {
                         o.score.add(sub.score)
                     }
-                    .map_err(|_| Bail)?;
+                    .map_err(|e| num_err(e, *span))?;
+                }
+                if recording {
+                    self.push_reason(if is_max {
+                        Reason::Best {
+                            parts,
+                            best: o.score.clone(),
+                        }
+                    } else {
+                        Reason::Total {
+                            parts,
+                            total: o.score.clone(),
+                        }
+                    });
                 }
                 Ok(o)
             }
             CForm::Expr(e) => match self.eval(e)? {
-                V::Num(n) => Ok(Out::scored(n)),
-                V::Missing(m) => Ok(Out::missing(m)),
-                _ => Err(Bail),
+                V::Num(n, _) => {
+                    if recording {
+                        // A formula's result is the points themselves: `3项 × 1 = 3 分`, not
+                        // `3项 × 1 = 3项，得 3 分`.
+                        let reason = if matches!(e.k, K::Arith(..)) {
+                            Reason::Formula {
+                                formula: self.formula(e),
+                                score: n.clone(),
+                            }
+                        } else {
+                            Reason::Value {
+                                value: self.operand(e),
+                                score: n.clone(),
+                            }
+                        };
+                        self.push_reason(reason);
+                    }
+                    Ok(Out::scored(n))
+                }
+                V::Missing(m) => {
+                    if recording {
+                        let value = self.operand(e);
+                        self.push_reason(Reason::ValueMissing { value });
+                    }
+                    Ok(Out::missing(m))
+                }
+                other => fail(
+                    Fault::ScoreNotANumber {
+                        found: other.kind(),
+                    },
+                    e.span,
+                ),
             },
         }
     }
@@ -2103,63 +2776,364 @@ impl Out {
 }
 
 /// `min`, `max`, `abs`, `sum` and `len` on evaluated arguments.
-fn builtin<'s>(callee: Callee, vals: &[V<'s>]) -> P<V<'s>> {
+fn builtin<'s>(callee: Callee, name: &str, vals: &[V<'s>], span: Span) -> P<V<'s>> {
     if let Some(m) = vals.iter().find(|v| matches!(v, V::Missing(_))) {
         return Ok(m.clone());
     }
+    let needs_number = |v: &V| {
+        fail::<V<'s>>(
+            Fault::BuiltinNeedsNumber {
+                name: name.to_string(),
+                found: v.kind(),
+            },
+            span,
+        )
+    };
     match (callee, vals) {
         (Callee::Min | Callee::Max, _) => {
+            if let Some(v) = vals.iter().find(|v| !matches!(v, V::Num(..))) {
+                return needs_number(v);
+            }
             let mut it = vals.iter();
-            let Some(V::Num(first)) = it.next() else {
-                return Err(Bail);
+            let Some(V::Num(first, d)) = it.next() else {
+                return fail(
+                    Fault::BuiltinNeedsArgument {
+                        name: name.to_string(),
+                    },
+                    span,
+                );
             };
-            let mut best = first.clone();
+            let mut best = (first.clone(), *d);
             for v in it {
-                let V::Num(n) = v else { return Err(Bail) };
+                let V::Num(n, d) = v else {
+                    return needs_number(v);
+                };
                 // Only a strictly better value replaces the best so far.
                 let better = if matches!(callee, Callee::Min) {
                     Ordering::Greater
                 } else {
                     Ordering::Less
                 };
-                if best.try_cmp(n).map_err(|_| Bail)? == better {
-                    best = n.clone();
+                if best.0.try_cmp(n).map_err(|e| num_err(e, span))? == better {
+                    best = (n.clone(), *d);
                 }
             }
-            Ok(V::Num(best))
+            Ok(V::Num(best.0, best.1))
         }
-        (Callee::Abs, [V::Num(n)]) => Ok(V::Num(if n.is_negative() {
-            n.clone().neg()
-        } else {
-            n.clone()
-        })),
-        (Callee::Sum, [V::List(items)]) => {
+        (Callee::Abs, [V::Num(n, d)]) => Ok(V::Num(
+            if n.is_negative() {
+                n.clone().neg()
+            } else {
+                n.clone()
+            },
+            *d,
+        )),
+        (Callee::Sum, [V::List(items, d)]) => {
             count_work(items.len());
             let mut acc = Num::ZERO;
             for n in items.iter() {
-                acc = acc.add(Num::from(*n)).map_err(|_| Bail)?;
+                acc = acc.add(Num::from(*n)).map_err(|e| num_err(e, span))?;
             }
-            Ok(V::Num(acc))
+            Ok(V::Num(acc, *d))
         }
-        (Callee::Len, [V::List(items)]) => Ok(V::Num(Num::from(items.len() as i64))),
-        _ => Err(Bail),
+        (Callee::Len, [V::List(items, _)]) => Ok(V::Num(Num::from(items.len() as i64), D::PLAIN)),
+        _ => fail(
+            Fault::BuiltinBadArguments {
+                name: name.to_string(),
+            },
+            span,
+        ),
     }
 }
 
-fn in_tier(n: &Num, t: &CTier) -> P<bool> {
-    if let Some((lo, inclusive)) = &t.lo {
-        match n.try_cmp(lo).map_err(|_| Bail)? {
+fn in_tier(n: &Num, t: &CTier, span: Span) -> P<bool> {
+    if let Some((lo, inclusive, _)) = &t.lo {
+        match n.try_cmp(lo).map_err(|e| num_err(e, span))? {
             Ordering::Less => return Ok(false),
             Ordering::Equal if !inclusive => return Ok(false),
             _ => {}
         }
     }
-    if let Some((hi, inclusive)) = &t.hi {
-        match n.try_cmp(hi).map_err(|_| Bail)? {
+    if let Some((hi, inclusive, _)) = &t.hi {
+        match n.try_cmp(hi).map_err(|e| num_err(e, span))? {
             Ordering::Greater => return Ok(false),
             Ordering::Equal if !inclusive => return Ok(false),
             _ => {}
         }
     }
     Ok(true)
+}
+
+/// Describing what a run computed: conditions with their values ([`Said`]) and values with where
+/// they came from ([`Operand`]), for explanations and rule problems. Each part is evaluated
+/// again where it stands (function values are remembered, so this repeats little work).
+impl<'s> Run<'_, 's> {
+    /// A value as explanations show it.
+    fn shown(&mut self, c: &C) -> Shown {
+        match self.eval(c) {
+            Ok(v) => Shown::Value {
+                value: self.plan.val(&v),
+            },
+            Err(Bail(e)) => Shown::Failed { fault: e.fault },
+        }
+    }
+
+    /// A condition with the values substituted, e.g.
+    /// `网络交易经营者数量 1,500户 ≤ 市场主体数量 12,000户`.
+    fn said(&mut self, c: &C) -> Said {
+        match &c.k {
+            K::Cmp(op, a, b) => self.said_cmp(*op, a, b),
+            K::And(a, b) => Said::And {
+                left: Box::new(self.said(a)),
+                right: Box::new(self.said(b)),
+            },
+            K::Or(a, b) => Said::Or {
+                left: Box::new(self.said(a)),
+                right: Box::new(self.said(b)),
+            },
+            K::Not(a) => self.said_not(a),
+            _ => Said::Value {
+                value: self.operand(c),
+            },
+        }
+    }
+
+    fn said_cmp(&mut self, op: CmpOp, a: &C, b: &C) -> Said {
+        // A condition that holds is shown with the rule's operator; one that fails with the
+        // relation that actually holds, so the line never states something false.
+        let relation = match (self.eval(a), self.eval(b)) {
+            (Ok(V::Num(x, _)), Ok(V::Num(y, _))) => match x.try_cmp(&y) {
+                Ok(ord) if !op.holds(ord) => Relation::Actual { ord },
+                _ => Relation::Stated { op },
+            },
+            (Ok(V::Missing(_)), _) | (_, Ok(V::Missing(_))) => Relation::Unknown,
+            _ => Relation::Stated { op },
+        };
+        Said::Compare {
+            left: Box::new(self.operand(a)),
+            relation,
+            right: Box::new(self.operand(b)),
+        }
+    }
+
+    /// `not c` as the statement it amounts to: `not (a < b)` is `a ≥ b`, and De Morgan's laws
+    /// for `and`/`or`, so the explanation never wraps a true comparison in a "not".
+    fn said_not(&mut self, c: &C) -> Said {
+        match &c.k {
+            K::Cmp(op, a, b) => {
+                let negated = match op {
+                    CmpOp::Gt => CmpOp::Le,
+                    CmpOp::Ge => CmpOp::Lt,
+                    CmpOp::Lt => CmpOp::Ge,
+                    CmpOp::Le => CmpOp::Gt,
+                    CmpOp::Eq => CmpOp::Ne,
+                    CmpOp::Ne => CmpOp::Eq,
+                };
+                self.said_cmp(negated, a, b)
+            }
+            K::And(a, b) => Said::Or {
+                left: Box::new(self.said_not(a)),
+                right: Box::new(self.said_not(b)),
+            },
+            K::Or(a, b) => Said::And {
+                left: Box::new(self.said_not(a)),
+                right: Box::new(self.said_not(b)),
+            },
+            K::Not(a) => self.said(a),
+            _ => Said::Not {
+                value: self.operand(c),
+            },
+        }
+    }
+
+    /// A value with where it came from.
+    fn operand(&mut self, c: &C) -> Operand {
+        let value = self.shown(c);
+        match &c.k {
+            K::Num(_, _, text) => Operand::Literal {
+                text: text.to_string(),
+            },
+            K::Year => Operand::Year { value },
+            K::Input(_) | K::Let(_) | K::Local(..) | K::Fail(_) => Operand::Name {
+                name: self.plan.written_name(c).unwrap_or_default(),
+                label: self.plan.label_of(c),
+                value,
+            },
+            K::Index(base, idx) => {
+                let year = self.year_of(idx).ok();
+                match self.plan.written_name(base) {
+                    Some(name) => {
+                        let key = match self.eval(base) {
+                            Ok(V::Series(i, _)) => self.plan.input_key_of(i).to_string(),
+                            _ => name,
+                        };
+                        let label = self
+                            .plan
+                            .rules
+                            .input(&key)
+                            .map_or(key.clone(), |d| d.label.value.clone());
+                        Operand::Yearly {
+                            key,
+                            label,
+                            year,
+                            value,
+                        }
+                    }
+                    None => Operand::AtYear {
+                        base: Box::new(self.operand(base)),
+                        year,
+                        value,
+                    },
+                }
+            }
+            K::Call(callee, name, args) => self.call_operand(*callee, name, args, value),
+            K::Arith(..) => Operand::Arith {
+                formula: self.formula(c),
+                value,
+            },
+            K::Coalesce(a, b) => {
+                let left = self.eval(a);
+                let given = self.short_label(a);
+                let fallback = if matches!(left, Ok(V::Missing(_))) {
+                    Some(Box::new(self.operand(b)))
+                } else {
+                    None
+                };
+                Operand::Coalesce {
+                    given,
+                    fallback,
+                    value,
+                }
+            }
+            K::Count { list, .. } => Operand::CountWhere {
+                list: self.short_label(list),
+                value,
+            },
+            _ => Operand::Other { value },
+        }
+    }
+
+    /// A formula with the values substituted and no intermediate results.
+    fn formula(&mut self, c: &C) -> Formula {
+        match &c.k {
+            K::Arith(op, a, b) => {
+                let (left, left_grouped) = self.formula_operand(a, *op, false);
+                let (right, right_grouped) = self.formula_operand(b, *op, true);
+                Formula::Op {
+                    op: *op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                    left_grouped,
+                    right_grouped,
+                }
+            }
+            _ => Formula::Operand {
+                operand: Box::new(self.operand(c)),
+            },
+        }
+    }
+
+    /// A side of an operation, and whether it needs brackets there.
+    fn formula_operand(&mut self, c: &C, parent: ArithOp, right: bool) -> (Formula, bool) {
+        match &c.k {
+            K::Arith(op, ..) => {
+                let inner = self.formula(c);
+                let loose = matches!(op, ArithOp::Add | ArithOp::Sub);
+                let tight = matches!(parent, ArithOp::Mul | ArithOp::Div);
+                let grouped =
+                    (loose && tight) || (right && matches!(parent, ArithOp::Sub | ArithOp::Div));
+                (inner, grouped)
+            }
+            _ => (
+                Formula::Operand {
+                    operand: Box::new(self.operand(c)),
+                },
+                false,
+            ),
+        }
+    }
+
+    fn short_label(&mut self, c: &C) -> ShortLabel {
+        match &c.k {
+            K::Input(_) | K::Let(_) | K::Local(..) | K::Fail(_) => ShortLabel::Name {
+                label: self
+                    .plan
+                    .label_of(c)
+                    .or_else(|| self.plan.written_name(c))
+                    .unwrap_or_default(),
+            },
+            K::Index(base, idx) => {
+                let year = self.year_of(idx).ok();
+                ShortLabel::AtYear {
+                    base: Box::new(self.short_label(base)),
+                    year,
+                }
+            }
+            _ => ShortLabel::It,
+        }
+    }
+
+    fn call_operand(&mut self, callee: Callee, name: &str, args: &[C], value: Shown) -> Operand {
+        let plan = self.plan;
+        let (Callee::User(i), Some(f)) = (callee, plan.rules.fns.get(name)) else {
+            let args = args.iter().map(|a| self.formula(a)).collect();
+            return Operand::Builtin {
+                name: name.to_string(),
+                args,
+                value,
+            };
+        };
+        let label = f
+            .label
+            .as_ref()
+            .map_or(name.to_string(), |l| l.value.clone());
+        // A year argument is shown as （2024年）.
+        let mut year = None;
+        let mut vals = Vec::new();
+        for (p, a) in f.params.iter().zip(args) {
+            let v = self.eval(a).unwrap_or(V::Missing(Vec::new()));
+            if let (V::Num(n, D::PLAIN), true) = (&v, p.value == "y" || p.value == "year") {
+                year = Some(n.to_decimal());
+            }
+            vals.push(v);
+        }
+        // Show how the value came about when the body chooses between a given and a computed
+        // value or is itself a formula.
+        let body = plan.fns.get(i as usize).map(|f| &f.body);
+        let detail = match body {
+            Some(
+                body @ C {
+                    k: K::Coalesce(..) | K::Arith(..),
+                    ..
+                },
+            ) if vals.len() == f.params.len() && self.depth < MAX_DEPTH => {
+                let (saved_base, saved_len) = (self.base, self.locals.len());
+                self.base = saved_len;
+                self.locals.extend(vals);
+                self.depth += 1;
+                let d = self.operand(body);
+                self.depth -= 1;
+                self.locals.truncate(saved_len);
+                self.base = saved_base;
+                Some((matches!(body.k, K::Arith(..)), d))
+            }
+            _ => None,
+        };
+        let body = match detail {
+            Some((true, d)) => FunctionBody::Formula {
+                formula: Box::new(d),
+            },
+            Some((false, d)) => FunctionBody::Chosen {
+                choice: Box::new(d),
+            },
+            None => FunctionBody::Plain,
+        };
+        Operand::Function {
+            name: name.to_string(),
+            label,
+            year,
+            body,
+            value,
+        }
+    }
 }

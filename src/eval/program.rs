@@ -14,20 +14,19 @@ use std::sync::Arc;
 /// A rule set with its compiled plan. Cloning shares the plan.
 #[derive(Debug, Clone)]
 pub struct Program {
-    rules: RuleSet,
     plan: Arc<Plan>,
 }
 
 impl Program {
     /// Compiles a finished rule set for scoring.
     pub fn new(rules: RuleSet) -> Program {
-        let plan = Arc::new(Plan::compile(&rules));
-        Program { rules, plan }
+        let plan = Arc::new(Plan::compile(Arc::new(rules)));
+        Program { plan }
     }
 
     /// The rules.
     pub fn rules(&self) -> &RuleSet {
-        &self.rules
+        self.plan.rules()
     }
 
     /// The compiled plan.
@@ -37,7 +36,11 @@ impl Program {
 
     /// The rules, to change them (and then compile them again).
     pub fn into_rules(self) -> RuleSet {
-        self.rules
+        let rules = match Arc::try_unwrap(self.plan) {
+            Ok(plan) => plan.into_rules(),
+            Err(shared) => shared.rules_shared(),
+        };
+        Arc::try_unwrap(rules).unwrap_or_else(|shared| (*shared).clone())
     }
 }
 
@@ -45,7 +48,7 @@ impl Deref for Program {
     type Target = RuleSet;
 
     fn deref(&self) -> &RuleSet {
-        &self.rules
+        self.plan.rules()
     }
 }
 

@@ -222,7 +222,7 @@ enum CForm {
         span: Span,
     },
     EachYear {
-        range: CRange,
+        range: Box<CRange>,
         award: Num,
         cond: C,
     },
@@ -691,7 +691,7 @@ impl<'r> Compiler<'r> {
                 cond,
                 ..
             } => CForm::EachYear {
-                range: self.range(range),
+                range: Box::new(self.range(range)),
                 award: Num::from(award.value),
                 cond: self.with_local(&var.value, |c| c.expr(cond)),
             },

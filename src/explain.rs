@@ -10,7 +10,8 @@
 
 use crate::diag::{Span, line_col};
 use crate::eval::Program;
-use crate::eval::{self, Dim, Env, Evaluation, IndicatorResult, ItemState, Status, Val};
+use crate::eval::plan::ScopedRun;
+use crate::eval::{self, Dim, Evaluation, IndicatorResult, ItemState, Status, Val};
 use crate::gap::{self, EvidenceItem, NextPoint};
 use crate::model::RuleSet;
 use crate::number::{Num, plain};
@@ -235,7 +236,7 @@ pub fn explain(rules: &Program, sub: &Submission, ev: &Evaluation, no: u32) -> O
         .iter()
         .map(|k| shown_input(rules, sub, k))
         .collect();
-    let mut env = Env::new(rules, sub);
+    let mut env = ScopedRun::new(rules.plan(), sub);
     let mut steps = Vec::new();
     let mut lets_ok = true;
     for l in &ind.lets {
@@ -245,17 +246,9 @@ pub fn explain(rules: &Program, sub: &Submission, ev: &Evaluation, no: u32) -> O
             .map_or(l.name.value.clone(), |x| x.value.clone());
         let step = let_step(&mut env, rules, &label, l);
         steps.push(step);
-        match env.eval(&l.value) {
-            Ok(v) => {
-                env.push_local(l.name.value.clone(), v);
-                if let Some(lab) = &l.label {
-                    env.push_label(l.name.value.clone(), lab.value.clone());
-                }
-            }
-            Err(_) => {
-                lets_ok = false;
-                break;
-            }
+        if env.push_let(l).is_err() {
+            lets_ok = false;
+            break;
         }
     }
     if lets_ok && let Some(form) = &ind.score {
@@ -316,15 +309,14 @@ pub fn explain(rules: &Program, sub: &Submission, ev: &Evaluation, no: u32) -> O
     })
 }
 
-fn let_step(env: &mut Env, rules: &RuleSet, label: &str, l: &ast::LetDecl) -> Step {
+fn let_step(env: &mut ScopedRun, rules: &RuleSet, label: &str, l: &ast::LetDecl) -> Step {
     let mut step = match &l.value.kind {
         ExprKind::CountWhere { var, list, cond } => {
             let mut children = Vec::new();
             let items = env.eval(list);
             if let Ok(Val::List(items, d)) = items {
                 for (i, item) in items.iter().enumerate() {
-                    let bind = vec![(var.value.clone(), Val::Num(item.clone(), d.clone()))];
-                    let (held, text) = env.with(bind, |env| {
+                    let (held, text) = env.with_bound(&var.value, item.clone(), &d, |env| {
                         (env.bool_of(cond), crate::words::said(&env.said(cond)))
                     });
                     let verdict = match held {
@@ -411,7 +403,7 @@ fn bound_words(t: &ast::Tier, subject: &str) -> String {
     )
 }
 
-fn subject_label(env: &Env, e: &ast::Expr) -> String {
+fn subject_label(env: &ScopedRun, e: &ast::Expr) -> String {
     match &e.kind {
         ExprKind::Name(n) => env.label_of(n).unwrap_or_else(|| n.clone()),
         _ => "值".into(),
@@ -419,13 +411,15 @@ fn subject_label(env: &Env, e: &ast::Expr) -> String {
 }
 
 fn form_step(
-    env: &mut Env,
+    env: &mut ScopedRun,
     rules: &RuleSet,
     ind: &ast::Indicator,
     res: &IndicatorResult,
     form: &ScoreForm,
 ) -> Step {
-    let lines = eval::form_score(env, ind, form).map(|x| crate::words::reasons(&x.1));
+    let lines = env
+        .form_score(ind, form)
+        .map(|x| crate::words::reasons(&x.1));
     let outcome = |children: &mut Vec<Step>| {
         if let Some(lines) = &lines {
             for l in lines {
@@ -450,7 +444,7 @@ fn form_step(
             let mut children = Vec::new();
             for t in tiers {
                 let hit = match &value {
-                    Some(Val::Num(n, d)) => match eval::in_tier(n, t, *span) {
+                    Some(Val::Num(n, d)) => match ScopedRun::in_tier(n, t, *span) {
                         Ok(true) => format!("✓ {} 在此档", crate::words::number(n, d)),
                         Ok(false) => format!("{} 不在此档", crate::words::number(n, d)),
                         Err(_) => String::new(),
@@ -676,7 +670,7 @@ fn verdict_of(r: &crate::eval::ItemResult) -> String {
 }
 
 fn cap_step(
-    env: &mut Env,
+    env: &mut ScopedRun,
     rules: &RuleSet,
     ind: &ast::Indicator,
     res: &IndicatorResult,
@@ -690,7 +684,7 @@ fn cap_step(
     let raw = ind
         .score
         .as_ref()
-        .and_then(|f| eval::form_score(env, ind, f))
+        .and_then(|f| env.form_score(ind, f))
         .map(|x| x.0);
     let text = match (applied, raw) {
         (Some(line), _) => format!("封顶：{line}"),

@@ -5,9 +5,37 @@
 use super::budget::OverBudget;
 use super::reason::{Interval, Operand};
 use super::value::Val;
+use crate::diag::Span;
 pub use crate::model::RuleLine;
 use crate::number::NumError;
 use serde::Serialize;
+
+/// The deepest nesting of function calls during evaluation.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why an expression has no value: a rule problem for this indicator alone, with its place.
+/// Worded by [`crate::words::eval_error`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EvalError {
+    /// What went wrong.
+    pub fault: Fault,
+    /// Where in the rule file.
+    #[serde(skip)]
+    pub span: Span,
+    /// The line of the rule file it is on, once the indicator's evaluation has placed it (a
+    /// fault that names its own line, a script's, has none).
+    pub line: Option<RuleLine>,
+}
+
+impl EvalError {
+    pub(crate) fn new(fault: Fault, span: Span) -> EvalError {
+        EvalError {
+            fault,
+            span,
+            line: None,
+        }
+    }
+}
 
 /// The kind of a value, for a fault that found the wrong one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

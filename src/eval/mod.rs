@@ -5,16 +5,14 @@
 //! while the explanation still shows what the rest would give. Scores are exact decimals.
 
 pub mod budget;
-mod expr;
 pub mod fault;
 pub mod plan;
 mod program;
 pub mod reason;
 pub mod value;
 
-pub(crate) use expr::Env;
-use expr::R;
-pub use expr::{EvalError, MAX_DEPTH};
+pub use fault::{EvalError, MAX_DEPTH};
+use plan::ScopedRun;
 pub use program::Program;
 pub use reason::{ItemWhy, JudgedAs, Needed, Reason};
 pub use value::{Dim, MissingRef, Val};
@@ -23,8 +21,7 @@ use crate::diag::{Severity, Span};
 use crate::model::RuleSet;
 use crate::number::{Num, plain};
 use crate::submission::Submission;
-use crate::syntax::ast::{self, ExprKind, How, Metric, Overlap, PassSubject, ScoreForm};
-use fault::{Fault, ValKind};
+use crate::syntax::ast::{self, ExprKind, How, Metric, PassSubject, ScoreForm};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -354,8 +351,8 @@ pub fn check_data(rules: &Program, sub: &Submission) -> Vec<CheckFailure> {
 /// [`check_data`] by the interpreter alone: every check evaluated and every failure worded.
 /// `check_data` gives the same list, faster when every check holds; this one is for tests that
 /// compare the two.
-pub fn interpreted_checks(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure> {
-    let mut env = Env::new(rules, sub);
+pub fn interpreted_checks(rules: &Program, sub: &Submission) -> Vec<CheckFailure> {
+    let mut env = ScopedRun::new(rules.plan(), sub);
     let mut out = Vec::new();
     for c in &rules.checks {
         let why = match env.eval(&c.cond) {
@@ -399,7 +396,7 @@ pub fn interpreted_checks(rules: &RuleSet, sub: &Submission) -> Vec<CheckFailure
 
 /// Why a check failed: for `all y in …` the first failing year and its condition, else the
 /// whole condition.
-fn failing_condition(env: &mut Env, cond: &ast::Expr) -> (Option<i32>, reason::Said) {
+fn failing_condition(env: &mut ScopedRun, cond: &ast::Expr) -> (Option<i32>, reason::Said) {
     if let ExprKind::Quant {
         all: true,
         var,
@@ -409,11 +406,10 @@ fn failing_condition(env: &mut Env, cond: &ast::Expr) -> (Option<i32>, reason::S
         && let Ok(years) = env.years(range)
     {
         for y in years {
-            let bind = vec![(
-                var.value.clone(),
-                Val::Num(Num::from(i64::from(y)), Dim::Plain),
-            )];
-            let (held, said) = env.with(bind, |env| (env.bool_of(body), env.said(body)));
+            let (held, said) =
+                env.with_bound(&var.value, Num::from(i64::from(y)), &Dim::Plain, |env| {
+                    (env.bool_of(body), env.said(body))
+                });
             if matches!(held, Ok(Ok(false))) {
                 return (Some(y), said);
             }
@@ -424,7 +420,7 @@ fn failing_condition(env: &mut Env, cond: &ast::Expr) -> (Option<i32>, reason::S
 
 /// A message with each `{name}` taken apart from the text around it and given the value of
 /// `name` (a name without a value, or a yearly input, stays as written).
-fn interpolate(env: &mut Env, msg: &str) -> Vec<Piece> {
+fn interpolate(env: &mut ScopedRun, msg: &str) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::new();
     let mut text = String::new();
     let mut rest = msg;
@@ -432,7 +428,7 @@ fn interpolate(env: &mut Env, msg: &str) -> Vec<Piece> {
         text.push_str(before);
         match after.split_once('}') {
             Some((name, tail)) => {
-                match env.lookup(name, Span::default()) {
+                match env.lookup(name) {
                     Ok(v) if !matches!(v, Val::Series(_)) => {
                         out.push(Piece::Text {
                             text: std::mem::take(&mut text),
@@ -897,27 +893,6 @@ fn pass_condition(
     }
 }
 
-/// What a score form produced.
-struct Out {
-    score: Num,
-    missing: Vec<MissingRef>,
-    reasons: Vec<Reason>,
-    items: Vec<ItemResult>,
-    years: Vec<YearOutcome>,
-}
-
-impl Out {
-    fn new(score: Num) -> Out {
-        Out {
-            score,
-            missing: Vec::new(),
-            reasons: Vec::new(),
-            items: Vec::new(),
-            years: Vec::new(),
-        }
-    }
-}
-
 /// A limit that changed an indicator's sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -1008,430 +983,6 @@ pub fn interval_of(t: &ast::Tier) -> reason::Interval {
         hi: t.hi.as_ref().map(|l| l.text.clone()),
         lo_inclusive: t.lo_inclusive,
         hi_inclusive: t.hi_inclusive,
-    }
-}
-
-/// Whether a value lies in a tier, exactly.
-pub(crate) fn in_tier(n: &Num, t: &ast::Tier, span: Span) -> R<bool> {
-    let cmp = |b: &ast::Literal| {
-        n.try_cmp(&Num::from(b.value))
-            .map_err(|error| EvalError::new(Fault::Arithmetic { error }, span))
-    };
-    if let Some(lo) = &t.lo {
-        match cmp(lo)? {
-            Ordering::Less => return Ok(false),
-            Ordering::Equal if !t.lo_inclusive => return Ok(false),
-            _ => {}
-        }
-    }
-    if let Some(hi) = &t.hi {
-        match cmp(hi)? {
-            Ordering::Greater => return Ok(false),
-            Ordering::Equal if !t.hi_inclusive => return Ok(false),
-            _ => {}
-        }
-    }
-    Ok(true)
-}
-
-fn score_form(env: &mut Env, ind: &ast::Indicator, form: &ScoreForm, owners: &[String]) -> R<Out> {
-    match form {
-        ScoreForm::Tiers {
-            subject,
-            overlap,
-            tiers,
-            span,
-        } => {
-            let v = env.eval(subject)?;
-            let n = match v {
-                Val::Num(n, _) => n,
-                Val::Missing(m) => {
-                    let mut o = Out::new(Num::ZERO);
-                    o.reasons.push(Reason::TierSubjectMissing {
-                        subject: env.operand(subject),
-                    });
-                    o.missing = m;
-                    return Ok(o);
-                }
-                other => {
-                    return Err(EvalError::new(
-                        Fault::TierNeedsNumber {
-                            found: ValKind::of(&other),
-                        },
-                        subject.span,
-                    ));
-                }
-            };
-            if let Some(p) = env.probe.as_deref_mut() {
-                for b in tiers.iter().flat_map(|t| [&t.lo, &t.hi]).flatten() {
-                    if let Ok(ord) = n.try_cmp(&Num::from(b.value)) {
-                        p.compared(b.span, ord);
-                    }
-                }
-            }
-            let mut hits = Vec::new();
-            for t in tiers {
-                if in_tier(&n, t, *span)? {
-                    hits.push(t);
-                }
-            }
-            let mut o = Out::new(Num::ZERO);
-            match hits.as_slice() {
-                [] => {
-                    o.reasons.push(Reason::NoTier {
-                        subject: env.operand(subject),
-                        tiers: tiers.iter().map(interval_of).collect(),
-                    });
-                }
-                [t] => {
-                    o.score = Num::from(t.points.value);
-                    o.reasons.push(Reason::Tier {
-                        subject: env.operand(subject),
-                        tier: interval_of(t),
-                        points: t.points.value,
-                    });
-                }
-                many => {
-                    let policy = overlap.as_ref().map(|p| p.value);
-                    let pick = match policy {
-                        Some(Overlap::Higher) => many
-                            .iter()
-                            .max_by(|a, b| a.points.value.cmp(&b.points.value)),
-                        Some(Overlap::Lower) => many
-                            .iter()
-                            .min_by(|a, b| a.points.value.cmp(&b.points.value)),
-                        None => {
-                            return Err(EvalError::new(
-                                Fault::Overlap {
-                                    subject: Box::new(env.operand(subject)),
-                                    tiers: many.iter().map(|t| interval_of(t)).collect(),
-                                },
-                                *span,
-                            ));
-                        }
-                    };
-                    if let Some(t) = pick {
-                        o.score = Num::from(t.points.value);
-                        o.reasons.push(Reason::Overlap {
-                            subject: env.operand(subject),
-                            tiers: many.iter().map(|t| interval_of(t)).collect(),
-                            higher: policy == Some(Overlap::Higher),
-                            points: t.points.value,
-                        });
-                    }
-                }
-            }
-            Ok(o)
-        }
-        ScoreForm::EachYear {
-            var,
-            range,
-            award,
-            cond,
-            ..
-        } => {
-            let years = env.years(range)?;
-            let mut o = Out::new(Num::ZERO);
-            let award_n = Num::from(award.value);
-            for y in years {
-                let bind = vec![(
-                    var.value.clone(),
-                    Val::Num(Num::from(i64::from(y)), Dim::Plain),
-                )];
-                let (r, condition) = env.with(bind, |env| -> R<_> {
-                    Ok((env.bool_of(cond)?, env.said(cond)))
-                })?;
-                let verdict = match &r {
-                    Ok(true) => Some(YearVerdict::Met),
-                    Ok(false) => Some(YearVerdict::NotMet),
-                    Err(Val::Missing(_)) => Some(YearVerdict::Missing),
-                    Err(_) => None,
-                };
-                if let Some(verdict) = verdict {
-                    o.years.push(YearOutcome { year: y, verdict });
-                }
-                let outcome = match r {
-                    Ok(true) => {
-                        o.score = o.score.add(award_n.clone()).map_err(|error| {
-                            EvalError::new(Fault::Arithmetic { error }, cond.span)
-                        })?;
-                        Some(reason::YearReason::Met {
-                            condition,
-                            award: award.value,
-                        })
-                    }
-                    Ok(false) => Some(reason::YearReason::NotMet { condition }),
-                    Err(Val::Missing(m)) => {
-                        let needed = m.iter().map(|r| needed(env.rules, r)).collect();
-                        for r in m {
-                            if !o.missing.contains(&r) {
-                                o.missing.push(r);
-                            }
-                        }
-                        Some(reason::YearReason::Missing { needed })
-                    }
-                    Err(_) => None,
-                };
-                if let Some(outcome) = outcome {
-                    o.reasons.push(Reason::Year { year: y, outcome });
-                }
-            }
-            Ok(o)
-        }
-        ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-            let any_award = match form {
-                ScoreForm::Any { award, .. } => Some(award.value),
-                _ => None,
-            };
-            let mut o = Out::new(Num::ZERO);
-            let mut missing = Vec::new();
-            let mut met = Vec::new();
-            for it in items {
-                let points = it
-                    .points
-                    .as_ref()
-                    .map(|p| p.value)
-                    .or(any_award)
-                    .unwrap_or(Decimal::ZERO);
-                let item_owners = if it.owners.is_empty() {
-                    owners.to_vec()
-                } else {
-                    it.owners.iter().map(|o| o.value.clone()).collect()
-                };
-                let key = format!("{}.{}", ind.no.value, it.no.value);
-                let r = match &it.how {
-                    How::Judged(_) => judged_item(env, key, &it.text.value, points, item_owners),
-                    How::When(cond) => {
-                        let b = env.bool_of(cond)?;
-                        let why = ItemWhy::Condition {
-                            condition: env.said(cond),
-                        };
-                        let (state, score, refs) = match b {
-                            Ok(true) => (ItemState::Met, points, Vec::new()),
-                            Ok(false) => (ItemState::NotMet, Decimal::ZERO, Vec::new()),
-                            Err(Val::Missing(m)) => (ItemState::Missing, Decimal::ZERO, m),
-                            Err(_) => (ItemState::Missing, Decimal::ZERO, Vec::new()),
-                        };
-                        missing.extend(refs);
-                        ItemResult {
-                            key,
-                            text: it.text.value.clone(),
-                            points,
-                            score,
-                            state,
-                            judged: false,
-                            why: Some(why),
-                            evidence: Vec::new(),
-                            note: None,
-                            owners: item_owners,
-                        }
-                    }
-                };
-                if let Some(why) = &r.why {
-                    o.reasons.push(Reason::Item {
-                        no: it.no.value,
-                        text: it.text.value.clone(),
-                        points: any_award.is_none().then_some(points),
-                        state: r.state,
-                        why: why.clone(),
-                    });
-                }
-                if r.state == ItemState::Met {
-                    met.push(it.no.value);
-                }
-                if any_award.is_none() {
-                    o.score = o
-                        .score
-                        .add(Num::from(r.score))
-                        .map_err(|error| EvalError::new(Fault::Arithmetic { error }, it.span))?;
-                }
-                o.items.push(r);
-            }
-            if let Some(award) = any_award {
-                if let Some(first) = met.first() {
-                    o.score = Num::from(award);
-                    o.reasons.push(Reason::AnyMet {
-                        first: *first,
-                        award,
-                    });
-                    missing.clear();
-                } else {
-                    o.reasons.push(Reason::AnyNone);
-                }
-            }
-            let mut seen = Vec::new();
-            for m in missing {
-                if !seen.contains(&m) {
-                    seen.push(m);
-                }
-            }
-            o.missing = seen;
-            Ok(o)
-        }
-        ScoreForm::Judged { .. } => {
-            let r = judged_item(
-                env,
-                ind.no.value.to_string(),
-                &ind.name.value,
-                ind.points.value,
-                owners.to_vec(),
-            );
-            let mut o = Out::new(Num::from(r.score));
-            if let Some(why) = &r.why {
-                o.reasons.push(Reason::Judged {
-                    state: r.state,
-                    why: why.clone(),
-                    score: r.score,
-                });
-            }
-            o.items.push(r);
-            Ok(o)
-        }
-        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-            let is_max = matches!(form, ScoreForm::Max { .. });
-            let mut o = Out::new(Num::ZERO);
-            let mut scores = Vec::new();
-            for f in forms {
-                let sub = score_form(env, ind, f, owners)?;
-                o.reasons.extend(
-                    sub.reasons
-                        .into_iter()
-                        .map(|r| Reason::Part { step: Box::new(r) }),
-                );
-                o.items.extend(sub.items);
-                o.years.extend(sub.years);
-                for m in sub.missing {
-                    if !o.missing.contains(&m) {
-                        o.missing.push(m);
-                    }
-                }
-                scores.push(sub.score.clone());
-                o.score = if is_max {
-                    o.score.max(sub.score)
-                } else {
-                    o.score.add(sub.score)
-                }
-                .map_err(|error| EvalError::new(Fault::Arithmetic { error }, f.span()))?;
-            }
-            o.reasons.push(if is_max {
-                Reason::Best {
-                    parts: scores,
-                    best: o.score.clone(),
-                }
-            } else {
-                Reason::Total {
-                    parts: scores,
-                    total: o.score.clone(),
-                }
-            });
-            Ok(o)
-        }
-        ScoreForm::Expr(e) => {
-            let v = env.eval(e)?;
-            match v {
-                Val::Num(n, _) => {
-                    // A formula's result is the points themselves: `3项 × 1 = 3 分`, not
-                    // `3项 × 1 = 3项，得 3 分`.
-                    let reason = if matches!(e.kind, ExprKind::Arith(..)) {
-                        Reason::Formula {
-                            formula: env.formula(e),
-                            score: n.clone(),
-                        }
-                    } else {
-                        Reason::Value {
-                            value: env.operand(e),
-                            score: n.clone(),
-                        }
-                    };
-                    let mut o = Out::new(n);
-                    o.reasons.push(reason);
-                    Ok(o)
-                }
-                Val::Missing(m) => {
-                    let mut o = Out::new(Num::ZERO);
-                    o.reasons.push(Reason::ValueMissing {
-                        value: env.operand(e),
-                    });
-                    o.missing = m;
-                    Ok(o)
-                }
-                other => Err(EvalError::new(
-                    Fault::ScoreNotANumber {
-                        found: ValKind::of(&other),
-                    },
-                    e.span,
-                )),
-            }
-        }
-    }
-}
-
-/// The score of one scoring form on its own, with the reasons the evaluator gives for it;
-/// `None` where the form cannot be applied. Explanations show the parts of nested forms with it.
-pub(crate) fn form_score(
-    env: &mut Env,
-    ind: &ast::Indicator,
-    form: &ScoreForm,
-) -> Option<(Num, Vec<Reason>)> {
-    let owners: Vec<String> = ind.owners.iter().map(|o| o.value.clone()).collect();
-    score_form(env, ind, form, &owners)
-        .ok()
-        .map(|o| (o.score, o.reasons))
-}
-
-fn judged_item(
-    env: &Env,
-    key: String,
-    text: &str,
-    points: Decimal,
-    owners: Vec<String>,
-) -> ItemResult {
-    let j = env.sub.judgements.get(&key);
-    let (state, score, verdict) = match j {
-        None => (
-            ItemState::NotSubmitted,
-            Decimal::ZERO,
-            JudgedAs::NotSubmitted,
-        ),
-        Some(j) => match (j.score, j.met) {
-            (Some(s), _) => {
-                let s = s.min(points).max(Decimal::ZERO);
-                let state = if s > Decimal::ZERO {
-                    ItemState::Met
-                } else {
-                    ItemState::NotMet
-                };
-                (
-                    state,
-                    s,
-                    JudgedAs::Scored {
-                        score: s,
-                        of: points,
-                    },
-                )
-            }
-            (None, Some(true)) => (ItemState::Met, points, JudgedAs::Met),
-            (None, _) => (ItemState::NotMet, Decimal::ZERO, JudgedAs::NotMet),
-        },
-    };
-    let evidence = j.map(|j| j.evidence.clone()).unwrap_or_default();
-    let note = j.and_then(|j| j.note.clone());
-    let why = ItemWhy::Judgement {
-        verdict,
-        evidence: evidence.clone(),
-        note: note.clone(),
-    };
-    ItemResult {
-        key,
-        text: text.to_string(),
-        points,
-        score,
-        state,
-        judged: true,
-        why: Some(why),
-        evidence,
-        note,
-        owners,
     }
 }
 

@@ -3137,3 +3137,170 @@ impl<'s> Run<'_, 's> {
         }
     }
 }
+
+/// Questions about one indicator's rule on one submission, answered by the compiled evaluator:
+/// what an expression of the rule comes to, with its reasons, in the indicator's scope (its
+/// `let`s and the loop variables bound so far). `explain`, the next-point search and the data
+/// checks' messages ask these; each expression is compiled where it stands, once per question.
+pub(crate) struct ScopedRun<'p, 's> {
+    plan: &'p Plan,
+    run: Run<'p, 's>,
+    compiler: Compiler<'p>,
+}
+
+impl<'p, 's> ScopedRun<'p, 's> {
+    /// A scope with no locals: the rule set's top level.
+    pub(crate) fn new(plan: &'p Plan, sub: &'s Submission) -> ScopedRun<'p, 's> {
+        let rules: &'p RuleSet = &plan.rules;
+        let (let_names, fn_names) = global_names(rules);
+        let mut compiler = Compiler::new(rules, &let_names, &fn_names);
+        // The judgements keep the plan's slots.
+        compiler.judged = plan.judged_keys.clone();
+        ScopedRun {
+            plan,
+            run: Run::sparse(plan, sub),
+            compiler,
+        }
+    }
+
+    /// The scope of an indicator's rule with all its `let`s bound; `None` when one of them
+    /// cannot be computed.
+    pub(crate) fn indicator(
+        plan: &'p Plan,
+        sub: &'s Submission,
+        ind: &ast::Indicator,
+    ) -> Option<ScopedRun<'p, 's>> {
+        let mut scope = ScopedRun::new(plan, sub);
+        for l in &ind.lets {
+            scope.push_let(l).ok()?;
+        }
+        Some(scope)
+    }
+
+    /// Binds an indicator's `let` (computed here) for what follows.
+    pub(crate) fn push_let(&mut self, l: &ast::LetDecl) -> Result<(), EvalError> {
+        let c = self.compiler.expr(&l.value);
+        let v = self.run.eval(&c).map_err(|Bail(e)| *e)?;
+        self.run.locals.push(v);
+        self.compiler.scope.push((
+            Arc::from(l.name.value.as_str()),
+            l.label.as_ref().map(|l| Arc::from(l.value.as_str())),
+        ));
+        Ok(())
+    }
+
+    /// Runs `f` with the loop variable `name` bound to `value` (a number of dimension `dim`).
+    pub(crate) fn with_bound<T>(
+        &mut self,
+        name: &str,
+        value: Num,
+        dim: &Dim,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let d = self
+            .plan
+            .dims
+            .iter()
+            .position(|x| x == dim)
+            .and_then(|i| u16::try_from(i).ok())
+            .map_or(D::PLAIN, D);
+        self.run.locals.push(V::Num(value, d));
+        self.compiler.scope.push((Arc::from(name), None));
+        let out = f(self);
+        self.compiler.scope.pop();
+        self.run.locals.pop();
+        out
+    }
+
+    /// What an expression comes to.
+    pub(crate) fn eval(&mut self, e: &Expr) -> Result<Val, EvalError> {
+        let c = self.compiler.expr(e);
+        match self.run.eval(&c) {
+            Ok(v) => Ok(self.plan.val(&v)),
+            Err(Bail(e)) => Err(*e),
+        }
+    }
+
+    /// A condition's value: yes or no, or missing data.
+    pub(crate) fn bool_of(&mut self, e: &Expr) -> Result<Result<bool, Val>, EvalError> {
+        let c = self.compiler.expr(e);
+        match self.run.bool_of(&c) {
+            Ok(Ok(b)) => Ok(Ok(b)),
+            Ok(Err(v)) => Ok(Err(self.plan.val(&v))),
+            Err(Bail(e)) => Err(*e),
+        }
+    }
+
+    /// The years of a range, in order.
+    pub(crate) fn years(&mut self, r: &ast::YearRange) -> Result<Vec<i32>, EvalError> {
+        let c = self.compiler.range(r);
+        match self.run.years(&c) {
+            Ok(ys) => Ok(ys.collect()),
+            Err(Bail(e)) => Err(*e),
+        }
+    }
+
+    /// A condition with its values.
+    pub(crate) fn said(&mut self, e: &Expr) -> Said {
+        let c = self.compiler.expr(e);
+        self.run.said(&c)
+    }
+
+    /// A value with where it came from.
+    pub(crate) fn operand(&mut self, e: &Expr) -> Operand {
+        let c = self.compiler.expr(e);
+        self.run.operand(&c)
+    }
+
+    /// The value of a name.
+    pub(crate) fn lookup(&mut self, name: &str) -> Result<Val, EvalError> {
+        let c = C {
+            k: self.compiler.name(name),
+            span: Span::default(),
+        };
+        match self.run.eval(&c) {
+            Ok(v) => Ok(self.plan.val(&v)),
+            Err(Bail(e)) => Err(*e),
+        }
+    }
+
+    /// The label people know a name by, if it has one.
+    pub(crate) fn label_of(&self, name: &str) -> Option<String> {
+        let c = C {
+            k: self.compiler.name(name),
+            span: Span::default(),
+        };
+        self.plan.label_of(&c)
+    }
+
+    /// Whether a value lies in a tier.
+    pub(crate) fn in_tier(n: &Num, t: &ast::Tier, span: Span) -> Result<bool, EvalError> {
+        let t = CTier {
+            lo: t
+                .lo
+                .as_ref()
+                .map(|l| (Num::from(l.value), t.lo_inclusive, l.span)),
+            hi: t
+                .hi
+                .as_ref()
+                .map(|h| (Num::from(h.value), t.hi_inclusive, h.span)),
+            points: t.points.value,
+            interval: super::interval_of(t),
+        };
+        in_tier(n, &t, span).map_err(|Bail(e)| *e)
+    }
+
+    /// One scoring form of indicator `ind` scored on its own, with the reasons for its score;
+    /// `None` where it cannot be (a rule problem).
+    pub(crate) fn form_score(
+        &mut self,
+        ind: &ast::Indicator,
+        form: &ScoreForm,
+    ) -> Option<(Num, Vec<Reason>)> {
+        let f = self.compiler.form(ind, form);
+        let saved = self.run.record.replace(Record::default());
+        let out = self.run.form(&f, &mut Vec::new());
+        let record = std::mem::replace(&mut self.run.record, saved).unwrap_or_default();
+        out.ok().map(|o| (o.score, record.reasons))
+    }
+}

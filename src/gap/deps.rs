@@ -3,7 +3,7 @@
 //! it (tier bounds, conditions, the score formula). The next-point search changes those inputs
 //! and watches those comparisons; `explain` lists the inputs with their values.
 
-use crate::eval::Env;
+use crate::eval::plan::ScopedRun;
 use crate::model::RuleSet;
 use crate::number::Num;
 use crate::syntax::ast::{Expr, ExprKind, How, Indicator, ScoreForm};
@@ -193,7 +193,11 @@ pub(crate) struct Site<'a> {
 /// The comparisons that decide an indicator: every tier bound, every comparison in a condition or
 /// a `let`, and the next whole point of a score formula. `env` must have the indicator's `let`s
 /// bound (the formula's current value and the years of each range are read from it).
-pub(crate) fn sites<'a>(env: &mut Env, rules: &'a RuleSet, ind: &'a Indicator) -> Vec<Site<'a>> {
+pub(crate) fn sites<'a>(
+    env: &mut ScopedRun,
+    rules: &'a RuleSet,
+    ind: &'a Indicator,
+) -> Vec<Site<'a>> {
     let mut c = SiteCollector {
         rules,
         out: Vec::new(),
@@ -215,7 +219,7 @@ struct SiteCollector<'a> {
 }
 
 impl<'a> SiteCollector<'a> {
-    fn form(&mut self, env: &mut Env, form: &'a ScoreForm) {
+    fn form(&mut self, env: &mut ScopedRun, form: &'a ScoreForm) {
         match form {
             ScoreForm::Tiers { subject, tiers, .. } => {
                 for t in tiers {
@@ -265,7 +269,7 @@ impl<'a> SiteCollector<'a> {
         }
     }
 
-    fn expr(&mut self, env: &mut Env, e: &'a Expr, binds: &[Bind<'a>]) {
+    fn expr(&mut self, env: &mut ScopedRun, e: &'a Expr, binds: &[Bind<'a>]) {
         match &e.kind {
             ExprKind::Lit(_) | ExprKind::Bool(_) | ExprKind::Year | ExprKind::Script(_) => {}
             ExprKind::Name(n) => {

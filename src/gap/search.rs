@@ -20,8 +20,9 @@
 
 use super::deps::{Bind, Site, Target, inputs_read, sites};
 use crate::eval::Program;
+use crate::eval::plan::ScopedRun;
 use crate::eval::plan::{ScopeBind, Scoped};
-use crate::eval::{self, Env, Status, Val};
+use crate::eval::{self, Status, Val};
 use crate::model::RuleSet;
 use crate::number::money_unit_factor;
 use crate::submission::{InputValue, Submission};
@@ -246,14 +247,13 @@ pub fn first_change<T: PartialEq>(
     }
 }
 
-/// An environment with the indicator's `let`s bound, as the evaluator binds them.
-fn prepared<'e>(rules: &'e RuleSet, sub: &'e Submission, ind: &Indicator) -> Option<Env<'e>> {
-    let mut env = Env::new(rules, sub);
-    for l in &ind.lets {
-        let v = env.eval(&l.value).ok()?;
-        env.push_local(l.name.value.clone(), v);
-    }
-    Some(env)
+/// The indicator's scope with its `let`s bound, as scoring binds them.
+fn prepared<'e>(
+    rules: &'e Program,
+    sub: &'e Submission,
+    ind: &Indicator,
+) -> Option<ScopedRun<'e, 'e>> {
+    ScopedRun::indicator(rules.plan(), sub, ind)
 }
 
 /// A site with its loop variables fixed: years, and list elements by index; its subject and
@@ -269,7 +269,7 @@ enum BindAt<'a> {
     Elem(&'a Expr, usize),
 }
 
-fn instances<'a>(env: &mut Env, all: &'a [Site<'a>]) -> Vec<Instance<'a>> {
+fn instances<'a>(env: &mut ScopedRun, all: &'a [Site<'a>]) -> Vec<Instance<'a>> {
     let mut out = Vec::new();
     for site in all {
         let mut partial: Vec<Vec<(String, BindAt<'a>)>> = vec![Vec::new()];

@@ -159,7 +159,7 @@ fn batch(c: &mut Criterion) {
                 .filter_map(|i| {
                     let sub = subs.get(i % DISTINCT)?;
                     let plan = official.plan();
-                    // As `zhibiao eval` does: a failed check is worded by the interpreter.
+                    // As `zhibiao eval` does: a failed check is described by `check_data`.
                     let scores = plan.check_and_score(sub).unwrap_or_else(|_| {
                         let _ = eval::check_data(&official, sub);
                         plan.score(sub)

@@ -161,7 +161,7 @@ pub fn score_loaded(
     match rules.plan().check_and_score(&sub) {
         Ok(scores) => Ok((sub, scores)),
         Err(_) => {
-            // Some check does not hold: the interpreter says which; only errors stop.
+            // Some check does not hold: `check_data` says which; only errors stop.
             check_errors(rules, &sub)?;
             let scores = rules.plan().score(&sub);
             Ok((sub, scores))

@@ -396,8 +396,8 @@ fn the_declared_points_of_the_source_are_carried() {
     }
 }
 
-/// pass.toml (with the province's reference) loaded and scored three ways: the explaining
-/// interpreter, the lean scores, and the compiled scorer alone; they must agree on every
+/// pass.toml (with the province's reference) loaded and scored three ways: the evaluation with
+/// reasons, the lean evaluation, and the compiled scores alone; they must agree on every
 /// indicator. Returns the explaining evaluation.
 fn scored_three_ways(rules: &Program, changes: &[(&str, &str)]) -> zhibiao::eval::Evaluation {
     let text = variant(changes);

@@ -1,5 +1,6 @@
-//! The compiled scorer (`eval::plan`, behind `eval::evaluate_scores`) and the interpreter
-//! (`eval::evaluate`) agree on everything an evaluation says apart from its explanation texts:
+//! The evaluator's two kinds of run agree: the lean one that rankings use (`eval::plan::Plan::score`,
+//! behind `eval::evaluate_scores`) and the recording one that reports use (`eval::evaluate`, which
+//! records the reasons) say the same of everything apart from the reasons:
 //! every indicator's score, partial score, status, missing data (in order), error message and
 //! sub-items, every category, pass condition and data check, the total and the verdict.
 //!
@@ -17,7 +18,7 @@ use zhibiao::eval::{self, Evaluation};
 use zhibiao::model::RuleSet;
 use zhibiao::submission::{self, Format, InputValue, Submission};
 
-/// An evaluation as JSON without its reasons (the compiled scorer records none).
+/// An evaluation as JSON without its reasons (the lean run records none).
 fn stripped(ev: &Evaluation) -> serde_json::Value {
     let mut v = serde_json::to_value(ev).expect("serializes");
     if let Some(inds) = v.get_mut("indicators").and_then(|i| i.as_array_mut()) {
@@ -46,9 +47,9 @@ fn agree(rules: &Program, sub: &Submission, what: &str) -> Evaluation {
         let b = serde_json::to_string_pretty(&b).unwrap_or_default();
         let diff = similar::TextDiff::from_lines(&a, &b)
             .unified_diff()
-            .header("interpreter", "plan")
+            .header("recorded", "lean")
             .to_string();
-        panic!("{what}: the compiled scorer disagrees with the interpreter\n{diff}");
+        panic!("{what}: the lean run disagrees with the recording run\n{diff}");
     }
     // The compact result says the same as the evaluation built from it, down to the ranking
     // row a batch writes.
@@ -62,7 +63,7 @@ fn agree(rules: &Program, sub: &Submission, what: &str) -> Evaluation {
     assert_eq!(scores.passed, full.passed, "{what}: verdict");
     assert_eq!(
         rules.plan().checks_hold(sub),
-        eval::interpreted_checks(rules, sub).is_empty(),
+        eval::worded_checks(rules, sub).is_empty(),
         "{what}: checks"
     );
     full
@@ -237,7 +238,7 @@ fn example(rules: &RuleSet, name: &str) -> Submission {
 }
 
 #[test]
-fn plan_agrees_with_the_interpreter_on_the_official_index() {
+fn lean_and_recording_runs_agree_on_the_official_index() {
     let f = zhibiao::builtin::default_file();
     let (rules, _) = zhibiao::builtin::load(&Arc::from(f.path), f.text);
     let rules = Program::new(rules.expect("rules"));
@@ -250,7 +251,7 @@ fn plan_agrees_with_the_interpreter_on_the_official_index() {
 }
 
 #[test]
-fn plan_agrees_with_the_interpreter_on_every_rule_file() {
+fn lean_and_recording_runs_agree_on_every_rule_file() {
     let root = Path::new(crate::common::root());
     let mut files = Vec::new();
     for dir in ["rules", "tests", "benches"] {
@@ -399,6 +400,6 @@ fn plan_agrees_on_the_corners() {
             .filter(|r| r.status == eval::Status::Error)
             .count();
     }
-    // The cases do reach the error paths, where the interpreter words the message.
+    // The cases do reach the error paths, where a typed rule problem is recorded.
     assert!(errors >= 4, "errors: {errors}");
 }

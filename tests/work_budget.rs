@@ -1,6 +1,6 @@
 //! The rule language's work is bounded by the shape of an indicator (issue 16 item 7): nested
 //! `count`s, nested `all`/`any` and chains of functions that multiply their work are refused
-//! before anything is evaluated, by the interpreter and the compiled scorer alike. The data here
+//! before anything is evaluated, whether scored for a report or for a ranking. The data here
 //! is tiny, so without the bound these indicators would simply score: each test fails rather
 //! than hangs.
 
@@ -31,7 +31,7 @@ const SUB: &str = "region = \"甲区\"\nyear = 2024\n[data]\nsales = [\"2万元\
 /// (The data is three items and three years; the bound assumes lists of 10,000 items and
 /// ranges as written, so these shapes are refused for any data.)
 ///
-/// Indicator 1 is in error, with the budget's message, in the interpreter and the compiled
+/// Indicator 1 is in error, with the budget's message, in the full evaluation and the lean
 /// scorer; indicator 2 (one `count`) scores in both.
 fn assert_refused(text: &str) {
     let rules = common::rules(text);

@@ -8,7 +8,7 @@
 //! list may be ([`MAX_LIST_LEN`](crate::submission::MAX_LIST_LEN) items), every year range as
 //! written (51 years when the ends are not both `Y ± n` or both numbers), every function call
 //! expanded, every script at [`SCRIPT_WORK`]. An indicator over [`MAX_WORK`] is not evaluated:
-//! it is in error, with a message saying why, in the interpreter and in the compiled scorer alike
+//! it is in error, with a message saying why, whether scored for a report or for a ranking
 //! (both ask this module, so they always agree), and the verdict is 无法判定.
 //!
 //! The bound depends on the rules only, never on the data or the machine, so the same rules give

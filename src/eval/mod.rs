@@ -345,13 +345,13 @@ pub fn check_data(rules: &Program, sub: &Submission) -> Vec<CheckFailure> {
     if rules.plan().checks_hold(sub) {
         return Vec::new();
     }
-    interpreted_checks(rules, sub)
+    worded_checks(rules, sub)
 }
 
-/// [`check_data`] by the interpreter alone: every check evaluated and every failure worded.
+/// [`check_data`] without its shortcut: every check evaluated and every failure described.
 /// `check_data` gives the same list, faster when every check holds; this one is for tests that
 /// compare the two.
-pub fn interpreted_checks(rules: &Program, sub: &Submission) -> Vec<CheckFailure> {
+pub fn worded_checks(rules: &Program, sub: &Submission) -> Vec<CheckFailure> {
     let mut env = ScopedRun::new(rules.plan(), sub);
     let mut out = Vec::new();
     for c in &rules.checks {
@@ -522,7 +522,7 @@ pub fn evaluate_scores(rules: &Program, sub: &Submission) -> Evaluation {
     let checks = if plan.checks_hold(sub) {
         Vec::new()
     } else {
-        interpreted_checks(rules, sub)
+        worded_checks(rules, sub)
     };
     finish(rules, sub, indicators, checks)
 }

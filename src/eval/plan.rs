@@ -8,13 +8,13 @@
 //! cloned, and the Rhai scripts compiled with the rule set are run against one scope of inputs
 //! built once per submission.
 //!
-//! It follows the interpreter in [`super::expr`] step for step (the same evaluation order, the
-//! same three-valued logic, the same exact arithmetic, the same missing-data references in the
-//! same order), so that the two give the same scores; `tests/plan_agrees.rs` checks it on
-//! thousands of generated submissions for every built-in rule set, and on every test case of
-//! every rule set. Where the interpreter would stop with an error, the plan only notes that the
-//! indicator is in error ([`Status::Error`]); [`super::evaluate_scores`] then asks the
-//! interpreter for the message, so a rule problem is worded in one place only.
+//! It is the only evaluator. A run can record, for each indicator, what its scoring did as
+//! typed [`Reason`]s (tier hits, per-year verdicts, items with why, any-of choices, parts of
+//! `max`/`sum`, limits applied, missing data): [`super::evaluate`] records, the lean
+//! [`Plan::score`] that rankings use does not, and both take the same steps. A rule problem
+//! stops the indicator with a typed [`EvalError`] and its place, worded in
+//! [`crate::words`]. [`ScopedRun`] answers questions about one indicator's rule (`explain`, the
+//! next-point search, data-check messages) by compiling an expression where it stands.
 
 use super::EvalError;
 use super::budget::OverBudget;
@@ -39,8 +39,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// Why a compiled expression has no value: the rule problem, typed, with its place (the same
-/// the interpreter in [`super::expr`] gives).
+/// Why a compiled expression has no value: the rule problem, typed, with its place.
 #[derive(Debug, Clone)]
 pub(crate) struct Bail(pub(crate) Box<EvalError>);
 
@@ -263,7 +262,7 @@ struct CIndicator {
 #[derive(Debug)]
 struct CCategory {
     /// The first category of the same name: an indicator counts towards every category
-    /// named like its own, as in the interpreter.
+    /// named like its own.
     canonical: usize,
     points: Decimal,
     indicator_points: Decimal,
@@ -345,9 +344,9 @@ pub struct IndicatorScore {
     pub score: Decimal,
     /// With missing data, what the computable parts earn.
     pub partial: Option<Decimal>,
-    /// How it came out. For [`Status::Error`] the interpreter has the message.
+    /// How it came out.
     pub status: Status,
-    /// What was missing, in the interpreter's order.
+    /// What was missing, in the order scoring met it.
     pub missing: Vec<Miss>,
     /// Where this indicator's sub-items start in [`Scores::items`].
     pub items_from: usize,

@@ -176,3 +176,36 @@ fn files_with_syntax_errors_are_left_alone() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The soundness check sees what a file says, not where: the official rules moved down by a
+/// blank line and a comment are the same tree, and one threshold or one number's spelling
+/// changed is not.
+#[test]
+fn same_tree_ignores_places_but_not_meaning_or_spelling() {
+    let path = Path::new(crate::common::root()).join("rules/sd-nmsz/2023.zb");
+    let text = std::fs::read_to_string(&path).expect("official rules");
+    let name: Arc<str> = Arc::from("2023.zb");
+    let parse = |t: &str| {
+        let (tree, diags) = zhibiao::syntax::parse(&name, t);
+        assert!(diags.is_empty(), "{diags:?}");
+        tree
+    };
+    let tree = parse(&text);
+    assert!(same_tree(&tree, &parse(&format!("\n// 注释\n{text}"))));
+    let first_percent = text.find("15%").expect("a 15% in the official rules");
+    let changed = format!(
+        "{}16%{}",
+        &text[..first_percent],
+        &text[first_percent + 3..]
+    );
+    assert!(!same_tree(&tree, &parse(&changed)), "a changed threshold");
+    let respelt = format!(
+        "{}15.0%{}",
+        &text[..first_percent],
+        &text[first_percent + 3..]
+    );
+    assert!(
+        !same_tree(&tree, &parse(&respelt)),
+        "a number written differently"
+    );
+}

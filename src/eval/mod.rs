@@ -655,12 +655,12 @@ fn item_shells(ind: &ast::Indicator, form: &ScoreForm, out: &mut dyn FnMut(ItemR
             note: None,
             owners: owners(),
         }),
-        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-            for f in forms {
+        // Forms without sub-items write none; nested forms write theirs in order.
+        _ => {
+            for f in form.nested() {
                 item_shells(ind, f, out);
             }
         }
-        ScoreForm::Tiers { .. } | ScoreForm::EachYear { .. } | ScoreForm::Expr(_) => {}
     }
 }
 

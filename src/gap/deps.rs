@@ -72,32 +72,14 @@ impl InputWalker<'_> {
     }
 
     fn form(&mut self, form: &ScoreForm, scope: &[&str]) {
-        match form {
-            ScoreForm::Tiers { subject, .. } => self.expr(subject, scope),
-            ScoreForm::EachYear {
-                var, range, cond, ..
-            } => {
-                self.expr(&range.from, scope);
-                self.expr(&range.to, scope);
+        form.each_expr(&mut |e, bound| match bound {
+            Some(var) => {
                 let mut inner = scope.to_vec();
                 inner.push(&var.value);
-                self.expr(cond, &inner);
+                self.expr(e, &inner);
             }
-            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-                for it in items {
-                    if let How::When(e) = &it.how {
-                        self.expr(e, scope);
-                    }
-                }
-            }
-            ScoreForm::Judged { .. } => {}
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-                for f in forms {
-                    self.form(f, scope);
-                }
-            }
-            ScoreForm::Expr(e) => self.expr(e, scope),
-        }
+            None => self.expr(e, scope),
+        });
     }
 
     fn expr(&mut self, e: &Expr, scope: &[&str]) {

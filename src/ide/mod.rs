@@ -1079,25 +1079,19 @@ fn leaf(name: String, detail: String, kind: ItemKind, span: Span, selection: Spa
 }
 
 fn items_of(form: &ast::ScoreForm, out: &mut Vec<Symbol>) {
-    match form {
-        ast::ScoreForm::Items { items, .. } | ast::ScoreForm::Any { items, .. } => {
-            for it in items {
-                out.push(leaf(
-                    format!("{} {}", it.no.value, it.text.value),
-                    it.points
-                        .as_ref()
-                        .map_or(String::new(), |p| format!("{} 分", number::plain(p.value))),
-                    ItemKind::Item,
-                    it.span,
-                    it.text.span,
-                ));
-            }
+    form.each_form(&mut |f| {
+        for it in f.items() {
+            out.push(leaf(
+                format!("{} {}", it.no.value, it.text.value),
+                it.points
+                    .as_ref()
+                    .map_or(String::new(), |p| format!("{} 分", number::plain(p.value))),
+                ItemKind::Item,
+                it.span,
+                it.text.span,
+            ));
         }
-        ast::ScoreForm::Max { forms, .. } | ast::ScoreForm::Sum { forms, .. } => {
-            forms.iter().for_each(|f| items_of(f, out));
-        }
-        _ => {}
-    }
+    });
 }
 
 /// A tiers form: its subject, overlap policy, tiers and whole span.
@@ -1109,18 +1103,17 @@ type TierForm<'a> = (
 );
 
 fn tier_forms<'a>(form: &'a ast::ScoreForm, out: &mut Vec<TierForm<'a>>) {
-    match form {
-        ast::ScoreForm::Tiers {
+    form.each_form(&mut |f| {
+        if let ast::ScoreForm::Tiers {
             subject,
             overlap,
             tiers,
             span,
-        } => out.push((subject, overlap, tiers, *span)),
-        ast::ScoreForm::Max { forms, .. } | ast::ScoreForm::Sum { forms, .. } => {
-            forms.iter().for_each(|f| tier_forms(f, out));
+        } = f
+        {
+            out.push((subject, overlap, tiers, *span));
         }
-        _ => {}
-    }
+    });
 }
 
 fn all_allows(f: &ast::File) -> Vec<&ast::Allow> {
@@ -1156,28 +1149,14 @@ fn literals(f: &ast::File) -> Vec<&ast::Literal> {
         out.extend(h.pass.iter().map(|p| &p.value));
     }
     fn form<'a>(s: &'a ast::ScoreForm, out: &mut Vec<&'a ast::Literal>) {
-        let push_expr = expr_literals;
-        match s {
-            ast::ScoreForm::Tiers { subject, tiers, .. } => {
-                push_expr(subject, out);
+        s.each_form(&mut |f| {
+            if let ast::ScoreForm::Tiers { tiers, .. } = f {
                 for t in tiers {
                     out.extend(t.lo.iter().chain(t.hi.iter()));
                 }
             }
-            ast::ScoreForm::EachYear { cond, .. } => push_expr(cond, out),
-            ast::ScoreForm::Items { items, .. } | ast::ScoreForm::Any { items, .. } => {
-                for it in items {
-                    if let ast::How::When(e) = &it.how {
-                        push_expr(e, out);
-                    }
-                }
-            }
-            ast::ScoreForm::Max { forms, .. } | ast::ScoreForm::Sum { forms, .. } => {
-                forms.iter().for_each(|f| form(f, out));
-            }
-            ast::ScoreForm::Expr(e) => push_expr(e, out),
-            ast::ScoreForm::Judged { .. } => {}
-        }
+        });
+        s.each_expr(&mut |e, _| expr_literals(e, out));
     }
     for ind in f.categories.iter().flat_map(|c| &c.indicators) {
         for l in &ind.lets {

@@ -142,32 +142,15 @@ impl Collector<'_> {
     }
 
     fn form(&mut self, s: &ScoreForm, env: &mut Env, ind: &ast::Indicator) {
-        match s {
-            ScoreForm::Tiers { subject, .. } => self.expr(subject, env, Some(ind)),
-            ScoreForm::EachYear {
-                var, range, cond, ..
-            } => {
-                self.range(range, env, Some(ind));
+        s.each_expr(&mut |e, bound| match bound {
+            Some(var) => {
                 self.decl(var.span, Target::Bound(var.span.start));
                 env.push((var.value.clone(), Target::Bound(var.span.start)));
-                self.expr(cond, env, Some(ind));
+                self.expr(e, env, Some(ind));
                 env.pop();
             }
-            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-                for it in items {
-                    if let ast::How::When(e) = &it.how {
-                        self.expr(e, env, Some(ind));
-                    }
-                }
-            }
-            ScoreForm::Judged { .. } => {}
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-                for f in forms {
-                    self.form(f, env, ind);
-                }
-            }
-            ScoreForm::Expr(e) => self.expr(e, env, Some(ind)),
-        }
+            None => self.expr(e, env, Some(ind)),
+        });
     }
 
     fn range(&mut self, r: &ast::YearRange, env: &mut Env, ind: Option<&ast::Indicator>) {

@@ -438,6 +438,58 @@ pub enum ScoreForm {
 }
 
 impl ScoreForm {
+    /// Calls `f` on every expression written directly in this form or in the forms nested in
+    /// it (tier subjects, year ranges, conditions, score expressions), in source order, each with
+    /// the loop variable bound over it (an `each year` form's variable over its condition, not
+    /// over its range). The one walk of a form's expressions: code that only needs to reach every
+    /// expression uses it, so a new form is walked here alone.
+    pub fn each_expr<'a>(&'a self, f: &mut impl FnMut(&'a Expr, Option<&'a Spanned<String>>)) {
+        match self {
+            ScoreForm::Tiers { subject, .. } => f(subject, None),
+            ScoreForm::EachYear {
+                var, range, cond, ..
+            } => {
+                f(&range.from, None);
+                f(&range.to, None);
+                f(cond, Some(var));
+            }
+            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
+                for it in items {
+                    if let How::When(c) = &it.how {
+                        f(c, None);
+                    }
+                }
+            }
+            ScoreForm::Judged { .. } => {}
+            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
+                forms.iter().for_each(|x| x.each_expr(f));
+            }
+            ScoreForm::Expr(e) => f(e, None),
+        }
+    }
+
+    /// The forms nested directly in this one (the parts of `max` and `sum`).
+    pub fn nested(&self) -> &[ScoreForm] {
+        match self {
+            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => forms,
+            _ => &[],
+        }
+    }
+
+    /// Calls `f` on this form and on every form nested in it, parents first.
+    pub fn each_form<'a>(&'a self, f: &mut impl FnMut(&'a ScoreForm)) {
+        f(self);
+        self.nested().iter().for_each(|x| x.each_form(f));
+    }
+
+    /// The sub-items written directly in this form (of `items` and `any`).
+    pub fn items(&self) -> &[SubItem] {
+        match self {
+            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => items,
+            _ => &[],
+        }
+    }
+
     /// Where the form was written.
     pub fn span(&self) -> Span {
         match self {

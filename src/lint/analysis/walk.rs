@@ -11,34 +11,12 @@ pub fn each<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
 /// Calls `f` on every top-level expression of a score form (tier subjects, year ranges,
 /// conditions, score expressions), recursing into `max` and `sum`.
 pub fn form_exprs<'a>(form: &'a ScoreForm, f: &mut impl FnMut(&'a Expr)) {
-    match form {
-        ScoreForm::Tiers { subject, .. } => f(subject),
-        ScoreForm::EachYear { range, cond, .. } => {
-            f(&range.from);
-            f(&range.to);
-            f(cond);
-        }
-        ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-            for it in items {
-                if let How::When(c) = &it.how {
-                    f(c);
-                }
-            }
-        }
-        ScoreForm::Judged { .. } => {}
-        ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-            forms.iter().for_each(|x| form_exprs(x, f));
-        }
-        ScoreForm::Expr(e) => f(e),
-    }
+    form.each_expr(&mut |e, _| f(e));
 }
 
 /// Calls `f` on `form` and every form nested in it.
 pub fn each_form<'a>(form: &'a ScoreForm, f: &mut impl FnMut(&'a ScoreForm)) {
-    f(form);
-    if let ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } = form {
-        forms.iter().for_each(|x| each_form(x, f));
-    }
+    form.each_form(f);
 }
 
 /// Whether any sub-item of the form (or of a nested form) is decided by a judgement, and

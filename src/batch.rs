@@ -61,8 +61,9 @@ pub struct CategoryRate {
 /// A pass condition a district does not meet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unmet {
-    /// The condition as the rules state it: `总分 ≥ 85` (shared by every row that misses it).
-    pub condition: Arc<str>,
+    /// The condition as the rules state it (shared by every row that misses it), worded
+    /// `总分 ≥ 85` by [`crate::words::condition`].
+    pub condition: Arc<crate::syntax::ast::PassCond>,
     /// For a condition on every category, the categories that fail it.
     pub failing: Vec<Arc<str>>,
 }
@@ -98,9 +99,13 @@ impl RankRow {
             .unmet
             .iter()
             .map(|u| match (u.failing.is_empty(), brief) {
-                (true, _) => format!("未达 {}", u.condition),
+                (true, _) => format!("未达 {}", crate::words::condition(&u.condition)),
                 (false, true) => format!("{}未达标", u.failing.join("、")),
-                (false, false) => format!("未达 {}（{}）", u.condition, u.failing.join("、")),
+                (false, false) => format!(
+                    "未达 {}（{}）",
+                    crate::words::condition(&u.condition),
+                    u.failing.join("、")
+                ),
             })
             .collect();
         let shown: Vec<String> = self
@@ -217,7 +222,7 @@ pub fn row(source: &str, sub: &Submission, ev: &Evaluation) -> RankRow {
             .iter()
             .filter(|c| !c.held)
             .map(|c| Unmet {
-                condition: Arc::from(c.text.as_str()),
+                condition: Arc::new(c.condition.clone()),
                 failing: c.failing.iter().map(|f| Arc::from(f.as_str())).collect(),
             })
             .collect(),

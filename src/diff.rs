@@ -1379,13 +1379,13 @@ pub fn impact(
     for i in 0..a.conditions.len().max(b.conditions.len()) {
         let (x, y) = (a.conditions.get(i), b.conditions.get(i));
         let differs = match (x, y) {
-            (Some(x), Some(y)) => x.text != y.text || x.held != y.held,
+            (Some(x), Some(y)) => x.text() != y.text() || x.held != y.held,
             _ => true,
         };
         if differs {
             imp.conditions.push(ConditionChange {
-                old: x.map(|c| (c.text.clone(), c.held)),
-                new: y.map(|c| (c.text.clone(), c.held)),
+                old: x.map(|c| (c.text(), c.held)),
+                new: y.map(|c| (c.text(), c.held)),
                 failing: y.map(|c| c.failing.clone()).unwrap_or_default(),
             });
         }

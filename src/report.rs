@@ -105,9 +105,9 @@ struct JsonSubmission<'a> {
 
 #[derive(Serialize)]
 struct JsonCondition<'a> {
-    text: &'a str,
+    text: String,
     held: bool,
-    detail: &'a str,
+    detail: String,
     failing: &'a [String],
 }
 
@@ -370,9 +370,9 @@ pub fn to_json(ctx: &Context, eval: &Evaluation) -> serde_json::Value {
             .conditions
             .iter()
             .map(|c| JsonCondition {
-                text: &c.text,
+                text: c.text(),
                 held: c.held,
-                detail: &c.detail,
+                detail: c.detail(),
                 failing: &c.failing,
             })
             .collect(),
@@ -549,7 +549,7 @@ pub fn to_text(ctx: &Context, eval: &Evaluation) -> String {
     }
     for c in &eval.conditions {
         let mark = if c.held { "✓" } else { "✗" };
-        let _ = writeln!(o, "  {mark} {}：{}", c.text, c.detail);
+        let _ = writeln!(o, "  {mark} {}：{}", c.text(), c.detail());
         if !c.failing.is_empty() {
             let _ = writeln!(o, "    未达到：{}", c.failing.join("、"));
         }

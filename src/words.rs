@@ -10,8 +10,8 @@ use crate::eval::reason::{
     ShortLabel, Shown, YearReason,
 };
 use crate::eval::{
-    Adjusted, CheckFailure, CheckWhy, Dim, EvalError, IndicatorResult, ItemResult, ItemState,
-    Limit, MissingRef, Piece, Val,
+    Adjusted, CheckFailure, CheckWhy, ConditionResult, Dim, EvalError, IndicatorResult, ItemResult,
+    ItemState, Limit, Measured, MetricValue, MissingRef, Piece, Val,
 };
 use crate::model::RuleSet;
 use crate::number::{Num, display, plain};
@@ -656,5 +656,66 @@ impl Serialize for Shown {
             }
         }
         m.end()
+    }
+}
+
+/// A pass condition as reports word it: `总分 >= 85`, `每个一级指标得分率 >= 75%`.
+pub fn condition(cond: &crate::syntax::ast::PassCond) -> String {
+    use crate::syntax::ast::{Metric, PassSubject};
+    let what = |m: &Metric| {
+        if *m == Metric::Rate {
+            "得分率"
+        } else {
+            "得分"
+        }
+    };
+    let (op, v) = (cond.op.symbol(), &cond.value.text);
+    match &cond.subject {
+        PassSubject::Total => format!("总分 {op} {v}"),
+        PassSubject::Every(m) => format!("每个一级指标{} {op} {v}", what(m)),
+        PassSubject::Category(name, m) => {
+            format!("一级指标“{}”{} {op} {v}", name.value, what(m))
+        }
+    }
+}
+
+impl ConditionResult {
+    /// The condition as people read it: `总分 >= 85`.
+    pub fn text(&self) -> String {
+        condition(&self.condition)
+    }
+
+    /// The numbers it was decided on: `总分 86`, `电商发展 80.00%，…`.
+    pub fn detail(&self) -> String {
+        match &self.measured {
+            Measured::Total(total) => format!("总分 {}", plain(*total)),
+            Measured::NoSuchCategory => "没有这个一级指标".into(),
+            Measured::Categories(cats) => cats
+                .iter()
+                .map(|c| {
+                    let shown = match &c.value {
+                        MetricValue::Rate(r) => {
+                            r.as_ref().map_or("—".into(), crate::number::percent_fixed)
+                        }
+                        MetricValue::Score(s) => format!("{}分", plain(*s)),
+                    };
+                    format!("{} {shown}", c.name)
+                })
+                .collect::<Vec<_>>()
+                .join("，"),
+        }
+    }
+}
+
+/// A pass condition's JSON: its words and whether it holds.
+impl Serialize for ConditionResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ConditionResult", 4)?;
+        st.serialize_field("text", &self.text())?;
+        st.serialize_field("held", &self.held)?;
+        st.serialize_field("detail", &self.detail())?;
+        st.serialize_field("failing", &self.failing)?;
+        st.end()
     }
 }

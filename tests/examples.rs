@@ -94,11 +94,11 @@ fn the_category_fail_example_fails_on_a_category_rate_alone() {
     let (_, ev, text, json) = assess("category-fail.toml");
     assert!(!ev.passed);
     assert!(ev.total >= 85.into(), "total {}", ev.total);
-    let failing: Vec<&str> = ev
+    let failing: Vec<String> = ev
         .conditions
         .iter()
         .filter(|c| !c.held)
-        .map(|c| c.text.as_str())
+        .map(|c| c.text())
         .collect();
     assert_eq!(failing, vec!["每个一级指标得分率 ≥ 75%"], "{text}");
     insta::assert_snapshot!("category_fail_text", text);

@@ -66,7 +66,7 @@ fn same_scores(ev: &eval::Evaluation) -> String {
         );
     }
     for c in &ev.conditions {
-        out += &format!("{} {} {} {:?}\n", c.text, c.held, c.detail, c.failing);
+        out += &format!("{} {} {} {:?}\n", c.text(), c.held, c.detail(), c.failing);
     }
     for c in &ev.checks {
         out += &format!("{} {}\n", c.message(), c.detail());

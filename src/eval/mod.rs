@@ -19,7 +19,7 @@ pub use value::{Dim, MissingRef, Val};
 
 use crate::diag::{Severity, Span};
 use crate::model::RuleSet;
-use crate::number::{Num, plain};
+use crate::number::Num;
 use crate::submission::Submission;
 use crate::syntax::ast::{self, ExprKind, How, Metric, PassSubject, ScoreForm};
 use rust_decimal::Decimal;
@@ -151,17 +151,48 @@ pub struct CategoryResult {
     pub passed: Option<bool>,
 }
 
-/// One condition of the pass rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One condition of the pass rule, and how the submission measured up to it; worded by
+/// [`ConditionResult::text`] and [`ConditionResult::detail`] (its JSON, written in
+/// [`crate::words`], gives `text`, `held`, `detail` and `failing`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConditionResult {
-    /// The condition as people read it: `总分 ≥ 85`.
-    pub text: String,
+    /// The condition as the rule file states it.
+    pub condition: ast::PassCond,
     /// Whether it holds.
     pub held: bool,
-    /// The numbers.
-    pub detail: String,
+    /// What was measured against it.
+    pub measured: Measured,
     /// For per-category conditions, the categories that fail it.
     pub failing: Vec<String>,
+}
+
+/// What a pass condition was measured on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measured {
+    /// The total score.
+    Total(Decimal),
+    /// Categories, in file order (one for a condition on a named category).
+    Categories(Vec<CategoryMeasure>),
+    /// The condition names a category the rules do not have.
+    NoSuchCategory,
+}
+
+/// A category's score or rate, as a pass condition measured it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryMeasure {
+    /// The category.
+    pub name: String,
+    /// Its score or rate.
+    pub value: MetricValue,
+}
+
+/// A category's measure for a pass condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricValue {
+    /// Its score.
+    Score(Decimal),
+    /// Its rate, exactly (none when its basis is zero).
+    Rate(Option<Num>),
 }
 
 /// A data check of the rule file that failed; worded by [`CheckFailure::message`] and
@@ -799,29 +830,6 @@ fn rate_num(c: &CategoryResult) -> Option<Num> {
     Num::ratio(c.score, c.rate_basis).ok()
 }
 
-fn show_threshold(l: &ast::Literal) -> String {
-    l.text.clone()
-}
-
-/// A pass condition as reports word it: `总分 >= 85`, `每个一级指标得分率 >= 75%`.
-pub fn condition_text(cond: &ast::PassCond) -> String {
-    let what = |m: &Metric| {
-        if *m == Metric::Rate {
-            "得分率"
-        } else {
-            "得分"
-        }
-    };
-    let (op, v) = (cond.op.symbol(), show_threshold(&cond.value));
-    match &cond.subject {
-        PassSubject::Total => format!("总分 {op} {v}"),
-        PassSubject::Every(m) => format!("每个一级指标{} {op} {v}", what(m)),
-        PassSubject::Category(name, m) => {
-            format!("一级指标“{}”{} {op} {v}", name.value, what(m))
-        }
-    }
-}
-
 fn pass_condition(
     cond: &ast::PassCond,
     total: Decimal,
@@ -830,65 +838,56 @@ fn pass_condition(
     let op = cond.op;
     let threshold = Num::from(cond.value.value);
     let holds = |v: Num| v.try_cmp(&threshold).is_ok_and(|o| op.holds(o));
-    let show_rate =
-        |c: &CategoryResult| rate_num(c).map_or("—".into(), |r| crate::number::percent_fixed(&r));
+    let measure = |c: &CategoryResult, metric: &Metric| {
+        let value = match metric {
+            Metric::Rate => MetricValue::Rate(rate_num(c)),
+            Metric::Score => MetricValue::Score(c.score),
+        };
+        let ok = match &value {
+            MetricValue::Rate(r) => r.clone().is_some_and(holds),
+            MetricValue::Score(s) => holds(Num::from(*s)),
+        };
+        (
+            CategoryMeasure {
+                name: c.name.clone(),
+                value,
+            },
+            ok,
+        )
+    };
+    let result = |held, measured, failing| ConditionResult {
+        condition: cond.clone(),
+        held,
+        measured,
+        failing,
+    };
     match &cond.subject {
-        PassSubject::Total => {
-            let held = holds(Num::from(total));
-            ConditionResult {
-                text: condition_text(cond),
-                held,
-                detail: format!("总分 {}", plain(total)),
-                failing: Vec::new(),
-            }
-        }
+        PassSubject::Total => result(holds(Num::from(total)), Measured::Total(total), Vec::new()),
         PassSubject::Every(metric) => {
             let mut failing = Vec::new();
             let mut parts = Vec::new();
             for c in cats.iter_mut() {
-                let (v, shown) = match metric {
-                    Metric::Rate => (rate_num(c), show_rate(c)),
-                    Metric::Score => (Some(Num::from(c.score)), format!("{}分", plain(c.score))),
-                };
-                let ok = v.is_some_and(holds);
+                let (m, ok) = measure(c, metric);
                 c.passed = Some(c.passed.unwrap_or(true) && ok);
                 if !ok {
                     failing.push(c.name.clone());
                 }
-                parts.push(format!("{} {shown}", c.name));
+                parts.push(m);
             }
-            ConditionResult {
-                text: condition_text(cond),
-                held: failing.is_empty(),
-                detail: parts.join("，"),
-                failing,
-            }
+            result(failing.is_empty(), Measured::Categories(parts), failing)
         }
         PassSubject::Category(name, metric) => {
             let Some(c) = cats.iter_mut().find(|c| c.name == name.value) else {
-                return ConditionResult {
-                    text: condition_text(cond),
-                    held: false,
-                    detail: "没有这个一级指标".into(),
-                    failing: vec![name.value.clone()],
-                };
+                return result(false, Measured::NoSuchCategory, vec![name.value.clone()]);
             };
-            let (v, shown) = match metric {
-                Metric::Rate => (rate_num(c), show_rate(c)),
-                Metric::Score => (Some(Num::from(c.score)), format!("{}分", plain(c.score))),
-            };
-            let held = v.is_some_and(holds);
+            let (m, held) = measure(c, metric);
             c.passed = Some(c.passed.unwrap_or(true) && held);
-            ConditionResult {
-                text: condition_text(cond),
-                held,
-                detail: format!("{} {shown}", c.name),
-                failing: if held {
-                    Vec::new()
-                } else {
-                    vec![c.name.clone()]
-                },
-            }
+            let failing = if held {
+                Vec::new()
+            } else {
+                vec![c.name.clone()]
+            };
+            result(held, Measured::Categories(vec![m]), failing)
         }
     }
 }

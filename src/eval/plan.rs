@@ -296,8 +296,9 @@ pub struct Plan {
     indicators: Vec<CIndicator>,
     categories: Vec<CCategory>,
     pass: Vec<CPass>,
-    /// Each pass condition as reports word it (shared: a ranking's rows point at them).
-    condition_texts: Vec<Arc<str>>,
+    /// The pass conditions as the rule file states them (shared: a ranking's rows point at
+    /// them).
+    pass_stated: Vec<Arc<ast::PassCond>>,
     /// Category names.
     category_names: Vec<Arc<str>>,
     /// Indicator names, in file order.
@@ -1023,11 +1024,11 @@ impl Plan {
             indicators,
             categories,
             pass,
-            condition_texts: rules
+            pass_stated: rules
                 .header
                 .pass
                 .iter()
-                .map(|c| Arc::from(super::condition_text(c)))
+                .map(|c| Arc::new(c.clone()))
                 .collect(),
             category_names: rules
                 .categories
@@ -1397,15 +1398,16 @@ impl Plan {
         Ok(self.score_with(run))
     }
 
-    /// The pass conditions a result does not meet, each as reports word it with the categories
-    /// that fail it (what [`super::ConditionResult`] says as `text` and `failing`).
-    pub fn failed_conditions(&self, scores: &Scores) -> Vec<(Arc<str>, Vec<Arc<str>>)> {
+    /// The pass conditions a result does not meet, each as the rule file states it (shared) with
+    /// the categories that fail it (what [`super::ConditionResult`] says as `condition` and
+    /// `failing`).
+    pub fn failed_conditions(&self, scores: &Scores) -> Vec<(Arc<ast::PassCond>, Vec<Arc<str>>)> {
         let mut out = Vec::new();
-        for ((p, held), text) in self
+        for ((p, held), stated) in self
             .pass
             .iter()
             .zip(&scores.conditions)
-            .zip(&self.condition_texts)
+            .zip(&self.pass_stated)
         {
             if *held {
                 continue;
@@ -1427,7 +1429,7 @@ impl Plan {
                     .collect(),
                 CPass::Category(_, written, ..) => vec![written.clone()],
             };
-            out.push((text.clone(), failing));
+            out.push((stated.clone(), failing));
         }
         out
     }

@@ -657,7 +657,7 @@ fn condition_gaps(rules: &RuleSet, ev: &Evaluation, cats: &[CategoryGap]) -> Vec
                         ));
                     }
                 }
-                None => lines.push(res.detail.clone()),
+                None => lines.push(res.detail()),
             },
             PassSubject::Every(metric) | PassSubject::Category(_, metric) => {
                 let only = match &cond.subject {
@@ -728,7 +728,7 @@ fn condition_gaps(rules: &RuleSet, ev: &Evaluation, cats: &[CategoryGap]) -> Vec
             }
         }
         out.push(ConditionGap {
-            text: res.text.clone(),
+            text: res.text(),
             held: res.held,
             shortfall,
             lines,
@@ -1583,9 +1583,9 @@ fn plan_from(
         .filter(|c| !c.held)
         .map(|c| {
             if c.failing.is_empty() {
-                format!("{}（{}）", c.text, c.detail)
+                format!("{}（{}）", c.text(), c.detail())
             } else {
-                format!("{}：{}", c.text, c.failing.join("、"))
+                format!("{}：{}", c.text(), c.failing.join("、"))
             }
         })
         .collect();

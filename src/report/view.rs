@@ -294,10 +294,10 @@ pub(crate) fn build(ctx: &Context, eval: &Evaluation) -> (View, EvidenceSummary)
             .conditions
             .iter()
             .map(|c| ConditionRow {
-                text: c.text.clone(),
+                text: c.text(),
                 held: c.held,
                 mark: if c.held { "✓" } else { "✗" },
-                detail: c.detail.clone(),
+                detail: c.detail(),
                 failing: c.failing.join("、"),
             })
             .collect(),

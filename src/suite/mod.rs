@@ -662,9 +662,9 @@ pub fn compare(case: &Case, ev: &Evaluation) -> Vec<Mismatch> {
                 .map(|c| {
                     format!(
                         "{}：{}（{}）",
-                        c.text,
+                        c.text(),
                         if c.held { "满足" } else { "不满足" },
-                        c.detail
+                        c.detail()
                     )
                 })
                 .collect(),

@@ -36,7 +36,7 @@ use crate::syntax::ast::{
 use rhai::{Dynamic, Scope};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Why a compiled expression has no value: the rule problem, typed, with its place.
@@ -313,6 +313,8 @@ pub struct Plan {
     input_dims: Vec<D>,
     /// Top-level `let` names, by slot.
     let_names: Vec<Arc<str>>,
+    /// Function names, by slot.
+    fn_names: Vec<Arc<str>>,
     /// The rules compiled: their labels, texts and lines, for explanations and rule problems.
     rules: Arc<RuleSet>,
 }
@@ -450,9 +452,10 @@ pub enum ScopeBind<'e> {
 struct Compiler<'r> {
     rules: &'r RuleSet,
     /// Judgement keys read, by slot.
-    judged: Vec<String>,
-    lets: HashMap<&'r str, u32>,
-    fns: HashMap<&'r str, u32>,
+    judged: std::borrow::Cow<'r, [String]>,
+    /// Top-level `let` and function names, sorted: a name's slot is its position.
+    lets: Vec<&'r str>,
+    fns: Vec<&'r str>,
     /// Locals in scope, bottom first: name, and label for an indicator's `let` that has one.
     scope: Vec<(Arc<str>, Option<Arc<str>>)>,
     /// The dimensions met so far, by [`D`].
@@ -483,18 +486,10 @@ impl<'r> Compiler<'r> {
     fn new(rules: &'r RuleSet, let_names: &[&'r str], fn_names: &[&'r str]) -> Compiler<'r> {
         let mut c = Compiler {
             rules,
-            lets: let_names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (*n, i as u32))
-                .collect(),
-            fns: fn_names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (*n, i as u32))
-                .collect(),
+            lets: let_names.to_vec(),
+            fns: fn_names.to_vec(),
             scope: Vec::new(),
-            judged: Vec::new(),
+            judged: std::borrow::Cow::Owned(Vec::new()),
             dims: vec![Dim::Plain, Dim::Percent],
             input_dims: Vec::new(),
         };
@@ -504,6 +499,28 @@ impl<'r> Compiler<'r> {
             .map(|decl| c.dim(Dim::of_input(decl)))
             .collect();
         c
+    }
+
+    /// A compiler that resolves names as `plan` did, with its dimensions and judgement slots,
+    /// for expressions of the rules it was compiled from.
+    fn for_plan(plan: &'r Plan) -> Compiler<'r> {
+        Compiler {
+            rules: &plan.rules,
+            lets: plan.let_names.iter().map(|n| &**n).collect(),
+            fns: plan.fn_names.iter().map(|n| &**n).collect(),
+            scope: Vec::new(),
+            judged: std::borrow::Cow::Borrowed(&plan.judged_keys),
+            dims: plan.dims.clone(),
+            input_dims: plan.input_dims.clone(),
+        }
+    }
+
+    fn let_slot(&self, n: &str) -> Option<u32> {
+        self.lets.binary_search(&n).ok().map(|i| i as u32)
+    }
+
+    fn fn_slot(&self, n: &str) -> Option<u32> {
+        self.fns.binary_search(&n).ok().map(|i| i as u32)
     }
 
     /// The position of a dimension in the table, added if new.
@@ -523,7 +540,7 @@ impl<'r> Compiler<'r> {
         match self.judged.iter().position(|k| *k == key) {
             Some(i) => i as u32,
             None => {
-                self.judged.push(key);
+                self.judged.to_mut().push(key);
                 (self.judged.len() - 1) as u32
             }
         }
@@ -534,8 +551,8 @@ impl<'r> Compiler<'r> {
             let label = self.scope.get(i).and_then(|(_, l)| l.clone());
             return K::Local(i as u32, Arc::from(n), label);
         }
-        if let Some(i) = self.lets.get(n) {
-            return K::Let(*i);
+        if let Some(i) = self.let_slot(n) {
+            return K::Let(i);
         }
         match self.rules.input_index.get(n) {
             Some(i) => K::Input(*i as u32),
@@ -596,8 +613,8 @@ impl<'r> Compiler<'r> {
             }
             ExprKind::Call(name, args) => {
                 let args = args.iter().map(|a| self.expr(a)).collect();
-                let callee = match (self.fns.get(name.value.as_str()), name.value.as_str()) {
-                    (Some(i), _) => Callee::User(*i),
+                let callee = match (self.fn_slot(name.value.as_str()), name.value.as_str()) {
+                    (Some(i), _) => Callee::User(i),
                     (None, "min") => Callee::Min,
                     (None, "max") => Callee::Max,
                     (None, "abs") => Callee::Abs,
@@ -1013,7 +1030,7 @@ impl Plan {
             .collect();
         judged_order.sort_unstable();
         Plan {
-            judged_keys: c.judged.clone(),
+            judged_keys: c.judged.to_vec(),
             inputs: rules.inputs.iter().map(|i| i.name.value.clone()).collect(),
             input_order,
             judged_order,
@@ -1045,6 +1062,7 @@ impl Plan {
             input_dims: c.input_dims,
             dims: c.dims,
             let_names: let_names.iter().map(|n| Arc::from(*n)).collect(),
+            fn_names: fn_names.iter().map(|n| Arc::from(*n)).collect(),
             rules: shared.clone(),
         }
     }
@@ -1213,18 +1231,17 @@ impl Plan {
     }
 
     /// Compiles `exprs`, written in indicator `ind`'s rule (its position in file order), in that
-    /// indicator's scope: its `let`s, then the loop variables `binds` (outermost first). `rules`
-    /// must be the rule set this plan was compiled from. `None` when there is no indicator `ind`.
+    /// indicator's scope: its `let`s, then the loop variables `binds` (outermost first). The
+    /// expressions must be from the rule set this plan was compiled from. `None` when there is no
+    /// indicator `ind`.
     pub fn compile_scoped(
         &self,
-        rules: &RuleSet,
         ind: usize,
         binds: &[ScopeBind],
         exprs: &[&Expr],
     ) -> Option<Scoped> {
-        let decl = rules.indicators().nth(ind)?.1;
-        let (let_names, fn_names) = global_names(rules);
-        let mut c = Compiler::new(rules, &let_names, &fn_names);
+        let decl = self.rules.indicators().nth(ind)?.1;
+        let mut c = Compiler::for_plan(self);
         c.scope = decl
             .lets
             .iter()
@@ -3152,15 +3169,10 @@ pub(crate) struct ScopedRun<'p, 's> {
 impl<'p, 's> ScopedRun<'p, 's> {
     /// A scope with no locals: the rule set's top level.
     pub(crate) fn new(plan: &'p Plan, sub: &'s Submission) -> ScopedRun<'p, 's> {
-        let rules: &'p RuleSet = &plan.rules;
-        let (let_names, fn_names) = global_names(rules);
-        let mut compiler = Compiler::new(rules, &let_names, &fn_names);
-        // The judgements keep the plan's slots.
-        compiler.judged = plan.judged_keys.clone();
         ScopedRun {
             plan,
             run: Run::sparse(plan, sub),
-            compiler,
+            compiler: Compiler::for_plan(plan),
         }
     }
 

@@ -353,7 +353,7 @@ fn compile_instances(rules: &Program, ind: usize, insts: &mut [Instance]) {
         if let Target::Expr(e) = &inst.site.target {
             exprs.push(e);
         }
-        inst.compiled = plan.compile_scoped(rules, ind, &binds, &exprs);
+        inst.compiled = plan.compile_scoped(ind, &binds, &exprs);
     }
 }
 
@@ -599,17 +599,16 @@ fn search_slot_inner(
         cost,
         seen: BTreeMap::new(),
     };
-    let site_list = {
-        let env = prepared(rules, probe.work, ind);
-        match env {
-            Some(mut env) => sites(&mut env, rules, ind),
-            None => Vec::new(),
-        }
-    };
-    let mut insts = match prepared(rules, probe.work, ind) {
-        Some(mut env) => instances(&mut env, &site_list),
+    let mut env = prepared(rules, probe.work, ind);
+    let site_list = match &mut env {
+        Some(env) => sites(env, rules, ind),
         None => Vec::new(),
     };
+    let mut insts = match &mut env {
+        Some(env) => instances(env, &site_list),
+        None => Vec::new(),
+    };
+    drop(env);
     // A comparison about another entry of the same list does not move with this one.
     if let At::Entry(i) = probe.slot.at {
         insts.retain(|inst| watches_entry(rules, ind, inst, &slot.key, i));

@@ -691,9 +691,20 @@ impl Resolver<'_> {
         computed: &mut BTreeMap<String, String>,
         top: bool,
     ) {
+        // Names: every expression of the form, in the scope it is written in (nested forms
+        // are checked below, each on its own).
+        if form.nested().is_empty() {
+            form.each_expr(&mut |e, bound| match bound {
+                Some(var) => {
+                    let mut inner = scope.to_vec();
+                    inner.push(&var.value);
+                    self.expr(e, ctx, &inner);
+                }
+                None => self.expr(e, ctx, scope),
+            });
+        }
         match form {
-            ScoreForm::Tiers { subject, tiers, .. } => {
-                self.expr(subject, ctx, scope);
+            ScoreForm::Tiers { tiers, .. } => {
                 if tiers.is_empty() {
                     self.err(
                         Diagnostic::error(codes::MISSING, "分档表是空的")
@@ -701,15 +712,6 @@ impl Resolver<'_> {
                             .help("至少写一档，如 [8%, 15%] => 1"),
                     );
                 }
-            }
-            ScoreForm::EachYear {
-                var, range, cond, ..
-            } => {
-                self.expr(&range.from, ctx, scope);
-                self.expr(&range.to, ctx, scope);
-                let mut inner = scope.to_vec();
-                inner.push(&var.value);
-                self.expr(cond, ctx, &inner);
             }
             ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
                 let is_any = matches!(form, ScoreForm::Any { .. });
@@ -757,8 +759,7 @@ impl Resolver<'_> {
                                 },
                             );
                         }
-                        How::When(e) => {
-                            self.expr(e, ctx, scope);
+                        How::When(_) => {
                             computed.insert(key, it.text.value.clone());
                         }
                     }
@@ -783,7 +784,8 @@ impl Resolver<'_> {
                     self.form(ind, f, ctx, scope, judgements, computed, false);
                 }
             }
-            ScoreForm::Expr(e) => self.expr(e, ctx, scope),
+            // No checks of their own beyond their names.
+            ScoreForm::EachYear { .. } | ScoreForm::Expr(_) => {}
         }
     }
 

@@ -103,6 +103,64 @@ impl D {
     }
 }
 
+/// What a run keeps of a number besides its value. A lean run (rankings, what-if searches)
+/// keeps nothing, so its values are as small as they can be; a full run (reports, explanations)
+/// keeps each number's dimension ([`D`]) to show it. The same code runs in both.
+pub(crate) trait Mode: Copy + std::fmt::Debug {
+    /// A number's dimension as this mode keeps it.
+    type Dim: Copy + PartialEq + Eq + std::fmt::Debug;
+    /// Whether values keep their dimensions (and rule problems their exact values).
+    const FULL: bool;
+    /// A plain number's.
+    const PLAIN: Self::Dim;
+    /// A dimension as this mode keeps it.
+    fn dim(d: D) -> Self::Dim;
+    /// The dimension of `a op b`.
+    fn combine(op: ArithOp, a: Self::Dim, b: Self::Dim) -> Self::Dim;
+    /// The dimension kept (plain when none is).
+    fn d(x: Self::Dim) -> D;
+}
+
+/// Keeps no dimensions: for scores alone.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lean;
+
+impl Mode for Lean {
+    type Dim = ();
+    const FULL: bool = false;
+    const PLAIN: () = ();
+    #[inline]
+    fn dim(_: D) {}
+    #[inline]
+    fn combine(_: ArithOp, _: (), _: ()) {}
+    #[inline]
+    fn d(_: ()) -> D {
+        D::PLAIN
+    }
+}
+
+/// Keeps every number's dimension: for reasons and explanations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Full;
+
+impl Mode for Full {
+    type Dim = D;
+    const FULL: bool = true;
+    const PLAIN: D = D::PLAIN;
+    #[inline]
+    fn dim(d: D) -> D {
+        d
+    }
+    #[inline]
+    fn combine(op: ArithOp, a: D, b: D) -> D {
+        D::combine(op, a, b)
+    }
+    #[inline]
+    fn d(x: D) -> D {
+        x
+    }
+}
+
 /// A compiled expression, with its place in the rule file.
 #[derive(Debug)]
 struct C {
@@ -1071,10 +1129,10 @@ impl Plan {
     /// checks are separate ([`Plan::checks_hold`]): they validate a submission before it is
     /// scored.
     pub fn score(&self, sub: &Submission) -> Scores {
-        self.score_with(Run::new(self, sub))
+        self.score_with(Run::<Lean>::new(self, sub))
     }
 
-    fn score_with(&self, mut run: Run) -> Scores {
+    fn score_with(&self, mut run: Run<Lean>) -> Scores {
         let mut indicators = Vec::with_capacity(self.indicators.len());
         let mut items = Vec::with_capacity(self.indicators.iter().map(|i| i.items).sum());
         for ind in &self.indicators {
@@ -1090,7 +1148,7 @@ impl Plan {
         sub: &'s Submission,
         probe: Option<&'s mut dyn super::Probe>,
     ) -> (Scores, Vec<Record>) {
-        let mut run = Run::new(self, sub);
+        let mut run = Run::<Full>::new(self, sub);
         run.probe = probe;
         let mut indicators = Vec::with_capacity(self.indicators.len());
         let mut records = Vec::with_capacity(self.indicators.len());
@@ -1111,7 +1169,7 @@ impl Plan {
         sub: &Submission,
     ) -> Option<(IndicatorScore, Vec<ItemScore>, Record)> {
         let ind = self.indicators.get(i)?;
-        let mut run = Run::sparse(self, sub);
+        let mut run = Run::<Full>::sparse(self, sub);
         run.record = Some(Record::default());
         let mut items = Vec::new();
         let score = run.indicator(ind, &mut items);
@@ -1157,7 +1215,7 @@ impl Plan {
                         ..old.clone()
                     });
                 }
-                _ => indicators.push(Run::sparse(self, sub).indicator(ind, &mut items)),
+                _ => indicators.push(Run::<Lean>::sparse(self, sub).indicator(ind, &mut items)),
             }
         }
         self.finish(indicators, items)
@@ -1216,7 +1274,7 @@ impl Plan {
     pub fn score_indicator(&self, i: usize, sub: &Submission) -> Option<IndicatorScore> {
         let ind = self.indicators.get(i)?;
         let mut items = Vec::new();
-        Some(Run::sparse(self, sub).indicator(ind, &mut items))
+        Some(Run::<Lean>::sparse(self, sub).indicator(ind, &mut items))
     }
 
     /// The years of yearly inputs that scoring indicator `i` (its position in file order) reads
@@ -1225,7 +1283,7 @@ impl Plan {
     /// year not listed can take any value without changing the indicator's score.
     pub fn years_read(&self, i: usize, sub: &Submission) -> Option<Vec<(u32, i32)>> {
         let ind = self.indicators.get(i)?;
-        let mut run = Run::recording(self, sub);
+        let mut run = Run::<Lean>::recording(self, sub);
         run.indicator(ind, &mut Vec::new());
         run.recorded_years()
     }
@@ -1321,7 +1379,7 @@ impl Plan {
                 .map(|sc| sc.map(none).unwrap_or_default())
                 .collect();
         };
-        let mut run = Run::sparse(self, sub);
+        let mut run = Run::<Lean>::sparse(self, sub);
         for l in &ind.lets {
             match run.eval(l) {
                 Ok(v) => run.locals.push(v),
@@ -1351,7 +1409,7 @@ impl Plan {
     /// or the indicator is not there. As [`Plan::years_read`], for one comparison.
     pub fn scoped_years_read(&self, sc: &Scoped, sub: &Submission) -> Option<Vec<(u32, i32)>> {
         let ind = self.indicators.get(sc.ind)?;
-        let mut run = Run::recording(self, sub);
+        let mut run = Run::<Lean>::recording(self, sub);
         for l in &ind.lets {
             if let Ok(v) = run.eval(l) {
                 run.locals.push(v);
@@ -1373,7 +1431,7 @@ impl Plan {
         let Some(ind) = self.indicators.get(sc.ind) else {
             return none();
         };
-        let mut run = Run::sparse(self, sub);
+        let mut run = Run::<Lean>::sparse(self, sub);
         for l in &ind.lets {
             match run.eval(l) {
                 Ok(v) => run.locals.push(v),
@@ -1386,14 +1444,14 @@ impl Plan {
     /// Whether every data check of the rule file holds for a submission (or lacks the data to
     /// be decided), without scoring it.
     pub fn checks_hold(&self, sub: &Submission) -> bool {
-        Run::new(self, sub).checks_hold()
+        Run::<Lean>::new(self, sub).checks_hold()
     }
 
     /// Whether no data check fails as an error (what [`super::check_data`] lists with error
     /// severity): a check whose failure is only a warning, or that cannot be computed (a problem
     /// of the rule file, never held against the data), does not count.
     pub fn no_check_errors(&self, sub: &Submission) -> bool {
-        let mut run = Run::new(self, sub);
+        let mut run = Run::<Lean>::new(self, sub);
         self.checks
             .iter()
             .zip(&self.check_blocks)
@@ -1408,7 +1466,7 @@ impl Plan {
     /// [`Plan::checks_hold`] and, when the checks hold, [`Plan::score`], in one pass over the
     /// submission's values (what a batch does for each district).
     pub fn check_and_score(&self, sub: &Submission) -> Result<Scores, ChecksFailed> {
-        let mut run = Run::new(self, sub);
+        let mut run = Run::<Lean>::new(self, sub);
         if !run.checks_hold() {
             return Err(ChecksFailed);
         }
@@ -1511,10 +1569,10 @@ impl Plan {
     }
 
     /// A run's value as explanations show it.
-    fn val(&self, v: &V) -> Val {
-        let dim = |d: &D| {
+    fn val<M: Mode>(&self, v: &V<M>) -> Val {
+        let dim = |d: &M::Dim| {
             self.dims
-                .get(usize::from(d.0))
+                .get(usize::from(M::d(*d).0))
                 .cloned()
                 .unwrap_or(Dim::Plain)
         };
@@ -1633,7 +1691,7 @@ enum ArgKey {
 }
 
 /// The memo key of up to two arguments; `None` for more, or for a missing one.
-fn memo_key(args: &[V]) -> Option<[Option<ArgKey>; 2]> {
+fn memo_key<M: Mode>(args: &[V<M>]) -> Option<[Option<ArgKey>; 2]> {
     if args.len() > 2 {
         return None;
     }
@@ -1643,11 +1701,11 @@ fn memo_key(args: &[V]) -> Option<[Option<ArgKey>; 2]> {
             V::Num(n, d) => {
                 // A number too large for the key is not remembered.
                 let (n, q) = n.representation()?;
-                ArgKey::Num(n, q, *d)
+                ArgKey::Num(n, q, M::d(*d))
             }
             V::Bool(b) => ArgKey::Bool(*b),
             V::Series(i, _) => ArgKey::Series(*i),
-            V::List(items, d) => ArgKey::List(items.as_ptr() as usize, items.len(), *d),
+            V::List(items, d) => ArgKey::List(items.as_ptr() as usize, items.len(), M::d(*d)),
             V::Missing(_) => return None,
         });
     }
@@ -1656,16 +1714,16 @@ fn memo_key(args: &[V]) -> Option<[Option<ArgKey>; 2]> {
 
 /// A value while scoring.
 #[derive(Debug, Clone)]
-enum V<'s> {
-    Num(Num, D),
+enum V<'s, M: Mode> {
+    Num(Num, M::Dim),
     Bool(bool),
     /// A yearly input: its position and its values.
     Series(u32, &'s BTreeMap<i32, Decimal>),
-    List(&'s [Decimal], D),
+    List(&'s [Decimal], M::Dim),
     Missing(Vec<Miss>),
 }
 
-impl V<'_> {
+impl<M: Mode> V<'_, M> {
     fn kind(&self) -> ValKind {
         match self {
             V::Num(..) => ValKind::Number,
@@ -1690,7 +1748,7 @@ fn join(a: Option<&[Miss]>, b: Option<&[Miss]>) -> Vec<Miss> {
     out
 }
 
-fn missing_of<'a>(v: &'a Result<impl Sized, V<'_>>) -> Option<&'a [Miss]> {
+fn missing_of<'a, M: Mode>(v: &'a Result<impl Sized, V<'_, M>>) -> Option<&'a [Miss]> {
     match v {
         Err(V::Missing(m)) => Some(m),
         _ => None,
@@ -1708,8 +1766,14 @@ pub(crate) struct Record {
     pub(crate) whys: Vec<ItemWhy>,
 }
 
+/// Function values remembered: the function, its arguments, the call depth, the value.
+type Memo<'s, M> = Vec<(u32, [Option<ArgKey>; 2], usize, V<'s, M>)>;
+
+/// A number with its dimension, or the value that is not one (missing data).
+type NumOr<'s, M> = Result<(Num, <M as Mode>::Dim), V<'s, M>>;
+
 /// One scoring run.
-struct Run<'p, 's> {
+struct Run<'p, 's, M: Mode> {
     plan: &'p Plan,
     sub: &'s Submission,
     /// Each input's value, by slot.
@@ -1720,15 +1784,15 @@ struct Run<'p, 's> {
     /// Each judgement read, by slot; read on first use (data checks need none).
     judgements: Option<Vec<Option<&'s Judgement>>>,
     /// Top-level `let`s computed so far.
-    lets: Vec<Option<V<'s>>>,
-    locals: Vec<V<'s>>,
+    lets: Vec<Option<V<'s, M>>>,
+    locals: Vec<V<'s, M>>,
     /// Where the current frame's locals start.
     base: usize,
     depth: usize,
     /// Evaluated call arguments.
-    args: Vec<V<'s>>,
+    args: Vec<V<'s, M>>,
     /// Values of function calls made so far, by function and arguments.
-    memo: Vec<(u32, [Option<ArgKey>; 2], usize, V<'s>)>,
+    memo: Memo<'s, M>,
     /// The inputs as Rhai values, built for the first script. Each script gets a fresh copy:
     /// Rhai lets a script write into a constant map (`m.x = 1`), which must not reach the next.
     rhai_inputs: Option<Vec<Dynamic>>,
@@ -1742,8 +1806,8 @@ struct Run<'p, 's> {
     probe: Option<&'s mut dyn super::Probe>,
 }
 
-impl<'p, 's> Run<'p, 's> {
-    fn new(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+impl<'p, 's, M: Mode> Run<'p, 's, M> {
+    fn new(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's, M> {
         count_work(1);
         Run::new_with(
             plan,
@@ -1756,7 +1820,7 @@ impl<'p, 's> Run<'p, 's> {
         plan: &'p Plan,
         sub: &'s Submission,
         inputs: Vec<Option<&'s InputValue>>,
-    ) -> Run<'p, 's> {
+    ) -> Run<'p, 's, M> {
         Run {
             plan,
             sub,
@@ -1787,7 +1851,7 @@ impl<'p, 's> Run<'p, 's> {
     }
 
     /// A run for part of a submission: values are looked up as they are first read.
-    fn sparse(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+    fn sparse(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's, M> {
         count_work(1);
         let n = plan.inputs.len();
         Run {
@@ -1797,7 +1861,7 @@ impl<'p, 's> Run<'p, 's> {
     }
 
     /// A sparse run that records the years of yearly inputs it reads.
-    fn recording(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's> {
+    fn recording(plan: &'p Plan, sub: &'s Submission) -> Run<'p, 's, M> {
         Run {
             years_read: Some(Vec::new()),
             ..Run::sparse(plan, sub)
@@ -1822,7 +1886,7 @@ impl<'p, 's> Run<'p, 's> {
         let mut bound = Vec::with_capacity(sc.binds.len());
         for b in &sc.binds {
             let v = match b {
-                ScopedBind::Year(y) => V::Num(Num::from(i64::from(*y)), D::PLAIN),
+                ScopedBind::Year(y) => V::Num(Num::from(i64::from(*y)), M::PLAIN),
                 ScopedBind::Elem(list, i) => match self.eval(list) {
                     Ok(V::List(items, d)) => V::Num(Num::from(*items.get(*i)?), d),
                     _ => return None,
@@ -1858,8 +1922,8 @@ impl<'p, 's> Run<'p, 's> {
         self.inputs.get(i as usize).copied().flatten()
     }
 
-    fn input(&mut self, i: u32) -> V<'s> {
-        let d = self.plan.input_dim(i);
+    fn input(&mut self, i: u32) -> V<'s, M> {
+        let d = M::dim(self.plan.input_dim(i));
         match self.value(i) {
             None => V::Missing(vec![Miss {
                 input: i,
@@ -1872,7 +1936,7 @@ impl<'p, 's> Run<'p, 's> {
         }
     }
 
-    fn eval_let(&mut self, i: u32, span: Span) -> P<V<'s>> {
+    fn eval_let(&mut self, i: u32, span: Span) -> P<V<'s, M>> {
         if let Some(Some(v)) = self.lets.get(i as usize) {
             return Ok(v.clone());
         }
@@ -1898,7 +1962,7 @@ impl<'p, 's> Run<'p, 's> {
         Ok(v)
     }
 
-    fn local(&self, i: u32, name: &Arc<str>, span: Span) -> P<V<'s>> {
+    fn local(&self, i: u32, name: &Arc<str>, span: Span) -> P<V<'s, M>> {
         match self.locals.get(self.base + i as usize) {
             Some(v) => Ok(v.clone()),
             None => fail(
@@ -1910,7 +1974,7 @@ impl<'p, 's> Run<'p, 's> {
         }
     }
 
-    fn num(&mut self, c: &C) -> P<Result<(Num, D), V<'s>>> {
+    fn num(&mut self, c: &C) -> P<NumOr<'s, M>> {
         match self.eval(c)? {
             V::Num(n, d) => Ok(Ok((n, d))),
             m @ V::Missing(_) => Ok(Err(m)),
@@ -1923,7 +1987,7 @@ impl<'p, 's> Run<'p, 's> {
         }
     }
 
-    fn bool_of(&mut self, c: &C) -> P<Result<bool, V<'s>>> {
+    fn bool_of(&mut self, c: &C) -> P<Result<bool, V<'s, M>>> {
         match self.eval(c)? {
             V::Bool(b) => Ok(Ok(b)),
             m @ V::Missing(_) => Ok(Err(m)),
@@ -1964,7 +2028,7 @@ impl<'p, 's> Run<'p, 's> {
     }
 
     /// Runs `f` with one more local.
-    fn bound<T>(&mut self, v: V<'s>, f: impl FnOnce(&mut Self) -> T) -> T {
+    fn bound<T>(&mut self, v: V<'s, M>, f: impl FnOnce(&mut Self) -> T) -> T {
         let len = self.locals.len();
         self.locals.push(v);
         let out = f(self);
@@ -1978,11 +2042,11 @@ impl<'p, 's> Run<'p, 's> {
         }
     }
 
-    fn eval(&mut self, c: &C) -> P<V<'s>> {
+    fn eval(&mut self, c: &C) -> P<V<'s, M>> {
         match &c.k {
-            K::Num(n, d, _) => Ok(V::Num(n.clone(), *d)),
+            K::Num(n, d, _) => Ok(V::Num(n.clone(), M::dim(*d))),
             K::Bool(b) => Ok(V::Bool(*b)),
-            K::Year => Ok(V::Num(Num::from(i64::from(self.sub.year)), D::PLAIN)),
+            K::Year => Ok(V::Num(Num::from(i64::from(self.sub.year)), M::PLAIN)),
             K::Input(i) => Ok(self.input(*i)),
             K::Let(i) => self.eval_let(*i, c.span),
             K::Local(i, name, _) => self.local(*i, name, c.span),
@@ -2001,7 +2065,7 @@ impl<'p, 's> Run<'p, 's> {
                             if let Some(read) = &mut self.years_read {
                                 read.push((input, y));
                             }
-                            V::Num(Num::from(*v), self.plan.input_dim(input))
+                            V::Num(Num::from(*v), M::dim(self.plan.input_dim(input)))
                         }
                         None => V::Missing(vec![Miss {
                             input,
@@ -2043,7 +2107,7 @@ impl<'p, 's> Run<'p, 's> {
                             ArithOp::Div => x.div(y),
                         };
                         match r {
-                            Ok(n) => Ok(V::Num(n, D::combine(*op, dx, dy))),
+                            Ok(n) => Ok(V::Num(n, M::combine(*op, dx, dy))),
                             Err(NumError::DivisionByZero) => {
                                 let divisor = Box::new(self.operand(b));
                                 fail(Fault::DivisionByZero { divisor }, b.span)
@@ -2066,7 +2130,7 @@ impl<'p, 's> Run<'p, 's> {
                         Ok(V::Bool((x == y) == (*op == CmpOp::Eq)))
                     }
                     (V::Missing(_), _) | (_, V::Missing(_)) => {
-                        let m = |v: &V| match v {
+                        let m = |v: &V<M>| match v {
                             V::Missing(m) => Some(m.clone()),
                             _ => None,
                         };
@@ -2104,7 +2168,7 @@ impl<'p, 's> Run<'p, 's> {
             K::Quant { all, range, body } => {
                 let mut missing = Vec::new();
                 for y in self.years(range)? {
-                    let r = self.bound(V::Num(Num::from(i64::from(y)), D::PLAIN), |run| {
+                    let r = self.bound(V::Num(Num::from(i64::from(y)), M::PLAIN), |run| {
                         run.bool_of(body)
                     })?;
                     match r {
@@ -2142,13 +2206,13 @@ impl<'p, 's> Run<'p, 's> {
                         Err(m) => return Ok(m),
                     }
                 }
-                Ok(V::Num(Num::from(n), D::PLAIN))
+                Ok(V::Num(Num::from(n), M::PLAIN))
             }
             K::Script(s) => self.script(s, c.span),
         }
     }
 
-    fn call(&mut self, callee: Callee, name: &Arc<str>, args: &[C], span: Span) -> P<V<'s>> {
+    fn call(&mut self, callee: Callee, name: &Arc<str>, args: &[C], span: Span) -> P<V<'s, M>> {
         if self.depth >= MAX_DEPTH {
             return fail(Fault::TooDeep, span);
         }
@@ -2213,7 +2277,7 @@ impl<'p, 's> Run<'p, 's> {
         r
     }
 
-    fn script(&mut self, s: &CScript, span: Span) -> P<V<'s>> {
+    fn script(&mut self, s: &CScript, span: Span) -> P<V<'s, M>> {
         self.ran_script = true;
         let mut missing = Vec::new();
         for (i, years) in &s.reads {
@@ -2284,9 +2348,9 @@ impl<'p, 's> Run<'p, 's> {
         if let Some(b) = d.clone().try_cast::<bool>() {
             Ok(V::Bool(b))
         } else if let Ok(x) = d.as_decimal() {
-            Ok(V::Num(Num::from(x), D::PLAIN))
+            Ok(V::Num(Num::from(x), M::PLAIN))
         } else if let Ok(i) = d.as_int() {
-            Ok(V::Num(Num::from(i), D::PLAIN))
+            Ok(V::Num(Num::from(i), M::PLAIN))
         } else {
             fail(
                 Fault::ScriptReturned {
@@ -2320,6 +2384,15 @@ impl<'p, 's> Run<'p, 's> {
             Err(Bail(mut e)) => {
                 self.locals.clear();
                 items.truncate(items_from);
+                if !M::FULL {
+                    // A lean run's numbers carry no dimensions: a full run of the indicator
+                    // gives the problem with its values as people read them.
+                    let full =
+                        Run::<Full>::sparse(self.plan, self.sub).indicator(ind, &mut Vec::new());
+                    if let Some(error) = full.error {
+                        e = error;
+                    }
+                }
                 if !e.fault.placed() {
                     e.line = Some(self.plan.rules.rule_line(e.span.start));
                 }
@@ -2418,10 +2491,9 @@ impl<'p, 's> Run<'p, 's> {
         }
     }
 
-    /// A judged item's result, with why when recording.
-    fn judged(&mut self, key: u32, points: Decimal) -> (ItemScore, Option<ItemWhy>) {
-        let j = self.judgement(key);
-        let (state, score, verdict) = match j {
+    /// A judged item's result, and what the judgement says.
+    fn judged(&mut self, key: u32, points: Decimal) -> (ItemScore, JudgedAs) {
+        let (state, score, verdict) = match self.judgement(key) {
             None => (
                 ItemState::NotSubmitted,
                 Decimal::ZERO,
@@ -2448,12 +2520,31 @@ impl<'p, 's> Run<'p, 's> {
                 (None, _) => (ItemState::NotMet, Decimal::ZERO, JudgedAs::NotMet),
             },
         };
-        let why = self.record.is_some().then(|| ItemWhy::Judgement {
+        (ItemScore { state, score }, verdict)
+    }
+
+    /// Why a judged item came out as it did: the verdict, with the judgement's evidence and note.
+    fn judgement_why(&mut self, key: u32, verdict: JudgedAs) -> ItemWhy {
+        let j = self.judgement(key);
+        ItemWhy::Judgement {
             verdict,
             evidence: j.map(|j| j.evidence.clone()).unwrap_or_default(),
             note: j.and_then(|j| j.note.clone()),
-        });
-        (ItemScore { state, score }, why)
+        }
+    }
+
+    /// Records a sub-item's result and why.
+    fn record_item(&mut self, it: &CItem, any: bool, state: ItemState, why: ItemWhy) {
+        if let Some(rec) = &mut self.record {
+            rec.reasons.push(Reason::Item {
+                no: it.no,
+                text: it.text.to_string(),
+                points: (!any).then_some(it.points),
+                state,
+                why: why.clone(),
+            });
+            rec.whys.push(why);
+        }
     }
 
     fn push_reason(&mut self, r: Reason) {
@@ -2496,47 +2587,55 @@ impl<'p, 's> Run<'p, 's> {
                         }
                     }
                 }
-                let mut hits: Vec<&CTier> = Vec::new();
+                // The tier taken, without collecting the hits (rankings score millions of these).
+                let mut pick: Option<&CTier> = None;
+                let mut hits = 0usize;
+                let mut conflict = false;
                 for t in tiers {
                     if in_tier(&n, t, *span)? {
-                        hits.push(t);
-                    }
-                }
-                let pick = match hits.as_slice() {
-                    [] => None,
-                    [t] => Some(*t),
-                    many => {
-                        let pick = match overlap {
-                            Some(Overlap::Higher) => {
-                                many.iter().max_by(|a, b| a.points.cmp(&b.points))
+                        hits += 1;
+                        pick = match (pick, overlap) {
+                            (None, _) => Some(t),
+                            (Some(p), Some(Overlap::Higher)) => {
+                                Some(if t.points >= p.points { t } else { p })
                             }
-                            Some(Overlap::Lower) => {
-                                many.iter().min_by(|a, b| a.points.cmp(&b.points))
+                            (Some(p), Some(Overlap::Lower)) => {
+                                Some(if t.points < p.points { t } else { p })
                             }
-                            None => {
-                                let subject = Box::new(self.operand(subject));
-                                let tiers = many.iter().map(|t| t.interval.clone()).collect();
-                                return fail(Fault::Overlap { subject, tiers }, *span);
+                            (Some(p), None) => {
+                                conflict = true;
+                                Some(p)
                             }
                         };
-                        pick.copied()
                     }
+                }
+                let all_hits = || -> Vec<reason::Interval> {
+                    tiers
+                        .iter()
+                        .filter(|t| in_tier(&n, t, *span).unwrap_or(false))
+                        .map(|t| t.interval.clone())
+                        .collect()
                 };
+                if conflict {
+                    let subject = Box::new(self.operand(subject));
+                    let tiers = all_hits();
+                    return fail(Fault::Overlap { subject, tiers }, *span);
+                }
                 if recording {
                     let operand = self.operand(subject);
-                    let reason = match (hits.as_slice(), pick) {
-                        ([], _) | (_, None) => Reason::NoTier {
+                    let reason = match pick {
+                        None => Reason::NoTier {
                             subject: operand,
                             tiers: tiers.iter().map(|t| t.interval.clone()).collect(),
                         },
-                        ([_], Some(t)) => Reason::Tier {
+                        Some(t) if hits == 1 => Reason::Tier {
                             subject: operand,
                             tier: t.interval.clone(),
                             points: t.points,
                         },
-                        (many, Some(t)) => Reason::Overlap {
+                        Some(t) => Reason::Overlap {
                             subject: operand,
-                            tiers: many.iter().map(|t| t.interval.clone()).collect(),
+                            tiers: all_hits(),
                             higher: *overlap == Some(Overlap::Higher),
                             points: t.points,
                         },
@@ -2547,18 +2646,14 @@ impl<'p, 's> Run<'p, 's> {
             }
             CForm::EachYear { range, award, cond } => {
                 let mut o = Out::scored(Num::ZERO);
-                let award_dec = award.to_decimal();
                 for y in self.years(range)? {
-                    let (r, condition) =
-                        self.bound(V::Num(Num::from(i64::from(y)), D::PLAIN), |run| {
-                            let r = run.bool_of(cond)?;
-                            let said = if run.record.is_some() {
-                                Some(run.said(cond))
-                            } else {
-                                None
-                            };
-                            Ok::<_, Bail>((r, said))
-                        })?;
+                    let year = V::Num(Num::from(i64::from(y)), M::PLAIN);
+                    let r = self.bound(year.clone(), |run| run.bool_of(cond))?;
+                    let condition = if recording {
+                        Some(self.bound(year, |run| run.said(cond)))
+                    } else {
+                        None
+                    };
                     let verdict = match &r {
                         Ok(true) => Some(super::YearVerdict::Met),
                         Ok(false) => Some(super::YearVerdict::NotMet),
@@ -2576,7 +2671,7 @@ impl<'p, 's> Run<'p, 's> {
                                 .map_err(|e| num_err(e, cond.span))?;
                             condition.map(|condition| YearReason::Met {
                                 condition,
-                                award: award_dec,
+                                award: award.to_decimal(),
                             })
                         }
                         Ok(false) => condition.map(|condition| YearReason::NotMet { condition }),
@@ -2604,13 +2699,17 @@ impl<'p, 's> Run<'p, 's> {
                 let mut first_met = None;
                 let mut sum = Decimal::ZERO;
                 for it in list {
-                    let (r, why) = match &it.how {
-                        CHow::Judged(key) => self.judged(*key, it.points),
+                    let r = match &it.how {
+                        CHow::Judged(key) => {
+                            let (r, verdict) = self.judged(*key, it.points);
+                            if recording {
+                                let why = self.judgement_why(*key, verdict);
+                                self.record_item(it, any.is_some(), r.state, why);
+                            }
+                            r
+                        }
                         CHow::When(cond) => {
                             let b = self.bool_of(cond)?;
-                            let why = recording.then(|| ItemWhy::Condition {
-                                condition: self.said(cond),
-                            });
                             let r = match b {
                                 Ok(true) => ItemScore {
                                     state: ItemState::Met,
@@ -2632,19 +2731,15 @@ impl<'p, 's> Run<'p, 's> {
                                     score: Decimal::ZERO,
                                 },
                             };
-                            (r, why)
+                            if recording {
+                                let why = ItemWhy::Condition {
+                                    condition: self.said(cond),
+                                };
+                                self.record_item(it, any.is_some(), r.state, why);
+                            }
+                            r
                         }
                     };
-                    if let (Some(rec), Some(why)) = (&mut self.record, why) {
-                        rec.reasons.push(Reason::Item {
-                            no: it.no,
-                            text: it.text.to_string(),
-                            points: any.is_none().then_some(it.points),
-                            state: r.state,
-                            why: why.clone(),
-                        });
-                        rec.whys.push(why);
-                    }
                     if r.state == ItemState::Met && first_met.is_none() {
                         first_met = Some(it.no);
                     }
@@ -2678,14 +2773,17 @@ impl<'p, 's> Run<'p, 's> {
                 Ok(o)
             }
             CForm::Judged { key, points } => {
-                let (r, why) = self.judged(*key, *points);
-                if let (Some(rec), Some(why)) = (&mut self.record, why) {
-                    rec.reasons.push(Reason::Judged {
-                        state: r.state,
-                        why: why.clone(),
-                        score: r.score,
-                    });
-                    rec.whys.push(why);
+                let (r, verdict) = self.judged(*key, *points);
+                if recording {
+                    let why = self.judgement_why(*key, verdict);
+                    if let Some(rec) = &mut self.record {
+                        rec.reasons.push(Reason::Judged {
+                            state: r.state,
+                            why: why.clone(),
+                            score: r.score,
+                        });
+                        rec.whys.push(why);
+                    }
                 }
                 items.push(r);
                 Ok(Out::scored(Num::from(r.score)))
@@ -2794,12 +2892,12 @@ impl Out {
 }
 
 /// `min`, `max`, `abs`, `sum` and `len` on evaluated arguments.
-fn builtin<'s>(callee: Callee, name: &str, vals: &[V<'s>], span: Span) -> P<V<'s>> {
+fn builtin<'s, M: Mode>(callee: Callee, name: &str, vals: &[V<'s, M>], span: Span) -> P<V<'s, M>> {
     if let Some(m) = vals.iter().find(|v| matches!(v, V::Missing(_))) {
         return Ok(m.clone());
     }
-    let needs_number = |v: &V| {
-        fail::<V<'s>>(
+    let needs_number = |v: &V<M>| {
+        fail::<V<'s, M>>(
             Fault::BuiltinNeedsNumber {
                 name: name.to_string(),
                 found: v.kind(),
@@ -2854,7 +2952,7 @@ fn builtin<'s>(callee: Callee, name: &str, vals: &[V<'s>], span: Span) -> P<V<'s
             }
             Ok(V::Num(acc, *d))
         }
-        (Callee::Len, [V::List(items, _)]) => Ok(V::Num(Num::from(items.len() as i64), D::PLAIN)),
+        (Callee::Len, [V::List(items, _)]) => Ok(V::Num(Num::from(items.len() as i64), M::PLAIN)),
         _ => fail(
             Fault::BuiltinBadArguments {
                 name: name.to_string(),
@@ -2885,7 +2983,7 @@ fn in_tier(n: &Num, t: &CTier, span: Span) -> P<bool> {
 /// Describing what a run computed: conditions with their values ([`Said`]) and values with where
 /// they came from ([`Operand`]), for explanations and rule problems. Each part is evaluated
 /// again where it stands (function values are remembered, so this repeats little work).
-impl<'s> Run<'_, 's> {
+impl<'s, M: Mode> Run<'_, 's, M> {
     /// A value as explanations show it.
     fn shown(&mut self, c: &C) -> Shown {
         match self.eval(c) {
@@ -3110,7 +3208,9 @@ impl<'s> Run<'_, 's> {
         let mut vals = Vec::new();
         for (p, a) in f.params.iter().zip(args) {
             let v = self.eval(a).unwrap_or(V::Missing(Vec::new()));
-            if let (V::Num(n, D::PLAIN), true) = (&v, p.value == "y" || p.value == "year") {
+            if let (V::Num(n, d), true) = (&v, p.value == "y" || p.value == "year")
+                && M::d(*d) == D::PLAIN
+            {
                 year = Some(n.to_decimal());
             }
             vals.push(v);
@@ -3162,7 +3262,7 @@ impl<'s> Run<'_, 's> {
 /// checks' messages ask these; each expression is compiled where it stands, once per question.
 pub(crate) struct ScopedRun<'p, 's> {
     plan: &'p Plan,
-    run: Run<'p, 's>,
+    run: Run<'p, 's, Full>,
     compiler: Compiler<'p>,
 }
 
@@ -3171,7 +3271,7 @@ impl<'p, 's> ScopedRun<'p, 's> {
     pub(crate) fn new(plan: &'p Plan, sub: &'s Submission) -> ScopedRun<'p, 's> {
         ScopedRun {
             plan,
-            run: Run::sparse(plan, sub),
+            run: Run::<Full>::sparse(plan, sub),
             compiler: Compiler::for_plan(plan),
         }
     }

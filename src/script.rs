@@ -5,7 +5,8 @@
 //! engine is built from Rhai's calculation packages only: no modules, no `eval`, no clock, no
 //! `sleep` or `exit`, no file or network access, and `print` goes nowhere
 //! ([`ScriptEngine::unknown_calls`] finds calls to anything else, for lint). Each run gets its
-//! own copy of the inputs, so what a script writes into an input map is gone when it ends. Every run is bounded by an operation budget, a call depth and size limits, so a
+//! own copy of the inputs, so what a script writes into an input map is gone when it ends. Every run is bounded by an operation budget, a call depth, size limits and (a safety net for
+//! the copies Rhai makes itself, which no hook sees) a clock, so a
 //! careless or hostile script fails its own indicator with a message and never hangs the run.
 //! Integer division is exact (`10 / 4` is 2.5), not truncating.
 //!
@@ -33,6 +34,14 @@ pub const MAX_ARRAY: usize = 10_000;
 pub const MAX_MAP: usize = 1_000;
 /// The longest script accepted, in bytes.
 pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
+/// The longest one script run may take, in seconds: a safety net for work the operation budget
+/// cannot see (copies Rhai makes itself, `let ys = xs` of a 10,000-item array). It depends on
+/// the machine, so it is set far above what any script within the budget needs (a
+/// realistic one runs in milliseconds, the slowest loop of charged built-ins in 0.3 s, release
+/// build). A debug build allows ten times as much ([`time_limit`]).
+pub const MAX_SECONDS: u64 = 2;
+/// How many operations run between two looks at the clock.
+const CLOCK_EVERY: u64 = 256;
 
 thread_local! {
     /// The work of the current script run: every operation Rhai counts (also those of closures
@@ -43,6 +52,51 @@ thread_local! {
     /// [`MAX_OPERATIONS`] budget. A run happens on one thread from start to end, so a
     /// thread-local counter is the run's own.
     static CHARGED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// When the current script run must end ([`MAX_SECONDS`] after it started; `None` outside a
+    /// run), and the value of [`CHARGED`] at which the clock is next read.
+    static DEADLINE: std::cell::Cell<(Option<std::time::Instant>, u64)> =
+        const { std::cell::Cell::new((None, 0)) };
+}
+
+/// Why the progress check stopped a run. Carried as the value of Rhai's `ErrorTerminated`, so
+/// that the message is chosen by type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The operation budget is spent.
+    Operations,
+    /// The run took longer than [`MAX_SECONDS`].
+    Time,
+}
+
+/// How long one script run may take in this build: [`MAX_SECONDS`], or ten times that in a
+/// debug build, which runs scripts three to ten times slower (so that a test spending the
+/// operation budget on a loaded machine still meets the budget, not the clock).
+fn time_limit() -> std::time::Duration {
+    let factor = if cfg!(debug_assertions) { 10 } else { 1 };
+    std::time::Duration::from_secs(MAX_SECONDS * factor)
+}
+
+/// The progress check of every operation: counts it in the run's own counter and, every
+/// [`CLOCK_EVERY`] operations (or charged units), reads the clock.
+fn progress() -> Option<Stop> {
+    let total = CHARGED.with(|c| {
+        let t = c.get().saturating_add(1);
+        c.set(t);
+        t
+    });
+    if total > MAX_OPERATIONS {
+        return Some(Stop::Operations);
+    }
+    let (deadline, next) = DEADLINE.with(std::cell::Cell::get);
+    if total >= next
+        && let Some(deadline) = deadline
+    {
+        DEADLINE.with(|d| d.set((Some(deadline), total.saturating_add(CLOCK_EVERY))));
+        if std::time::Instant::now() >= deadline {
+            return Some(Stop::Time);
+        }
+    }
+    None
 }
 
 /// Charges `units` of work to the current run; an error when the run's budget is spent.
@@ -186,10 +240,29 @@ fn register_costed(engine: &mut Engine) {
 /// Why a script failed to compile or to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptError {
+    /// Which kind of failure it is.
+    pub kind: ScriptErrorKind,
     /// What went wrong, in Chinese.
     pub message: String,
     /// Byte offset within the script's code.
     pub offset: usize,
+}
+
+/// The kinds of [`ScriptError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptErrorKind {
+    /// The script is too long, or cannot be compiled.
+    Compile,
+    /// The run spent its operation budget ([`MAX_OPERATIONS`]).
+    Operations,
+    /// The run took longer than [`MAX_SECONDS`].
+    Time,
+    /// Calls nested deeper than [`MAX_CALL_LEVELS`].
+    CallDepth,
+    /// A string, array or map past its size limit.
+    TooLarge,
+    /// Anything else: arithmetic, a missing function or variable, an error the script raised.
+    Other,
 }
 
 /// The shared, sandboxed engine and the scripts compiled with it.
@@ -199,6 +272,8 @@ pub struct ScriptEngine {
     engine: std::sync::OnceLock<Engine>,
     inputs: Vec<String>,
     compiled: RwLock<HashMap<usize, Arc<AST>>>,
+    /// How long one run may take ([`time_limit`]; shorter in some tests).
+    time_limit: std::time::Duration,
 }
 
 impl std::fmt::Debug for ScriptEngine {
@@ -350,6 +425,7 @@ impl ScriptEngine {
             engine: std::sync::OnceLock::new(),
             inputs,
             compiled: RwLock::new(HashMap::new()),
+            time_limit: time_limit(),
         }
     }
 
@@ -379,14 +455,9 @@ impl ScriptEngine {
             // Every operation counts once in the run's own counter, also those of a closure
             // that a built-in calls (Rhai counts them on a copy it throws away), and together
             // with the work charged by the built-ins, against one budget.
-            engine.on_progress(|_| {
-                let total = CHARGED.with(|c| {
-                    let t = c.get().saturating_add(1);
-                    c.set(t);
-                    t
-                });
-                (total > MAX_OPERATIONS).then_some(Dynamic::UNIT)
-            });
+            // The clock is read too, every few hundred operations, so that work the budget
+            // cannot see still ends ([`MAX_SECONDS`]).
+            engine.on_progress(|_| progress().map(Dynamic::from));
             engine
         })
     }
@@ -412,6 +483,7 @@ impl ScriptEngine {
     pub fn compile(&self, script: &Script, extra: &[&str]) -> Result<(), ScriptError> {
         if script.code.len() > MAX_SCRIPT_BYTES {
             return Err(ScriptError {
+                kind: ScriptErrorKind::Compile,
                 message: format!("脚本过长（上限 {MAX_SCRIPT_BYTES} 字节）"),
                 offset: 0,
             });
@@ -424,6 +496,7 @@ impl ScriptEngine {
                 Ok(())
             }
             Err(e) => Err(ScriptError {
+                kind: ScriptErrorKind::Compile,
                 message: parse_error_text(&e),
                 offset: offset_of(&script.code, e.position()),
             }),
@@ -527,17 +600,22 @@ impl ScriptEngine {
         };
         let Some(ast) = ast else {
             return Err(ScriptError {
+                kind: ScriptErrorKind::Compile,
                 message: "脚本未能编译".into(),
                 offset: 0,
             });
         };
+        let engine = self.engine();
         CHARGED.with(|c| c.set(0));
-        self.engine()
-            .eval_ast_with_scope::<Dynamic>(scope, &ast)
-            .map_err(|e| ScriptError {
-                message: eval_error_text(&e),
-                offset: offset_of(&script.code, e.position()),
-            })
+        let deadline = std::time::Instant::now() + self.time_limit;
+        DEADLINE.with(|d| d.set((Some(deadline), CLOCK_EVERY)));
+        let result = engine.eval_ast_with_scope::<Dynamic>(scope, &ast);
+        DEADLINE.with(|d| d.set((None, 0)));
+        result.map_err(|e| ScriptError {
+            kind: eval_error_kind(&e),
+            message: eval_error_text(&e),
+            offset: offset_of(&script.code, e.position()),
+        })
     }
 }
 
@@ -569,10 +647,39 @@ fn parse_error_text(e: &rhai::ParseError) -> String {
     }
 }
 
+/// Which limit stopped a run that the progress check ended (`ErrorTerminated` comes only from
+/// there).
+fn stop_of(v: &Dynamic) -> Stop {
+    v.clone().try_cast::<Stop>().unwrap_or(Stop::Operations)
+}
+
+fn eval_error_kind(e: &EvalAltResult) -> ScriptErrorKind {
+    use EvalAltResult as R;
+    use ScriptErrorKind as K;
+    match e {
+        R::ErrorTooManyOperations(_) => K::Operations,
+        R::ErrorTerminated(v, _) => match stop_of(v) {
+            Stop::Operations => K::Operations,
+            Stop::Time => K::Time,
+        },
+        R::ErrorStackOverflow(_) => K::CallDepth,
+        R::ErrorDataTooLarge(..) => K::TooLarge,
+        R::ErrorInFunctionCall(_, _, inner, _) => eval_error_kind(inner),
+        _ => K::Other,
+    }
+}
+
 fn eval_error_text(e: &EvalAltResult) -> String {
     use EvalAltResult as R;
     match e {
-        // `Terminated` only comes from the progress check, when charged work spent the budget.
+        R::ErrorTerminated(v, _) if stop_of(v) == Stop::Time => {
+            format!(
+                "脚本运行超过 {} 秒上限（计算量过大，请简化脚本）",
+                time_limit().as_secs()
+            )
+        }
+        // `Terminated` otherwise comes from the progress check when charged work spent the
+        // budget.
         R::ErrorTooManyOperations(_) | R::ErrorTerminated(..) => {
             format!("脚本运行超过 {MAX_OPERATIONS} 步上限（可能是死循环）")
         }
@@ -756,7 +863,54 @@ mod tests {
     #[test]
     fn endless_loop_is_stopped() {
         let e = run("loop { }").unwrap_err();
+        assert_eq!(e.kind, ScriptErrorKind::Operations);
         assert!(e.message.contains("步上限"), "{}", e.message);
+    }
+
+    /// Issue 16.7: the copies Rhai makes itself (`let ys = xs`, passing an array to a function
+    /// the script defines or to `call`) are not charged, so looping one of a 10,000-item array to
+    /// the operation limit took up to 19 s (release build; over a minute in a debug build). The
+    /// clock now stops such a run at the time limit; without it each of these ends at the
+    /// operation limit. The limit is shortened to one second here to keep the test quick.
+    #[test]
+    fn copies_rhai_makes_itself_stop_at_the_time_limit() {
+        let mut e = ScriptEngine::new(vec![]);
+        e.time_limit = std::time::Duration::from_secs(1);
+        let build = "fn f(a) { 0 } let g = Fn(\"f\"); \
+                     let xs = []; for i in 0..10000 { xs.push(to_decimal(i)) }";
+        for step in ["let ys = xs", "f(xs)", "g.call(xs)"] {
+            let s = script(&format!("{build}\nloop {{ {step}; }}"));
+            e.compile(&s, &[]).unwrap();
+            let started = std::time::Instant::now();
+            let err = e
+                .run(&s, vec![("Y".into(), Dynamic::from_int(2024))])
+                .unwrap_err();
+            assert_eq!(err.kind, ScriptErrorKind::Time, "{step}: {}", err.message);
+            assert_eq!(
+                err.message,
+                format!(
+                    "脚本运行超过 {} 秒上限（计算量过大，请简化脚本）",
+                    time_limit().as_secs()
+                )
+            );
+            // Loosely: the run ends soon after the limit (the clock is read every few hundred
+            // operations), however slow the build.
+            assert!(started.elapsed().as_secs() < 20, "{step}");
+            // The place is in the loop, so the message can name the rule file's line.
+            assert!(err.offset > build.len(), "{step}: {}", err.offset);
+        }
+        // A short run is not stopped by the clock, and one run's clock does not carry over
+        // into the next.
+        let s = script("let n = 0; for i in 0..1000 { n += i } n");
+        e.compile(&s, &[]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let v = e.run(&s, vec![("Y".into(), Dynamic::from_int(2024))]);
+        assert_eq!(v.unwrap().as_int().unwrap(), 499_500);
+        // The limit of a run is the build's: two seconds, ten times that in a debug build.
+        assert_eq!(
+            ScriptEngine::new(vec![]).time_limit.as_secs(),
+            MAX_SECONDS * if cfg!(debug_assertions) { 10 } else { 1 }
+        );
     }
 
     /// Issue 16.7: `contains` over a 10,000-item array counted as one operation, so 1,000 of

@@ -212,5 +212,31 @@ fn report(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(engine, benches, batch, report);
+/// Drawing 1,000 diagnostics near the end of a 600 KB file (a submission with thousands of
+/// unknown keys): each is drawn from the lines around it, found through the file's line index
+/// (drawn from the file's start, this took about a minute in a debug build).
+fn diagnostics(c: &mut Criterion) {
+    use zhibiao::diag::{Diagnostic, RenderOptions, SourceMap, Span, render_all};
+    let line = "key_000 = 1\n";
+    let text = line.repeat(50_000);
+    let name: Arc<str> = Arc::from("w.toml");
+    let mut sources = SourceMap::new();
+    sources.add(&name, &Arc::from(text.as_str()));
+    let diags: Vec<Diagnostic> = (0..1_000)
+        .map(|i| {
+            let at = text.len() - (i + 1) * line.len();
+            Diagnostic::error(zhibiao::codes::SYNTAX, "未知的键")
+                .at(&name, Span::new(at, at + 7))
+                .label("这里")
+        })
+        .collect();
+    let mut g = c.benchmark_group("diag");
+    g.sample_size(10);
+    g.bench_function("render-1000-in-600KB", |b| {
+        b.iter(|| render_all(black_box(&diags), &sources, RenderOptions::default()).len())
+    });
+    g.finish();
+}
+
+criterion_group!(engine, benches, batch, report, diagnostics);
 criterion_main!(engine);

@@ -172,7 +172,14 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 /// The texts of the files that diagnostics point into, by name.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: BTreeMap<Arc<str>, Arc<str>>,
+    files: BTreeMap<Arc<str>, SourceFile>,
+}
+
+/// A file's text and, once a diagnostic in it is drawn, where its lines start.
+#[derive(Debug, Clone)]
+struct SourceFile {
+    text: Arc<str>,
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceMap {
@@ -183,12 +190,25 @@ impl SourceMap {
 
     /// Adds a file.
     pub fn add(&mut self, name: &Arc<str>, text: &Arc<str>) {
-        self.files.insert(name.clone(), text.clone());
+        self.files.insert(
+            name.clone(),
+            SourceFile {
+                text: text.clone(),
+                lines: std::sync::OnceLock::new(),
+            },
+        );
     }
 
     /// The text of a file.
     pub fn get(&self, name: &str) -> Option<&Arc<str>> {
-        self.files.get(name)
+        self.files.get(name).map(|f| &f.text)
+    }
+
+    /// The byte offsets where the lines of a file start, as miette counts lines ([`line_starts`]),
+    /// found once per file.
+    fn line_starts(&self, name: &str) -> Option<&[usize]> {
+        let f = self.files.get(name)?;
+        Some(f.lines.get_or_init(|| line_starts(&f.text)))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -223,6 +243,41 @@ fn line_len(text: &str, at: usize) -> usize {
     let start = before.rfind('\n').map_or(0, |i| i + 1);
     let end = after.find('\n').map_or(text.len(), |i| at + i);
     end.saturating_sub(start)
+}
+
+/// Whole lines either side of the places in the text given to miette (it shows one).
+const WINDOW_LINES: usize = 2;
+
+/// Where the lines of `text` start: 0, and after each line feed, carriage return, or both
+/// together (a line break as miette counts it).
+fn line_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
+/// The whole lines of a file (`starts` from [`line_starts`], `len` its length) from
+/// [`WINDOW_LINES`] lines before the line holding byte `from` to [`WINDOW_LINES`] lines after
+/// the line holding byte `to`, with the break that ends the last one; and the number of lines
+/// before it.
+fn lines_around(
+    starts: &[usize],
+    len: usize,
+    from: usize,
+    to: usize,
+) -> (std::ops::Range<usize>, usize) {
+    // The line holding a byte: the last that starts at or before it.
+    let line_of = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
+    let first = line_of(from).saturating_sub(WINDOW_LINES);
+    let after = line_of(to) + WINDOW_LINES + 1;
+    let start = starts.get(first).copied().unwrap_or(0);
+    let end = starts.get(after).copied().unwrap_or(len).max(to).min(len);
+    (start..end, first)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -260,6 +315,10 @@ struct CharColumns {
     line_base: usize,
     /// Characters of the line before `text` begins, less the "…" that opens an excerpt.
     col_base: usize,
+    /// Added to the line count miette reads, which counts from the start of its text: it decides
+    /// whether two places are drawn in one snippet, so a window of lines counts as the whole
+    /// file did.
+    count_base: usize,
 }
 
 /// The longest line (in bytes) shown whole; a longer one is shown as an excerpt around the
@@ -352,7 +411,7 @@ impl miette::SourceCode for CharColumns {
             *c.span(),
             c.line() + self.line_base,
             column,
-            c.line_count(),
+            c.line_count() + self.count_base,
         )))
     }
 }
@@ -417,6 +476,17 @@ impl miette::Diagnostic for Shown {
 
 /// Renders a diagnostic the way rustc does: file, line, caret, label, help.
 pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> String {
+    render_in(diag, sources, opts, true)
+}
+
+/// [`render`], giving miette the lines around the places (`windowed`) or the whole file, as
+/// before the window (the tests compare the two).
+fn render_in(
+    diag: &Diagnostic,
+    sources: &SourceMap,
+    opts: RenderOptions,
+    windowed: bool,
+) -> String {
     let text = diag.file.as_ref().and_then(|f| sources.get(f));
     // Spans must lie on character boundaries inside the text for miette to draw them.
     let span = match (text, diag.span) {
@@ -441,6 +511,7 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
                         text: ex.shown.clone(),
                         line_base: ex.line_base,
                         col_base: ex.col_base,
+                        count_base: 0,
                     }),
                     ex.moved(Span::new(span.start, span.end.min(ex.window.end))),
                 )
@@ -451,14 +522,37 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
                 place_related(&mut diag, text, |s| {
                     (line_len(text, s.start) <= MAX_SHOWN_LINE).then_some(s)
                 });
+                // miette is given only the lines around the places, so that drawing one
+                // diagnostic costs what it shows, not the size of the file (20,000 unknown
+                // keys in a 600 KB submission took 53 s to draw, each read from the start).
+                let from = diag
+                    .related
+                    .iter()
+                    .map(|(s, _)| s.start)
+                    .fold(span.start, usize::min);
+                let to = diag
+                    .related
+                    .iter()
+                    .map(|(s, _)| s.end)
+                    .fold(span.end, usize::max);
+                let starts = diag.file.as_deref().and_then(|f| sources.line_starts(f));
+                let (window, lines_before) = match starts {
+                    Some(starts) if windowed => lines_around(starts, text.len(), from, to),
+                    _ => (0..text.len(), 0),
+                };
+                let shift = |s: Span| Span::new(s.start - window.start, s.end - window.start);
+                for (s, _) in &mut diag.related {
+                    *s = shift(*s);
+                }
                 (
                     Some(CharColumns {
                         name: file.to_string(),
-                        text: text.to_string(),
-                        line_base: 0,
+                        text: text.get(window.clone()).unwrap_or_default().to_string(),
+                        line_base: lines_before,
                         col_base: 0,
+                        count_base: lines_before,
                     }),
-                    Some(span),
+                    Some(shift(span)),
                 )
             }
         },
@@ -529,13 +623,29 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions
         .join("\n")
 }
 
+/// Names longer than this many characters are neither given a suggestion nor suggested: no one
+/// mistypes a name that long, and comparing two names costs the product of their lengths (a
+/// table header cell of 70,000 characters took a second against the built-in rules' names).
+pub const MAX_SUGGEST_CHARS: usize = 100;
+
+/// Whether `s` has more than [`MAX_SUGGEST_CHARS`] characters (reading no further).
+fn too_long_to_suggest(s: &str) -> bool {
+    s.chars().nth(MAX_SUGGEST_CHARS).is_some()
+}
+
 /// The nearest of `candidates` to `name`, if it is near enough to be a likely typo.
 pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    if too_long_to_suggest(name) {
+        return None;
+    }
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
+        if too_long_to_suggest(c) {
+            continue;
+        }
         let score = strsim::jaro_winkler(name, c);
         let close = strsim::damerau_levenshtein(name, c) <= (name.chars().count() / 3).max(2);
         // Ties go to the alphabetically first name, so the suggestion never depends on the order
@@ -649,11 +759,93 @@ mod tests {
         assert!(out.contains("反"), "{out}");
     }
 
+    /// Drawing a diagnostic gives miette only the lines around its places (a 600 KB
+    /// submission with 20,000 unknown keys took 53 s to report, each drawn from the file's
+    /// start); what is drawn is what the whole file gave, for places anywhere (first and last
+    /// line, an empty last line, line feeds, carriage returns, both, Chinese text, places
+    /// near each other and far apart).
+    #[test]
+    fn a_window_of_lines_draws_what_the_whole_file_did() {
+        let mut text = String::new();
+        for i in 0..60 {
+            let end = match i % 7 {
+                3 => "\r\n",
+                5 => "\r",
+                _ => "\n",
+            };
+            text.push_str(&format!("第{i}行 line {i} 内容{end}"));
+        }
+        text.push_str("末行");
+        let name: Arc<str> = Arc::from("w.toml");
+        let mut sources = SourceMap::new();
+        sources.add(&name, &Arc::from(text.as_str()));
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices(['\n', '\r']).map(|(i, _)| i + 1))
+            .chain([text.len()])
+            .collect();
+        let mut drawn = 0;
+        for (k, &a) in starts.iter().enumerate() {
+            for other in [None, Some(1), Some(3), Some(40)] {
+                let mut d = Diagnostic::error(crate::codes::SYNTAX, "测试")
+                    .at(&name, Span::new(a, a + 3))
+                    .label("这里");
+                if let Some(b) = other.and_then(|o| starts.get(k + o)) {
+                    d = d.related(Span::new(*b, *b + 2), "那里");
+                    d = d.related(Span::new(a + 1, *b), "之间");
+                }
+                for opts in [
+                    RenderOptions::default(),
+                    RenderOptions {
+                        color: true,
+                        width: 40,
+                    },
+                ] {
+                    let whole = render_in(&d, &sources, opts, false);
+                    assert_eq!(render_in(&d, &sources, opts, true), whole, "at {a}");
+                    drawn += 1;
+                }
+            }
+        }
+        assert!(drawn > 400);
+        // The window is whole lines around the places.
+        let t = "a\nb\nc\nd\ne\nf\ng";
+        assert_eq!(lines_around(&line_starts(t), t.len(), 6, 6), (2..12, 1));
+        assert_eq!(lines_around(&line_starts("a\nb"), 3, 0, 0), (0..3, 0));
+        assert_eq!(line_starts("a\r\nb\rc\n"), vec![0, 3, 5, 7]);
+    }
+
+    /// A place near the end of a large file is drawn from its own lines with the file's line
+    /// number (the cost of drawing many of them is the `diag/render-1000-in-600KB` benchmark).
+    #[test]
+    fn places_near_the_end_of_a_large_file_keep_their_line_numbers() {
+        let line = "key_000 = 1\n";
+        let text = line.repeat(50_000);
+        let name: Arc<str> = Arc::from("w.toml");
+        let mut sources = SourceMap::new();
+        sources.add(&name, &Arc::from(text.as_str()));
+        let diags: Vec<Diagnostic> = (0..1_000)
+            .map(|i| {
+                let at = text.len() - (i + 1) * line.len();
+                Diagnostic::error(crate::codes::SYNTAX, "未知的键")
+                    .at(&name, Span::new(at, at + 7))
+                    .label("这里")
+            })
+            .collect();
+        let out = render_all(&diags, &sources, RenderOptions::default());
+        assert!(out.contains("w.toml:50000:1"), "{out:.300}");
+        assert!(out.contains("w.toml:49001:1"), "{out:.300}");
+        assert!(!out.contains("w.toml:49000:"), "{out:.300}");
+    }
+
     #[test]
     fn suggests_near_names_only() {
         let names = ["online_operators", "market_entities", "online_retail"];
         assert_eq!(suggest("online_operator", names), Some("online_operators"));
         assert_eq!(suggest("market_entites", names), Some("market_entities"));
         assert_eq!(suggest("zzz", names), None);
+        // A name past the length limit is no typo, however it starts (and one is never offered).
+        let long = format!("market_entities{}", "s".repeat(MAX_SUGGEST_CHARS));
+        assert_eq!(suggest(&long, names), None);
+        assert_eq!(suggest("market_entities", [long.as_str()]), None);
     }
 }

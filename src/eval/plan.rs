@@ -1664,17 +1664,22 @@ fn merged<'s, T>(
     slots: usize,
 ) -> Vec<Option<&'s T>> {
     let mut out = vec![None; slots];
-    let mut entries = map.iter().peekable();
+    // Both are sorted by key and the keys are unique: one comparison per step.
+    let mut entries = map.iter();
+    let mut next = entries.next();
     for (key, slot) in keys {
-        while entries
-            .next_if(|(k, _)| k.as_str() < key.as_str())
-            .is_some()
-        {}
-        if let Some((k, v)) = entries.peek()
-            && k.as_str() == key.as_str()
-            && let Some(o) = out.get_mut(*slot as usize)
-        {
-            *o = Some(*v);
+        while let Some((k, v)) = next {
+            match k.as_str().cmp(key.as_str()) {
+                std::cmp::Ordering::Less => next = entries.next(),
+                std::cmp::Ordering::Equal => {
+                    if let Some(o) = out.get_mut(*slot as usize) {
+                        *o = Some(v);
+                    }
+                    next = entries.next();
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
+            }
         }
     }
     out

@@ -24,7 +24,7 @@ use crate::eval::plan::ScopedRun;
 use crate::eval::plan::{ScopeBind, Scoped};
 use crate::eval::{self, Status, Val};
 use crate::model::RuleSet;
-use crate::number::money_unit_factor;
+use crate::number::{Num, money_unit_factor};
 use crate::submission::{InputValue, Submission};
 use crate::syntax::ast::{Expr, Indicator, InputDecl, ScalarKind};
 use rust_decimal::Decimal;
@@ -357,8 +357,11 @@ fn compile_instances(rules: &Program, ind: usize, insts: &mut [Instance]) {
     }
 }
 
-/// How each site's subject compares with its target under the submission's values.
-fn compare_all(rules: &Program, sub: &Submission, insts: &[Instance]) -> Vec<Option<Ordering>> {
+/// A site's subject and target at one step.
+type SidesAt = (Num, Num);
+
+/// Each site's subject and target under the submission's values.
+fn values_all(rules: &Program, sub: &Submission, insts: &[Instance]) -> Vec<Option<SidesAt>> {
     let compiled: Vec<Option<&Scoped>> = insts.iter().map(|i| i.compiled.as_ref()).collect();
     let values = rules.plan().eval_scoped_many(&compiled, sub);
     insts
@@ -371,9 +374,56 @@ fn compare_all(rules: &Program, sub: &Submission, insts: &[Instance]) -> Vec<Opt
                 Target::Const(n) => n.clone(),
                 Target::Expr(_) => vals.next()??,
             };
-            a.try_cmp(&b).ok()
+            Some((a, b))
         })
         .collect()
+}
+
+/// For a difference that moves with the step `k` as `(p + q·k) / (1 + s·k)` does (a line when
+/// `s` is 0), fitted exactly to its values `d0`, `d1`, `d2` at steps 0, 1 and 2: `Some(Some(k))`
+/// with the first step at which it is zero or has passed zero, `Some(None)` when it does not
+/// reach zero within `range` steps, and `None` when no such curve fits or its pole lies within
+/// the range (then the first steps say nothing).
+fn steps_to_zero(d0: &Num, d1: &Num, d2: &Num, range: u64) -> Option<Option<u64>> {
+    let sub = |a: &Num, b: &Num| a.clone().sub(b.clone()).ok();
+    if d1 == d2 {
+        // Flat after the first step: flat throughout, or no such curve.
+        return (d0 == d1).then_some(None);
+    }
+    // d(k)·(1 + s·k) = p + q·k at k = 0, 1, 2 gives p = d0, and s and q as below.
+    let curve = sub(&sub(d0, d1)?, &sub(d1, d2)?)?;
+    let s = curve.div(sub(d1, d2)?.mul(Num::from(2)).ok()?).ok()?;
+    if s.is_negative() {
+        // The pole, at k = -1/s, must lie beyond the range.
+        let pole = Num::from(-1).div(s.clone()).ok()?;
+        if pole.try_cmp(&Num::from(i64::try_from(range).ok()?)).ok()? != Ordering::Greater {
+            return None;
+        }
+    }
+    let q = sub(&d1.clone().mul(Num::from(1).add(s).ok()?).ok()?, d0)?;
+    if q.is_zero() {
+        // d(k) = d0 / (1 + s·k): never crosses zero (and is zero throughout when d0 is).
+        return Some(None);
+    }
+    if d0.is_zero() {
+        return Some(Some(1));
+    }
+    let (n, d) = d0.clone().neg().div(q).ok()?.representation()?;
+    if n <= 0 || d <= 0 {
+        return Some(None);
+    }
+    let ahead = u64::try_from(n.checked_add(d - 1)? / d).ok()?;
+    Some((ahead <= range).then_some(ahead))
+}
+
+/// What the first steps of a site say about where its comparison changes.
+enum Predicted {
+    /// At this step.
+    At(u64),
+    /// Nowhere within the range searched.
+    Never,
+    /// Not known: search by doubling.
+    Unknown,
 }
 
 /// One search: an indicator, a slot, a working copy of the submission.
@@ -388,9 +438,9 @@ struct Probe<'a> {
     budget: &'a mut Budget,
     /// The cost of one evaluation, in budget units.
     cost: u64,
-    /// Every site's comparison at each step tried, by direction and step: the sites share one
+    /// Every site's subject and target at each step tried, by direction and step: the sites share one
     /// evaluation of the indicator's `let`s, and the doubling steps of their searches coincide.
-    seen: BTreeMap<(i64, u64), Vec<Option<Ordering>>>,
+    seen: BTreeMap<(i64, u64), Vec<Option<SidesAt>>>,
 }
 
 impl Probe<'_> {
@@ -426,22 +476,92 @@ impl Probe<'_> {
         (r.status == Status::Scored).then_some(r.score)
     }
 
-    /// How site `i` of `insts` compares at step `k` in direction `dir`. Each call is paid for
-    /// as one evaluation, as if made alone, so the budget runs out where it always would.
-    fn site(&mut self, insts: &[Instance], i: usize, dir: i64, k: u64) -> Option<Ordering> {
+    /// Site `i`'s subject and target at step `k` in direction `dir`. Each call is paid for as
+    /// one evaluation, as if made alone, so the budget runs out where it always would.
+    fn values(&mut self, insts: &[Instance], i: usize, dir: i64, k: u64) -> Option<(Num, Num)> {
         if !self.pay() {
             return None;
         }
         if let Some(all) = self.seen.get(&(dir, k)) {
-            return all.get(i).copied().flatten();
+            return all.get(i).cloned().flatten();
         }
         if !self.set(dir, k) {
             return None;
         }
-        let all = compare_all(self.rules, self.work, insts);
-        let out = all.get(i).copied().flatten();
+        let all = values_all(self.rules, self.work, insts);
+        let out = all.get(i).cloned().flatten();
         self.seen.insert((dir, k), all);
         out
+    }
+
+    /// How site `i` of `insts` compares at step `k` in direction `dir`.
+    fn site(&mut self, insts: &[Instance], i: usize, dir: i64, k: u64) -> Option<Ordering> {
+        let (a, b) = self.values(insts, i, dir, k)?;
+        a.try_cmp(&b).ok()
+    }
+
+    /// The first step after `start` (up to `kmax`) where site `i` compares differently than at
+    /// `start`, as [`first_change`] finds it.
+    fn site_change(
+        &mut self,
+        insts: &[Instance],
+        i: usize,
+        dir: i64,
+        start: u64,
+        kmax: u64,
+    ) -> Option<u64> {
+        match self.predicted_change(insts, i, dir, start, kmax) {
+            Predicted::At(k) => Some(k),
+            Predicted::Never => None,
+            Predicted::Unknown => first_change(|k| self.site(insts, i, dir, k), start, kmax),
+        }
+    }
+
+    /// Most sites compare a value that moves with the slot as a line or a ratio of two lines
+    /// does (the input itself, a sum, a share, a growth over the slot), or not at all (a site
+    /// the slot does not reach): from the subject less the target at the first three steps,
+    /// the step where it reaches zero is computed ([`steps_to_zero`]). It is taken when the
+    /// comparison there differs from `start` and the step before does not; no step is, when the
+    /// difference never reaches zero within `kmax` and the comparison at `kmax` is still the
+    /// one at `start`. A handful of evaluations instead of the doubling's sixty or so; anything
+    /// else is searched by doubling.
+    fn predicted_change(
+        &mut self,
+        insts: &[Instance],
+        i: usize,
+        dir: i64,
+        start: u64,
+        kmax: u64,
+    ) -> Predicted {
+        self.fitted_change(insts, i, dir, start, kmax)
+            .unwrap_or(Predicted::Unknown)
+    }
+
+    fn fitted_change(
+        &mut self,
+        insts: &[Instance],
+        i: usize,
+        dir: i64,
+        start: u64,
+        kmax: u64,
+    ) -> Option<Predicted> {
+        if kmax < start.checked_add(2)? {
+            return None;
+        }
+        let gap = |(a, b): (Num, Num)| a.sub(b).ok();
+        let d0 = gap(self.values(insts, i, dir, start)?)?;
+        let d1 = gap(self.values(insts, i, dir, start + 1)?)?;
+        let d2 = gap(self.values(insts, i, dir, start + 2)?)?;
+        let ahead = steps_to_zero(&d0, &d1, &d2, kmax - start)?;
+        let h0 = self.site(insts, i, dir, start);
+        match ahead.and_then(|a| start.checked_add(a)) {
+            Some(k) => {
+                let changed = self.site(insts, i, dir, k) != h0;
+                let before_same = k - 1 == start || self.site(insts, i, dir, k - 1) == h0;
+                (changed && before_same).then_some(Predicted::At(k))
+            }
+            None => (self.site(insts, i, dir, kmax) == h0).then_some(Predicted::Never),
+        }
     }
 
     fn checks_pass(&mut self, dir: i64, k: u64) -> bool {
@@ -456,12 +576,12 @@ impl Probe<'_> {
     fn search(&mut self, dir: i64, kmax: u64, insts: &[Instance], bounded: bool) -> Option<u64> {
         let mut cands = BTreeSet::new();
         for i in 0..insts.len() {
-            let Some(k1) = first_change(|k| self.site(insts, i, dir, k), 0, kmax) else {
+            let Some(k1) = self.site_change(insts, i, dir, 0, kmax) else {
                 continue;
             };
             cands.insert(k1);
             if self.site(insts, i, dir, k1) == Some(Ordering::Equal)
-                && let Some(k2) = first_change(|k| self.site(insts, i, dir, k), k1, kmax)
+                && let Some(k2) = self.site_change(insts, i, dir, k1, kmax)
             {
                 cands.insert(k2);
             }
@@ -701,6 +821,43 @@ fn search_slot_inner(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The step where a line or a ratio of two lines reaches zero, from its first three values;
+    /// no answer where the curve does not fit or its pole lies within the range.
+    #[test]
+    fn steps_to_zero_fits_lines_and_ratios_of_lines() {
+        let n = |a: i64, b: i64| Num::from(a).div(Num::from(b)).expect("ratio");
+        // A line: -5, -3, -1 reaches zero at 2.5, so at step 3.
+        assert_eq!(
+            steps_to_zero(&n(-5, 1), &n(-3, 1), &n(-1, 1), 100),
+            Some(Some(3))
+        );
+        assert_eq!(
+            steps_to_zero(&n(-5, 1), &n(-3, 1), &n(-1, 1), 2),
+            Some(None)
+        );
+        // Moving away from zero, or flat: never.
+        assert_eq!(steps_to_zero(&n(1, 1), &n(2, 1), &n(3, 1), 100), Some(None));
+        assert_eq!(steps_to_zero(&n(4, 1), &n(4, 1), &n(4, 1), 100), Some(None));
+        // Zero at the start: the next step differs.
+        assert_eq!(
+            steps_to_zero(&n(0, 1), &n(2, 1), &n(4, 1), 100),
+            Some(Some(1))
+        );
+        // (k - 3) / (1 + k): -3, -1, -1/3 reaches zero at step 3 exactly.
+        assert_eq!(
+            steps_to_zero(&n(-3, 1), &n(-1, 1), &n(-1, 3), 100),
+            Some(Some(3))
+        );
+        // (k - 30) / (1 + k / 10): zero at 30.
+        let d = |k: i64| n(10 * (k - 30), 10 + k);
+        assert_eq!(steps_to_zero(&d(0), &d(1), &d(2), 100), Some(Some(30)));
+        // 1 / (1 - k / 10) has its pole at step 10: inside a range of 20, nothing is said.
+        let p = |k: i64| n(10, 10 - k);
+        assert_eq!(steps_to_zero(&p(0), &p(1), &p(2), 20), None);
+        // Flat after the first step but not before: no such curve.
+        assert_eq!(steps_to_zero(&n(1, 1), &n(2, 1), &n(2, 1), 100), None);
+    }
 
     #[test]
     fn first_change_finds_the_exact_step() {

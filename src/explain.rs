@@ -280,7 +280,7 @@ pub fn explain(rules: &Program, sub: &Submission, ev: &Evaluation, no: u32) -> O
             res.error_message().unwrap_or_default()
         ),
     };
-    let next = gap::next_point(rules, sub, ev, res);
+    let next = gap::next_point(rules, sub, res);
     let evidence = gap::evidence(ev)
         .into_iter()
         .filter(|e| e.indicator == no)

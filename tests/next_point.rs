@@ -32,7 +32,7 @@ fn assessed(rules: &Program, sub: &str) -> (Submission, Evaluation) {
 fn next_points(rules: &Program, sub: &Submission, ev: &Evaluation) -> Vec<NextPoint> {
     ev.indicators
         .iter()
-        .filter_map(|r| gap::next_point(rules, sub, ev, r))
+        .filter_map(|r| gap::next_point(rules, sub, r))
         .collect()
 }
 

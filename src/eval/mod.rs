@@ -558,6 +558,30 @@ pub fn evaluate_scores(rules: &Program, sub: &Submission) -> Evaluation {
     finish(rules, sub, indicators, checks)
 }
 
+/// Indicator `no`'s result from scores already made for `sub` (by the compiled plan, or a
+/// rescoring of them), without scoring again: what [`evaluate_scores`] gives for it.
+pub fn scored_indicator(
+    rules: &Program,
+    sub: &Submission,
+    scores: &plan::Scores,
+    no: u32,
+) -> Option<IndicatorResult> {
+    let (i, (cat, ind)) = rules
+        .indicators()
+        .enumerate()
+        .find(|(_, (_, ind))| ind.no.value == no)?;
+    let r = scores.indicators.get(i)?;
+    Some(indicator_result(
+        rules,
+        sub,
+        &cat.name.value,
+        ind,
+        r,
+        scores.items_of(i),
+        None,
+    ))
+}
+
 /// An indicator's result from its compiled score, its sub-items' and, when recorded, what its
 /// scoring did.
 fn indicator_result(

@@ -520,7 +520,7 @@ pub fn analyse(rules: &Program, sub: &Submission, ev: &Evaluation) -> Gaps {
         .iter()
         .filter_map(|r| {
             let mut budget = search::Budget::new(search::MAX_WORK);
-            next_point_within(rules, sub, ev, &base, r, &mut budget)
+            next_point_within(rules, sub, &base, r, &mut budget)
         })
         .collect();
     let plan = (!ev.passed).then(|| plan_from(rules, sub, ev, base, &next_points));
@@ -849,7 +849,6 @@ fn label_of(rules: &RuleSet, key: &str) -> String {
 fn suggestion(
     rules: &Program,
     sub: &Submission,
-    ev: &Evaluation,
     base: &Scores,
     r: &IndicatorResult,
     f: &Found,
@@ -867,14 +866,15 @@ fn suggestion(
     change.apply(&mut work);
     // Only scores are read from it.
     let after = rescored(rules, base, &work, &change);
-    let total_gain = after.total - ev.total;
+    let total_gain = after.total - base.total;
     let side_effects: Vec<SideEffect> = after
         .indicators
         .iter()
-        .zip(&ev.indicators)
-        .filter(|(a, b)| b.no != r.no && a.score != b.score)
-        .map(|(a, b)| SideEffect {
-            no: b.no,
+        .zip(&base.indicators)
+        .zip(rules.indicators())
+        .filter(|((a, b), (_, ind))| ind.no.value != r.no && a.score != b.score)
+        .map(|((a, b), (_, ind))| SideEffect {
+            no: ind.no.value,
             delta: a.score - b.score,
         })
         .collect();
@@ -997,16 +997,10 @@ fn change_of(rules: &RuleSet, no: u32, f: &Found, gain: Decimal) -> Change {
 
 /// The smallest change to one input that earns indicator `r` more points, for every input that
 /// can; `None` for indicators that read no data or have all their points.
-pub fn next_point(
-    rules: &Program,
-    sub: &Submission,
-    ev: &Evaluation,
-    r: &IndicatorResult,
-) -> Option<NextPoint> {
+pub fn next_point(rules: &Program, sub: &Submission, r: &IndicatorResult) -> Option<NextPoint> {
     next_point_within(
         rules,
         sub,
-        ev,
         &rules.plan().score(sub),
         r,
         &mut search::Budget::new(search::MAX_WORK),
@@ -1017,7 +1011,6 @@ pub fn next_point(
 fn next_point_within(
     rules: &Program,
     sub: &Submission,
-    ev: &Evaluation,
     base: &Scores,
     r: &IndicatorResult,
     budget: &mut search::Budget,
@@ -1063,7 +1056,7 @@ fn next_point_within(
         found.sort_by_key(|f| relative(rules, f));
         suggestions = found
             .iter()
-            .map(|f| suggestion(rules, sub, ev, base, r, f))
+            .map(|f| suggestion(rules, sub, base, r, f))
             .collect();
     }
     let unsearched = (!skipped.is_empty()).then(|| unsearched_text(rules, &skipped));
@@ -1207,35 +1200,6 @@ fn no_change_reason(
     }
     "改变任何一项数据都不能单独再得分（需同时改变多项数据，或所需数值超出允许范围、违反数据校验）"
         .into()
-}
-
-/// How far an evaluation is from passing: (subjects failing, points short in all).
-fn deficit(rules: &RuleSet, ev: &Evaluation) -> (usize, Decimal) {
-    let cats = category_gaps(rules, ev);
-    let mut failing = 0;
-    let mut short = Decimal::ZERO;
-    for (cond, res) in rules.header.pass.iter().zip(&ev.conditions) {
-        if res.held {
-            continue;
-        }
-        match &cond.subject {
-            PassSubject::Total => {
-                failing += 1;
-                if let Some((need, strict)) = required(cond.op, cond.value.value) {
-                    short += shortfall_of(ev.total, need, strict).0;
-                }
-            }
-            _ => {
-                failing += res.failing.len().max(1);
-                for c in &cats {
-                    if res.failing.contains(&c.name) {
-                        short += c.shortfall;
-                    }
-                }
-            }
-        }
-    }
-    (failing, short)
 }
 
 /// [`deficit`] of scores from the compiled plan: the same measure, without building an
@@ -1510,7 +1474,6 @@ fn plan_from(
     next: &[NextPoint],
 ) -> Plan {
     let mut work = sub.clone();
-    let mut cur = ev.clone();
     let mut order = 0usize;
     let mut wrap = |change: Change| {
         order += 1;
@@ -1529,19 +1492,19 @@ fn plan_from(
     // The searches again after each change share one budget: a plan costs at most about twice
     // what the next points cost, however many steps it takes.
     let mut budget = search::Budget::new(search::MAX_WORK);
+    // Each step reads the scores (the chosen change's rescoring), not a whole evaluation: the
+    // plan's summary is evaluated once at the end.
     for _ in 0..MAX_PLAN_STEPS {
-        if cur.passed {
+        if scores.passed {
             break;
         }
-        let base = deficit(rules, &cur);
+        let base = deficit_of_scores(rules, &scores);
         let Some((i, after)) = pick(rules, &mut work, &scores, base, &mut cands) else {
             break;
         };
         let c = cands.remove(i).change;
         c.apply(&mut work);
         scores = after;
-        // Once per step (not per candidate): what the next searches and the plan's summary read.
-        cur = eval::evaluate_scores(rules, &work);
         let no = c.indicator;
         let is_data = matches!(c.kind, ChangeKind::Data { .. });
         let changed_key = match &c.kind {
@@ -1568,8 +1531,11 @@ fn plan_from(
                 !(affected.contains(&x.change.indicator)
                     && matches!(x.change.kind, ChangeKind::Data { .. }))
             });
-            for r in cur.indicators.iter().filter(|r| affected.contains(&r.no)) {
-                if let Some(n) = next_point_within(rules, &work, &cur, &scores, r, &mut budget) {
+            for no in affected {
+                let Some(r) = eval::scored_indicator(rules, &work, &scores, no) else {
+                    continue;
+                };
+                if let Some(n) = next_point_within(rules, &work, &scores, &r, &mut budget) {
                     for s in &n.suggestions {
                         cands.push(wrap(data_change(r.no, s)));
                     }
@@ -1577,6 +1543,11 @@ fn plan_from(
             }
         }
     }
+    let cur = if changes.is_empty() {
+        ev.clone()
+    } else {
+        eval::evaluate_scores(rules, &work)
+    };
     let still_failing = cur
         .conditions
         .iter()

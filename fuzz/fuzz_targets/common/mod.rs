@@ -189,7 +189,7 @@ pub fn render_all(
     let mut next = Vec::new();
     for ind in &evaluation.indicators {
         explained.extend(zhibiao::explain::explain(rules, sub, evaluation, ind.no));
-        next.extend(zhibiao::gap::next_point(rules, sub, evaluation, ind));
+        next.extend(zhibiao::gap::next_point(rules, sub, ind));
     }
     let _ = zhibiao::explain::to_text(&explained);
     let _ = serde_json::to_string(&explained);

@@ -27,7 +27,7 @@ use zhibiao::eval::Evaluation;
 use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::table::{
-    RawRow, RowParser, TableRow, read_csv, read_xlsx_table, row_label, stream_csv,
+    RawRow, RowParser, TableRow, each_csv_row, read_csv, read_xlsx_table, row_label, stream_csv,
 };
 use zhibiao::submission::{self, Format, ReferenceOrigin, Submission, load_cells};
 use zhibiao::{codes, report};
@@ -135,6 +135,59 @@ fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, Job>> {
 }
 
 /// Turns one file into jobs: a table gives one job per row.
+/// A table with a header and no district rows.
+fn header_only(name: &Arc<str>) -> Diagnostic {
+    Diagnostic::error(codes::SUB_SHEET, "表格只有表头，没有地区数据")
+        .in_file(name)
+        .help("表头下面每个地区填一行")
+}
+
+/// The jobs of a CSV table, as [`jobs_of`] makes them, given to `each` [`REPORT_CHUNK`] at a
+/// time: the table is read once to check it whole (a table refused as a whole gives no rows),
+/// then again a chunk of rows at a time, so only the file's bytes and one chunk are held. Stops
+/// when `each` says so (`false`), and says whether it was stopped.
+fn csv_jobs_chunked(rules: &RuleSet, path: &Path, each: &mut dyn FnMut(Vec<Job>) -> bool) -> bool {
+    let name: Arc<str> = Arc::from(path.display().to_string());
+    let mut failed = |problems| {
+        each(vec![Job::Failed {
+            name: name.to_string(),
+            problems,
+        }])
+    };
+    let bytes = match read_bytes(path, codes::SUB_SYNTAX, files::TABLE) {
+        Ok(b) => b,
+        Err(d) => return failed(vec![d]),
+    };
+    let mut rows = 0usize;
+    if let Err(problems) = each_csv_row(rules, &name, &bytes, |_| rows += 1) {
+        return failed(problems);
+    }
+    if rows == 0 {
+        return failed(vec![header_only(&name)]);
+    }
+    let digest = submission::xlsx::digest_bytes(&bytes);
+    let mut pending: Vec<Job> = Vec::with_capacity(REPORT_CHUNK);
+    let mut go = true;
+    // Read whole once already, so the second reading finds the same rows and no refusal.
+    let _ = each_csv_row(rules, &name, &bytes, |row| {
+        if !go {
+            return;
+        }
+        pending.push(Job::Row {
+            file: name.clone(),
+            digest: digest.clone(),
+            row: Box::new(row),
+        });
+        if pending.len() >= REPORT_CHUNK {
+            go = each(std::mem::take(&mut pending));
+        }
+    });
+    if go && !pending.is_empty() {
+        go = each(pending);
+    }
+    go
+}
+
 fn jobs_of(rules: &RuleSet, path: &Path) -> Vec<Job> {
     let name: Arc<str> = Arc::from(path.display().to_string());
     let failed = |problems| {
@@ -181,11 +234,7 @@ fn jobs_of(rules: &RuleSet, path: &Path) -> Vec<Job> {
     };
     let digest = submission::xlsx::digest_bytes(&bytes);
     match rows {
-        Ok(rows) if rows.is_empty() => failed(vec![
-            Diagnostic::error(codes::SUB_SHEET, "表格只有表头，没有地区数据")
-                .in_file(&name)
-                .help("表头下面每个地区填一行"),
-        ]),
+        Ok(rows) if rows.is_empty() => failed(vec![header_only(&name)]),
         Ok(rows) => rows
             .into_iter()
             .map(|row| Job::Row {
@@ -585,11 +634,7 @@ fn rank_csv(rules: &Program, path: &Path, reference: &Refs, bar: &ProgressBar, k
         (chunk, stop) = next;
     }
     if !any {
-        kept.push(failed(vec![
-            Diagnostic::error(codes::SUB_SHEET, "表格只有表头，没有地区数据")
-                .in_file(&name)
-                .help("表头下面每个地区填一行"),
-        ]));
+        kept.push(failed(vec![header_only(&name)]));
     }
 }
 
@@ -734,14 +779,6 @@ pub fn run(args: EvalArgs) -> u8 {
         flush(&mut pending, &mut done);
         (done.rows, done.others)
     } else {
-        let jobs: Vec<Job> = paths
-            .into_iter()
-            .flat_map(|p| match p {
-                Ok(path) => jobs_of(&rules, &path),
-                Err(job) => vec![job],
-            })
-            .collect();
-        bar.inc_length(jobs.len() as u64);
         let mut reports = match &args.out_dir {
             Some(dir) => match Reports::open(
                 dir,
@@ -761,15 +798,13 @@ pub fn run(args: EvalArgs) -> u8 {
             },
             None => None,
         };
-        // In chunks, each scored and its reports written before the next is read: memory stays
-        // flat however many districts a batch has, and reports are made in parallel.
-        let mut done = Vec::with_capacity(jobs.len());
-        let mut jobs = jobs.into_iter();
-        loop {
-            let chunk: Vec<Job> = jobs.by_ref().take(REPORT_CHUNK).collect();
-            if chunk.is_empty() {
-                break;
-            }
+        // In chunks, each scored and its reports written before the next is read (a CSV table
+        // is streamed: checked whole first, then its rows parsed a chunk at a time): memory
+        // stays flat however many districts a batch has, and reports are made in parallel.
+        let mut done = Vec::new();
+        let mut unwritten: Option<String> = None;
+        let mut run = |chunk: Vec<Job>| -> bool {
+            bar.inc_length(chunk.len() as u64);
             let scored: Vec<(Done, Option<(String, String)>)> = chunk
                 .into_par_iter()
                 .map(|job| {
@@ -807,12 +842,38 @@ pub fn run(args: EvalArgs) -> u8 {
                 if let (Some(r), Some((base, body))) = (reports.as_mut(), body)
                     && let Err(e) = r.write(&base, &body)
                 {
-                    bar.finish_and_clear();
-                    errln!("{e}");
-                    return EXIT_UNUSABLE;
+                    unwritten = Some(e);
+                    return false;
                 }
                 done.push(d);
             }
+            true
+        };
+        for p in paths {
+            let go = match p {
+                Ok(path) if ext(&path) == "csv" => csv_jobs_chunked(&rules, &path, &mut run),
+                Ok(path) => {
+                    let mut jobs = jobs_of(&rules, &path).into_iter();
+                    let mut go = true;
+                    while go {
+                        let chunk: Vec<Job> = jobs.by_ref().take(REPORT_CHUNK).collect();
+                        if chunk.is_empty() {
+                            break;
+                        }
+                        go = run(chunk);
+                    }
+                    go
+                }
+                Err(job) => run(vec![job]),
+            };
+            if !go {
+                break;
+            }
+        }
+        if let Some(e) = unwritten {
+            bar.finish_and_clear();
+            errln!("{e}");
+            return EXIT_UNUSABLE;
         }
         if let Some(r) = &reports {
             bar.finish_and_clear();
@@ -1018,5 +1079,63 @@ impl Reports {
         std::fs::write(&file, body).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
         self.written += 1;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CSV table for reports is given a chunk at a time (so memory holds one chunk, not the
+    /// table's rows), every row once and in order; a table with no rows is one failure; and
+    /// reading stops when the chunk's caller says so.
+    #[test]
+    fn a_csv_table_for_reports_is_given_a_chunk_at_a_time() {
+        let rules_text = "ruleset t \"t\" { version \"1\" points 1 pass total >= 1 }\n\
+                          input market_entities \"市场主体数量\" count\n\
+                          category \"甲\" points 1 { indicator 1 \"一\" points 1 { score market_entities } }\n";
+        let (rules, _) = zhibiao::builtin::load(&Arc::from("t.zb"), rules_text);
+        let rules = rules.expect("rules");
+        let dir = std::env::temp_dir().join(format!("zhibiao-chunks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let table = dir.join("t.csv");
+        let mut text = String::from("region,year,market_entities\n");
+        for i in 0..150 {
+            text.push_str(&format!("区{i},2024,{i}\n"));
+        }
+        std::fs::write(&table, &text).expect("write table");
+        let mut sizes = Vec::new();
+        let mut rows = Vec::new();
+        let whole = csv_jobs_chunked(&rules, &table, &mut |chunk| {
+            sizes.push(chunk.len());
+            rows.extend(chunk.iter().map(|j| match j {
+                Job::Row { row, .. } => row.row,
+                _ => u32::MAX,
+            }));
+            true
+        });
+        assert!(whole);
+        assert_eq!(
+            sizes,
+            vec![REPORT_CHUNK, REPORT_CHUNK, 150 - 2 * REPORT_CHUNK]
+        );
+        // Rows as the sheet numbers them: the header is row 1.
+        assert_eq!(rows, (2..=151).collect::<Vec<u32>>());
+        // Stopped after the first chunk.
+        let mut chunks = 0;
+        assert!(!csv_jobs_chunked(&rules, &table, &mut |_| {
+            chunks += 1;
+            false
+        }));
+        assert_eq!(chunks, 1);
+        // A header and no rows.
+        std::fs::write(&table, "region,year,market_entities\n").expect("write table");
+        let mut failed = Vec::new();
+        csv_jobs_chunked(&rules, &table, &mut |chunk| {
+            failed.extend(chunk.into_iter().map(|j| matches!(j, Job::Failed { .. })));
+            true
+        });
+        assert_eq!(failed, vec![true]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -78,11 +78,25 @@ pub fn read_csv(
     file: &Arc<str>,
     bytes: &[u8],
 ) -> Result<Vec<TableRow>, Vec<Diagnostic>> {
+    let mut rows = Vec::new();
+    each_csv_row(rules, file, bytes, |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// Reads a CSV table row by row, as [`read_csv`] does, giving each row to `each` instead of
+/// keeping them: a table refused as a whole (a record that cannot be read, a row or cell limit)
+/// is refused after some rows were given, so a caller that must not act on a refused table reads
+/// it twice, first with an `each` that does nothing.
+pub fn each_csv_row(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    bytes: &[u8],
+    mut each: impl FnMut(TableRow),
+) -> Result<(), Vec<Diagnostic>> {
     if bytes.len() > MAX_TABLE_BYTES {
         return Err(vec![too_large(file, bytes.len())]);
     }
     let mut table = stream_csv(rules, file, Box::new(std::io::Cursor::new(bytes.to_vec())))?;
-    let mut rows = Vec::new();
     let mut cells: usize = 0;
     while let Some(raw) = table.next_raw() {
         let raw = raw?;
@@ -91,10 +105,10 @@ pub fn read_csv(
             return Err(vec![too_big_grid(file)]);
         }
         if let Some(row) = table.parser().parse(&raw)? {
-            rows.push(row);
+            each(row);
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// The most columns a streamed CSV row may have (Excel's limit).

@@ -876,14 +876,24 @@ mod tests {
     fn copies_rhai_makes_itself_stop_at_the_time_limit() {
         let mut e = ScriptEngine::new(vec![]);
         e.time_limit = std::time::Duration::from_secs(1);
-        let build = "fn f(a) { 0 } let g = Fn(\"f\"); \
-                     let xs = []; for i in 0..10000 { xs.push(to_decimal(i)) }";
+        // The array is given as an input, not built by the script, so that on a loaded machine
+        // the clock cannot run out before the loop starts.
+        let build = "fn f(a) { 0 } let g = Fn(\"f\");";
+        let xs: rhai::Array = (0..10_000)
+            .map(|i| Dynamic::from_decimal(rust_decimal::Decimal::from(i)))
+            .collect();
         for step in ["let ys = xs", "f(xs)", "g.call(xs)"] {
             let s = script(&format!("{build}\nloop {{ {step}; }}"));
-            e.compile(&s, &[]).unwrap();
+            e.compile(&s, &["xs"]).unwrap();
             let started = std::time::Instant::now();
             let err = e
-                .run(&s, vec![("Y".into(), Dynamic::from_int(2024))])
+                .run(
+                    &s,
+                    vec![
+                        ("Y".into(), Dynamic::from_int(2024)),
+                        ("xs".into(), Dynamic::from_array(xs.clone())),
+                    ],
+                )
                 .unwrap_err();
             assert_eq!(err.kind, ScriptErrorKind::Time, "{step}: {}", err.message);
             assert_eq!(

@@ -6,7 +6,7 @@
 use crate::eval::plan::ScopedRun;
 use crate::model::RuleSet;
 use crate::number::Num;
-use crate::syntax::ast::{Expr, ExprKind, How, Indicator, ScoreForm};
+use crate::syntax::ast::{ArithOp, Expr, ExprKind, How, Indicator, ScoreForm};
 use std::collections::HashSet;
 
 /// The inputs an indicator reads, each once, in the order the rule first mentions them.
@@ -299,6 +299,294 @@ impl<'a> SiteCollector<'a> {
                 inner.push(Bind::Elem(var.value.clone(), list));
                 self.expr(env, cond, &inner);
             }
+        }
+    }
+}
+
+/// How a value moves as one input's values move along the search's lattice. Every read of the
+/// input is taken as the value being changed, which is conservative: a read of another year or
+/// entry is a constant, a line with no slope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Moves {
+    /// It does not read the input.
+    Fixed,
+    /// `a + b·x` in the changed value `x`.
+    Line,
+    /// `(a + b·x) / (c + d·x)`.
+    Ratio,
+    /// A number that changes only where a watched comparison changes: a count of entries that
+    /// meet a watched condition, and sums, products and ratios of such counts.
+    Steps,
+    /// A yes/no decided by watched comparisons alone.
+    Decided,
+    /// Anything else: where it changes cannot be told from the comparisons.
+    Unknown,
+}
+
+use Moves::{Decided, Fixed, Line, Ratio, Steps, Unknown};
+
+impl Moves {
+    /// A number that is a line, a ratio of lines or a constant in the changed value: its
+    /// difference with a constant changes sign at most once where it has no pole.
+    fn numeric(self) -> bool {
+        matches!(self, Fixed | Line | Ratio | Steps)
+    }
+
+    /// Either of two values, which one not depending on the changed value (`a ?? b`).
+    fn join(self, other: Moves) -> Moves {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Fixed, x) | (x, Fixed) => x,
+            (Line | Ratio, Line | Ratio) => Ratio,
+            _ => Unknown,
+        }
+    }
+
+    fn arith(op: ArithOp, a: Moves, b: Moves) -> Moves {
+        if !a.numeric() || !b.numeric() {
+            return Unknown;
+        }
+        match (op, a, b) {
+            (_, Fixed, Fixed) => Fixed,
+            (_, Steps, Steps | Fixed) | (_, Fixed, Steps) => Steps,
+            (ArithOp::Add | ArithOp::Sub, Fixed, x) | (_, x, Fixed) => x,
+            (ArithOp::Add | ArithOp::Sub, Line, Line) => Line,
+            (ArithOp::Mul, Fixed, x) => x,
+            (ArithOp::Div, Fixed | Line, Line) | (ArithOp::Div, Fixed, Ratio) => Ratio,
+            _ => Unknown,
+        }
+    }
+}
+
+/// Where an indicator's scoring context puts an expression.
+#[derive(Clone, Copy)]
+struct Ctx {
+    /// Inside a function body: no comparison there is watched.
+    in_body: bool,
+    /// The indicator's own `let`s are in scope (not in function or top-level `let` bodies).
+    see_lets: bool,
+    depth: u32,
+}
+
+/// How an indicator's values move with one input, read from its rule: which comparisons the
+/// next-point search must find every change of, and whether the score can change anywhere else.
+pub(crate) struct Motion<'a> {
+    rules: &'a RuleSet,
+    key: &'a str,
+    lets: Vec<(&'a str, Moves)>,
+    /// The score changes with the input only where one of its watched comparisons changes:
+    /// every comparison that reads the input is watched (none inside a function body or a
+    /// script), and every number the score is made of from the input is a count of watched
+    /// conditions; what a tier or a condition compares is a line or a ratio of lines in the
+    /// input, or such a count.
+    pub(crate) decided: bool,
+}
+
+impl<'a> Motion<'a> {
+    /// How indicator `ind` moves with input `key`.
+    pub(crate) fn of(rules: &'a RuleSet, ind: &'a Indicator, key: &'a str) -> Motion<'a> {
+        let mut m = Motion {
+            rules,
+            key,
+            lets: Vec::new(),
+            decided: false,
+        };
+        let top = Ctx {
+            in_body: false,
+            see_lets: true,
+            depth: 0,
+        };
+        for l in &ind.lets {
+            let moves = m.expr(&l.value, &[], top);
+            m.lets.push((&l.name.value, moves));
+        }
+        m.decided = ind.score.as_ref().is_none_or(|f| m.form(f, top));
+        m
+    }
+
+    /// How a site's subject less its target moves. A line or a ratio of lines is a comparison
+    /// whose changes the search must find exactly; a count of watched conditions changes only
+    /// where those do.
+    pub(crate) fn site(&self, site: &Site) -> Moves {
+        let top = Ctx {
+            in_body: false,
+            see_lets: true,
+            depth: 0,
+        };
+        let mut scope: Vec<(&str, Moves)> = Vec::new();
+        for b in &site.binds {
+            match b {
+                Bind::Year(v, _) => scope.push((v.as_str(), Fixed)),
+                Bind::Elem(v, list) => {
+                    let elems = match self.expr(list, &scope, top) {
+                        m @ (Fixed | Line) => m,
+                        _ => Unknown,
+                    };
+                    scope.push((v.as_str(), elems));
+                }
+            }
+        }
+        let subject = self.expr(site.subject, &scope, top);
+        let target = match &site.target {
+            Target::Expr(e) => self.expr(e, &scope, top),
+            Target::Const(_) => Fixed,
+        };
+        Moves::arith(ArithOp::Sub, subject, target)
+    }
+
+    fn form(&self, form: &ScoreForm, ctx: Ctx) -> bool {
+        let decided = |m: Moves| matches!(m, Fixed | Decided);
+        match form {
+            ScoreForm::Tiers { subject, .. } => self.expr(subject, &[], ctx).numeric(),
+            ScoreForm::EachYear {
+                var, range, cond, ..
+            } => {
+                self.expr(&range.from, &[], ctx) == Fixed
+                    && self.expr(&range.to, &[], ctx) == Fixed
+                    && decided(self.expr(cond, &[(&var.value, Fixed)], ctx))
+            }
+            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
+                items.iter().all(|it| match &it.how {
+                    How::When(e) => decided(self.expr(e, &[], ctx)),
+                    _ => true,
+                })
+            }
+            ScoreForm::Judged { .. } => true,
+            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
+                forms.iter().all(|f| self.form(f, ctx))
+            }
+            ScoreForm::Expr(e) => matches!(self.expr(e, &[], ctx), Fixed | Steps),
+        }
+    }
+
+    fn expr(&self, e: &Expr, scope: &[(&str, Moves)], ctx: Ctx) -> Moves {
+        if ctx.depth > 64 {
+            return Unknown;
+        }
+        let inner = Ctx {
+            depth: ctx.depth + 1,
+            ..ctx
+        };
+        match &e.kind {
+            ExprKind::Lit(_) | ExprKind::Bool(_) | ExprKind::Year => Fixed,
+            ExprKind::Name(n) => {
+                if let Some((_, m)) = scope.iter().rev().find(|(v, _)| v == n) {
+                    return *m;
+                }
+                if ctx.see_lets
+                    && let Some((_, m)) = self.lets.iter().rev().find(|(v, _)| v == n)
+                {
+                    return *m;
+                }
+                if let Some(l) = self.rules.lets.get(n) {
+                    let body = Ctx {
+                        see_lets: false,
+                        ..inner
+                    };
+                    return self.expr(&l.value, &[], body);
+                }
+                if n == self.key { Line } else { Fixed }
+            }
+            ExprKind::Call(name, args) => {
+                let args: Vec<Moves> = args.iter().map(|a| self.expr(a, scope, inner)).collect();
+                let all_fixed = args.iter().all(|m| *m == Fixed);
+                if let Some(f) = self.rules.fns.get(&name.value) {
+                    let params: Vec<(&str, Moves)> = f
+                        .params
+                        .iter()
+                        .map(|p| p.value.as_str())
+                        .zip(args.iter().copied())
+                        .collect();
+                    let body = Ctx {
+                        in_body: true,
+                        see_lets: false,
+                        ..inner
+                    };
+                    return self.expr(&f.body, &params, body);
+                }
+                match name.value.as_str() {
+                    _ if all_fixed => Fixed,
+                    "len" => Fixed,
+                    "sum" => match args.as_slice() {
+                        [m @ Line] => *m,
+                        _ => Unknown,
+                    },
+                    "min" | "max" | "abs" if args.iter().all(|m| matches!(m, Fixed | Steps)) => {
+                        Steps
+                    }
+                    _ => Unknown,
+                }
+            }
+            ExprKind::Index(a, b) => {
+                let list = self.expr(a, scope, inner);
+                if self.expr(b, scope, inner) == Fixed && matches!(list, Fixed | Line) {
+                    list
+                } else {
+                    Unknown
+                }
+            }
+            ExprKind::Neg(a) => {
+                let m = self.expr(a, scope, inner);
+                if m.numeric() { m } else { Unknown }
+            }
+            ExprKind::Arith(op, a, b) => {
+                Moves::arith(*op, self.expr(a, scope, inner), self.expr(b, scope, inner))
+            }
+            ExprKind::Cmp(_, a, b) => {
+                let d = Moves::arith(
+                    ArithOp::Sub,
+                    self.expr(a, scope, inner),
+                    self.expr(b, scope, inner),
+                );
+                match d {
+                    Fixed => Fixed,
+                    _ if ctx.in_body => Unknown,
+                    Line | Ratio | Steps => Decided,
+                    _ => Unknown,
+                }
+            }
+            ExprKind::Not(a) => match self.expr(a, scope, inner) {
+                m @ (Fixed | Decided) => m,
+                _ => Unknown,
+            },
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                match (self.expr(a, scope, inner), self.expr(b, scope, inner)) {
+                    (Fixed, Fixed) => Fixed,
+                    (Fixed | Decided, Fixed | Decided) => Decided,
+                    _ => Unknown,
+                }
+            }
+            ExprKind::Coalesce(a, b) => self.expr(a, scope, inner).join(self.expr(b, scope, inner)),
+            ExprKind::Quant {
+                var, range, body, ..
+            } => {
+                if self.expr(&range.from, scope, inner) != Fixed
+                    || self.expr(&range.to, scope, inner) != Fixed
+                {
+                    return Unknown;
+                }
+                let mut within = scope.to_vec();
+                within.push((&var.value, Fixed));
+                match self.expr(body, &within, inner) {
+                    Fixed => Fixed,
+                    Decided if !ctx.in_body => Decided,
+                    _ => Unknown,
+                }
+            }
+            ExprKind::CountWhere { var, list, cond } => {
+                let elems = self.expr(list, scope, inner);
+                if !matches!(elems, Fixed | Line) {
+                    return Unknown;
+                }
+                let mut within = scope.to_vec();
+                within.push((&var.value, elems));
+                match self.expr(cond, &within, inner) {
+                    Fixed => Fixed,
+                    Decided if !ctx.in_body => Steps,
+                    _ => Unknown,
+                }
+            }
+            ExprKind::Script(_) => Unknown,
         }
     }
 }

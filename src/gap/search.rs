@@ -18,7 +18,7 @@
 //! first 64 entries (the score bisection covers the rest); values from the shared reference file
 //! are never changed; absent values are not invented (the indicator is then missing, not short).
 
-use super::deps::{Bind, Site, Target, inputs_read, sites};
+use super::deps::{Bind, Motion, Moves, Site, Target, inputs_read, sites};
 use crate::eval::Program;
 use crate::eval::plan::ScopedRun;
 use crate::eval::plan::{ScopeBind, Scoped};
@@ -262,6 +262,9 @@ struct Instance<'a> {
     site: &'a Site<'a>,
     binds: Vec<(String, BindAt<'a>)>,
     compiled: Option<Scoped>,
+    /// Its subject less its target is a line or a ratio of lines in the changed value
+    /// ([`Moves`]): a comparison whose every change the search must find.
+    atom: bool,
 }
 
 enum BindAt<'a> {
@@ -269,9 +272,16 @@ enum BindAt<'a> {
     Elem(&'a Expr, usize),
 }
 
-fn instances<'a>(env: &mut ScopedRun, all: &'a [Site<'a>]) -> Vec<Instance<'a>> {
+/// Every site with its loop variables fixed, and whether that is all of them: a list whose
+/// entries cannot be counted, or has more than the first 64 watched, leaves some out.
+fn instances<'a>(
+    env: &mut ScopedRun,
+    all: &'a [Site<'a>],
+    atoms: &[bool],
+) -> (Vec<Instance<'a>>, bool) {
     let mut out = Vec::new();
-    for site in all {
+    let mut complete = true;
+    for (site, atom) in all.iter().zip(atoms) {
         let mut partial: Vec<Vec<(String, BindAt<'a>)>> = vec![Vec::new()];
         for b in &site.binds {
             let mut next = Vec::new();
@@ -288,6 +298,7 @@ fn instances<'a>(env: &mut ScopedRun, all: &'a [Site<'a>]) -> Vec<Instance<'a>> 
                             Ok(Val::List(items, _)) => items.len() + 1,
                             _ => 0,
                         };
+                        complete &= n > 0 && n <= 64;
                         for i in 0..n.min(64) {
                             let mut q: Vec<(String, BindAt)> = p.iter().map(clone_bind).collect();
                             q.push((v.clone(), BindAt::Elem(list, i)));
@@ -303,10 +314,11 @@ fn instances<'a>(env: &mut ScopedRun, all: &'a [Site<'a>]) -> Vec<Instance<'a>> 
                 site,
                 binds,
                 compiled: None,
+                atom: *atom,
             });
         }
     }
-    out
+    (out, complete)
 }
 
 /// Whether a comparison can move when entry `i` of list `key` changes: not when it is bound to
@@ -441,6 +453,13 @@ struct Probe<'a> {
     /// Every site's subject and target at each step tried, by direction and step: the sites share one
     /// evaluation of the indicator's `let`s, and the doubling steps of their searches coincide.
     seen: BTreeMap<(i64, u64), Vec<Option<SidesAt>>>,
+    /// The score moves with the slot only where a watched comparison changes, every such
+    /// comparison is watched, and the slot's value at step 0 is its own ([`Motion::decided`]).
+    decided: bool,
+    /// A comparison that is a line or a ratio of lines in the slot was searched by doubling in
+    /// this direction (a pole within the range, or values that could not be read): its changes
+    /// may not all be among the candidates.
+    doubled: bool,
 }
 
 impl Probe<'_> {
@@ -513,7 +532,10 @@ impl Probe<'_> {
         match self.predicted_change(insts, i, dir, start, kmax) {
             Predicted::At(k) => Some(k),
             Predicted::Never => None,
-            Predicted::Unknown => first_change(|k| self.site(insts, i, dir, k), start, kmax),
+            Predicted::Unknown => {
+                self.doubled |= insts[i].atom;
+                first_change(|k| self.site(insts, i, dir, k), start, kmax)
+            }
         }
     }
 
@@ -574,6 +596,7 @@ impl Probe<'_> {
 
     /// The nearest improving step in one direction.
     fn search(&mut self, dir: i64, kmax: u64, insts: &[Instance], bounded: bool) -> Option<u64> {
+        self.doubled = false;
         let mut cands = BTreeSet::new();
         for i in 0..insts.len() {
             let Some(k1) = self.site_change(insts, i, dir, 0, kmax) else {
@@ -589,12 +612,32 @@ impl Probe<'_> {
         if bounded {
             cands.insert(kmax);
         }
+        // Whether a candidate earned more, or could not be scored: then the score is not known
+        // to stay at or below what it is between the candidates.
+        let mut raised = false;
         for k in cands {
-            if self.improves(dir, k) {
-                return Some(k);
+            match self.score(dir, k) {
+                Some(s) if s > self.f0 => {
+                    raised = true;
+                    if self.checks_pass(dir, k) {
+                        return Some(k);
+                    }
+                }
+                Some(_) => {}
+                None => raised = true,
             }
         }
+        // Every change of every comparison the score moves with is a candidate (each is
+        // monotone in the slot: a line, or a ratio of lines whose pole lies beyond the range, so
+        // it changes at its first change and, when equal there, at the next, and nowhere else).
+        // Between two candidates the score is the one at the first of them, so where no
+        // candidate earns more, no step does: the bisection below would find nothing.
+        if self.decided && !self.doubled && !raised {
+            return None;
+        }
         // Nothing the comparisons show helps: bisect on the score itself.
+        #[cfg(test)]
+        tests::LAST_RESORTS.with(|n| n.set(n.get() + 1));
         let f0 = self.f0;
         let k = first_change(|k| self.score(dir, k).is_some_and(|s| s > f0), 0, kmax)?;
         self.improves(dir, k).then_some(k)
@@ -718,16 +761,24 @@ fn search_slot_inner(
         budget,
         cost,
         seen: BTreeMap::new(),
+        decided: false,
+        doubled: false,
     };
     let mut env = prepared(rules, probe.work, ind);
     let site_list = match &mut env {
         Some(env) => sites(env, rules, ind),
         None => Vec::new(),
     };
-    let mut insts = match &mut env {
-        Some(env) => instances(env, &site_list),
-        None => Vec::new(),
+    let motion = Motion::of(rules, ind, &slot.key);
+    let atoms: Vec<bool> = site_list
+        .iter()
+        .map(|s| matches!(motion.site(s), Moves::Line | Moves::Ratio))
+        .collect();
+    let (mut insts, complete) = match &mut env {
+        Some(env) => instances(env, &site_list, &atoms),
+        None => (Vec::new(), false),
     };
+    probe.decided = motion.decided && complete && slot.at != At::Append;
     drop(env);
     // A comparison about another entry of the same list does not move with this one.
     if let At::Entry(i) = probe.slot.at {
@@ -821,6 +872,99 @@ fn search_slot_inner(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    thread_local! {
+        /// How many times a search on this thread bisected on the score.
+        pub(super) static LAST_RESORTS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+
+    const RULES: &str = r#"
+ruleset t "测试" {
+  version "1"
+  effective 2024-01-01
+  points 4
+  pass total >= 1
+}
+input rate "处置率" percent max 100%
+input a "甲数" count 个
+input b "乙数" count 个
+input sales "销售额" list money 万元
+category "甲" points 4 {
+  indicator 1 "比率" points 1 {
+    owners "市场监管局"
+    score items {
+      item 1 "处置率超过90%" points 1 when rate > 90%
+    }
+  }
+  indicator 2 "占比" points 1 {
+    owners "市场监管局"
+    let share "占比" = a / b
+    score tiers share {
+      [50%, ..) => 1
+    }
+  }
+  indicator 3 "大额" points 1 {
+    owners "市场监管局"
+    let big "大额家数" = count(s in sales where s > 1亿元)
+    score tiers big {
+      [1, ..) => 1
+    }
+  }
+  indicator 4 "平方" points 1 {
+    owners "市场监管局"
+    score items {
+      item 1 "甲数的平方超过50" points 1 when a * a > 50
+    }
+  }
+}
+"#;
+
+    /// Searches `key`'s slot `at` of indicator `no` and counts the bisections on the score.
+    fn last_resorts(no: u32, key: &str, at: At) -> (Option<Found>, u32) {
+        let name: Arc<str> = Arc::from("rules.zb");
+        let (rules, diags) = crate::builtin::load(&name, RULES);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let rules = Program::new(rules.expect("rules"));
+        let file: Arc<str> = Arc::from("submission.toml");
+        let toml = "year = 2024\n[data]\nrate = \"95%\"\na = 60\nb = 100\nsales = [\"12000万元\", \"30万元\"]\n";
+        let (sub, diags) =
+            crate::submission::load(&rules, &file, toml, crate::submission::Format::Toml);
+        let mut sub = sub.unwrap_or_else(|| panic!("{diags:?}"));
+        let (_, ind) = rules
+            .indicators()
+            .find(|(_, i)| i.no.value == no)
+            .expect("indicator");
+        let f0 = eval::indicator_score(&rules, &sub, no)
+            .expect("scored")
+            .score;
+        let slot = Slot {
+            key: key.to_string(),
+            at,
+        };
+        LAST_RESORTS.with(|n| n.set(0));
+        let found = search_slot(&rules, &mut sub, ind, f0, &slot, &mut Budget::new(MAX_WORK));
+        (
+            found.expect("searched within the budget"),
+            LAST_RESORTS.with(std::cell::Cell::get),
+        )
+    }
+
+    /// Where every comparison the score moves with is a line or a ratio of lines in the changed
+    /// value (or a count of such), the candidates are every place the score can change, and
+    /// the bisection on the score is not run; where one is not (a square), it still is.
+    #[test]
+    fn the_last_resort_runs_only_where_the_comparisons_cannot_show_every_change() {
+        // Each indicator has its point already: nothing earns more, in either direction.
+        assert_eq!(last_resorts(1, "rate", At::Value), (None, 0));
+        assert_eq!(last_resorts(2, "a", At::Value), (None, 0));
+        // Downwards, `a / b` has its pole at `b = 0`, within the range: bisected that way.
+        assert_eq!(last_resorts(2, "b", At::Value), (None, 1));
+        assert_eq!(last_resorts(3, "sales", At::Entry(1)), (None, 0));
+        assert_eq!(last_resorts(4, "a", At::Value), (None, 2));
+        // A new entry starts from the input's lowest value, not from one the district gave.
+        assert_eq!(last_resorts(3, "sales", At::Append), (None, 1));
+    }
 
     /// The step where a line or a ratio of two lines reaches zero, from its first three values;
     /// no answer where the curve does not fit or its pole lies within the range.

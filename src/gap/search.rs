@@ -533,7 +533,7 @@ impl Probe<'_> {
             Predicted::At(k) => Some(k),
             Predicted::Never => None,
             Predicted::Unknown => {
-                self.doubled |= insts[i].atom;
+                self.doubled |= insts.get(i).is_none_or(|inst| inst.atom);
                 first_change(|k| self.site(insts, i, dir, k), start, kmax)
             }
         }

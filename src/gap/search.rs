@@ -632,7 +632,7 @@ impl Probe<'_> {
         // it changes at its first change and, when equal there, at the next, and nowhere else).
         // Between two candidates the score is the one at the first of them, so where no
         // candidate earns more, no step does: the bisection below would find nothing.
-        if self.decided && !self.doubled && !raised {
+        if self.decided && !self.doubled && !raised && last_resort_may_be_skipped() {
             return None;
         }
         // Nothing the comparisons show helps: bisect on the score itself.
@@ -642,6 +642,16 @@ impl Probe<'_> {
         let k = first_change(|k| self.score(dir, k).is_some_and(|s| s > f0), 0, kmax)?;
         self.improves(dir, k).then_some(k)
     }
+}
+
+/// Whether a search may skip the bisection on the score where the rule shows it cannot find
+/// anything (always, but for the test that compares searches with and without it).
+fn last_resort_may_be_skipped() -> bool {
+    #[cfg(test)]
+    if tests::ALWAYS_BISECT.with(std::cell::Cell::get) {
+        return false;
+    }
+    true
 }
 
 /// The cost of one evaluation of an indicator on a submission, in budget units: one plus the
@@ -877,20 +887,22 @@ mod tests {
     thread_local! {
         /// How many times a search on this thread bisected on the score.
         pub(super) static LAST_RESORTS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+        /// Searches on this thread bisect on the score wherever nothing else earned more.
+        pub(super) static ALWAYS_BISECT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
     const RULES: &str = r#"
 ruleset t "测试" {
   version "1"
   effective 2024-01-01
-  points 4
+  points 5
   pass total >= 1
 }
 input rate "处置率" percent max 100%
 input a "甲数" count 个
 input b "乙数" count 个
 input sales "销售额" list money 万元
-category "甲" points 4 {
+category "甲" points 5 {
   indicator 1 "比率" points 1 {
     owners "市场监管局"
     score items {
@@ -915,6 +927,12 @@ category "甲" points 4 {
     owners "市场监管局"
     score items {
       item 1 "甲数的平方超过50" points 1 when a * a > 50
+    }
+  }
+  indicator 5 "脚本" points 1 {
+    owners "市场监管局"
+    score items {
+      item 1 "甲数超过70" points 1 when ```a > 70```
     }
   }
 }
@@ -950,6 +968,80 @@ category "甲" points 4 {
         )
     }
 
+    /// Every slot of every scored indicator of generated submissions, for the official index,
+    /// the other built-in rules, the next-point fixture and the rules above, is searched with and
+    /// without the bisection on the score: the answers are the same wherever the full search
+    /// stays within its budget (skipping can only leave more budget for later slots).
+    #[test]
+    fn skipping_the_last_resort_changes_no_answer() {
+        let files: [(&str, &str, &str, u64); 4] = [
+            (
+                "sd-nmsz/2023.zb",
+                include_str!("../../rules/sd-nmsz/2023.zb"),
+                include_str!("../../examples/pass.toml"),
+                20,
+            ),
+            (
+                "lingang-targets/2025.zb",
+                include_str!("../../rules/lingang-targets/2025.zb"),
+                "year = 2025\n[data]\n",
+                40,
+            ),
+            (
+                "whatif/rules.zb",
+                include_str!("../../tests/fixtures/whatif/rules.zb"),
+                include_str!("../../tests/fixtures/whatif/submission.toml"),
+                40,
+            ),
+            ("rules.zb", RULES, "year = 2024\n[data]\n", 60),
+        ];
+        let mut compared = 0;
+        let mut skipped = 0;
+        for (name, text, base, count) in files {
+            let (rules, diags) = crate::builtin::load(&Arc::from(name), text);
+            assert!(diags.iter().all(|d| !d.is_error()), "{name}: {diags:?}");
+            let rules = Program::new(rules.expect("rules"));
+            let file: Arc<str> = Arc::from("base.toml");
+            let (base, _) =
+                crate::submission::load(&rules, &file, base, crate::submission::Format::Toml);
+            let base = base.unwrap_or_else(|| panic!("{name}: base"));
+            for i in 0..count {
+                let mut sub = crate::generate::submission(&rules, &base, 20261206, i);
+                for (_, ind) in rules.indicators() {
+                    let Some(r) = eval::indicator_score(&rules, &sub, ind.no.value) else {
+                        continue;
+                    };
+                    if r.status != Status::Scored {
+                        continue;
+                    }
+                    for slot in slots(&rules, &sub, ind) {
+                        let run = |sub: &mut Submission, always: bool| {
+                            ALWAYS_BISECT.with(|a| a.set(always));
+                            LAST_RESORTS.with(|n| n.set(0));
+                            let mut budget = Budget::new(MAX_WORK);
+                            let found = search_slot(&rules, sub, ind, r.score, &slot, &mut budget);
+                            ALWAYS_BISECT.with(|a| a.set(false));
+                            (found, LAST_RESORTS.with(std::cell::Cell::get))
+                        };
+                        let (full, bisected) = run(&mut sub, true);
+                        let (quick, left) = run(&mut sub, false);
+                        if full.is_ok() {
+                            assert_eq!(
+                                quick, full,
+                                "{name} #{i}, indicator {}, {slot:?}",
+                                ind.no.value
+                            );
+                            compared += 1;
+                            skipped += bisected - left;
+                        }
+                    }
+                }
+            }
+        }
+        // The comparison saw searches where the bisection was skipped.
+        assert!(compared > 2000 && skipped > 2000, "{compared} {skipped}");
+    }
+
     /// Where every comparison the score moves with is a line or a ratio of lines in the changed
     /// value (or a count of such), the candidates are every place the score can change, and
     /// the bisection on the score is not run; where one is not (a square), it still is.
@@ -962,6 +1054,10 @@ category "甲" points 4 {
         assert_eq!(last_resorts(2, "b", At::Value), (None, 1));
         assert_eq!(last_resorts(3, "sales", At::Entry(1)), (None, 0));
         assert_eq!(last_resorts(4, "a", At::Value), (None, 2));
+        // A condition in a script shows no comparison: only the bisection finds 71.
+        let (found, bisected) = last_resorts(5, "a", At::Value);
+        assert_eq!(found.map(|f| f.to), Some(Decimal::from(71)));
+        assert_eq!(bisected, 2);
         // A new entry starts from the input's lowest value, not from one the district gave.
         assert_eq!(last_resorts(3, "sales", At::Append), (None, 1));
     }

@@ -326,8 +326,8 @@ pub(crate) enum Moves {
 use Moves::{Decided, Fixed, Line, Ratio, Steps, Unknown};
 
 impl Moves {
-    /// A number that is a line, a ratio of lines or a constant in the changed value: its
-    /// difference with a constant changes sign at most once where it has no pole.
+    /// A number whose changes the comparisons can show: a constant, a line, a ratio of lines
+    /// (either changes sign at most once where it has no pole) or a count of watched conditions.
     fn numeric(self) -> bool {
         matches!(self, Fixed | Line | Ratio | Steps)
     }

@@ -15,7 +15,7 @@ use crate::number::plain;
 use crate::submission::Submission;
 use crate::text::{csv_cell, printable};
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// One ranked district.
@@ -604,54 +604,68 @@ impl Ranking {
 
     /// The ranking as JSON: scores and rates as exact decimal strings.
     pub fn to_json(&self) -> Value {
-        let rows: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|r| {
-                json!({
-                    "rank": r.rank,
-                    "region": r.region,
-                    "source": r.source,
-                    "total": plain(r.total),
-                    "max": plain(r.max),
-                    "passed": r.passed,
-                    "verdict": r.verdict,
-                    "categories": self.categories.iter().zip(&r.categories).map(|(name, c)| json!({
-                        "name": name,
-                        "score": plain(c.score),
-                        "rate": c.rate.map(plain),
-                    })).collect::<Vec<_>>(),
-                    "missing": r.missing,
-                    "not_submitted": r.not_submitted,
-                    "shortfall": r.shortfall(),
-                })
-            })
-            .collect();
-        let failed: Vec<Value> = self
-            .failed
-            .iter()
-            .map(|f| {
-                json!({
-                    "source": f.source,
-                    "problems": f.problems.iter().map(|d| json!({
-                        "code": d.code,
-                        "severity": d.severity,
-                        "message": d.message,
-                        "file": d.file.as_deref(),
-                        "help": d.help,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        json!({
-            "ruleset": self.ruleset,
-            "evaluated": self.rows.len(),
-            "passed": self.rows.iter().filter(|r| r.passed).count(),
-            "undetermined": self.rows.iter().filter(|r| r.verdict == Verdict::Undetermined).count(),
-            "failed_count": self.failed.len(),
-            "rows": rows,
-            "failed": failed,
-        })
+        serde_json::to_value(self.json()).unwrap_or(Value::Null)
+    }
+
+    /// The same as [`Ranking::to_json`], as indented JSON with a final newline, written as it
+    /// is made: a big ranking is never held whole a second time (as a JSON tree it took about
+    /// 13 KB a row).
+    pub fn write_json<W: std::io::Write>(&self, mut out: W) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut out, &self.json())?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+
+    /// What the JSON of the ranking says, in the order it says it; rows are made one at a time
+    /// as they are written.
+    fn json(&self) -> impl serde::Serialize + '_ {
+        JsonRanking {
+            ruleset: &self.ruleset,
+            evaluated: self.rows.len(),
+            passed: self.rows.iter().filter(|r| r.passed).count(),
+            undetermined: self
+                .rows
+                .iter()
+                .filter(|r| r.verdict == Verdict::Undetermined)
+                .count(),
+            failed_count: self.failed.len(),
+            rows: each(&self.rows, |r| JsonRow {
+                rank: r.rank,
+                region: &r.region,
+                source: &r.source,
+                total: plain(r.total),
+                max: plain(r.max),
+                passed: r.passed,
+                verdict: r.verdict,
+                categories: self
+                    .categories
+                    .iter()
+                    .zip(&r.categories)
+                    .map(|(name, c)| JsonCategory {
+                        name,
+                        score: plain(c.score),
+                        rate: c.rate.map(plain),
+                    })
+                    .collect(),
+                missing: r.missing,
+                not_submitted: r.not_submitted,
+                shortfall: r.shortfall(),
+            }),
+            failed: each(&self.failed, |f| JsonFailed {
+                source: &f.source,
+                problems: f
+                    .problems
+                    .iter()
+                    .map(|d| JsonProblem {
+                        code: d.code,
+                        severity: d.severity,
+                        message: &d.message,
+                        file: d.file.as_deref(),
+                        help: d.help.as_deref(),
+                    })
+                    .collect(),
+            }),
+        }
     }
 
     /// The ranking as an XLSX workbook: a 「排名」 sheet and, if any, a 「无法评估」 sheet.
@@ -736,6 +750,67 @@ impl Ranking {
         }
         wb.save_to_buffer()
     }
+}
+
+/// A slice serialized as a JSON array of what `F` makes of each element, one at a time.
+struct Each<'a, T, F>(&'a [T], F);
+
+fn each<'a, T, S: serde::Serialize, F: Fn(&'a T) -> S>(xs: &'a [T], f: F) -> Each<'a, T, F> {
+    Each(xs, f)
+}
+
+impl<'a, T, S: serde::Serialize, F: Fn(&'a T) -> S> serde::Serialize for Each<'a, T, F> {
+    fn serialize<Z: serde::Serializer>(&self, z: Z) -> Result<Z::Ok, Z::Error> {
+        z.collect_seq(self.0.iter().map(&self.1))
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonRanking<'a, R, F> {
+    ruleset: &'a str,
+    evaluated: usize,
+    passed: usize,
+    undetermined: usize,
+    failed_count: usize,
+    rows: R,
+    failed: F,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    rank: usize,
+    region: &'a str,
+    source: &'a str,
+    total: String,
+    max: String,
+    passed: bool,
+    verdict: Verdict,
+    categories: Vec<JsonCategory<'a>>,
+    missing: usize,
+    not_submitted: usize,
+    shortfall: String,
+}
+
+#[derive(serde::Serialize)]
+struct JsonCategory<'a> {
+    name: &'a str,
+    score: String,
+    rate: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFailed<'a> {
+    source: &'a str,
+    problems: Vec<JsonProblem<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonProblem<'a> {
+    code: &'static str,
+    severity: crate::diag::Severity,
+    message: &'a str,
+    file: Option<&'a str>,
+    help: Option<&'a str>,
 }
 
 #[cfg(test)]

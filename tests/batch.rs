@@ -147,6 +147,8 @@ fn a_batch_writes_csv_json_and_one_report_per_district() {
             "json",
         ],
     );
+    // Written as it is made (`Ranking::write_json`), byte for byte what the tree gave.
+    insta::assert_snapshot!("mixed_json", json);
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(v["evaluated"], 5);
     assert_eq!(v["failed_count"], 2);

@@ -963,13 +963,8 @@ pub fn run(args: EvalArgs) -> u8 {
     }
     let (bytes, binary) = match args.format {
         OutFormat::Text => (ranking.to_text().into_bytes(), false),
-        // Written as it is made: a big ranking is not held a second time as text.
-        OutFormat::Csv => (Vec::new(), false),
-        OutFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&ranking.to_json()).unwrap_or_default();
-            s.push('\n');
-            (s.into_bytes(), false)
-        }
+        // Written as they are made: a big ranking is not held a second time as text.
+        OutFormat::Csv | OutFormat::Json => (Vec::new(), false),
         OutFormat::Xlsx => match ranking.to_xlsx() {
             Ok(b) => (b, true),
             Err(e) => {
@@ -987,6 +982,9 @@ pub fn run(args: EvalArgs) -> u8 {
     let written = match args.format {
         OutFormat::Csv => {
             crate::files::write_output_with(args.output.as_deref(), |w| ranking.write_csv(w))
+        }
+        OutFormat::Json => {
+            crate::files::write_output_with(args.output.as_deref(), |w| ranking.write_json(w))
         }
         _ => crate::files::write_output(args.output.as_deref(), &bytes, binary),
     };

@@ -7,7 +7,8 @@ use crate::eval::plan::ScopedRun;
 use crate::model::RuleSet;
 use crate::number::Num;
 use crate::syntax::ast::{ArithOp, Expr, ExprKind, How, Indicator, ScoreForm};
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 /// The inputs an indicator reads, each once, in the order the rule first mentions them.
 pub fn inputs_read(rules: &RuleSet, ind: &Indicator) -> Vec<String> {
@@ -306,7 +307,7 @@ impl<'a> SiteCollector<'a> {
 /// How a value moves as one input's values move along the search's lattice. Every read of the
 /// input is taken as the value being changed, which is conservative: a read of another year or
 /// entry is a constant, a line with no slope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Moves {
     /// It does not read the input.
     Fixed,
@@ -368,12 +369,20 @@ struct Ctx {
     depth: u32,
 }
 
+/// A function's or top-level `let`'s body: its name, the shapes of its arguments, and whether
+/// it is reached from a function body.
+type Body<'a> = (&'a str, Vec<Moves>, bool);
+
 /// How an indicator's values move with one input, read from its rule: which comparisons the
 /// next-point search must find every change of, and whether the score can change anywhere else.
 pub(crate) struct Motion<'a> {
     rules: &'a RuleSet,
     key: &'a str,
     lets: Vec<(&'a str, Moves)>,
+    /// What a function's body or a top-level `let` gives, by name, argument shapes and whether
+    /// it is reached from a function body: each is read once, so no chain of calls makes the
+    /// reading exponential.
+    bodies: RefCell<HashMap<Body<'a>, Moves>>,
     /// The score changes with the input only where one of its watched comparisons changes:
     /// every comparison that reads the input is watched (none inside a function body or a
     /// script), and every number the score is made of from the input is a count of watched
@@ -389,6 +398,7 @@ impl<'a> Motion<'a> {
             rules,
             key,
             lets: Vec::new(),
+            bodies: RefCell::new(HashMap::new()),
             decided: false,
         };
         let top = Ctx {
@@ -407,7 +417,7 @@ impl<'a> Motion<'a> {
     /// How a site's subject less its target moves. A line or a ratio of lines is a comparison
     /// whose changes the search must find exactly; a count of watched conditions changes only
     /// where those do.
-    pub(crate) fn site(&self, site: &Site) -> Moves {
+    pub(crate) fn site(&self, site: &Site<'a>) -> Moves {
         let top = Ctx {
             in_body: false,
             see_lets: true,
@@ -434,7 +444,7 @@ impl<'a> Motion<'a> {
         Moves::arith(ArithOp::Sub, subject, target)
     }
 
-    fn form(&self, form: &ScoreForm, ctx: Ctx) -> bool {
+    fn form(&self, form: &'a ScoreForm, ctx: Ctx) -> bool {
         let decided = |m: Moves| matches!(m, Fixed | Decided);
         match form {
             ScoreForm::Tiers { subject, .. } => self.expr(subject, &[], ctx).numeric(),
@@ -459,7 +469,25 @@ impl<'a> Motion<'a> {
         }
     }
 
-    fn expr(&self, e: &Expr, scope: &[(&str, Moves)], ctx: Ctx) -> Moves {
+    /// What the body of function or top-level `let` `name` gives (`read` reads it), once per
+    /// name, argument shapes and context.
+    fn body(
+        &self,
+        name: &'a str,
+        args: Vec<Moves>,
+        in_body: bool,
+        read: impl FnOnce() -> Moves,
+    ) -> Moves {
+        let key = (name, args, in_body);
+        if let Some(m) = self.bodies.borrow().get(&key) {
+            return *m;
+        }
+        let m = read();
+        self.bodies.borrow_mut().insert(key, m);
+        m
+    }
+
+    fn expr(&self, e: &'a Expr, scope: &[(&str, Moves)], ctx: Ctx) -> Moves {
         if ctx.depth > 64 {
             return Unknown;
         }
@@ -478,19 +506,21 @@ impl<'a> Motion<'a> {
                 {
                     return *m;
                 }
-                if let Some(l) = self.rules.lets.get(n) {
+                if let Some((name, l)) = self.rules.lets.get_key_value(n) {
                     let body = Ctx {
                         see_lets: false,
                         ..inner
                     };
-                    return self.expr(&l.value, &[], body);
+                    return self.body(name, Vec::new(), ctx.in_body, || {
+                        self.expr(&l.value, &[], body)
+                    });
                 }
                 if n == self.key { Line } else { Fixed }
             }
             ExprKind::Call(name, args) => {
                 let args: Vec<Moves> = args.iter().map(|a| self.expr(a, scope, inner)).collect();
                 let all_fixed = args.iter().all(|m| *m == Fixed);
-                if let Some(f) = self.rules.fns.get(&name.value) {
+                if let Some((fname, f)) = self.rules.fns.get_key_value(&name.value) {
                     let params: Vec<(&str, Moves)> = f
                         .params
                         .iter()
@@ -502,7 +532,7 @@ impl<'a> Motion<'a> {
                         see_lets: false,
                         ..inner
                     };
-                    return self.expr(&f.body, &params, body);
+                    return self.body(fname, args, true, || self.expr(&f.body, &params, body));
                 }
                 match name.value.as_str() {
                     _ if all_fixed => Fixed,
@@ -588,5 +618,32 @@ impl<'a> Motion<'a> {
             }
             ExprKind::Script(_) => Unknown,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// A chain of functions that each call the one before twice is read once per function,
+    /// not once per call (2^30 calls here).
+    #[test]
+    fn a_chain_of_doubling_functions_is_read_once_per_function() {
+        let mut text = String::from(
+            "ruleset t \"测试\" {\n  version \"1\"\n  effective 2024-01-01\n  points 1\n  pass total >= 1\n}\ninput x \"甲\" count 个\nfn f0(v) = v + 1\n",
+        );
+        for k in 1..=30 {
+            text.push_str(&format!("fn f{k}(v) = f{}(v) + f{}(v)\n", k - 1, k - 1));
+        }
+        text.push_str(
+            "category \"甲\" points 1 {\n  indicator 1 \"链\" points 1 {\n    owners \"市场监管局\"\n    score items {\n      item 1 \"超过\" points 1 when f30(x) > 3\n    }\n  }\n}\n",
+        );
+        let (rules, _) = crate::builtin::load(&Arc::from("rules.zb"), &text);
+        let rules = rules.expect("rules");
+        let (_, ind) = rules.indicators().next().expect("indicator");
+        let motion = Motion::of(&rules, ind, "x");
+        // A sum of lines is a line: the condition is decided by a watched comparison.
+        assert!(motion.decided);
     }
 }

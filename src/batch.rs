@@ -416,54 +416,61 @@ impl Ranking {
                 .set_header(header);
             t
         };
-        // The ranking, with what each district lacks, in a few words.
-        let mut t = table(
-            [
-                "排名",
-                "地区",
-                "总分",
-                "结论",
-                "缺数据",
-                "未提交",
-                "主要问题",
-            ]
-            .map(String::from)
-            .to_vec(),
-        );
-        for r in &self.rows {
-            t.add_row(vec![
-                r.rank.to_string(),
-                r.region.clone(),
-                plain(r.total),
-                crate::report::verdict_word(r.verdict).into(),
-                count_cell(r.missing),
-                count_cell(r.not_submitted),
-                r.brief(),
-            ]);
-        }
-        for i in [2, 4, 5] {
-            if let Some(col) = t.column_mut(i) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        // Each category's rate, in a table of its own so that both fit a console.
-        let mut header: Vec<String> = ["排名", "地区"].map(String::from).to_vec();
-        header.extend(self.categories.iter().cloned());
-        let mut rates = table(header);
-        for r in &self.rows {
-            let mut cells = vec![r.rank.to_string(), r.region.clone()];
-            cells.extend(
-                r.categories
-                    .iter()
-                    .map(|c| crate::number::rate_text(c.rate, c.exact)),
+        // The ranking, with what each district lacks, in a few words. Each table is made,
+        // drawn and dropped in turn, so a big ranking is held as cells once, not twice.
+        let ranking = || {
+            let mut t = table(
+                [
+                    "排名",
+                    "地区",
+                    "总分",
+                    "结论",
+                    "缺数据",
+                    "未提交",
+                    "主要问题",
+                ]
+                .map(String::from)
+                .to_vec(),
             );
-            rates.add_row(cells);
-        }
-        for i in 2..2 + self.categories.len() {
-            if let Some(col) = rates.column_mut(i) {
-                col.set_cell_alignment(CellAlignment::Right);
+            for r in &self.rows {
+                t.add_row(vec![
+                    r.rank.to_string(),
+                    r.region.clone(),
+                    plain(r.total),
+                    crate::report::verdict_word(r.verdict).into(),
+                    count_cell(r.missing),
+                    count_cell(r.not_submitted),
+                    r.brief(),
+                ]);
             }
-        }
+            for i in [2, 4, 5] {
+                if let Some(col) = t.column_mut(i) {
+                    col.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            t.to_string()
+        };
+        // Each category's rate, in a table of its own so that both fit a console.
+        let rates = || {
+            let mut header: Vec<String> = ["排名", "地区"].map(String::from).to_vec();
+            header.extend(self.categories.iter().cloned());
+            let mut rates = table(header);
+            for r in &self.rows {
+                let mut cells = vec![r.rank.to_string(), r.region.clone()];
+                cells.extend(
+                    r.categories
+                        .iter()
+                        .map(|c| crate::number::rate_text(c.rate, c.exact)),
+                );
+                rates.add_row(cells);
+            }
+            for i in 2..2 + self.categories.len() {
+                if let Some(col) = rates.column_mut(i) {
+                    col.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            rates.to_string()
+        };
         let count = |v: Verdict| self.rows.iter().filter(|r| r.verdict == v).count();
         let mut out = format!(
             "批量评估（{}）：{} 份已评估，其中 {} 份合格、{} 份不合格",
@@ -490,9 +497,9 @@ impl Ranking {
             ));
         }
         if !self.rows.is_empty() {
-            out.push_str(&t.to_string());
+            out.push_str(&ranking());
             out.push_str("\n\n各一级指标得分率：\n");
-            out.push_str(&rates.to_string());
+            out.push_str(&rates());
             out.push_str(
                 "\n（完整的失分说明和各项得分见 CSV 或 XLSX 排名表：--format csv，或 --format xlsx -o 排名.xlsx）\n",
             );

@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
                             ..
                         },
                     ) => {
-                        common::check_scores(&evaluation);
+                        common::check_scores(rules, &evaluation);
                         let fast = batch::row_of_scores(rules, "fuzz", &sub, &scores);
                         let slow = batch::row("fuzz", &submission, &evaluation);
                         assert_eq!(fast.total, slow.total, "the two scorers disagree");

@@ -10,6 +10,7 @@ use zhibiao::diag::{self, Diagnostic, RenderOptions, SourceMap, Span};
 use zhibiao::eval::Evaluation;
 use zhibiao::eval::Program;
 use zhibiao::submission::Submission;
+use zhibiao::syntax::ast::Basis;
 
 /// A number made from the input's bytes (FNV-1a): the same input always gives the same number,
 /// and inputs that differ anywhere give unrelated ones.
@@ -78,8 +79,14 @@ pub fn rules_for(requested: Option<&str>) -> &'static Program {
         .map_or_else(default_rules, |(_, r)| r)
 }
 
-/// A score never exceeds its points, and the totals add up to no more than the maximum.
-pub fn check_scores(evaluation: &Evaluation) {
+/// A score never exceeds its points; the total never exceeds what the categories can reach
+/// (each its indicators' points, capped at its declared points when the rules say
+/// `category_cap declared`), nor the maximum when they cannot reach more than it.
+///
+/// A rule set whose categories can reach more than its declared total (lint ZB304, a warning:
+/// “高于总分，报告里会出现超过满分的总分”) does score above its maximum, as designed; the
+/// fuzzer found such a file (the built-in rules with a category copied) on 2026-12-06.
+pub fn check_scores(rules: &Program, evaluation: &Evaluation) {
     for ind in &evaluation.indicators {
         assert!(
             ind.score <= ind.points,
@@ -89,8 +96,23 @@ pub fn check_scores(evaluation: &Evaluation) {
             ind.points
         );
     }
+    let reach_of = |c: &zhibiao::eval::CategoryResult| match rules.cap_basis() {
+        Basis::Declared => c.points.min(c.indicator_points),
+        Basis::Indicators | Basis::None => c.indicator_points,
+    };
+    let mut reaches = evaluation.categories.iter().map(reach_of);
+    let Some(first) = reaches.next() else {
+        return;
+    };
+    let reach = reaches.fold(first, |a, r| a.saturating_add(r));
     assert!(
-        evaluation.total <= evaluation.max,
+        evaluation.total <= reach,
+        "total {} above the {} its categories can reach",
+        evaluation.total,
+        reach
+    );
+    assert!(
+        evaluation.total <= evaluation.max || reach > evaluation.max,
         "total {} above the maximum {}",
         evaluation.total,
         evaluation.max
@@ -193,7 +215,7 @@ pub fn render_all(
     warnings: &[Diagnostic],
     sources: &SourceMap,
 ) {
-    check_scores(evaluation);
+    check_scores(rules, evaluation);
     let ctx = zhibiao::report::Context {
         rules,
         sub,
@@ -247,7 +269,7 @@ pub fn render_one(
     which: usize,
     at: usize,
 ) {
-    check_scores(evaluation);
+    check_scores(rules, evaluation);
     render_diags_one(warnings, sources, at / 256);
     let ctx = zhibiao::report::Context {
         rules,

@@ -633,7 +633,9 @@ fn too_long_to_suggest(s: &str) -> bool {
     s.chars().nth(MAX_SUGGEST_CHARS).is_some()
 }
 
-/// The nearest of `candidates` to `name`, if it is near enough to be a likely typo.
+/// The nearest of `candidates` to `name`, if it is near enough to be a likely typo: the one with
+/// the highest Jaro-Winkler score among those that score at least 0.8 or are within a few edits
+/// (the Damerau-Levenshtein distance, at most a third of the name's characters and at least 2).
 pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -641,21 +643,101 @@ where
     if too_long_to_suggest(name) {
         return None;
     }
+    let name_chars = name.chars().count();
+    let limit = (name_chars / 3).max(2);
+    let mut name_sorted: Vec<char> = name.chars().collect();
+    name_sorted.sort_unstable();
+    let mut sorted = Vec::new();
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         if too_long_to_suggest(c) {
             continue;
         }
+        // Both measures cost the product of the two lengths; a bound that costs their sum rules
+        // most names out first (a table header of unknown columns compares each with every name
+        // in the rules).
+        if !may_be_suggested(
+            name,
+            &name_sorted,
+            c,
+            &mut sorted,
+            limit,
+            best.map(|(s, _)| s),
+        ) {
+            continue;
+        }
         let score = strsim::jaro_winkler(name, c);
-        let close = strsim::damerau_levenshtein(name, c) <= (name.chars().count() / 3).max(2);
         // Ties go to the alphabetically first name, so the suggestion never depends on the order
         // candidates come in (they often come from hash maps).
         let better = best.is_none_or(|(s, b)| score > s || (score == s && c < b));
-        if (score >= 0.8 || close) && better {
+        if !better {
+            continue;
+        }
+        // The edit distance is at least the difference in length: a name whose length differs
+        // by more than the limit cannot be close, and one that scores high enough needs no
+        // distance, so neither computes it.
+        let close = score >= 0.8
+            || (name_chars.abs_diff(c.chars().count()) <= limit
+                && strsim::damerau_levenshtein(name, c) <= limit);
+        if close {
             best = Some((score, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// Whether `c` can be suggested for `name` (whose characters, sorted, are `name_sorted`), by
+/// bounds that cost the names' lengths: false only when its Jaro-Winkler score is surely below
+/// both 0.8 and `best` (the score to beat; none yet: 0.8 alone) and its Damerau-Levenshtein
+/// distance surely above `limit`, or its score surely below `best`. `sorted` is scratch space.
+///
+/// The bounds: Jaro pairs equal characters one to one, so its matches are at most the
+/// characters the two names share (`shared`, counted with repeats), its score at most
+/// (shared/|a| + shared/|b| + 1)/3, and the Winkler bonus grows with the score and the common
+/// prefix (at most 4 characters). An edit changes by at most one the number of characters a
+/// name shares with the other or their longer length, and a transposition neither, so the
+/// distance is at least the longer length minus `shared`. A margin covers rounding.
+fn may_be_suggested(
+    name: &str,
+    name_sorted: &[char],
+    c: &str,
+    sorted: &mut Vec<char>,
+    limit: usize,
+    best: Option<f64>,
+) -> bool {
+    const MARGIN: f64 = 1e-9;
+    sorted.clear();
+    sorted.extend(c.chars());
+    let (a_len, b_len) = (name_sorted.len(), sorted.len());
+    if a_len == 0 || b_len == 0 {
+        return true;
+    }
+    sorted.sort_unstable();
+    let (mut i, mut j, mut shared) = (0, 0, 0_usize);
+    while let (Some(x), Some(y)) = (name_sorted.get(i), sorted.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let prefix = name
+        .chars()
+        .zip(c.chars())
+        .take(4)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let m = shared as f64;
+    let jaro = (m / a_len as f64 + m / b_len as f64 + 1.0) / 3.0;
+    let score = jaro + 0.1 * prefix as f64 * (1.0 - jaro) + MARGIN;
+    if best.is_some_and(|s| score < s) {
+        return false;
+    }
+    score >= 0.8 || a_len.max(b_len) - shared <= limit
 }
 
 /// Keeps the related places `drawn` can place (moved where it says), and names the others by
@@ -847,5 +929,122 @@ mod tests {
         let long = format!("market_entities{}", "s".repeat(MAX_SUGGEST_CHARS));
         assert_eq!(suggest(&long, names), None);
         assert_eq!(suggest("market_entities", [long.as_str()]), None);
+    }
+
+    /// The comparison `suggest` skips (the edit distance of names whose lengths differ by more
+    /// than the limit, or of a name already near by its score) never changes its answer: it
+    /// answers as comparing every pair in full does.
+    #[test]
+    fn suggest_answers_as_the_full_comparison() {
+        fn full<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+            let mut best: Option<(f64, &str)> = None;
+            for &c in candidates {
+                let score = strsim::jaro_winkler(name, c);
+                let close =
+                    strsim::damerau_levenshtein(name, c) <= (name.chars().count() / 3).max(2);
+                let better = best.is_none_or(|(s, b)| score > s || (score == s && c < b));
+                if (score >= 0.8 || close) && better {
+                    best = Some((score, c));
+                }
+            }
+            best.map(|(_, c)| c)
+        }
+        let candidates = [
+            "online_operators",
+            "market_entities",
+            "online_retail",
+            "region",
+            "year",
+            "ruleset",
+            "12.1",
+            "12.2",
+            "a",
+            "ab",
+            "abc",
+            "abcdef",
+            "网络零售额",
+            "市场主体",
+            "市场主体数量",
+            "new_large_operator_sales",
+            "x1",
+            "xy",
+            "",
+        ];
+        let mut names: Vec<String> = Vec::new();
+        for c in candidates {
+            let chars: Vec<char> = c.chars().collect();
+            names.push(c.to_string());
+            for i in 0..chars.len() {
+                let mut dropped = chars.clone();
+                dropped.remove(i);
+                names.push(dropped.iter().collect());
+                let mut doubled = chars.clone();
+                doubled.insert(i, chars[i]);
+                names.push(doubled.iter().collect());
+                if i + 1 < chars.len() {
+                    let mut swapped = chars.clone();
+                    swapped.swap(i, i + 1);
+                    names.push(swapped.iter().collect());
+                }
+            }
+            names.push(format!("{c}_total"));
+            names.push(format!("x{c}x"));
+        }
+        names.extend(["zzz", "q", "", "市场", "online", "operators_online"].map(String::from));
+        for name in &names {
+            assert_eq!(
+                suggest(name, candidates),
+                full(name, &candidates),
+                "for {name:?}"
+            );
+        }
+        // Made-up names and lists of them, from the candidates' characters and a few others
+        // (a fixed sequence of numbers: xorshift).
+        let alphabet: Vec<char> = candidates
+            .concat()
+            .chars()
+            .chain("xyz_.额量".chars())
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let made = |next: &mut dyn FnMut(usize) -> usize| -> String {
+            let len = next(30);
+            (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+        };
+        for _ in 0..300 {
+            let list: Vec<String> = (0..8)
+                .map(|k| {
+                    if k % 2 == 0 {
+                        made(&mut next)
+                    } else {
+                        candidates[next(candidates.len())].to_string()
+                    }
+                })
+                .collect();
+            let list: Vec<&str> = list.iter().map(String::as_str).collect();
+            for _ in 0..10 {
+                let name = if next(2) == 0 {
+                    made(&mut next)
+                } else {
+                    // A near miss of one of the list.
+                    let mut chars: Vec<char> = list[next(list.len())].chars().collect();
+                    if !chars.is_empty() {
+                        let at = next(chars.len());
+                        chars[at] = alphabet[next(alphabet.len())];
+                    }
+                    chars.into_iter().collect()
+                };
+                assert_eq!(
+                    suggest(&name, list.iter().copied()),
+                    full(&name, &list),
+                    "for {name:?} among {list:?}"
+                );
+            }
+        }
     }
 }

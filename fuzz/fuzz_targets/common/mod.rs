@@ -43,10 +43,12 @@ pub fn builtin_rules() -> &'static [(&'static str, Program)] {
         }
         files
             .into_iter()
-            .map(|f| match zhibiao::builtin::load(&Arc::from(f.path), f.text) {
-                (Some(rules), _) => (f.path, Program::new(rules)),
-                (None, diags) => panic!("the built-in rules {} do not load: {diags:?}", f.path),
-            })
+            .map(
+                |f| match zhibiao::builtin::load(&Arc::from(f.path), f.text) {
+                    (Some(rules), _) => (f.path, Program::new(rules)),
+                    (None, diags) => panic!("the built-in rules {} do not load: {diags:?}", f.path),
+                },
+            )
             .collect()
     })
 }

@@ -11,7 +11,9 @@
 //! expression without solving it symbolically. The candidates are then re-scored, nearest first;
 //! the first that earns more points and passes the rule file's error-severity data checks is the
 //! answer. Where no candidate helps, a direct bisection on the indicator's score (assumed monotone
-//! in that direction) covers what the comparisons cannot show, such as a Rhai script.
+//! in that direction) covers what the comparisons cannot show, such as a Rhai script; it is not run
+//! where the rule shows that the candidates are every place the score can change
+//! ([`super::deps::Motion`]).
 //!
 //! Limits: a comparison that is not monotone in the input may hide a nearer crossing; windows
 //! narrower than the lattice step are not seen; a condition over list entries is watched for the

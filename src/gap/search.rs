@@ -13,7 +13,7 @@
 //! answer. Where no candidate helps, a direct bisection on the indicator's score (assumed monotone
 //! in that direction) covers what the comparisons cannot show, such as a Rhai script; it is not run
 //! where the rule shows that the candidates are every place the score can change
-//! ([`super::deps::Motion`]).
+//! (`deps::Motion`).
 //!
 //! Limits: a comparison that is not monotone in the input may hide a nearer crossing; windows
 //! narrower than the lattice step are not seen; a condition over list entries is watched for the

@@ -940,6 +940,72 @@ category "甲" points 5 {
 }
 "#;
 
+    /// Shapes at the edge of what the search can tell: a comparison inside a function, a divisor
+    /// that passes zero, growths over a yearly input, the larger of a count and a number, a
+    /// quantifier over years, a sum over a list, a value that may be absent.
+    const EDGES: &str = r#"
+ruleset t2 "测试二" {
+  version "1"
+  effective 2024-01-01
+  points 8
+  pass total >= 1
+}
+input a "甲数" count 个
+input b "乙数" count 个
+input r "比率" percent
+input s "金额" money 万元 yearly
+input p "全省增速" percent yearly
+input sales "销售额" list money 万元
+fn met(x) "达标" = x > 5
+fn g(series, y) "增速" = series[y] / series[y - 1] - 1
+category "甲" points 8 {
+  indicator 1 "函数内比较" points 1 {
+    owners "市场监管局"
+    score items {
+      item 1 "甲数达标" points 1 when met(a)
+    }
+  }
+  indicator 2 "比值含极点" points 1 {
+    owners "市场监管局"
+    let q "比值" = (a - 3) / (b - 2)
+    score tiers q {
+      [1, ..) => 1
+    }
+  }
+  indicator 3 "逐年增速" points 2 {
+    owners "市场监管局"
+    score each year y in Y-1..Y award 1 when g(s, y) > p[y]
+  }
+  indicator 4 "计数取大" points 1 {
+    owners "市场监管局"
+    let n "家数" = count(v in sales where v > 100万元)
+    let m "较大者" = max(n, 1)
+    score tiers m {
+      [2, ..) => 1
+    }
+  }
+  indicator 5 "每年都超过" points 1 {
+    owners "市场监管局"
+    score items {
+      item 1 "每年金额超过1000万元" points 1 when all y in Y-1..Y: s[y] > 1000万元
+    }
+  }
+  indicator 6 "合计" points 1 {
+    owners "市场监管局"
+    let total "销售额合计" = sum(sales)
+    score tiers total {
+      [500万元, ..) => 1
+    }
+  }
+  indicator 7 "缺省" points 1 {
+    owners "市场监管局"
+    score items {
+      item 1 "比率两倍超过50%" points 1 when (r ?? 0%) * 2 > 50%
+    }
+  }
+}
+"#;
+
     /// Searches `key`'s slot `at` of indicator `no` and counts the bisections on the score.
     fn last_resorts(no: u32, key: &str, at: At) -> (Option<Found>, u32) {
         let name: Arc<str> = Arc::from("rules.zb");
@@ -971,12 +1037,12 @@ category "甲" points 5 {
     }
 
     /// Every slot of every scored indicator of generated submissions, for the official index,
-    /// the other built-in rules, the next-point fixture and the rules above, is searched with and
-    /// without the bisection on the score: the answers are the same wherever the full search
-    /// stays within its budget (skipping can only leave more budget for later slots).
+    /// the other built-in rules, the next-point fixture and the two rule files above, is searched
+    /// with and without the bisection on the score: the answers are the same wherever the full
+    /// search stays within its budget (skipping can only leave more budget for later slots).
     #[test]
     fn skipping_the_last_resort_changes_no_answer() {
-        let files: [(&str, &str, &str, u64); 4] = [
+        let files: [(&str, &str, &str, u64); 5] = [
             (
                 "sd-nmsz/2023.zb",
                 include_str!("../../rules/sd-nmsz/2023.zb"),
@@ -996,6 +1062,7 @@ category "甲" points 5 {
                 40,
             ),
             ("rules.zb", RULES, "year = 2024\n[data]\n", 60),
+            ("edges.zb", EDGES, "year = 2024\n[data]\n", 60),
         ];
         let mut compared = 0;
         let mut skipped = 0;

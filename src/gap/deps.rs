@@ -369,6 +369,15 @@ struct Ctx {
     depth: u32,
 }
 
+impl Ctx {
+    /// An indicator's own expressions: its `let`s, its form, its comparisons.
+    const TOP: Ctx = Ctx {
+        in_body: false,
+        see_lets: true,
+        depth: 0,
+    };
+}
+
 /// A function's or top-level `let`'s body: its name, the shapes of its arguments, and whether
 /// it is reached from a function body.
 type Body<'a> = (&'a str, Vec<Moves>, bool);
@@ -401,11 +410,7 @@ impl<'a> Motion<'a> {
             bodies: RefCell::new(HashMap::new()),
             decided: false,
         };
-        let top = Ctx {
-            in_body: false,
-            see_lets: true,
-            depth: 0,
-        };
+        let top = Ctx::TOP;
         for l in &ind.lets {
             let moves = m.expr(&l.value, &[], top);
             m.lets.push((&l.name.value, moves));
@@ -418,11 +423,7 @@ impl<'a> Motion<'a> {
     /// whose changes the search must find exactly; a count of watched conditions changes only
     /// where those do.
     pub(crate) fn site(&self, site: &Site<'a>) -> Moves {
-        let top = Ctx {
-            in_body: false,
-            see_lets: true,
-            depth: 0,
-        };
+        let top = Ctx::TOP;
         let mut scope: Vec<(&str, Moves)> = Vec::new();
         for b in &site.binds {
             match b {

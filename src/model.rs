@@ -694,7 +694,7 @@ impl Resolver<'_> {
         // Names: every expression of the form, in the scope it is written in (nested forms
         // are checked below, each on its own).
         if form.nested().is_empty() {
-            form.each_expr(&mut |e, bound| match bound {
+            form.each_expr(&mut |e, role| match role.bound() {
                 Some(var) => {
                     let mut inner = scope.to_vec();
                     inner.push(&var.value);
@@ -703,89 +703,76 @@ impl Resolver<'_> {
                 None => self.expr(e, ctx, scope),
             });
         }
-        match form {
-            ScoreForm::Tiers { tiers, .. } => {
-                if tiers.is_empty() {
-                    self.err(
-                        Diagnostic::error(codes::MISSING, "分档表是空的")
-                            .at(&self.file, form.span())
-                            .help("至少写一档，如 [8%, 15%] => 1"),
-                    );
-                }
-            }
-            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-                let is_any = matches!(form, ScoreForm::Any { .. });
-                let mut seen: HashMap<u32, Span> = HashMap::new();
-                for it in items {
-                    if let Some(prev) = seen.insert(it.no.value, it.no.span) {
-                        self.err(
-                            Diagnostic::error(
-                                codes::DUPLICATE,
-                                format!("子项编号 {} 重复", it.no.value),
-                            )
-                            .at(&self.file, it.no.span)
-                            .related(prev, "第一次出现在这里")
-                            .help("子项按 1、2、3 依次编号"),
-                        );
-                    }
-                    let points = match (&it.points, is_any) {
-                        (Some(p), _) => p.value,
-                        (None, true) => match form {
-                            ScoreForm::Any { award, .. } => award.value,
-                            _ => Decimal::ZERO,
-                        },
-                        (None, false) => {
-                            self.err(
-                                Diagnostic::error(
-                                    codes::MISUSE,
-                                    format!("子项 {}.{} 没有写分值", ind.no.value, it.no.value),
-                                )
-                                .at(&self.file, it.span)
-                                .help("在子项文字后写 points N"),
-                            );
-                            Decimal::ZERO
-                        }
-                    };
-                    let key = format!("{}.{}", ind.no.value, it.no.value);
-                    match &it.how {
-                        How::Judged(_) => {
-                            judgements.insert(
-                                key,
-                                JudgementSlot {
-                                    indicator: ind.no.value,
-                                    item: Some(it.no.value),
-                                    text: it.text.value.clone(),
-                                    max: points,
-                                },
-                            );
-                        }
-                        How::When(_) => {
-                            computed.insert(key, it.text.value.clone());
-                        }
-                    }
-                }
-            }
-            ScoreForm::Judged { span } => {
-                if !top {
-                    self.err(Diagnostic::error(codes::MISUSE, "judged 只能用于整个指标").at(&self.file, *span).help("要让专家评审某一部分，写成子项：items { item 1 \"…\" points 1 judged }"));
-                }
-                judgements.insert(
-                    ind.no.value.to_string(),
-                    JudgementSlot {
-                        indicator: ind.no.value,
-                        item: None,
-                        text: ind.name.value.clone(),
-                        max: ind.points.value,
-                    },
+        // What only some forms have: a tier table, sub-items, a judgement of the whole
+        // indicator, nested forms.
+        if let ScoreForm::Tiers { tiers, .. } = form
+            && tiers.is_empty()
+        {
+            self.err(
+                Diagnostic::error(codes::MISSING, "分档表是空的")
+                    .at(&self.file, form.span())
+                    .help("至少写一档，如 [8%, 15%] => 1"),
+            );
+        }
+        let mut seen: HashMap<u32, Span> = HashMap::new();
+        for it in form.items() {
+            if let Some(prev) = seen.insert(it.no.value, it.no.span) {
+                self.err(
+                    Diagnostic::error(codes::DUPLICATE, format!("子项编号 {} 重复", it.no.value))
+                        .at(&self.file, it.no.span)
+                        .related(prev, "第一次出现在这里")
+                        .help("子项按 1、2、3 依次编号"),
                 );
             }
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-                for f in forms {
-                    self.form(ind, f, ctx, scope, judgements, computed, false);
+            let points = match (&it.points, form.item_award()) {
+                (Some(p), _) => p.value,
+                (None, Some(award)) => award.value,
+                (None, None) => {
+                    self.err(
+                        Diagnostic::error(
+                            codes::MISUSE,
+                            format!("子项 {}.{} 没有写分值", ind.no.value, it.no.value),
+                        )
+                        .at(&self.file, it.span)
+                        .help("在子项文字后写 points N"),
+                    );
+                    Decimal::ZERO
+                }
+            };
+            let key = format!("{}.{}", ind.no.value, it.no.value);
+            match &it.how {
+                How::Judged(_) => {
+                    judgements.insert(
+                        key,
+                        JudgementSlot {
+                            indicator: ind.no.value,
+                            item: Some(it.no.value),
+                            text: it.text.value.clone(),
+                            max: points,
+                        },
+                    );
+                }
+                How::When(_) => {
+                    computed.insert(key, it.text.value.clone());
                 }
             }
-            // No checks of their own beyond their names.
-            ScoreForm::EachYear { .. } | ScoreForm::Expr(_) => {}
+        }
+        if let ScoreForm::Judged { span } = form {
+            if !top {
+                self.err(Diagnostic::error(codes::MISUSE, "judged 只能用于整个指标").at(&self.file, *span).help("要让专家评审某一部分，写成子项：items { item 1 \"…\" points 1 judged }"));
+            }
+            judgements.insert(
+                ind.no.value.to_string(),
+                JudgementSlot {
+                    indicator: ind.no.value,
+                    item: None,
+                    text: ind.name.value.clone(),
+                    max: ind.points.value,
+                },
+            );
+        }
+        for f in form.nested() {
+            self.form(ind, f, ctx, scope, judgements, computed, false);
         }
     }
 

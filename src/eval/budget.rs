@@ -15,7 +15,7 @@
 //! the same answer everywhere; real indicators are far below it.
 
 use crate::model::RuleSet;
-use crate::syntax::ast::{ArithOp, Expr, ExprKind, How, Indicator, ScoreForm, YearRange};
+use crate::syntax::ast::{ArithOp, Expr, ExprKind, Indicator, Role, ScoreForm, YearRange};
 use std::collections::{HashMap, HashSet};
 
 /// The most work one indicator may take, in steps (one step per expression evaluated).
@@ -88,29 +88,26 @@ struct Walker<'r> {
 }
 
 impl<'r> Walker<'r> {
+    /// The work of a form: its expressions by their roles, and a step for each judgement.
     fn form(&mut self, form: &'r ScoreForm) -> u64 {
-        match form {
-            ScoreForm::Tiers { subject, .. } => self.expr(subject, 1),
-            ScoreForm::EachYear { range, cond, .. } => {
-                let n = years(range);
-                self.expr(&range.from, 1)
-                    .saturating_add(self.expr(&range.to, 1))
-                    .saturating_add(self.expr(cond, n).saturating_mul(n))
-            }
-            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => items
-                .iter()
-                .map(|it| match &it.how {
-                    How::When(c) => self.expr(c, 1),
-                    How::Judged(_) => 1,
-                })
-                .fold(0, u64::saturating_add),
-            ScoreForm::Judged { .. } => 1,
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => forms
-                .iter()
-                .map(|f| self.form(f))
-                .fold(0, u64::saturating_add),
-            ScoreForm::Expr(e) => self.expr(e, 1),
-        }
+        let mut work = 0u64;
+        form.each_expr(&mut |e, role| {
+            let w = match role {
+                Role::Condition {
+                    each_year: Some((_, range)),
+                } => {
+                    let n = years(range);
+                    self.expr(e, n).saturating_mul(n)
+                }
+                Role::TierSubject { .. }
+                | Role::YearEnd
+                | Role::Condition { each_year: None }
+                | Role::Points => self.expr(e, 1),
+            };
+            work = work.saturating_add(w);
+        });
+        form.each_form(&mut |f| work = work.saturating_add(f.judgements() as u64));
+        work
     }
 
     /// The work of `e`, which runs `times` times for each run of the enclosing function (for

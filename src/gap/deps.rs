@@ -6,7 +6,7 @@
 use crate::eval::plan::ScopedRun;
 use crate::model::RuleSet;
 use crate::number::Num;
-use crate::syntax::ast::{ArithOp, Expr, ExprKind, How, Indicator, ScoreForm};
+use crate::syntax::ast::{ArithOp, Expr, ExprKind, Indicator, Role, ScoreForm};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -73,7 +73,7 @@ impl InputWalker<'_> {
     }
 
     fn form(&mut self, form: &ScoreForm, scope: &[&str]) {
-        form.each_expr(&mut |e, bound| match bound {
+        form.each_expr(&mut |e, role| match role.bound() {
             Some(var) => {
                 let mut inner = scope.to_vec();
                 inner.push(&var.value);
@@ -202,41 +202,34 @@ struct SiteCollector<'a> {
 }
 
 impl<'a> SiteCollector<'a> {
+    /// The sites of a form's expressions, by their roles: a tier subject is compared with
+    /// every bound, a condition judged for each year once per year, a formula with its next
+    /// whole point.
     fn form(&mut self, env: &mut ScopedRun, form: &'a ScoreForm) {
-        match form {
-            ScoreForm::Tiers { subject, tiers, .. } => {
+        form.each_expr(&mut |e, role| match role {
+            Role::TierSubject { tiers, .. } => {
                 for t in tiers {
                     for b in [&t.lo, &t.hi].into_iter().flatten() {
                         self.out.push(Site {
-                            subject,
+                            subject: e,
                             target: Target::Const(Num::from(b.value)),
                             binds: Vec::new(),
                         });
                     }
                 }
-                self.expr(env, subject, &[]);
+                self.expr(env, e, &[]);
             }
-            ScoreForm::EachYear {
-                var, range, cond, ..
+            // The range is fixed by the evaluation year: nothing to raise.
+            Role::YearEnd => {}
+            Role::Condition {
+                each_year: Some((var, range)),
             } => {
                 for y in env.years(range).unwrap_or_default() {
-                    self.expr(env, cond, &[Bind::Year(var.value.clone(), y)]);
+                    self.expr(env, e, &[Bind::Year(var.value.clone(), y)]);
                 }
             }
-            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-                for it in items {
-                    if let How::When(e) = &it.how {
-                        self.expr(env, e, &[]);
-                    }
-                }
-            }
-            ScoreForm::Judged { .. } => {}
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-                for f in forms {
-                    self.form(env, f);
-                }
-            }
-            ScoreForm::Expr(e) => {
+            Role::Condition { each_year: None } => self.expr(env, e, &[]),
+            Role::Points => {
                 // The formula's next whole point: 1.5 → 2, 2 → 3.
                 if let Ok(crate::eval::Val::Num(n, _)) = env.eval(e) {
                     let d = n.to_decimal();
@@ -249,7 +242,7 @@ impl<'a> SiteCollector<'a> {
                 }
                 self.expr(env, e, &[]);
             }
-        }
+        });
     }
 
     fn expr(&mut self, env: &mut ScopedRun, e: &'a Expr, binds: &[Bind<'a>]) {
@@ -445,29 +438,27 @@ impl<'a> Motion<'a> {
         Moves::arith(ArithOp::Sub, subject, target)
     }
 
+    /// Whether every expression of a form moves so that the comparisons watched show every
+    /// change of its score: tier subjects numeric, year ranges fixed, conditions decided by
+    /// watched comparisons, formulas fixed or counts of them.
     fn form(&self, form: &'a ScoreForm, ctx: Ctx) -> bool {
         let decided = |m: Moves| matches!(m, Fixed | Decided);
-        match form {
-            ScoreForm::Tiers { subject, .. } => self.expr(subject, &[], ctx).numeric(),
-            ScoreForm::EachYear {
-                var, range, cond, ..
-            } => {
-                self.expr(&range.from, &[], ctx) == Fixed
-                    && self.expr(&range.to, &[], ctx) == Fixed
-                    && decided(self.expr(cond, &[(&var.value, Fixed)], ctx))
+        let mut all = true;
+        form.each_expr(&mut |e, role| {
+            if !all {
+                return;
             }
-            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-                items.iter().all(|it| match &it.how {
-                    How::When(e) => decided(self.expr(e, &[], ctx)),
-                    _ => true,
-                })
-            }
-            ScoreForm::Judged { .. } => true,
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-                forms.iter().all(|f| self.form(f, ctx))
-            }
-            ScoreForm::Expr(e) => matches!(self.expr(e, &[], ctx), Fixed | Steps),
-        }
+            all = match role {
+                Role::TierSubject { .. } => self.expr(e, &[], ctx).numeric(),
+                Role::YearEnd => self.expr(e, &[], ctx) == Fixed,
+                Role::Condition { each_year } => match each_year {
+                    Some((var, _)) => decided(self.expr(e, &[(&var.value, Fixed)], ctx)),
+                    None => decided(self.expr(e, &[], ctx)),
+                },
+                Role::Points => matches!(self.expr(e, &[], ctx), Fixed | Steps),
+            };
+        });
+        all
     }
 
     /// What the body of function or top-level `let` `name` gives (`read` reads it), once per

@@ -142,7 +142,7 @@ impl Collector<'_> {
     }
 
     fn form(&mut self, s: &ScoreForm, env: &mut Env, ind: &ast::Indicator) {
-        s.each_expr(&mut |e, bound| match bound {
+        s.each_expr(&mut |e, role| match role.bound() {
             Some(var) => {
                 self.decl(var.span, Target::Bound(var.span.start));
                 env.push((var.value.clone(), Target::Bound(var.span.start)));

@@ -437,26 +437,75 @@ pub enum ScoreForm {
     Expr(Expr),
 }
 
+/// What an expression of a score form is for: what it must give and how often it runs.
+///
+/// Code that treats a form's expressions by what they do (lint's kinds and names, the work
+/// budget, the next-point search, the model's name checks) reads the role and not the form, so a
+/// new form whose expressions play these roles is declared in [`ScoreForm::each_expr`] alone.
+#[derive(Debug, Clone, Copy)]
+pub enum Role<'a> {
+    /// A value placed in a tier table: a number.
+    TierSubject {
+        /// The table's rows.
+        tiers: &'a [Tier],
+        /// The whole form.
+        form: Span,
+    },
+    /// An end of a year range: a year.
+    YearEnd,
+    /// A yes/no condition, judged once or, with `each_year`, once for each year of the range
+    /// with the year variable bound (the range's ends come first, each as a [`Role::YearEnd`]).
+    Condition {
+        /// The year variable and the range it runs over.
+        each_year: Option<(&'a Spanned<String>, &'a YearRange)>,
+    },
+    /// An expression whose value is the points.
+    Points,
+}
+
+impl<'a> Role<'a> {
+    /// The loop variable bound over the expression, if any.
+    pub fn bound(&self) -> Option<&'a Spanned<String>> {
+        match self {
+            Role::Condition {
+                each_year: Some((var, _)),
+            } => Some(var),
+            _ => None,
+        }
+    }
+}
+
 impl ScoreForm {
     /// Calls `f` on every expression written directly in this form or in the forms nested in
     /// it (tier subjects, year ranges, conditions, score expressions), in source order, each with
-    /// the loop variable bound over it (an `each year` form's variable over its condition, not
-    /// over its range). The one walk of a form's expressions: code that only needs to reach every
-    /// expression uses it, so a new form is walked here alone.
-    pub fn each_expr<'a>(&'a self, f: &mut impl FnMut(&'a Expr, Option<&'a Spanned<String>>)) {
+    /// its [`Role`] (which says the loop variable bound over it: an `each year` form's variable
+    /// over its condition, not over its range). The one walk of a form's expressions: code that
+    /// needs to reach every expression, or to treat each by its role, uses it, so a new form is
+    /// walked here alone.
+    pub fn each_expr<'a>(&'a self, f: &mut impl FnMut(&'a Expr, Role<'a>)) {
         match self {
-            ScoreForm::Tiers { subject, .. } => f(subject, None),
+            ScoreForm::Tiers {
+                subject,
+                tiers,
+                span,
+                ..
+            } => f(subject, Role::TierSubject { tiers, form: *span }),
             ScoreForm::EachYear {
                 var, range, cond, ..
             } => {
-                f(&range.from, None);
-                f(&range.to, None);
-                f(cond, Some(var));
+                f(&range.from, Role::YearEnd);
+                f(&range.to, Role::YearEnd);
+                f(
+                    cond,
+                    Role::Condition {
+                        each_year: Some((var, range)),
+                    },
+                );
             }
             ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
                 for it in items {
                     if let How::When(c) = &it.how {
-                        f(c, None);
+                        f(c, Role::Condition { each_year: None });
                     }
                 }
             }
@@ -464,7 +513,38 @@ impl ScoreForm {
             ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
                 forms.iter().for_each(|x| x.each_expr(f));
             }
-            ScoreForm::Expr(e) => f(e, None),
+            ScoreForm::Expr(e) => f(e, Role::Points),
+        }
+    }
+
+    /// How many parts of this form itself (not of the forms nested in it) are decided by
+    /// experts: the whole indicator (`judged`) or a judged sub-item each.
+    pub fn judgements(&self) -> usize {
+        match self {
+            ScoreForm::Judged { .. } => 1,
+            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => items
+                .iter()
+                .filter(|it| matches!(it.how, How::Judged(_)))
+                .count(),
+            ScoreForm::Tiers { .. }
+            | ScoreForm::EachYear { .. }
+            | ScoreForm::Max { .. }
+            | ScoreForm::Sum { .. }
+            | ScoreForm::Expr(_) => 0,
+        }
+    }
+
+    /// The points a sub-item of this form earns when it names none (an `any` form's award).
+    pub fn item_award(&self) -> Option<&Spanned<Decimal>> {
+        match self {
+            ScoreForm::Any { award, .. } => Some(award),
+            ScoreForm::Tiers { .. }
+            | ScoreForm::EachYear { .. }
+            | ScoreForm::Items { .. }
+            | ScoreForm::Judged { .. }
+            | ScoreForm::Max { .. }
+            | ScoreForm::Sum { .. }
+            | ScoreForm::Expr(_) => None,
         }
     }
 
@@ -472,7 +552,12 @@ impl ScoreForm {
     pub fn nested(&self) -> &[ScoreForm] {
         match self {
             ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => forms,
-            _ => &[],
+            ScoreForm::Tiers { .. }
+            | ScoreForm::EachYear { .. }
+            | ScoreForm::Items { .. }
+            | ScoreForm::Any { .. }
+            | ScoreForm::Judged { .. }
+            | ScoreForm::Expr(_) => &[],
         }
     }
 
@@ -486,7 +571,12 @@ impl ScoreForm {
     pub fn items(&self) -> &[SubItem] {
         match self {
             ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => items,
-            _ => &[],
+            ScoreForm::Tiers { .. }
+            | ScoreForm::EachYear { .. }
+            | ScoreForm::Judged { .. }
+            | ScoreForm::Max { .. }
+            | ScoreForm::Sum { .. }
+            | ScoreForm::Expr(_) => &[],
         }
     }
 

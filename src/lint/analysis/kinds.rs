@@ -15,7 +15,7 @@ use crate::diag::Span;
 use crate::model::RuleSet;
 use crate::number::QuantityUnit;
 use crate::syntax::ast::{
-    ArithOp, CmpOp, Expr, ExprKind, InputDecl, Literal, ScalarKind, ScoreForm, YearRange,
+    ArithOp, CmpOp, Expr, ExprKind, InputDecl, Literal, Role, ScalarKind, ScoreForm, YearRange,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -343,6 +343,12 @@ impl Infer<'_> {
     fn years(&mut self, r: &YearRange, scope: &Scope) -> Option<BTreeSet<i64>> {
         let from = self.expr(&r.from, scope);
         let to = self.expr(&r.to, scope);
+        self.years_of(from, to, r)
+    }
+
+    /// The years of range `r` whose ends are of kinds `from` and `to`; a problem for an end
+    /// that is not a year.
+    fn years_of(&mut self, from: Kind, to: Kind, r: &YearRange) -> Option<BTreeSet<i64>> {
         match (from, to) {
             (Kind::Year(Some(a)), Kind::Year(Some(b))) if a.len() == 1 && b.len() == 1 => {
                 let (a, b) = (*a.first()?, *b.first()?);
@@ -366,54 +372,52 @@ impl Infer<'_> {
         }
     }
 
+    /// Checks each expression of a form by its role: tier subjects are numbers of the table's
+    /// quantity, year-range ends are years, conditions are yes/no, a formula is a number.
     fn form(&mut self, form: &ScoreForm, scope: &Scope) {
-        match form {
-            ScoreForm::Tiers {
-                subject,
-                tiers,
-                span,
-                ..
-            } => {
-                let k = self.expr(subject, scope);
-                self.out.subjects.insert(*span, k.clone());
-                let Some(q) = self.want_num(&k, subject.span, "分档对象") else {
+        // The kinds of the year-range ends, read once, for the conditions judged for each year.
+        let mut ends: HashMap<*const Expr, Kind> = HashMap::new();
+        form.each_expr(&mut |e, role| match role {
+            Role::TierSubject { tiers, form: span } => {
+                let k = self.expr(e, scope);
+                self.out.subjects.insert(span, k.clone());
+                let Some(q) = self.want_num(&k, e.span, "分档对象") else {
                     return;
                 };
                 // One finding per table: the same slip (a missing `%`) repeats at every bound.
                 let before = self.out.issues.len();
                 'tiers: for t in tiers {
                     for b in [&t.lo, &t.hi].into_iter().flatten() {
-                        self.compare_literal(&q, subject.span, b, "分档");
+                        self.compare_literal(&q, e.span, b, "分档");
                         if self.out.issues.len() > before {
                             break 'tiers;
                         }
                     }
                 }
             }
-            ScoreForm::EachYear {
-                var, range, cond, ..
+            Role::YearEnd => {
+                let k = self.expr(e, scope);
+                ends.insert(std::ptr::from_ref(e), k);
+            }
+            Role::Condition {
+                each_year: Some((var, range)),
             } => {
-                let years = self.years(range, scope);
+                let mut end = |x: &Expr| match ends.remove(&std::ptr::from_ref(x)) {
+                    Some(k) => k,
+                    None => self.expr(x, scope),
+                };
+                let (from, to) = (end(&range.from), end(&range.to));
+                let years = self.years_of(from, to, range);
                 let mut inner = scope.to_vec();
                 inner.push((var.value.clone(), Kind::Year(years)));
-                let k = self.expr(cond, &inner);
-                self.want_bool(&k, cond.span, "逐年计分的条件");
+                let k = self.expr(e, &inner);
+                self.want_bool(&k, e.span, "逐年计分的条件");
             }
-            ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-                for it in items {
-                    if let crate::syntax::ast::How::When(c) = &it.how {
-                        let k = self.expr(c, scope);
-                        self.want_bool(&k, c.span, "子项的条件");
-                    }
-                }
+            Role::Condition { each_year: None } => {
+                let k = self.expr(e, scope);
+                self.want_bool(&k, e.span, "子项的条件");
             }
-            ScoreForm::Judged { .. } => {}
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-                for f in forms {
-                    self.form(f, scope);
-                }
-            }
-            ScoreForm::Expr(e) => {
+            Role::Points => {
                 let k = self.expr(e, scope);
                 if k == Kind::Bool {
                     self.type_issue(
@@ -425,7 +429,7 @@ impl Infer<'_> {
                     self.want_num(&k, e.span, "计分表达式");
                 }
             }
-        }
+        });
     }
 
     /// Checks a literal bound against the kind of what it bounds.

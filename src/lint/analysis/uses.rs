@@ -140,24 +140,15 @@ impl Walker<'_> {
     }
 
     fn form(&mut self, form: &ScoreForm, scope: &Scope) {
-        match form {
-            ScoreForm::EachYear {
-                var, range, cond, ..
-            } => {
-                self.expr(&range.from, scope);
-                self.expr(&range.to, scope);
+        form.each_expr(&mut |e, role| match role.bound() {
+            Some(var) => {
                 self.bind(&var.value, var.span, "年份变量");
                 let mut inner = scope.to_vec();
                 inner.push((var.value.clone(), None));
-                self.expr(cond, &inner);
+                self.expr(e, &inner);
             }
-            ScoreForm::Max { forms, .. } | ScoreForm::Sum { forms, .. } => {
-                for f in forms {
-                    self.form(f, scope);
-                }
-            }
-            other => super::walk::form_exprs(other, &mut |e| self.expr(e, scope)),
-        }
+            None => self.expr(e, scope),
+        });
     }
 
     fn expr(&mut self, e: &Expr, scope: &Scope) {

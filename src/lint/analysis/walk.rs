@@ -1,7 +1,7 @@
 //! Walking syntax trees: every sub-expression of an expression, every expression of a score
 //! form.
 
-use crate::syntax::ast::{Expr, ExprKind, How, ScoreForm};
+use crate::syntax::ast::{Expr, ExprKind, ScoreForm};
 
 /// Calls `f` on `e` and on every expression inside it, parents first.
 pub fn each<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
@@ -22,22 +22,11 @@ pub fn each_form<'a>(form: &'a ScoreForm, f: &mut impl FnMut(&'a ScoreForm)) {
 /// Whether any sub-item of the form (or of a nested form) is decided by a judgement, and
 /// whether any part is computed from data.
 pub fn judged_and_computed(form: &ScoreForm) -> (bool, bool) {
-    let (mut judged, mut computed) = (false, false);
-    each_form(form, &mut |f| match f {
-        ScoreForm::Judged { .. } => judged = true,
-        ScoreForm::Items { items, .. } | ScoreForm::Any { items, .. } => {
-            for it in items {
-                match it.how {
-                    How::Judged(_) => judged = true,
-                    How::When(_) => computed = true,
-                }
-            }
-        }
-        ScoreForm::Tiers { .. } | ScoreForm::EachYear { .. } | ScoreForm::Expr(_) => {
-            computed = true
-        }
-        ScoreForm::Max { .. } | ScoreForm::Sum { .. } => {}
-    });
+    let mut judged = false;
+    each_form(form, &mut |f| judged |= f.judgements() > 0);
+    // Every expression of a form (a subject, a condition, a formula) is computed from data.
+    let mut computed = false;
+    form.each_expr(&mut |_, _| computed = true);
     (judged, computed)
 }
 

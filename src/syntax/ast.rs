@@ -849,3 +849,82 @@ pub struct Script {
     /// Byte offset of the code in the rule file.
     pub code_offset: usize,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// Every form gives each of its expressions, in source order, with the role that says what
+    /// it must be and how often it runs: the code that reads roles instead of forms (lint, the
+    /// work budget, the next-point search) depends on this list being complete and right.
+    #[test]
+    fn each_expression_of_every_form_comes_with_its_role() {
+        let text = r#"
+category "类" points 20 {
+  indicator 1 "一" points 20 {
+    score sum {
+      tiers a { [1, 2] => 1  [2, ..) => 2 }
+      each year y in Y-2..Y award 1 when b[y] > 0
+      items { item 1 "子一" points 1 when a > 1  item 2 "子二" points 1 judged }
+      max { any award 2 { item 3 "子三" when a > 3  item 4 "子四" judged }  judged }
+      a * 2
+    }
+  }
+}
+"#;
+        let (file, diags) = crate::syntax::parse(&Arc::from("t.zb"), text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let form = file.categories[0].indicators[0]
+            .score
+            .as_ref()
+            .expect("a score");
+        let mut seen = Vec::new();
+        form.each_expr(&mut |e, role| {
+            let source = &text[e.span.start..e.span.end];
+            let role = match role {
+                Role::TierSubject { tiers, form } => {
+                    format!(
+                        "tier subject of {} rows at {}",
+                        tiers.len(),
+                        &text[form.start..form.start + 5]
+                    )
+                }
+                Role::YearEnd => "year end".to_string(),
+                Role::Condition {
+                    each_year: Some((var, range)),
+                } => format!(
+                    "condition for each {} in {}",
+                    var.value,
+                    &text[range.from.span.start..range.to.span.end]
+                ),
+                Role::Condition { each_year: None } => "condition".to_string(),
+                Role::Points => "points".to_string(),
+            };
+            seen.push(format!("{source}: {role}"));
+        });
+        assert_eq!(
+            seen,
+            [
+                "a: tier subject of 2 rows at tiers",
+                "Y-2: year end",
+                "Y: year end",
+                "b[y] > 0: condition for each y in Y-2..Y",
+                "a > 1: condition",
+                "a > 3: condition",
+                "a * 2: points",
+            ]
+        );
+        let mut judgements = Vec::new();
+        form.each_form(&mut |f| judgements.push(f.judgements()));
+        // sum, tiers, each year, items (one judged), max, any (one judged), judged, formula.
+        assert_eq!(judgements, [0, 0, 0, 1, 0, 1, 1, 0]);
+        let awards: Vec<_> = {
+            let mut v = Vec::new();
+            form.each_form(&mut |f| v.push(f.item_award().map(|a| a.value)));
+            v
+        };
+        assert_eq!(awards.iter().flatten().count(), 1);
+        assert_eq!(form.nested().len(), 5);
+    }
+}

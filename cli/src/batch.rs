@@ -27,7 +27,8 @@ use zhibiao::eval::Evaluation;
 use zhibiao::eval::Program;
 use zhibiao::model::RuleSet;
 use zhibiao::submission::table::{
-    RawRow, RowParser, TableRow, each_csv_row, read_csv, read_xlsx_table, row_label, stream_csv,
+    RawRow, RowParser, TableRow, each_streamed_csv_row, read_csv, read_xlsx_table, row_label,
+    stream_csv,
 };
 use zhibiao::submission::{self, Format, ReferenceOrigin, Submission, load_cells};
 use zhibiao::{codes, report};
@@ -143,33 +144,51 @@ fn header_only(name: &Arc<str>) -> Diagnostic {
 }
 
 /// The jobs of a CSV table, as [`jobs_of`] makes them, given to `each` [`REPORT_CHUNK`] at a
-/// time: the table is read once to check it whole (a table refused as a whole gives no rows),
-/// then again a chunk of rows at a time, so only the file's bytes and one chunk are held. Stops
-/// when `each` says so (`false`), and says whether it was stopped.
+/// time: the table is streamed once to check it whole (a table refused as a whole gives no
+/// rows) and to take its digest, then again a chunk of rows at a time, so only one chunk is
+/// held however long the table is. A table that reads differently the second time (changed
+/// while it was being scored) ends as a failed job. Stops when `each` says so (`false`), and
+/// says whether it was stopped.
 fn csv_jobs_chunked(rules: &RuleSet, path: &Path, each: &mut dyn FnMut(Vec<Job>) -> bool) -> bool {
     let name: Arc<str> = Arc::from(path.display().to_string());
-    let mut failed = |problems| {
-        each(vec![Job::Failed {
-            name: name.to_string(),
-            problems,
-        }])
+    let failed = |problems| Job::Failed {
+        name: name.to_string(),
+        problems,
     };
-    let bytes = match read_bytes(path, codes::SUB_SYNTAX, files::TABLE) {
-        Ok(b) => b,
-        Err(d) => return failed(vec![d]),
+    let open = || -> Result<_, Vec<Diagnostic>> {
+        let file = std::fs::File::open(path).map_err(|e| {
+            vec![
+                Diagnostic::error(
+                    codes::SUB_SYNTAX,
+                    format!("无法读取文件：{}", files::io_reason(&e)),
+                )
+                .in_file(&name)
+                .help("检查文件路径是否正确、文件是否存在"),
+            ]
+        })?;
+        Ok(submission::xlsx::Digesting::new(std::io::BufReader::new(
+            file,
+        )))
     };
     let mut rows = 0usize;
-    if let Err(problems) = each_csv_row(rules, &name, &bytes, |_| rows += 1) {
-        return failed(problems);
-    }
+    let checked = open().and_then(|(input, digest)| {
+        each_streamed_csv_row(rules, &name, Box::new(input), |_| rows += 1)?;
+        Ok(digest.finish())
+    });
+    let digest = match checked {
+        Ok(d) => d,
+        Err(problems) => return each(vec![failed(problems)]),
+    };
     if rows == 0 {
-        return failed(vec![header_only(&name)]);
+        return each(vec![failed(vec![header_only(&name)])]);
     }
-    let digest = submission::xlsx::digest_bytes(&bytes);
+    let (input, again) = match open() {
+        Ok(x) => x,
+        Err(problems) => return each(vec![failed(problems)]),
+    };
     let mut pending: Vec<Job> = Vec::with_capacity(REPORT_CHUNK);
     let mut go = true;
-    // Read whole once already, so the second reading finds the same rows and no refusal.
-    let _ = each_csv_row(rules, &name, &bytes, |row| {
+    let read = each_streamed_csv_row(rules, &name, Box::new(input), |row| {
         if !go {
             return;
         }
@@ -184,6 +203,16 @@ fn csv_jobs_chunked(rules: &RuleSet, path: &Path, each: &mut dyn FnMut(Vec<Job>)
     });
     if go && !pending.is_empty() {
         go = each(pending);
+    }
+    if go && (read.is_err() || again.finish() != digest) {
+        return each(vec![failed(vec![
+            Diagnostic::error(
+                codes::SUB_SYNTAX,
+                "表格在评估过程中被改动：第二次读到的内容与第一次不同",
+            )
+            .in_file(&name)
+            .help("评估期间不要修改或替换这个文件；改好后重新运行，已写出的报告以重新运行的为准"),
+        ])]);
     }
     go
 }
@@ -801,7 +830,8 @@ pub fn run(args: EvalArgs) -> u8 {
         // In chunks, each scored and its reports written before the next is read (a CSV table
         // is streamed: checked whole first, then its rows parsed a chunk at a time): memory
         // stays flat however many districts a batch has, and reports are made in parallel.
-        let mut done = Vec::new();
+        // Ranking rows are kept apart as they come, never as `Done`s moved later.
+        let mut done = Kept::default();
         let mut unwritten: Option<String> = None;
         let mut run = |chunk: Vec<Job>| -> bool {
             bar.inc_length(chunk.len() as u64);
@@ -879,7 +909,7 @@ pub fn run(args: EvalArgs) -> u8 {
             bar.finish_and_clear();
             errln!("已把 {} 份评估报告写入 {}", r.written, r.dir.display());
         }
-        (Vec::new(), done)
+        (done.rows, done.others)
     };
     bar.finish_and_clear();
 
@@ -1134,6 +1164,58 @@ mod tests {
             true
         });
         assert_eq!(failed, vec![true]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The table is streamed twice, never held; rows given from a second reading that differs
+    /// from the first (the file was changed while it was being scored) end with a failure that
+    /// says so, and a table read the same twice gives each row's job the digest of its bytes.
+    #[test]
+    fn a_table_changed_between_its_two_readings_ends_as_a_failure() {
+        let rules_text = "ruleset t \"t\" { version \"1\" points 1 pass total >= 1 }\n\
+                          input market_entities \"市场主体数量\" count\n\
+                          category \"甲\" points 1 { indicator 1 \"一\" points 1 { score market_entities } }\n";
+        let (rules, _) = zhibiao::builtin::load(&Arc::from("t.zb"), rules_text);
+        let rules = rules.expect("rules");
+        let dir = std::env::temp_dir().join(format!("zhibiao-changed-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let table = dir.join("t.csv");
+        let mut text = String::from("region,year,market_entities\n");
+        // Far more than a read buffer, so that the second reading is still going on when the
+        // file changes.
+        for i in 0..5_000 {
+            text.push_str(&format!("区{i},2024,{i}\n"));
+        }
+        std::fs::write(&table, &text).expect("write table");
+        let mut digests = std::collections::BTreeSet::new();
+        assert!(csv_jobs_chunked(&rules, &table, &mut |chunk| {
+            for j in &chunk {
+                if let Job::Row { digest, .. } = j {
+                    digests.insert(digest.clone());
+                }
+            }
+            true
+        }));
+        let want = submission::xlsx::digest_bytes(text.as_bytes());
+        assert_eq!(digests.into_iter().collect::<Vec<_>>(), vec![want]);
+
+        let mut first = true;
+        let mut failures = Vec::new();
+        csv_jobs_chunked(&rules, &table, &mut |chunk| {
+            if first {
+                first = false;
+                // Rewritten in place: the open file reads on into the new content.
+                std::fs::write(&table, text.replace("2024", "2023")).expect("rewrite table");
+            }
+            for j in chunk {
+                if let Job::Failed { problems, .. } = j {
+                    failures.extend(problems.into_iter().map(|p| p.message));
+                }
+            }
+            true
+        });
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(failures[0].contains("被改动"), "{failures:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -91,17 +91,43 @@ pub fn each_csv_row(
     rules: &RuleSet,
     file: &Arc<str>,
     bytes: &[u8],
-    mut each: impl FnMut(TableRow),
+    each: impl FnMut(TableRow),
 ) -> Result<(), Vec<Diagnostic>> {
     if bytes.len() > MAX_TABLE_BYTES {
         return Err(vec![too_large(file, bytes.len())]);
     }
-    let mut table = stream_csv(rules, file, Box::new(std::io::Cursor::new(bytes.to_vec())))?;
+    let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
+    each_row(rules, file, input, true, each)
+}
+
+/// [`each_csv_row`] over a table read as it streams ([`stream_csv`]), as the ranking reads
+/// one: only the record being read is held, so a table of any length takes the same memory,
+/// and there is no limit on its bytes, rows or cells as a whole (one record is still limited
+/// to [`MAX_CSV_RECORD_BYTES`] and [`MAX_CSV_COLUMNS`]).
+pub fn each_streamed_csv_row(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    input: Box<dyn std::io::Read + Send>,
+    each: impl FnMut(TableRow),
+) -> Result<(), Vec<Diagnostic>> {
+    each_row(rules, file, input, false, each)
+}
+
+/// The rows of a CSV table, with the whole table's row and cell limits when `limited` (a table
+/// held whole).
+fn each_row(
+    rules: &RuleSet,
+    file: &Arc<str>,
+    input: Box<dyn std::io::Read + Send>,
+    limited: bool,
+    mut each: impl FnMut(TableRow),
+) -> Result<(), Vec<Diagnostic>> {
+    let mut table = stream_csv(rules, file, input)?;
     let mut cells: usize = 0;
     while let Some(raw) = table.next_raw() {
         let raw = raw?;
         cells = cells.saturating_add(raw.record.len());
-        if raw.r >= super::xlsx::MAX_ROWS as usize || cells > MAX_TABLE_CELLS {
+        if limited && (raw.r >= super::xlsx::MAX_ROWS as usize || cells > MAX_TABLE_CELLS) {
             return Err(vec![too_big_grid(file)]);
         }
         if let Some(row) = table.parser().parse(&raw)? {

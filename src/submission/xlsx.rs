@@ -94,6 +94,58 @@ pub fn requested_ruleset(bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// A reader that hashes the bytes read through it, for the digest of a file read as a stream:
+/// [`Digest::finish`] gives the same `sha256:` digest [`digest_bytes`] gives for the bytes read.
+pub struct Digesting<R> {
+    inner: R,
+    hasher: std::sync::Arc<std::sync::Mutex<sha2::Sha256>>,
+}
+
+/// The digest being computed by a [`Digesting`] reader, readable after the reader is gone.
+#[derive(Clone)]
+pub struct Digest(std::sync::Arc<std::sync::Mutex<sha2::Sha256>>);
+
+impl<R: std::io::Read> Digesting<R> {
+    /// Wraps `inner`; the returned [`Digest`] gives the digest of what was read.
+    pub fn new(inner: R) -> (Digesting<R>, Digest) {
+        use sha2::Digest as _;
+        let hasher = std::sync::Arc::new(std::sync::Mutex::new(sha2::Sha256::new()));
+        (
+            Digesting {
+                inner,
+                hasher: hasher.clone(),
+            },
+            Digest(hasher),
+        )
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Digesting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest as _;
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        match self.hasher.lock() {
+            Ok(mut h) => h.update(read),
+            Err(poisoned) => poisoned.into_inner().update(read),
+        }
+        Ok(n)
+    }
+}
+
+impl Digest {
+    /// The `sha256:` digest of the bytes read so far.
+    pub fn finish(&self) -> String {
+        use sha2::Digest as _;
+        let hash = match self.0.lock() {
+            Ok(h) => h.clone().finalize(),
+            Err(poisoned) => poisoned.into_inner().clone().finalize(),
+        };
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+}
+
 /// The `sha256:` digest of a file's bytes.
 pub fn digest_bytes(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

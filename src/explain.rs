@@ -232,8 +232,8 @@ fn shown_input(rules: &RuleSet, sub: &Submission, key: &str) -> InputShown {
 pub fn explain(rules: &Program, sub: &Submission, ev: &Evaluation, no: u32) -> Option<Explanation> {
     let (_, ind) = rules.indicators().find(|(_, i)| i.no.value == no)?;
     let res = ev.indicators.iter().find(|r| r.no == no)?;
-    let inputs = gap::deps::inputs_read(rules, ind)
-        .iter()
+    let inputs = gap::deps::compiled_reads(rules, ind)
+        .into_iter()
         .map(|k| shown_input(rules, sub, k))
         .collect();
     let mut env = ScopedRun::new(rules.plan(), sub);

@@ -201,7 +201,22 @@ fn what_if_agrees(rules: &Program, from: &Submission, to: &Submission, what: &st
     }
 }
 
+/// The compiled program's inputs read by each indicator, in the order its rule first mentions
+/// them, are those the syntax-tree walk finds, in the same order.
+fn reads_agree(rules: &Program, what: &str) {
+    for (i, (_, ind)) in rules.indicators().enumerate() {
+        let compiled: Vec<&str> = rules.plan().inputs_read(i).collect();
+        assert_eq!(
+            compiled,
+            zhibiao::gap::deps::inputs_read(rules, ind),
+            "{what}: the inputs indicator {} reads",
+            ind.no.value
+        );
+    }
+}
+
 fn check_rules(rules: &Program, bases: &[Submission], count: u64, what: &str) -> usize {
+    reads_agree(rules, what);
     let mut rng = fastrand::Rng::with_seed(20261201);
     let mut n = 0;
     for (b, base) in bases.iter().enumerate() {

@@ -313,6 +313,8 @@ struct CIndicator {
     /// The inputs it may read (through its `let`s, top-level `let`s, functions and scripts),
     /// by slot, ascending.
     reads: Vec<u32>,
+    /// The same inputs in the order the rule first mentions them.
+    reads_in_order: Vec<u32>,
     /// The indicator's heading in the rule file.
     head_span: Span,
 }
@@ -838,8 +840,6 @@ impl Reads<'_> {
         if let Some(f) = &ind.form {
             self.form(f);
         }
-        self.out.sort_unstable();
-        self.out.dedup();
     }
 
     fn form(&mut self, f: &CForm) {
@@ -1020,6 +1020,7 @@ impl Plan {
                     points: Num::from(ind.points.value),
                     points_written: ind.points.value,
                     over_budget: super::budget::check_indicator(rules, ind).err(),
+                    reads_in_order: Vec::new(),
                     head_span: ind.head_span,
                 });
             }
@@ -1037,6 +1038,18 @@ impl Plan {
             };
             for ind in &mut indicators {
                 reads.indicator(ind);
+                let mut seen = vec![false; rules.inputs.len()];
+                ind.reads_in_order = reads
+                    .out
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        seen.get_mut(i as usize)
+                            .is_some_and(|s| !std::mem::replace(s, true))
+                    })
+                    .collect();
+                reads.out.sort_unstable();
+                reads.out.dedup();
                 ind.reads = std::mem::take(&mut reads.out);
                 reads.seen_lets.fill(false);
                 reads.seen_fns.fill(false);
@@ -1183,6 +1196,17 @@ impl Plan {
         self.indicators
             .get(i)
             .map_or(&[], |ind| ind.reads.as_slice())
+    }
+
+    /// The keys of the inputs indicator `i` (its position in file order) may read, as
+    /// [`Plan::reads`], in the order its rule first mentions them: its `let`s, then its score
+    /// form, each followed into the definitions and functions it names.
+    pub fn inputs_read(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.indicators
+            .get(i)
+            .map_or(&[][..], |ind| ind.reads_in_order.as_slice())
+            .iter()
+            .map(|&slot| self.input_key_of(slot))
     }
 
     /// The position of input `key` among the rule set's inputs.

@@ -3,12 +3,26 @@
 //! it (tier bounds, conditions, the score formula). The next-point search changes those inputs
 //! and watches those comparisons; `explain` lists the inputs with their values.
 
+use crate::eval::Program;
 use crate::eval::plan::ScopedRun;
 use crate::model::RuleSet;
 use crate::number::Num;
 use crate::syntax::ast::{ArithOp, Expr, ExprKind, Indicator, Role, ScoreForm};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+
+/// The inputs an indicator of a compiled program reads, each once, in the order the rule first
+/// mentions them: what [`inputs_read`] finds, read from the program, which found them once when it
+/// was compiled (`tests/plan_agrees.rs` holds the two to the same lists on every rule file).
+pub fn compiled_reads<'p>(rules: &'p Program, ind: &Indicator) -> Vec<&'p str> {
+    match rules
+        .indicators()
+        .position(|(_, i)| i.no.value == ind.no.value)
+    {
+        Some(i) => rules.plan().inputs_read(i).collect(),
+        None => Vec::new(),
+    }
+}
 
 /// The inputs an indicator reads, each once, in the order the rule first mentions them.
 pub fn inputs_read(rules: &RuleSet, ind: &Indicator) -> Vec<String> {

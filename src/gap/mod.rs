@@ -1016,7 +1016,7 @@ fn next_point_within(
     budget: &mut search::Budget,
 ) -> Option<NextPoint> {
     let (_, ind) = rules.indicators().find(|(_, i)| i.no.value == r.no)?;
-    if r.score >= r.points || deps::inputs_read(rules, ind).is_empty() {
+    if r.score >= r.points || deps::compiled_reads(rules, ind).is_empty() {
         return None;
     }
     let mut suggestions = Vec::new();
@@ -1524,7 +1524,9 @@ fn plan_from(
             // may earn more from a further one): search those again from here.
             let affected: Vec<u32> = rules
                 .indicators()
-                .filter(|(_, i)| i.no.value == no || deps::inputs_read(rules, i).contains(&key))
+                .filter(|(_, i)| {
+                    i.no.value == no || deps::compiled_reads(rules, i).contains(&key.as_str())
+                })
                 .map(|(_, i)| i.no.value)
                 .collect();
             cands.retain(|x| {

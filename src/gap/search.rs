@@ -20,7 +20,7 @@
 //! first 64 entries (the score bisection covers the rest); values from the shared reference file
 //! are never changed; absent values are not invented (the indicator is then missing, not short).
 
-use super::deps::{Bind, Motion, Moves, Site, Target, inputs_read, sites};
+use super::deps::{Bind, Motion, Moves, Site, Target, compiled_reads, sites};
 use crate::eval::Program;
 use crate::eval::plan::ScopedRun;
 use crate::eval::plan::{ScopeBind, Scoped};
@@ -118,12 +118,13 @@ pub struct Found {
 }
 
 /// The slots of an indicator: the values of the inputs it reads that the district gave itself.
-pub fn slots(rules: &RuleSet, sub: &Submission, ind: &Indicator) -> Vec<Slot> {
+pub fn slots(rules: &Program, sub: &Submission, ind: &Indicator) -> Vec<Slot> {
     let mut out = Vec::new();
-    for key in inputs_read(rules, ind) {
-        if sub.from_reference.contains_key(&key) {
+    for key in compiled_reads(rules, ind) {
+        if sub.from_reference.contains_key(key) {
             continue;
         }
+        let key = key.to_string();
         match sub.values.get(&key) {
             Some(InputValue::Num(_) | InputValue::Bool(_)) => out.push(Slot { key, at: At::Value }),
             Some(InputValue::Series(s)) => {
@@ -658,9 +659,9 @@ fn last_resort_may_be_skipped() -> bool {
 
 /// The cost of one evaluation of an indicator on a submission, in budget units: one plus the
 /// number of values of the inputs it reads.
-pub fn evaluation_cost(rules: &RuleSet, sub: &Submission, ind: &Indicator) -> u64 {
-    let values: usize = inputs_read(rules, ind)
-        .iter()
+pub fn evaluation_cost(rules: &Program, sub: &Submission, ind: &Indicator) -> u64 {
+    let values: usize = compiled_reads(rules, ind)
+        .into_iter()
         .filter_map(|k| sub.values.get(k))
         .map(|v| match v {
             InputValue::Num(_) | InputValue::Bool(_) => 1,

@@ -114,6 +114,9 @@ pub struct CellDoc {
     /// `;`, `；`, `、` and line breaks: a comma in such a cell may separate entries or group
     /// thousands, and is asked about rather than guessed.
     pub lists_in_one_cell: bool,
+    /// Values in a district's row under no header (beyond the header's last column, or under an
+    /// empty header cell): each is refused, never dropped.
+    pub unheaded: Vec<Cell>,
 }
 
 /// The decimal an Excel number stands for: the value rounded to 15 significant digits (what
@@ -188,6 +191,27 @@ pub fn load_cells(
     digest: String,
     problems: Vec<Diagnostic>,
 ) -> (Option<Submission>, Vec<Diagnostic>) {
+    let mut problems = problems;
+    for c in &doc.unheaded {
+        // On one line and cut short: a cell that took in the rest of the file is shown by its
+        // start.
+        let text = super::table::cell_text(c).replace(['\r', '\n'], " ");
+        let shown = match text.char_indices().nth(super::load::MAX_SHOWN_CHARS) {
+            Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
+            None => text,
+        };
+        problems.push(
+            Diagnostic::error(
+                crate::codes::SUB_SHEET,
+                format!(
+                    "这一列没有表头，填的“{shown}”不知道是哪一项"
+                ),
+            )
+            .in_cell(c.at.clone())
+            .in_file(file)
+            .help("在这一列的表头写上数据项的键（如 market_entities）或评审项（如 12.1）；只供人看的列，表头以 # 开头；多填的值请删掉"),
+        );
+    }
     // Most rows are clean: read them without the stand-in text messages would point into, and
     // read again with it only when there is something to say. The values read are the same
     // either way; only the messages need the text.

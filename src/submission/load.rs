@@ -703,7 +703,7 @@ fn kind_name(k: ScalarKind) -> &'static str {
 
 const TOP_KEYS: [&str; 5] = ["region", "year", "ruleset", "data", "judgements"];
 const JUDGEMENT_FIELDS: [&str; 4] = ["met", "score", "evidence", "note"];
-const MAX_SHOWN_CHARS: usize = 40;
+pub(super) const MAX_SHOWN_CHARS: usize = 40;
 
 struct Loader<'a> {
     rules: &'a RuleSet,

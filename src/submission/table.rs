@@ -161,6 +161,10 @@ struct Capped {
     inner: Box<dyn std::io::Read + Send>,
     read: u64,
     limit: Arc<std::sync::atomic::AtomicU64>,
+    /// The `"` read so far. In a well-formed table they pair up (an opening and a closing quote,
+    /// or `""` for a quote inside a quoted cell); an odd count at the end means a quoted cell
+    /// never closed, which the CSV reader takes to run to the end of the file.
+    quotes: u64,
 }
 
 impl std::io::Read for Capped {
@@ -173,6 +177,13 @@ impl std::io::Read for Capped {
         let end = buf.len().min(room);
         let n = self.inner.read(buf.get_mut(..end).unwrap_or_default())?;
         self.read = self.read.saturating_add(n as u64);
+        let quotes = buf
+            .get(..n)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b == b'"')
+            .count();
+        self.quotes = self.quotes.saturating_add(quotes as u64);
         Ok(n)
     }
 }
@@ -209,6 +220,20 @@ fn read_error(file: &Arc<str>, e: &csv::Error, r: usize) -> Diagnostic {
     csv_error(file, &e.to_string())
 }
 
+/// The message for a table whose quotes do not pair up: the cell opened in record `r` (the
+/// last one read, which took in everything after it) was never closed.
+fn unclosed_quote(file: &Arc<str>, r: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::SUB_SYNTAX,
+        format!(
+            "引号（\"）没有成对：第 {} 行有一个以引号开头的单元格直到文件末尾都没有结束，其后的各行都被读进了这个单元格",
+            r + 1
+        ),
+    )
+    .in_file(file)
+    .help("检查这一行的引号：单元格里的引号要写成两个（\"\"），整个单元格用一对引号括起；用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再试")
+}
+
 /// A CSV table read one row at a time, for batches of any length in constant memory: the
 /// header is read when the table is opened, then each district's row as it is needed.
 pub struct CsvRows<'r> {
@@ -224,6 +249,11 @@ pub struct Records {
     /// The next record's index (0-based).
     next: usize,
     failed: bool,
+    /// The record after the next, read ahead: the last record of a table whose quotes do not
+    /// pair up took in the rest of the file, and only reading on shows which one is last.
+    ahead: Option<csv::ByteRecord>,
+    /// A problem met while reading ahead, given once the record before it has been.
+    deferred: Option<Diagnostic>,
 }
 
 /// Opens a CSV table for streaming. A file whose first 64 KB are UTF-8 (with or without a byte
@@ -298,6 +328,7 @@ fn open_csv<'r>(
             inner: source,
             read: 0,
             limit: limit.clone(),
+            quotes: 0,
         });
     let mut record = csv::ByteRecord::new();
     let mut r = 0usize;
@@ -319,6 +350,8 @@ fn open_csv<'r>(
                     file: file.clone(),
                     next: r,
                     failed: false,
+                    ahead: None,
+                    deferred: None,
                 },
                 parser: RowParser {
                     rules,
@@ -394,6 +427,14 @@ impl RowParser<'_> {
             ..Submission::default()
         };
         let mut year = None;
+        // A value under no header is refused by the full reading, which says where.
+        let covered = &self.header.covered;
+        let unheaded = raw.record.iter().enumerate().any(|(col, bytes)| {
+            !covered.get(col).copied().unwrap_or(false) && !bytes.trim_ascii().is_empty()
+        });
+        if unheaded {
+            return None;
+        }
         for (col, role) in &self.header.roles {
             let Some(bytes) = raw.record.get(*col as usize) else {
                 continue;
@@ -531,19 +572,56 @@ impl Records {
         if self.failed {
             return None;
         }
-        let mut record = csv::ByteRecord::new();
-        allow_record(&self.reader, &self.limit);
-        match self.reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(e) => {
-                self.failed = true;
-                return Some(Err(vec![read_error(&self.file, &e, self.next)]));
+        if let Some(d) = self.deferred.take() {
+            self.failed = true;
+            return Some(Err(vec![d]));
+        }
+        let record = match self.ahead.take() {
+            Some(r) => r,
+            None => match self.read_one(self.next) {
+                Ok(Some(r)) => r,
+                Ok(None) => return self.at_end(self.next.saturating_sub(1)),
+                Err(d) => {
+                    self.failed = true;
+                    return Some(Err(vec![d]));
+                }
+            },
+        };
+        match self.read_one(self.next + 1) {
+            Ok(Some(next)) => self.ahead = Some(next),
+            // The last record: when the quotes do not pair up, it took in everything after its
+            // open quote and is not a district's row.
+            Ok(None) => {
+                if let Some(e) = self.at_end(self.next) {
+                    return Some(e);
+                }
             }
+            Err(d) => self.deferred = Some(d),
         }
         let r = self.next;
         self.next += 1;
         Some(Ok(RawRow { r, record }))
+    }
+
+    /// Reads one record (index `r`), within its limit; `None` at the end of the file.
+    fn read_one(&mut self, r: usize) -> Result<Option<csv::ByteRecord>, Diagnostic> {
+        let mut record = csv::ByteRecord::new();
+        allow_record(&self.reader, &self.limit);
+        match self.reader.read_byte_record(&mut record) {
+            Ok(true) => Ok(Some(record)),
+            Ok(false) => Ok(None),
+            Err(e) => Err(read_error(&self.file, &e, r)),
+        }
+    }
+
+    /// At the end of the file: the table's quotes do not pair up (the cell left open in record
+    /// `last` ran to the end), or nothing more.
+    fn at_end(&mut self, last: usize) -> Option<Result<RawRow, Vec<Diagnostic>>> {
+        if self.reader.get_ref().quotes % 2 == 1 {
+            self.failed = true;
+            return Some(Err(vec![unclosed_quote(&self.file, last)]));
+        }
+        None
     }
 
     /// Up to `n` records; with them, the problem that stopped the reading, if one did.
@@ -634,7 +712,7 @@ fn plain_number(s: &str) -> Option<Decimal> {
     Decimal::from_str_exact(s).ok().map(|d| d.normalize())
 }
 
-fn cell_text(c: &Cell) -> String {
+pub(crate) fn cell_text(c: &Cell) -> String {
     match &c.value {
         CellValue::Number(d) | CellValue::Percent(d) => crate::number::plain(*d),
         CellValue::Text(t) => t.trim().to_string(),
@@ -806,6 +884,8 @@ fn read_grid(
 struct Header {
     cells: Vec<Option<Cell>>,
     roles: Vec<(u32, Role)>,
+    /// Whether each column (by position) has a role; columns past the end have none.
+    covered: Vec<bool>,
 }
 
 impl Header {
@@ -887,7 +967,17 @@ impl Header {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(Header { cells, roles })
+        let mut covered = vec![false; cells.len()];
+        for (col, _) in &roles {
+            if let Some(c) = covered.get_mut(*col as usize) {
+                *c = true;
+            }
+        }
+        Ok(Header {
+            cells,
+            roles,
+            covered,
+        })
     }
 
     /// One district's row (`r` counts from 0); `None` for an empty row.
@@ -906,6 +996,12 @@ impl Header {
             let mut years: BTreeMap<String, (String, Vec<YearCell>)> = BTreeMap::new();
             let mut judgements: BTreeMap<String, JudgementRow> = BTreeMap::new();
             let mut order: Vec<String> = Vec::new();
+            doc.unheaded = cells
+                .iter()
+                .enumerate()
+                .filter(|(col, _)| !self.covered.get(*col).copied().unwrap_or(false))
+                .filter_map(|(_, c)| c.clone())
+                .collect();
             for (col, role) in roles {
                 let Some(cell) = cells.get(*col as usize).and_then(Option::as_ref) else {
                     continue;

@@ -763,3 +763,47 @@ fn a_reversed_range_a_loose_attribute_or_a_damaged_part_cannot_slip_a_bad_refere
     let fine = score_xlsx(&rules, &merge(&bytes, 1, "I1:K18"));
     assert!(fine.is_ok(), "{:?}", fine.err());
 }
+
+/// A district table in a workbook with values in columns that have no header (under an empty
+/// header cell, and past the header's last column): each is kept on its row as a cell to refuse,
+/// never dropped.
+#[test]
+fn a_workbook_table_keeps_values_under_no_header_to_refuse_them() {
+    let rules = official();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["region", "year", "", "market_entities"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("write");
+    }
+    ws.write_string(1, 0, "甲区").expect("write");
+    ws.write_number(1, 1, 2024).expect("write");
+    ws.write_string(1, 2, "备注").expect("write");
+    ws.write_number(1, 3, 1200).expect("write");
+    ws.write_number(1, 5, 7).expect("write");
+    let bytes = wb.save_to_buffer().expect("save");
+    let rows = zhibiao::submission::table::read_xlsx_table(&rules, &Arc::from("t.xlsx"), &bytes)
+        .expect("a table");
+    let unheaded: Vec<&str> = rows[0].doc.unheaded.iter().map(|c| c.at.as_str()).collect();
+    assert_eq!(unheaded.len(), 2, "{unheaded:?}");
+    assert!(
+        unheaded[0].ends_with("C2") && unheaded[1].ends_with("F2"),
+        "{unheaded:?}"
+    );
+    let (_, problems) = zhibiao::submission::load_cells(
+        &rules,
+        &Arc::from("t.xlsx"),
+        &rows[0].doc,
+        String::new(),
+        Vec::new(),
+    );
+    let refused: Vec<&str> = problems
+        .iter()
+        .filter(|d| d.code == zhibiao::codes::SUB_SHEET)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(refused.len(), 2, "{problems:?}");
+    assert!(
+        refused[0].contains("没有表头") && refused[0].contains("备注"),
+        "{refused:?}"
+    );
+}

@@ -109,7 +109,7 @@ pub struct EvalArgs {
     /// 严格模式：缺少数据或未提交评审结论时报错，不出报告。
     #[arg(long)]
     pub strict: bool,
-    /// 把报告（批量评估时为排名表）写入文件而不是输出到屏幕（xlsx 格式必须指定）。
+    /// 把报告（批量评估时为排名表）写入文件而不是输出到屏幕（xlsx 是二进制文件，不能输出到屏幕：用这个选项，或重定向到文件）。
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// 批量评估：把每个地区的评估报告写进这个目录（每个地区一个文件）。
@@ -250,7 +250,7 @@ pub struct TemplateArgs {
     /// 模板格式；不写时按 -o 文件的扩展名判断，否则为 toml。
     #[arg(long, value_enum)]
     pub format: Option<TemplateFormat>,
-    /// 写入这个文件（不写则输出到屏幕；xlsx 必须写）。
+    /// 写入这个文件（不写则输出到屏幕；xlsx 不能输出到屏幕，要写这个选项或重定向到文件）。
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// 评估年度，决定按年填写的数据要填哪几年；不写则为上一年。
@@ -287,7 +287,7 @@ pub struct DocArgs {
     /// 文件格式；不写时按 -o 文件的扩展名判断，否则为 markdown。
     #[arg(long, value_enum)]
     pub format: Option<DocFormat>,
-    /// 写入这个文件（不写则输出到屏幕；docx、xlsx 必须写）。
+    /// 写入这个文件（不写则输出到屏幕；docx、xlsx 不能输出到屏幕，要写这个选项或重定向到文件）。
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// 生成各责任单位的任务清单（任务分工），而不是指标体系文件。

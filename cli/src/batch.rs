@@ -765,8 +765,10 @@ pub fn run(args: EvalArgs) -> u8 {
             ),
         }
     }
-    if args.format == OutFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
-        errln!("{}", files::BINARY_ON_TERMINAL);
+    if args.format == OutFormat::Xlsx
+        && let Err(e) = files::binary_on_terminal("排名.xlsx", args.output.as_deref())
+    {
+        errln!("{e}");
         return EXIT_UNUSABLE;
     }
     let many = paths.len() > 1
@@ -1016,7 +1018,11 @@ pub fn run(args: EvalArgs) -> u8 {
         OutFormat::Json => {
             crate::files::write_output_with(args.output.as_deref(), |w| ranking.write_json(w))
         }
-        _ => crate::files::write_output(args.output.as_deref(), &bytes, binary),
+        _ => crate::files::write_output(
+            args.output.as_deref(),
+            &bytes,
+            binary.then_some("排名.xlsx"),
+        ),
     };
     if let Err(e) = written {
         errln!("{e}");

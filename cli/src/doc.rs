@@ -6,7 +6,6 @@ use crate::eval::load_rules;
 use crate::files::write_output;
 use crate::{EXIT_INTERNAL, EXIT_OK, EXIT_UNUSABLE, print_diags};
 use std::collections::HashSet;
-use std::io::IsTerminal;
 use std::path::Path;
 use zhibiao::diag::{SourceMap, suggest};
 use zhibiao::publish::{self, Format};
@@ -34,15 +33,13 @@ fn format_of(args: &DocArgs) -> Format {
 pub fn run(args: DocArgs) -> u8 {
     let format = format_of(&args);
     if format.is_binary()
-        && args.output.is_none()
         && args.out_dir.is_none()
-        && std::io::stdout().is_terminal()
+        && let Err(e) = crate::files::binary_on_terminal(
+            &format!("指标体系.{}", format.extension()),
+            args.output.as_deref(),
+        )
     {
-        errln!(
-            "{} 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 指标体系.{}",
-            format.extension().to_uppercase(),
-            format.extension()
-        );
+        errln!("{e}");
         return EXIT_UNUSABLE;
     }
     let mut sources = SourceMap::new();
@@ -158,7 +155,9 @@ fn emit(doc: &publish::doc::Doc, format: Format, output: Option<&Path>) -> u8 {
             return EXIT_INTERNAL;
         }
     };
-    if let Err(e) = write_output(output, &bytes, format.is_binary()) {
+    let example = format!("指标体系.{}", format.extension());
+    let binary = format.is_binary().then_some(example.as_str());
+    if let Err(e) = write_output(output, &bytes, binary) {
         errln!("{e}");
         return EXIT_UNUSABLE;
     }

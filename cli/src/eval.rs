@@ -144,8 +144,10 @@ pub fn run_eval(args: EvalArgs) -> u8 {
         // A CSV table, or a file the batch will name as one it cannot read.
         _ => return crate::batch::run(args),
     };
-    if args.format == OutFormat::Xlsx && args.output.is_none() {
-        errln!("{}", files::BINARY_ON_TERMINAL);
+    if args.format == OutFormat::Xlsx
+        && let Err(e) = files::binary_on_terminal("评估报告.xlsx", args.output.as_deref())
+    {
+        errln!("{e}");
         return EXIT_UNUSABLE;
     }
     let a = match assess_one(
@@ -270,7 +272,11 @@ pub fn print_report(
             return EXIT_UNUSABLE;
         }
     };
-    match files::write_output(output, &bytes, format == OutFormat::Xlsx) {
+    match files::write_output(
+        output,
+        &bytes,
+        (format == OutFormat::Xlsx).then_some("评估报告.xlsx"),
+    ) {
         Ok(()) => {
             if let Some(p) = output {
                 errln!("报告已写入 {}", p.display());

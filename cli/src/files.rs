@@ -61,15 +61,40 @@ pub fn default_paths(paths: Vec<PathBuf>) -> Option<Vec<PathBuf>> {
     rules.is_dir().then(|| vec![rules])
 }
 
-/// Writes `bytes` to `path`, or to standard output when there is none. Binary output (XLSX)
-/// is refused on a terminal, where it would show as garbage. The error is the message to show.
-pub fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(), String> {
+/// Writes `bytes` to `path`, or to standard output when there is none. Binary output (an XLSX
+/// or DOCX file, `binary` naming an example such as `评估报告.xlsx`) is refused on a terminal
+/// ([`binary_on_terminal`]). The error is the message to show.
+pub fn write_output(path: Option<&Path>, bytes: &[u8], binary: Option<&str>) -> Result<(), String> {
     match path {
         Some(p) => std::fs::write(p, bytes).map_err(|e| cannot_write(p, &e)),
-        None if binary && std::io::stdout().is_terminal() => Err(BINARY_ON_TERMINAL.to_string()),
-        None if crate::term::write_stdout(bytes) => Ok(()),
-        None => Err(crate::OUTPUT_LOST.to_string()),
+        None => {
+            if let Some(example) = binary {
+                binary_on_terminal(example, None)?;
+            }
+            if crate::term::write_stdout(bytes) {
+                Ok(())
+            } else {
+                Err(crate::OUTPUT_LOST.to_string())
+            }
+        }
     }
+}
+
+/// Refuses binary output (an XLSX or DOCX file; `example` names one to suggest, such as
+/// `评估报告.xlsx`) bound for a terminal, where it would show as garbage: the one check of it,
+/// which each command makes before any work is done and [`write_output`] again. Written with
+/// `-o`, or redirected to a file or a pipe, it goes ahead.
+pub fn binary_on_terminal(example: &str, path: Option<&Path>) -> Result<(), String> {
+    if path.is_some() || !std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    let format = Path::new(example)
+        .extension()
+        .map(|x| x.to_string_lossy().to_uppercase())
+        .unwrap_or_default();
+    Err(format!(
+        "{format} 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o {example}（也可以重定向到文件，如 > {example}）"
+    ))
 }
 
 /// Why a file could not be written, and what to check.
@@ -104,10 +129,6 @@ pub fn write_output_with(
         None => Err(crate::OUTPUT_LOST.to_string()),
     }
 }
-
-/// Why binary output is refused on a terminal.
-pub const BINARY_ON_TERMINAL: &str =
-    "XLSX 是二进制文件，不能输出到屏幕：请用 -o 指定输出文件，如 -o 评估报告.xlsx";
 
 /// The calendar year now (UTC), from the system clock.
 pub fn current_year() -> i32 {

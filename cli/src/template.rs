@@ -92,7 +92,11 @@ pub fn run(args: TemplateArgs) -> u8 {
             }
         },
     };
-    if let Err(e) = write_output(args.output.as_deref(), &bytes, binary) {
+    if let Err(e) = write_output(
+        args.output.as_deref(),
+        &bytes,
+        binary.then_some("申报模板.xlsx"),
+    ) {
         errln!("{e}");
         return EXIT_UNUSABLE;
     }

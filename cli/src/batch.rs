@@ -1120,18 +1120,29 @@ impl Reports {
 mod tests {
     use super::*;
 
+    /// Rules with one count input and one indicator that scores it, for the table tests.
+    fn one_input_rules() -> RuleSet {
+        let text = "ruleset t \"t\" { version \"1\" points 1 pass total >= 1 }\n\
+                    input market_entities \"市场主体数量\" count\n\
+                    category \"甲\" points 1 { indicator 1 \"一\" points 1 { score market_entities } }\n";
+        let (rules, _) = zhibiao::builtin::load(&Arc::from("t.zb"), text);
+        rules.expect("rules")
+    }
+
+    /// A folder of this test run's own, named after `what`.
+    fn scratch(what: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("zhibiao-{what}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
     /// A CSV table for reports is given a chunk at a time (so memory holds one chunk, not the
     /// table's rows), every row once and in order; a table with no rows is one failure; and
     /// reading stops when the chunk's caller says so.
     #[test]
     fn a_csv_table_for_reports_is_given_a_chunk_at_a_time() {
-        let rules_text = "ruleset t \"t\" { version \"1\" points 1 pass total >= 1 }\n\
-                          input market_entities \"市场主体数量\" count\n\
-                          category \"甲\" points 1 { indicator 1 \"一\" points 1 { score market_entities } }\n";
-        let (rules, _) = zhibiao::builtin::load(&Arc::from("t.zb"), rules_text);
-        let rules = rules.expect("rules");
-        let dir = std::env::temp_dir().join(format!("zhibiao-chunks-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
+        let rules = one_input_rules();
+        let dir = scratch("chunks");
         let table = dir.join("t.csv");
         let mut text = String::from("region,year,market_entities\n");
         for i in 0..150 {
@@ -1178,13 +1189,8 @@ mod tests {
     /// says so, and a table read the same twice gives each row's job the digest of its bytes.
     #[test]
     fn a_table_changed_between_its_two_readings_ends_as_a_failure() {
-        let rules_text = "ruleset t \"t\" { version \"1\" points 1 pass total >= 1 }\n\
-                          input market_entities \"市场主体数量\" count\n\
-                          category \"甲\" points 1 { indicator 1 \"一\" points 1 { score market_entities } }\n";
-        let (rules, _) = zhibiao::builtin::load(&Arc::from("t.zb"), rules_text);
-        let rules = rules.expect("rules");
-        let dir = std::env::temp_dir().join(format!("zhibiao-changed-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
+        let rules = one_input_rules();
+        let dir = scratch("changed");
         let table = dir.join("t.csv");
         let mut text = String::from("region,year,market_entities\n");
         // Far more than a read buffer, so that the second reading is still going on when the

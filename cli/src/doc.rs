@@ -29,15 +29,19 @@ fn format_of(args: &DocArgs) -> Format {
     }
 }
 
+/// For a binary format (DOCX, XLSX), a file name to suggest when it is refused on a terminal.
+fn binary_example(format: Format) -> Option<String> {
+    format
+        .is_binary()
+        .then(|| format!("指标体系.{}", format.extension()))
+}
+
 /// Runs `doc`.
 pub fn run(args: DocArgs) -> u8 {
     let format = format_of(&args);
-    if format.is_binary()
+    if let Some(example) = binary_example(format)
         && args.out_dir.is_none()
-        && let Err(e) = crate::files::binary_on_terminal(
-            &format!("指标体系.{}", format.extension()),
-            args.output.as_deref(),
-        )
+        && let Err(e) = crate::files::binary_on_terminal(&example, args.output.as_deref())
     {
         errln!("{e}");
         return EXIT_UNUSABLE;
@@ -155,9 +159,8 @@ fn emit(doc: &publish::doc::Doc, format: Format, output: Option<&Path>) -> u8 {
             return EXIT_INTERNAL;
         }
     };
-    let example = format!("指标体系.{}", format.extension());
-    let binary = format.is_binary().then_some(example.as_str());
-    if let Err(e) = write_output(output, &bytes, binary) {
+    let example = binary_example(format);
+    if let Err(e) = write_output(output, &bytes, example.as_deref()) {
         errln!("{e}");
         return EXIT_UNUSABLE;
     }

@@ -193,13 +193,7 @@ pub fn load_cells(
 ) -> (Option<Submission>, Vec<Diagnostic>) {
     let mut problems = problems;
     for c in &doc.unheaded {
-        // On one line and cut short: a cell that took in the rest of the file is shown by its
-        // start.
-        let text = super::table::cell_text(c).replace(['\r', '\n'], " ");
-        let shown = match text.char_indices().nth(super::load::MAX_SHOWN_CHARS) {
-            Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
-            None => text,
-        };
+        let shown = super::load::cut_short(&super::table::cell_text(c));
         problems.push(
             Diagnostic::error(
                 crate::codes::SUB_SHEET,

@@ -703,7 +703,17 @@ fn kind_name(k: ScalarKind) -> &'static str {
 
 const TOP_KEYS: [&str; 5] = ["region", "year", "ruleset", "data", "judgements"];
 const JUDGEMENT_FIELDS: [&str; 4] = ["met", "score", "evidence", "note"];
-pub(super) const MAX_SHOWN_CHARS: usize = 40;
+const MAX_SHOWN_CHARS: usize = 40;
+
+/// A value as messages quote it: on one line, and cut at [`MAX_SHOWN_CHARS`] characters with `…`
+/// (a cell that took in the rest of a file is shown by its start).
+pub(super) fn cut_short(s: &str) -> String {
+    let one_line = s.replace(['\r', '\n'], " ");
+    match one_line.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", one_line.get(..at).unwrap_or_default()),
+        None => one_line,
+    }
+}
 
 struct Loader<'a> {
     rules: &'a RuleSet,
@@ -911,11 +921,7 @@ impl Loader<'_> {
                 },
             },
         };
-        if s.chars().count() > MAX_SHOWN_CHARS {
-            format!("{}…", s.chars().take(MAX_SHOWN_CHARS).collect::<String>())
-        } else {
-            s
-        }
+        cut_short(&s)
     }
 
     /// What kind of value was written, in words.
